@@ -1,0 +1,14 @@
+using System.CommandLine;
+using Distill.DistillStudent.Commands;
+
+namespace Distill.DistillStudent;
+
+/// <summary>The <c>distill-student</c> command tree (kept apart from Program so tests parse real command lines).</summary>
+internal static class DistillStudentCli
+{
+    public static RootCommand Create() => new("distill-student: import teachers, train and distill students (TextBrewer-style) from a teacher cache")
+    {
+        new ImportOnnxCommand(),
+        new ParamsCommand(),
+    };
+}

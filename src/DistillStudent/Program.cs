@@ -1,0 +1,4 @@
+using Distill.Cli;
+using Distill.DistillStudent;
+
+return await CommandRunner.RunAsync(DistillStudentCli.Create(), args);

@@ -1,0 +1,56 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Distill.Models;
+
+/// <summary>Multi-head scaled dot-product self-attention (Hugging Face <c>attention.self.*</c>).</summary>
+public sealed class BertSelfAttention : nn.Module<Tensor, Tensor, bool, (Tensor Context, Tensor? Probabilities)>
+{
+    private readonly Linear query;
+    private readonly Linear key;
+    private readonly Linear value;
+    private readonly int heads;
+    private readonly int headSize;
+    private readonly double dropoutProbability;
+
+    public BertSelfAttention(BertConfig config) : base(nameof(BertSelfAttention))
+    {
+        query = nn.Linear(config.HiddenSize, config.HiddenSize);
+        key = nn.Linear(config.HiddenSize, config.HiddenSize);
+        value = nn.Linear(config.HiddenSize, config.HiddenSize);
+        heads = config.NumAttentionHeads;
+        headSize = config.HeadSize;
+        dropoutProbability = config.AttentionProbsDropoutProb;
+        RegisterComponents();
+    }
+
+    /// <param name="hidden">(B, T, H)</param>
+    /// <param name="additiveMask">(B, 1, 1, T): 0 where attended, a large negative number at padding</param>
+    /// <param name="returnProbabilities">whether to compute and return the attention probabilities</param>
+    public override (Tensor Context, Tensor? Probabilities) forward(Tensor hidden, Tensor additiveMask, bool returnProbabilities)
+    {
+        var q = SplitHeads(query.call(hidden)); // (B, heads, T, d)
+        var k = SplitHeads(key.call(hidden));
+        var v = SplitHeads(value.call(hidden));
+        var p = training ? dropoutProbability : 0.0;
+
+        Tensor context;
+        Tensor? probabilities = null;
+        if (returnProbabilities)
+        {
+            var scores = q.matmul(k.transpose(-1, -2)) / Math.Sqrt(headSize) + additiveMask; // (B, heads, T, T)
+            probabilities = scores.softmax(-1);
+            context = nn.functional.dropout(probabilities, p, training).matmul(v);
+        }
+        else
+        {
+            // The fused kernel is faster and never materializes (T, T) probabilities.
+            context = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: additiveMask, p: p);
+        }
+        var (b, t) = (hidden.shape[0], hidden.shape[1]);
+        return (context.transpose(1, 2).reshape(b, t, heads * headSize), probabilities); // (B, T, H)
+    }
+
+    private Tensor SplitHeads(Tensor x) => x.view(x.shape[0], x.shape[1], heads, headSize).transpose(1, 2);
+}

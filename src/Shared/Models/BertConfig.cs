@@ -1,0 +1,118 @@
+using System.Text.Json;
+using Distill.IO;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace Distill.Models;
+
+/// <summary>
+/// The BERT keys of a Hugging Face <c>config.json</c>. Keys this type does not know (label maps,
+/// architectures, ...) are kept in <see cref="Extra"/> so that a load-save round trip loses nothing.
+/// </summary>
+public sealed record BertConfig
+{
+    [JsonPropertyName("model_type")] public string ModelType { get; init; } = "bert";
+    [JsonPropertyName("vocab_size")] public int VocabSize { get; init; } = 30522;
+    [JsonPropertyName("hidden_size")] public int HiddenSize { get; init; } = 768;
+    [JsonPropertyName("num_hidden_layers")] public int NumHiddenLayers { get; init; } = 12;
+    [JsonPropertyName("num_attention_heads")] public int NumAttentionHeads { get; init; } = 12;
+    [JsonPropertyName("intermediate_size")] public int IntermediateSize { get; init; } = 3072;
+    [JsonPropertyName("hidden_act")] public string HiddenAct { get; init; } = "gelu";
+    [JsonPropertyName("hidden_dropout_prob")] public double HiddenDropoutProb { get; init; } = 0.1;
+    [JsonPropertyName("attention_probs_dropout_prob")] public double AttentionProbsDropoutProb { get; init; } = 0.1;
+    [JsonPropertyName("max_position_embeddings")] public int MaxPositionEmbeddings { get; init; } = 512;
+    [JsonPropertyName("type_vocab_size")] public int TypeVocabSize { get; init; } = 2;
+    [JsonPropertyName("layer_norm_eps")] public double LayerNormEps { get; init; } = 1e-12;
+    [JsonPropertyName("initializer_range")] public double InitializerRange { get; init; } = 0.02;
+    [JsonPropertyName("pad_token_id")] public int PadTokenId { get; init; }
+
+    /// <summary>Hugging Face's tokenizer setting; absent means lower-case (the uncased BERT default).</summary>
+    [JsonPropertyName("do_lower_case")] public bool? DoLowerCase { get; init; }
+
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; init; }
+
+    [JsonIgnore] public int HeadSize => HiddenSize / NumAttentionHeads;
+
+    private static readonly JsonSerializerOptions WriteOptions = new()
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>Reads and validates a <c>config.json</c>.</summary>
+    public static BertConfig Load(string path)
+    {
+        BertConfig? config;
+        try
+        {
+            config = JsonSerializer.Deserialize<BertConfig>(File.ReadAllText(path));
+        }
+        catch (JsonException e)
+        {
+            throw new ConfigException($"{path}: not a valid config.json ({e.Message})");
+        }
+        if (config is null)
+        {
+            throw new ConfigException($"{path}: not a valid config.json (it holds null)");
+        }
+        config.Validate(path);
+        return config;
+    }
+
+    public void Save(string path)
+    {
+        Validate(path);
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, WriteOptions) + "\n");
+    }
+
+    /// <summary>Checks every field and throws one <see cref="ConfigException"/> naming each bad one.</summary>
+    public void Validate(string source = "config.json")
+    {
+        var problems = new List<string>();
+        void Positive(string name, int value)
+        {
+            if (value <= 0) problems.Add($"{name} must be positive, found {value}");
+        }
+        void Probability(string name, double value)
+        {
+            if (value is < 0 or >= 1 || double.IsNaN(value)) problems.Add($"{name} must be in [0, 1), found {value}");
+        }
+
+        if (ModelType != "bert")
+        {
+            problems.Add($"model_type must be \"bert\", found \"{ModelType}\"");
+        }
+        Positive("vocab_size", VocabSize);
+        Positive("hidden_size", HiddenSize);
+        Positive("num_hidden_layers", NumHiddenLayers);
+        Positive("num_attention_heads", NumAttentionHeads);
+        Positive("intermediate_size", IntermediateSize);
+        Positive("max_position_embeddings", MaxPositionEmbeddings);
+        Positive("type_vocab_size", TypeVocabSize);
+        if (NumAttentionHeads > 0 && HiddenSize % NumAttentionHeads != 0)
+        {
+            problems.Add($"hidden_size ({HiddenSize}) must be divisible by num_attention_heads ({NumAttentionHeads})");
+        }
+        if (!Activations.IsKnown(HiddenAct))
+        {
+            problems.Add($"hidden_act \"{HiddenAct}\" is not supported; known: {string.Join(", ", Activations.Names)}");
+        }
+        if (!(LayerNormEps > 0))
+        {
+            problems.Add($"layer_norm_eps must be positive, found {LayerNormEps}");
+        }
+        Probability("hidden_dropout_prob", HiddenDropoutProb);
+        Probability("attention_probs_dropout_prob", AttentionProbsDropoutProb);
+        if (PadTokenId < 0 || PadTokenId >= VocabSize)
+        {
+            problems.Add($"pad_token_id must be in [0, vocab_size), found {PadTokenId}");
+        }
+        if (problems.Count > 0)
+        {
+            throw new ConfigException($"{source}: {string.Join("; ", problems)}");
+        }
+    }
+
+    /// <summary>The config as a JSON object (used where a config is embedded in another file).</summary>
+    public JsonObject ToJson() => JsonSerializer.SerializeToNode(this, WriteOptions)!.AsObject();
+}

@@ -1,0 +1,4 @@
+namespace Distill.Models;
+
+/// <summary>A configuration file or value is invalid; the message names the file and each bad field.</summary>
+public sealed class ConfigException(string message) : Exception(message);

@@ -1,0 +1,63 @@
+using Distill.IO;
+using Distill.Safetensors;
+using Distill.Tokenization;
+using static TorchSharp.torch;
+
+namespace Distill.Models;
+
+/// <summary>
+/// A Hugging Face model directory: <c>config.json</c>, <c>model.safetensors</c> and <c>vocab.txt</c>.
+/// </summary>
+public static class ModelDirectory
+{
+    public const string ConfigFile = "config.json";
+    public const string WeightsFile = "model.safetensors";
+    public const string VocabFile = "vocab.txt";
+
+    /// <summary>Loads the encoder in eval mode (as Hugging Face's from_pretrained); the pooler is built when the weights have one.</summary>
+    public static BertModel LoadBert(string directory)
+    {
+        var config = BertConfig.Load(RequireFile(directory, ConfigFile));
+        var weightsPath = RequireFile(directory, WeightsFile);
+        var weights = SafetensorsFile.Read(weightsPath);
+        try
+        {
+            var hasPooler = weights.Keys.Any(k => k.StartsWith("pooler.", StringComparison.Ordinal) || k.StartsWith("bert.pooler.", StringComparison.Ordinal));
+            var model = new BertModel(config, hasPooler);
+            StateDict.Load(model, weights, weightsPath, stripPrefix: "bert.");
+            model.eval();
+            return model;
+        }
+        finally
+        {
+            foreach (var tensor in weights.Values) tensor.Dispose();
+        }
+    }
+
+    public static WordPieceEncoder LoadTokenizer(string directory, BertConfig config) =>
+        WordPieceEncoder.FromVocabFile(RequireFile(directory, VocabFile), new WordPieceOptions { LowerCase = config.DoLowerCase ?? true });
+
+    /// <summary>Writes config, weights and a copy of the vocabulary; each file is written atomically.</summary>
+    public static void Save(string directory, BertModel model, string vocabPath)
+    {
+        Directory.CreateDirectory(directory);
+        model.Config.Save(Path.Combine(directory, ConfigFile));
+        SafetensorsFile.Write(Path.Combine(directory, WeightsFile), StateDict.Of(model));
+        var vocabTarget = Path.Combine(directory, VocabFile);
+        if (Path.GetFullPath(vocabPath) != Path.GetFullPath(vocabTarget))
+        {
+            AtomicFile.Copy(vocabPath, vocabTarget);
+        }
+    }
+
+    private static string RequireFile(string directory, string name)
+    {
+        var path = Path.Combine(directory, name);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException(
+                $"{directory} is not a model directory: {name} is missing (expected {ConfigFile}, {WeightsFile}, {VocabFile})", path);
+        }
+        return path;
+    }
+}

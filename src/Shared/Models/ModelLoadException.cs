@@ -1,0 +1,4 @@
+namespace Distill.Models;
+
+/// <summary>Weights do not fit the model: the message lists every missing, unexpected or mis-shaped key.</summary>
+public sealed class ModelLoadException(string message) : Exception(message);

@@ -1,0 +1,99 @@
+using Distill.Tokenization;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Distill.Onnx;
+
+/// <summary>The graph's input and output names for a BERT-style encoder.</summary>
+public sealed record OnnxEncoderNames(
+    string InputIds = "input_ids",
+    string AttentionMask = "attention_mask",
+    string TokenTypeIds = "token_type_ids",
+    string LastHiddenState = "last_hidden_state");
+
+/// <summary>
+/// An ONNX Runtime session over a BERT-style encoder. Uses the CUDA provider when it loads, else the CPU one
+/// (the GPU package lists CUDA even where it cannot load, so the attempt is the only real test).
+/// </summary>
+public sealed class OnnxEncoderSession : IDisposable
+{
+    private readonly InferenceSession session;
+    private readonly OnnxEncoderNames names;
+    private readonly bool takesTokenTypes;
+
+    private OnnxEncoderSession(InferenceSession session, OnnxEncoderNames names, string provider)
+    {
+        this.session = session;
+        this.names = names;
+        Provider = provider;
+        var inputs = session.InputMetadata.Keys.ToHashSet();
+        foreach (var required in new[] { names.InputIds, names.AttentionMask })
+        {
+            if (!inputs.Contains(required))
+            {
+                throw new OnnxImportException($"the ONNX model has no input \"{required}\"; its inputs are: {string.Join(", ", inputs)}");
+            }
+        }
+        if (!session.OutputMetadata.ContainsKey(names.LastHiddenState))
+        {
+            throw new OnnxImportException($"the ONNX model has no output \"{names.LastHiddenState}\"; its outputs are: {string.Join(", ", session.OutputMetadata.Keys)}");
+        }
+        takesTokenTypes = inputs.Contains(names.TokenTypeIds);
+    }
+
+    /// <summary>"CUDA" or "CPU".</summary>
+    public string Provider { get; }
+
+    public static OnnxEncoderSession Create(string path, int threads, bool preferCuda, Action<string> log, OnnxEncoderNames? names = null)
+    {
+        var options = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            IntraOpNumThreads = threads,
+            InterOpNumThreads = 1,
+        };
+        var provider = "CPU";
+        if (preferCuda)
+        {
+            try
+            {
+                options.AppendExecutionProvider_CUDA();
+                provider = "CUDA";
+            }
+            catch (OnnxRuntimeException e)
+            {
+                log($"onnxruntime: CUDA provider unavailable, using CPU ({e.Message.Split('\n')[0]})");
+            }
+        }
+        return new OnnxEncoderSession(new InferenceSession(path, options), names ?? new OnnxEncoderNames(), provider);
+    }
+
+    /// <summary>Runs the batch and returns the last hidden state, row-major (B, T, H), with its shape.</summary>
+    public (float[] Values, long[] Shape) LastHiddenState(InputBatch batch)
+    {
+        long[] shape = [batch.Size, batch.Length];
+        var inputNames = new List<string> { names.InputIds, names.AttentionMask };
+        var inputs = new List<OrtValue>
+        {
+            OrtValue.CreateTensorValueFromMemory(batch.IdsFlat, shape),
+            OrtValue.CreateTensorValueFromMemory(batch.MaskFlat, shape),
+        };
+        if (takesTokenTypes)
+        {
+            inputNames.Add(names.TokenTypeIds);
+            inputs.Add(OrtValue.CreateTensorValueFromMemory(batch.TypesFlat, shape));
+        }
+        try
+        {
+            using var runOptions = new RunOptions();
+            using var outputs = session.Run(runOptions, inputNames, inputs, [names.LastHiddenState]);
+            var output = outputs[0];
+            return (output.GetTensorDataAsSpan<float>().ToArray(), output.GetTensorTypeAndShape().Shape);
+        }
+        finally
+        {
+            foreach (var input in inputs) input.Dispose();
+        }
+    }
+
+    public void Dispose() => session.Dispose();
+}

@@ -1,0 +1,4 @@
+namespace Distill.Onnx;
+
+/// <summary>An ONNX model cannot be read or mapped; the message says what was expected and what was found.</summary>
+public sealed class OnnxImportException(string message) : Exception(message);

@@ -1,0 +1,4 @@
+namespace Distill.Safetensors;
+
+/// <summary>A <c>.safetensors</c> file is malformed; the message names the file and what was wrong.</summary>
+public sealed class SafetensorsFormatException(string message) : Exception(message);

@@ -1,0 +1,118 @@
+using Microsoft.ML.Tokenizers;
+
+namespace Distill.Tokenization;
+
+/// <summary>
+/// BERT WordPiece tokenization from a <c>vocab.txt</c>: BERT's basic tokenization (<see cref="BertPreTokenizer"/>),
+/// then Microsoft.ML.Tokenizers' <see cref="WordPieceTokenizer"/> per word. Gives ids, token types and each
+/// token's character range in the original text.
+/// </summary>
+public sealed class WordPieceEncoder
+{
+    private readonly WordPieceTokenizer wordPiece;
+    private readonly bool lowerCase;
+    private readonly bool stripAccents;
+
+    private WordPieceEncoder(WordPieceTokenizer wordPiece, bool lowerCase, bool stripAccents, int clsId, int sepId, int padId)
+    {
+        this.wordPiece = wordPiece;
+        this.lowerCase = lowerCase;
+        this.stripAccents = stripAccents;
+        ClsId = clsId;
+        SepId = sepId;
+        PadId = padId;
+    }
+
+    public static WordPieceEncoder FromVocabFile(string vocabPath, WordPieceOptions? options = null)
+    {
+        options ??= new WordPieceOptions();
+        if (!File.Exists(vocabPath))
+        {
+            throw new FileNotFoundException($"vocabulary file {vocabPath} does not exist", vocabPath);
+        }
+        // vocab.txt holds one token per line; the line number is the id.
+        var ids = new Dictionary<string, int>();
+        var lineNumber = 0;
+        foreach (var line in File.ReadLines(vocabPath))
+        {
+            ids.TryAdd(line, lineNumber++);
+        }
+        int Special(string token) => ids.TryGetValue(token, out var id)
+            ? id
+            : throw new FormatException($"{vocabPath}: the vocabulary has no {token} token, which BERT inputs need");
+        var wordPiece = WordPieceTokenizer.Create(vocabPath, new Microsoft.ML.Tokenizers.WordPieceOptions());
+        return new WordPieceEncoder(wordPiece, options.LowerCase, options.StripAccents ?? options.LowerCase,
+            Special("[CLS]"), Special("[SEP]"), Special("[PAD]"));
+    }
+
+    public int ClsId { get; }
+    public int SepId { get; }
+    public int PadId { get; }
+
+    /// <summary>
+    /// Encodes one text, or a pair, as <c>[CLS] a [SEP]</c> or <c>[CLS] a [SEP] b [SEP]</c>. When the result would
+    /// exceed <paramref name="maxLength"/>, tokens are dropped from the end of the longer segment first
+    /// (Hugging Face's <c>longest_first</c>) and <see cref="TokenizedText.Truncated"/> is set.
+    /// </summary>
+    public TokenizedText Encode(string text, string? pair = null, int maxLength = 512)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var specials = pair is null ? 2 : 3;
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, specials + 1);
+
+        var first = Tokenize(text);
+        var second = pair is null ? null : Tokenize(pair);
+        var budget = maxLength - specials;
+        var firstCount = first.Count;
+        var secondCount = second?.Count ?? 0;
+        while (firstCount + secondCount > budget)
+        {
+            if (firstCount >= secondCount) firstCount--; else secondCount--;
+        }
+        var truncated = firstCount < first.Count || secondCount < (second?.Count ?? 0);
+
+        var length = firstCount + secondCount + specials;
+        var ids = new int[length];
+        var types = new int[length];
+        var offsets = new (int, int)[length];
+        var segments = new int[length];
+        var at = 0;
+        void Special(int id, int type)
+        {
+            ids[at] = id; types[at] = type; offsets[at] = (0, 0); segments[at] = -1; at++;
+        }
+        void Copy(List<(int Id, int Start, int End)> tokens, int count, int segment)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                ids[at] = tokens[i].Id; types[at] = segment; offsets[at] = (tokens[i].Start, tokens[i].End); segments[at] = segment; at++;
+            }
+        }
+
+        Special(ClsId, 0);
+        Copy(first, firstCount, 0);
+        Special(SepId, 0);
+        if (second is not null)
+        {
+            Copy(second, secondCount, 1);
+            Special(SepId, 1);
+        }
+        return new TokenizedText(ids, types, offsets, segments, truncated);
+    }
+
+    /// <summary>Word pieces of one text without special tokens, with ranges in that text.</summary>
+    private List<(int Id, int Start, int End)> Tokenize(string text)
+    {
+        var result = new List<(int, int, int)>();
+        foreach (var word in BertPreTokenizer.Split(text, lowerCase, stripAccents))
+        {
+            var pieces = wordPiece.EncodeToTokens(word.Text, out _, considerPreTokenization: false, considerNormalization: false);
+            foreach (var piece in pieces)
+            {
+                var (start, length) = piece.Offset.GetOffsetAndLength(word.Text.Length);
+                result.Add((piece.Id, word.Origins[start].Start, word.Origins[start + length - 1].End));
+            }
+        }
+        return result;
+    }
+}

@@ -1,0 +1,26 @@
+namespace Distill.Tests.Support;
+
+/// <summary>A fresh directory under the system temp folder, deleted on dispose.</summary>
+internal sealed class TemporaryDirectory : IDisposable
+{
+    public TemporaryDirectory()
+    {
+        Path = Directory.CreateTempSubdirectory("distill-tests-").FullName;
+    }
+
+    public string Path { get; }
+
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless; failing a passed test over it is not.
+        }
+    }
+}

@@ -70,8 +70,13 @@ public sealed class WordPieceEncoder
             if (firstCount >= secondCount) firstCount--; else secondCount--;
         }
         var truncated = firstCount < first.Count || secondCount < (second?.Count ?? 0);
+        return Assemble(first.Take(firstCount).ToList(), second?.Take(secondCount).ToList(), truncated);
+    }
 
-        var length = firstCount + secondCount + specials;
+    /// <summary>Lays out already tokenized segments as <c>[CLS] a [SEP] (b [SEP])</c>; nothing is truncated here.</summary>
+    public TokenizedText Assemble(IReadOnlyList<WordPieceToken> first, IReadOnlyList<WordPieceToken>? second, bool truncated = false)
+    {
+        var length = first.Count + (second?.Count ?? 0) + (second is null ? 2 : 3);
         var ids = new int[length];
         var types = new int[length];
         var offsets = new (int, int)[length];
@@ -81,36 +86,37 @@ public sealed class WordPieceEncoder
         {
             ids[at] = id; types[at] = type; offsets[at] = (0, 0); segments[at] = -1; at++;
         }
-        void Copy(List<(int Id, int Start, int End)> tokens, int count, int segment)
+        void Copy(IReadOnlyList<WordPieceToken> tokens, int segment)
         {
-            for (var i = 0; i < count; i++)
+            foreach (var token in tokens)
             {
-                ids[at] = tokens[i].Id; types[at] = segment; offsets[at] = (tokens[i].Start, tokens[i].End); segments[at] = segment; at++;
+                ids[at] = token.Id; types[at] = segment; offsets[at] = (token.Start, token.End); segments[at] = segment; at++;
             }
         }
 
         Special(ClsId, 0);
-        Copy(first, firstCount, 0);
+        Copy(first, 0);
         Special(SepId, 0);
         if (second is not null)
         {
-            Copy(second, secondCount, 1);
+            Copy(second, 1);
             Special(SepId, 1);
         }
         return new TokenizedText(ids, types, offsets, segments, truncated);
     }
 
-    /// <summary>Word pieces of one text without special tokens, with ranges in that text.</summary>
-    private List<(int Id, int Start, int End)> Tokenize(string text)
+    /// <summary>Word pieces of one text, without special tokens, with character ranges in that text.</summary>
+    public IReadOnlyList<WordPieceToken> Tokenize(string text)
     {
-        var result = new List<(int, int, int)>();
+        ArgumentNullException.ThrowIfNull(text);
+        var result = new List<WordPieceToken>();
         foreach (var word in BertPreTokenizer.Split(text, lowerCase, stripAccents))
         {
             var pieces = wordPiece.EncodeToTokens(word.Text, out _, considerPreTokenization: false, considerNormalization: false);
             foreach (var piece in pieces)
             {
                 var (start, length) = piece.Offset.GetOffsetAndLength(word.Text.Length);
-                result.Add((piece.Id, word.Origins[start].Start, word.Origins[start + length - 1].End));
+                result.Add(new WordPieceToken(piece.Id, word.Origins[start].Start, word.Origins[start + length - 1].End));
             }
         }
         return result;

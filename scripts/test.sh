@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The test command: prepares the machine, fetches the real assets (tests that need them skip, saying why,
+# when they cannot be fetched), builds, and runs the whole xunit suite.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+bash scripts/bootstrap.sh
+bash pipelines/fetch-assets.sh || echo "test: could not fetch the real MiniLM; tests that need it will be skipped"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test tests/Distill.Tests/Distill.Tests.csproj -c Release --nologo --logger "console;verbosity=normal" 2>&1 | tee "$log" || status=$?
+
+# One plain closing line that any CI reader understands.
+summary=$(grep -Eo 'Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+' "$log" | tail -n 1 || true)
+if [ -n "$summary" ]; then
+  failed=$(sed -E 's/.*Failed: +([0-9]+).*/\1/' <<<"$summary")
+  passed=$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$summary")
+  skipped=$(sed -E 's/.*Skipped: +([0-9]+).*/\1/' <<<"$summary")
+  echo "tests: $passed passed, $failed failed, $skipped skipped"
+fi
+exit "$status"

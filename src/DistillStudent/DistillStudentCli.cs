@@ -10,5 +10,7 @@ internal static class DistillStudentCli
     {
         new ImportOnnxCommand(),
         new ParamsCommand(),
+        new TrainCommand(),
+        new EvalCommand(),
     };
 }

@@ -29,6 +29,14 @@ public sealed record BertConfig
     /// <summary>Hugging Face's tokenizer setting; absent means lower-case (the uncased BERT default).</summary>
     [JsonPropertyName("do_lower_case")] public bool? DoLowerCase { get; init; }
 
+    /// <summary>Hugging Face's class names; written for task models so transformers picks the right head.</summary>
+    [JsonPropertyName("architectures")] public IReadOnlyList<string>? Architectures { get; init; }
+
+    /// <summary>Label names of a classification or tagging head, keyed by id as a string ("0", "1", ...).</summary>
+    [JsonPropertyName("id2label")] public IReadOnlyDictionary<string, string>? Id2Label { get; init; }
+
+    [JsonPropertyName("label2id")] public IReadOnlyDictionary<string, int>? Label2Id { get; init; }
+
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; init; }
 
     [JsonIgnore] public int HeadSize => HiddenSize / NumAttentionHeads;

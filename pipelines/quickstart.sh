@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The quickstart: the whole chain on the embedded default (CPU), on real assets.
+#   1. fetch the real teacher (all-MiniLM-L6-v2) and the UCI sentiment sentences
+#   2. build the stage executables
+#   3. import the ONNX teacher into a Hugging Face directory and check parity with ONNX Runtime
+#   4. fine-tune it on the sentiment sentences (BasicTrainer) and evaluate the best checkpoint
+# Everything goes under pipelines/.runs/quickstart (ignored). Rerunning resumes or reuses finished steps.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+runs="$root/pipelines/.runs/quickstart"
+bin="$root/artifacts/bin"
+threads="${THREADS:-2}"
+
+bash pipelines/fetch-assets.sh
+bash scripts/build.sh
+
+"$bin/distill-student" import-onnx --onnx pipelines/.assets/minilm/model.onnx --vocab pipelines/.assets/minilm/vocab.txt \
+  --out "$runs/minilm" --threads "$threads"
+"$bin/distill-student" params --model "$runs/minilm" --max-level 2
+
+"$bin/distill-student" train --task classification --model "$runs/minilm" \
+  --train pipelines/.data/sentiment/train.jsonl --dev pipelines/.data/sentiment/dev.jsonl \
+  --out "$runs/teacher" --epochs 3 --lr 5e-5 --batch-size 32 --max-seq-length 64 --seed 42 --threads "$threads"
+"$bin/distill-student" eval --task classification --model "$runs/teacher/best" \
+  --data pipelines/.data/sentiment/dev.jsonl --predictions "$runs/teacher/dev.predictions.jsonl" --threads "$threads"

@@ -1,0 +1,61 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Distill.Data;
+using Distill.IO;
+using Distill.Models;
+using Distill.Runtime;
+using Distill.Tasks;
+
+namespace Distill.DistillStudent.Commands;
+
+/// <summary><c>eval</c>: a model's metrics on a labelled data set, and its predictions.</summary>
+internal sealed class EvalCommand : Command
+{
+    private readonly Option<DirectoryInfo> model = new("--model") { Description = "trained task model directory (e.g. OUT/best of train)", Required = true };
+    private readonly Option<string> task = new("--task") { Description = "classification | tagging | qa", Required = true };
+    private readonly Option<FileInfo> data = new("--data") { Description = "labelled data file", Required = true };
+    private readonly Option<FileInfo?> predictions = new("--predictions") { Description = "where to write predictions as JSONL (default: next to the data, DATA.predictions.jsonl)" };
+    private readonly Option<int> maxSeqLength = new("--max-seq-length") { Description = "longer inputs are truncated", DefaultValueFactory = _ => 128 };
+    private readonly Option<int> batchSize = new("--batch-size") { Description = "examples per forward pass", DefaultValueFactory = _ => 64 };
+    private readonly Option<int> threads = new("--threads") { Description = "CPU threads", DefaultValueFactory = _ => 1 };
+    private readonly Option<bool> skipBad = new("--skip-bad") { Description = "skip and count bad input records instead of failing" };
+    private readonly Option<bool> json = new("--json") { Description = "print the metrics as JSON" };
+
+    public EvalCommand() : base("eval", "Evaluate a trained model on a labelled data set and write its predictions")
+    {
+        foreach (var option in new Option[] { model, task, data, predictions, maxSeqLength, batchSize, threads, skipBad, json }) Options.Add(option);
+        SetAction((parse, _) => Task.FromResult(Execute(parse)));
+    }
+
+    private int Execute(ParseResult parse)
+    {
+        TorchRuntime.Initialize(parse.GetValue(threads));
+        var log = parse.InvocationConfiguration.Output;
+        var kind = TaskKinds.Parse(parse.GetValue(task)!, "--task");
+        var modelDir = parse.GetValue(model)!.FullName;
+        var dataPath = parse.GetValue(data)!.FullName;
+
+        var (taskModel, labels) = TaskModelDirectory.Load(modelDir, kind);
+        using var _ = taskModel;
+        var tokenizer = ModelDirectory.LoadTokenizer(modelDir, taskModel.Config);
+        var settings = new TaskDataSettings(parse.GetValue(maxSeqLength), new DataReadOptions { SkipBad = parse.GetValue(skipBad) });
+        var dataSet = TaskDataLoader.Load(kind, dataPath, tokenizer, kind == TaskKind.Qa ? null : labels, settings);
+        foreach (var warning in dataSet.Warnings) parse.InvocationConfiguration.Error.WriteLine($"warning: {warning}");
+
+        var result = dataSet.Score(ModelRunner.Logits(taskModel, dataSet.Features, parse.GetValue(batchSize), tokenizer.PadId));
+        var predictionsPath = parse.GetValue(predictions)?.FullName ?? dataPath + ".predictions.jsonl";
+        AtomicFile.WriteAllText(predictionsPath, string.Concat(result.Predictions.Select(p => p.ToJsonString() + "\n")));
+
+        if (parse.GetValue(json))
+        {
+            log.WriteLine(JsonSerializer.Serialize(result.Metrics));
+        }
+        else
+        {
+            log.WriteLine(string.Join(" ", result.Metrics.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key}={kv.Value:F4}"))));
+            log.WriteLine($"eval: {dataSet.Features.Count} inputs; predictions in {predictionsPath}");
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,9 @@
+using static TorchSharp.torch;
+
+namespace Distill.Models;
+
+/// <summary>
+/// A task model's output: logits (classification (B, C); tagging (B, T, C); QA (B, T, 2) with start at [..., 0]
+/// and end at [..., 1]) and the encoder's outputs, which distillers match at intermediate layers.
+/// </summary>
+public sealed record TaskOutput(Tensor Logits, BertModelOutput Encoder);

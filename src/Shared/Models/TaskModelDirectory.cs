@@ -1,0 +1,107 @@
+using Distill.Safetensors;
+using Distill.IO;
+using static TorchSharp.torch;
+
+namespace Distill.Models;
+
+/// <summary>
+/// Loads and saves task models as Hugging Face directories (config.json with <c>architectures</c> and
+/// <c>id2label</c>, model.safetensors with <c>bert.*</c> and head keys, vocab.txt). A directory holding only
+/// an encoder (e.g. the imported MiniLM) gets a freshly initialized head.
+/// </summary>
+public static class TaskModelDirectory
+{
+    private static readonly string[] HeadKeys = ["classifier.weight", "qa_outputs.weight"];
+
+    /// <param name="directory">the model directory</param>
+    /// <param name="kind">the task</param>
+    /// <param name="labels">labels for a fresh head; checked against a trained head's id2label</param>
+    /// <returns>the model in eval mode, and its labels (empty for QA)</returns>
+    public static (BertTaskModel Model, IReadOnlyList<string> Labels) Load(string directory, TaskKind kind, IReadOnlyList<string>? labels = null)
+    {
+        var configPath = Path.Combine(directory, ModelDirectory.ConfigFile);
+        var weightsPath = Path.Combine(directory, ModelDirectory.WeightsFile);
+        foreach (var path in new[] { configPath, weightsPath })
+        {
+            if (!File.Exists(path)) throw new FileNotFoundException($"{directory} is not a model directory: {Path.GetFileName(path)} is missing", path);
+        }
+        var config = BertConfig.Load(configPath);
+        var weights = SafetensorsFile.Read(weightsPath);
+        try
+        {
+            var trainedHead = HeadKeys.Any(weights.ContainsKey);
+            var headLabels = trainedHead && kind != TaskKind.Qa ? LabelsOf(config, configPath) : labels ?? [];
+            if (trainedHead && labels is not null && kind != TaskKind.Qa && !labels.SequenceEqual(headLabels))
+            {
+                throw new ConfigException($"{configPath}: the model was trained with labels [{string.Join(", ", headLabels)}], the data has [{string.Join(", ", labels)}]");
+            }
+            if (kind != TaskKind.Qa && headLabels.Count < 2)
+            {
+                throw new ConfigException($"{configPath}: a {kind.Name()} head needs at least 2 labels, found {headLabels.Count}");
+            }
+            var hasPooler = weights.Keys.Any(k => k.StartsWith("bert.pooler.", StringComparison.Ordinal) || k.StartsWith("pooler.", StringComparison.Ordinal));
+            BertTaskModel model = kind switch
+            {
+                TaskKind.Classification => new BertForSequenceClassification(config, headLabels.Count, hasPooler),
+                TaskKind.Tagging => new BertForTokenClassification(config, headLabels.Count),
+                _ => new BertForQuestionAnswering(config),
+            };
+            if (trainedHead)
+            {
+                if (!model.Encoder.HasPooler) RemovePooler(weights);
+                StateDict.Load(model, weights, weightsPath);
+            }
+            else
+            {
+                if (!model.Encoder.HasPooler) RemovePooler(weights);
+                StateDict.Load(model.Encoder, weights, weightsPath, stripPrefix: "bert.");
+            }
+            model.eval();
+            return (model, headLabels);
+        }
+        finally
+        {
+            foreach (var tensor in weights.Values) tensor.Dispose();
+        }
+    }
+
+    /// <summary>Writes config.json (with architectures and labels), model.safetensors and vocab.txt.</summary>
+    public static void Save(string directory, BertTaskModel model, IReadOnlyList<string> labels, string vocabPath)
+    {
+        Directory.CreateDirectory(directory);
+        var config = model.Config with
+        {
+            Architectures = [model.Architecture],
+            Id2Label = labels.Count == 0 ? null : labels.Select((l, i) => (l, i)).ToDictionary(p => p.i.ToString(System.Globalization.CultureInfo.InvariantCulture), p => p.l),
+            Label2Id = labels.Count == 0 ? null : labels.Select((l, i) => (l, i)).ToDictionary(p => p.l, p => p.i),
+        };
+        config.Save(Path.Combine(directory, ModelDirectory.ConfigFile));
+        SafetensorsFile.Write(Path.Combine(directory, ModelDirectory.WeightsFile), StateDict.Of(model));
+        var vocabTarget = Path.Combine(directory, ModelDirectory.VocabFile);
+        if (Path.GetFullPath(vocabPath) != Path.GetFullPath(vocabTarget)) AtomicFile.Copy(vocabPath, vocabTarget);
+    }
+
+    private static IReadOnlyList<string> LabelsOf(BertConfig config, string source)
+    {
+        if (config.Id2Label is null) throw new ConfigException($"{source}: the model has a trained head but config.json has no id2label");
+        var labels = new string[config.Id2Label.Count];
+        foreach (var (key, label) in config.Id2Label)
+        {
+            if (!int.TryParse(key, out var id) || id < 0 || id >= labels.Length)
+            {
+                throw new ConfigException($"{source}: id2label key \"{key}\" is not an id in [0, {labels.Length})");
+            }
+            labels[id] = label;
+        }
+        return labels;
+    }
+
+    private static void RemovePooler(Dictionary<string, Tensor> weights)
+    {
+        foreach (var key in weights.Keys.Where(k => k.StartsWith("bert.pooler.", StringComparison.Ordinal) || k.StartsWith("pooler.", StringComparison.Ordinal)).ToList())
+        {
+            weights[key].Dispose();
+            weights.Remove(key);
+        }
+    }
+}

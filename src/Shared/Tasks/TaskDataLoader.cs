@@ -1,0 +1,28 @@
+using Distill.Data;
+using Distill.Models;
+using Distill.Tokenization;
+
+namespace Distill.Tasks;
+
+/// <summary>How inputs are read and cut, the same for training, evaluation and caching.</summary>
+public sealed record TaskDataSettings(int MaxSeqLength, DataReadOptions ReadOptions, int DocStride = 64, int MaxQueryLength = 64);
+
+/// <summary>Reads a data file for a task kind.</summary>
+public static class TaskDataLoader
+{
+    /// <param name="kind">the task</param>
+    /// <param name="path">the data file</param>
+    /// <param name="tokenizer">the model's tokenizer</param>
+    /// <param name="labels">the label order to use (the training data's or the model's); null takes it from this file</param>
+    /// <param name="settings">lengths and reader options</param>
+    public static ITaskData Load(TaskKind kind, string path, WordPieceEncoder tokenizer, IReadOnlyList<string>? labels, TaskDataSettings settings)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"data file {path} does not exist", path);
+        return kind switch
+        {
+            TaskKind.Classification => ClassificationData.Load(path, tokenizer, labels, settings.MaxSeqLength, settings.ReadOptions),
+            TaskKind.Tagging => TaggingData.Load(path, tokenizer, labels, settings.MaxSeqLength, settings.ReadOptions),
+            _ => QaData.Load(path, tokenizer, settings.MaxSeqLength, settings.DocStride, settings.MaxQueryLength, settings.ReadOptions),
+        };
+    }
+}

@@ -1,0 +1,42 @@
+using Distill.Models;
+using Distill.Tasks;
+using static TorchSharp.torch;
+
+namespace Distill.Teachers;
+
+/// <summary>A TorchSharp task model as a teacher.</summary>
+public sealed class TorchTeacher(BertTaskModel model, int logitWidth, int padId) : ITeacher
+{
+    public TaskKind Kind => model.Kind;
+    public int LogitWidth => logitWidth;
+    public int HiddenSize => model.Config.HiddenSize;
+    public int NumLayers => model.Config.NumHiddenLayers;
+    public int NumHeads => model.Config.NumAttentionHeads;
+    public bool HasPooler => model.Encoder.HasPooler;
+
+    public IReadOnlyList<TeacherOutput> Run(IReadOnlyList<TrainingFeature> batch, TeacherRequest request)
+    {
+        model.eval();
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        using var inputs = FeatureBatch.Collate(batch, model.Kind, padId);
+        var output = model.forward(inputs.Inputs.InputIds, inputs.Inputs.AttentionMask, inputs.Inputs.TokenTypeIds,
+            outputAttentions: request.AttentionLayers.Count > 0);
+        var logits = output.Logits.to(ScalarType.Float32);
+        var results = new TeacherOutput[batch.Count];
+        for (var row = 0; row < batch.Count; row++)
+        {
+            var length = batch[row].Text.Length;
+            var rowLogits = model.Kind == TaskKind.Classification ? logits[row] : logits[row, ..length];
+            var hidden = request.HiddenLayers.Select(l => Values(output.Encoder.HiddenStates[l][row, ..length])).ToList();
+            var attentions = request.AttentionLayers.Select(l => Values(output.Encoder.Attentions![l - 1][row, .., ..length, ..length])).ToList();
+            var pooled = request.Pooled && output.Encoder.PooledOutput is { } p ? Values(p[row]) : null;
+            results[row] = new TeacherOutput(Values(rowLogits), hidden, attentions, pooled);
+        }
+        return results;
+    }
+
+    private static float[] Values(Tensor tensor) => tensor.to(ScalarType.Float32).contiguous().data<float>().ToArray();
+
+    public void Dispose() => model.Dispose();
+}

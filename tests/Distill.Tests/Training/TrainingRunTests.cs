@@ -1,0 +1,95 @@
+using Distill.Configuration;
+using Distill.DistillStudent.Training;
+using Distill.Models;
+using Distill.Tests.Support;
+
+namespace Distill.Tests.Training;
+
+public sealed class TrainingRunTests
+{
+    private static TrainingConfig Config(string dir, string encoderDir, string output) => new TrainingConfig
+    {
+        Task = "classification",
+        Model = encoderDir,
+        TrainFile = Path.Combine(dir, "train.jsonl"),
+        DevFile = Path.Combine(dir, "dev.jsonl"),
+        OutputDir = Path.Combine(dir, output),
+        NumEpochs = 2,
+        BatchSize = 4,
+        LearningRate = 1e-3,
+        MaxSeqLength = 16,
+        CkptSteps = 4,
+        LogSteps = 1,
+        Seed = 3,
+    }.Validate("test");
+
+    /// <summary>A console that cancels the run when it sees a given line, as a kill right after that point would.</summary>
+    private sealed class KillSwitch(string trigger, CancellationTokenSource cancellation) : StringWriter
+    {
+        public override void WriteLine(string? value)
+        {
+            base.WriteLine(value);
+            if (value?.StartsWith(trigger, StringComparison.Ordinal) == true) cancellation.Cancel();
+        }
+    }
+
+    [Fact]
+    public void Execute_KilledThenRerun_EndsExactlyAsAnUninterruptedRun()
+    {
+        TestAssets.EnsureTorch();
+        using var dir = new TemporaryDirectory();
+        var encoderDir = TinyTask.Write(dir.Path);
+
+        var uninterrupted = TrainingRun.Execute(Config(dir.Path, encoderDir, "a"), new StringWriter(), isTerminal: false);
+
+        using var cancellation = new CancellationTokenSource();
+        var interruptedConfig = Config(dir.Path, encoderDir, "b");
+        // 24 examples / batch 4 = 6 steps per epoch: the step-8 checkpoint falls in the middle of epoch 2.
+        Assert.Throws<OperationCanceledException>(() =>
+            TrainingRun.Execute(interruptedConfig, new KillSwitch("eval: step 8", cancellation), isTerminal: false, cancellation.Token));
+        var log = new StringWriter();
+        var resumed = TrainingRun.Execute(interruptedConfig, log, isTerminal: false);
+
+        Assert.Contains("resuming from", log.ToString());
+        Assert.Contains("step-00000008", log.ToString());
+        Assert.Equal(12, uninterrupted.Steps);
+        Assert.Equal(uninterrupted.Steps, resumed.Steps);
+        Assert.Equal(uninterrupted.LastMetrics, resumed.LastMetrics);
+        Assert.Equal(uninterrupted.BestStep, resumed.BestStep);
+        var weights = Path.Combine("checkpoints", "step-00000012", "model.safetensors");
+        Assert.Equal(File.ReadAllBytes(Path.Combine(dir.Path, "a", weights)), File.ReadAllBytes(Path.Combine(dir.Path, "b", weights)));
+    }
+
+    [Fact]
+    public void Execute_TinySentiment_LearnsAndKeepsBestModel()
+    {
+        TestAssets.EnsureTorch();
+        using var dir = new TemporaryDirectory();
+        var encoderDir = TinyTask.Write(dir.Path, trainCount: 48, devCount: 16);
+        var config = Config(dir.Path, encoderDir, "out") with { NumEpochs = 4, CkptSteps = null };
+
+        var summary = TrainingRun.Execute(config, new StringWriter(), isTerminal: false);
+
+        Assert.Equal("accuracy", summary.MainMetric);
+        Assert.True(summary.BestMetric >= 0.9, $"dev accuracy {summary.BestMetric}");
+        var best = BertConfig.Load(Path.Combine(summary.BestDir, "config.json"));
+        Assert.Equal(["neg", "pos"], best.Id2Label!.OrderBy(kv => kv.Key).Select(kv => kv.Value));
+        Assert.True(File.Exists(Path.Combine(dir.Path, "out", "metrics.jsonl")));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(dir.Path, "out", "runs"), "events.out.tfevents*", SearchOption.AllDirectories));
+        Assert.Single(Directory.GetDirectories(Path.Combine(dir.Path, "out", "checkpoints")));
+    }
+
+    [Fact]
+    public void Execute_OutputHoldsAnotherRun_Refuses()
+    {
+        TestAssets.EnsureTorch();
+        using var dir = new TemporaryDirectory();
+        var encoderDir = TinyTask.Write(dir.Path);
+        var config = Config(dir.Path, encoderDir, "out") with { NumEpochs = 1 };
+        TrainingRun.Execute(config, new StringWriter(), isTerminal: false);
+
+        var error = Assert.Throws<ConfigException>(() => TrainingRun.Execute(config with { LearningRate = 0.5 }, new StringWriter(), isTerminal: false));
+
+        Assert.Contains("holds a run with another configuration", error.Message);
+    }
+}

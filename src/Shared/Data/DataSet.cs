@@ -1,0 +1,13 @@
+namespace Distill.Data;
+
+/// <summary>The examples read from one file, and the bad records left out when <see cref="DataReadOptions.SkipBad"/> was set.</summary>
+public sealed class DataSet<T>(IReadOnlyList<T> examples, IReadOnlyList<string> skippedReasons)
+{
+    public IReadOnlyList<T> Examples { get; } = examples;
+
+    /// <summary>How many records were skipped.</summary>
+    public int SkippedCount => SkippedReasons.Count;
+
+    /// <summary>Per skipped record, the message of the <see cref="DataFormatException"/> it would have raised.</summary>
+    public IReadOnlyList<string> SkippedReasons { get; } = skippedReasons;
+}

@@ -1,0 +1,40 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Distill.Data;
+
+/// <summary>Reads the scalar fields of data records and describes unexpected JSON values for error messages.</summary>
+internal static class JsonText
+{
+    private const int MaxQuoted = 40;
+
+    /// <summary>
+    /// The field as text, or null when it is absent or JSON null. Strings always count; with
+    /// <paramref name="scalarsAllowed"/> integers and booleans too, written invariantly (<c>3</c>, <c>true</c>).
+    /// </summary>
+    public static string? OptionalString(JsonElement record, string name, bool scalarsAllowed, Func<string, Exception> error)
+    {
+        if (!record.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
+        return value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString()!,
+            JsonValueKind.Number when scalarsAllowed && value.TryGetInt64(out var number) => number.ToString(CultureInfo.InvariantCulture),
+            JsonValueKind.True when scalarsAllowed => "true",
+            JsonValueKind.False when scalarsAllowed => "false",
+            _ => throw error($"bad \"{name}\" (expected {(scalarsAllowed ? "a string, an integer or a boolean" : "a string")}, found {Describe(value)})"),
+        };
+    }
+
+    /// <summary>The value's kind and (shortened) JSON text, e.g. <c>number 1.5</c> or <c>array [1,2]</c>.</summary>
+    public static string Describe(JsonElement value)
+    {
+        var text = value.GetRawText();
+        if (text.Length > MaxQuoted) text = string.Concat(text.AsSpan(0, MaxQuoted), "...");
+        var kind = value.ValueKind switch
+        {
+            JsonValueKind.True or JsonValueKind.False => "boolean",
+            var other => other.ToString().ToLowerInvariant(),
+        };
+        return $"{kind} {text}";
+    }
+}

@@ -61,7 +61,7 @@ public abstract class TrainerBase
             output.Log.WriteLine($"train: {train.Features.Count} examples, {plan.Epochs} epochs, {plan.StepsPerEpoch} steps per epoch, {plan.TotalSteps} steps");
         }
 
-        using var tensorboard = utils.tensorboard.SummaryWriter(config.LogDir ?? Path.Combine(output.OutputDir, "runs"));
+        var tensorboard = utils.tensorboard.SummaryWriter(config.LogDir ?? Path.Combine(output.OutputDir, "runs"));
         using var metricsLog = new MetricsLog(Path.Combine(output.OutputDir, "metrics.jsonl"));
         var progress = new ProgressReporter(output.Log, output.IsTerminal, plan.TotalSteps, "train");
         var parameters = Model.parameters().Where(p => p.requires_grad).ToList();

@@ -48,8 +48,10 @@ public sealed class TaggingData : ITaskData
         }
         var truncated = features.Count(f => f.Truncated);
         var lostWords = features.Sum(f => f.TruncatedWords);
-        var extra = lostWords > 0 ? $"{path}: {lostWords} words lost their tag to truncation; they are predicted as \"{labelSet.Labels[0]}\"" : "";
-        return new TaggingData(path, set.Examples, features, labelSet.Labels, Warnings.Of(path, set.SkippedCount, truncated, maxSeqLength, extra));
+        var emptyWords = features.Sum(f => f.EmptyWords);
+        var lost = lostWords > 0 ? $"{path}: {lostWords} words lost their tag to truncation; they are predicted as \"{labelSet.Labels[0]}\"" : "";
+        var empty = emptyWords > 0 ? $"{path}: {emptyWords} words have no word pieces (only control characters); they are predicted as \"{labelSet.Labels[0]}\"" : "";
+        return new TaggingData(path, set.Examples, features, labelSet.Labels, DataWarnings.Of(path, set.SkippedCount, truncated, maxSeqLength, lost, empty));
     }
 
     public EvaluationResult Score(IReadOnlyList<float[]> logits)

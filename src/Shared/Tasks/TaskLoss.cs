@@ -7,7 +7,7 @@ namespace Distill.Tasks;
 public static class TaskLoss
 {
     /// <summary>Positions with this label add nothing to the loss (PyTorch's <c>ignore_index</c> default).</summary>
-    public const int IgnoreLabel = -100;
+    public const int IgnoreLabel = Features.TaggingFeatures.IgnoreLabel;
 
     /// <param name="kind">the task</param>
     /// <param name="logits">classification (B, C); tagging (B, T, C); QA (B, T, 2)</param>

@@ -224,12 +224,9 @@ public sealed class ClassificationReaderTests
         var builder = new StringBuilder("id,text,label\n");
         for (var i = 0; i < 20_000; i++) builder.Append($"r{i},\"sentence number {i}, with a comma\",{i % 3}\n");
         File.WriteAllText(path, builder.ToString());
-
-        var watch = System.Diagnostics.Stopwatch.StartNew();
         var data = ClassificationReader.Read(path, Defaults);
 
         Assert.Equal(20_000, data.Examples.Count);
         Assert.Equal(new ClassificationExample("r19999", "sentence number 19999, with a comma", null, "1"), data.Examples[^1]);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"took {watch.Elapsed}");
     }
 }

@@ -66,7 +66,7 @@ public sealed class TrainingRunTests
         TestAssets.EnsureTorch();
         using var dir = new TemporaryDirectory();
         var encoderDir = TinyTask.Write(dir.Path, trainCount: 48, devCount: 16);
-        var config = Config(dir.Path, encoderDir, "out") with { NumEpochs = 4, CkptSteps = null };
+        var config = Config(dir.Path, encoderDir, "out") with { NumEpochs = 10, LearningRate = 5e-3, CkptSteps = null };
 
         var summary = TrainingRun.Execute(config, new StringWriter(), isTerminal: false);
 

@@ -1,7 +1,7 @@
 namespace Distill.Tasks;
 
 /// <summary>The counted warnings every data set reports instead of dropping or cutting data silently.</summary>
-internal static class Warnings
+internal static class DataWarnings
 {
     public static IReadOnlyList<string> Of(string source, int skipped, int truncated, int maxSeqLength, params string[] more)
     {

@@ -33,10 +33,6 @@ public sealed class OnnxEncoderSession : IDisposable
                 throw new OnnxImportException($"the ONNX model has no input \"{required}\"; its inputs are: {string.Join(", ", inputs)}");
             }
         }
-        if (!session.OutputMetadata.ContainsKey(names.LastHiddenState))
-        {
-            throw new OnnxImportException($"the ONNX model has no output \"{names.LastHiddenState}\"; its outputs are: {string.Join(", ", session.OutputMetadata.Keys)}");
-        }
         takesTokenTypes = inputs.Contains(names.TokenTypeIds);
     }
 
@@ -67,9 +63,20 @@ public sealed class OnnxEncoderSession : IDisposable
         return new OnnxEncoderSession(new InferenceSession(path, options), names ?? new OnnxEncoderNames(), provider);
     }
 
+    /// <summary>The graph's output names.</summary>
+    public IReadOnlyCollection<string> OutputNames => session.OutputMetadata.Keys.ToList();
+
     /// <summary>Runs the batch and returns the last hidden state, row-major (B, T, H), with its shape.</summary>
-    public (float[] Values, long[] Shape) LastHiddenState(InputBatch batch)
+    public (float[] Values, long[] Shape) LastHiddenState(InputBatch batch) => Run(batch, [names.LastHiddenState])[0];
+
+    /// <summary>Runs the batch and returns the named float outputs, row-major, with their shapes.</summary>
+    public IReadOnlyList<(float[] Values, long[] Shape)> Run(InputBatch batch, IReadOnlyList<string> outputNames)
     {
+        var missing = outputNames.Where(n => !session.OutputMetadata.ContainsKey(n)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new OnnxImportException($"the ONNX model has no output {string.Join(", ", missing.Select(m => $"\"{m}\""))}; its outputs are: {string.Join(", ", session.OutputMetadata.Keys)}");
+        }
         long[] shape = [batch.Size, batch.Length];
         var inputNames = new List<string> { names.InputIds, names.AttentionMask };
         var inputs = new List<OrtValue>
@@ -85,9 +92,8 @@ public sealed class OnnxEncoderSession : IDisposable
         try
         {
             using var runOptions = new RunOptions();
-            using var outputs = session.Run(runOptions, inputNames, inputs, [names.LastHiddenState]);
-            var output = outputs[0];
-            return (output.GetTensorDataAsSpan<float>().ToArray(), output.GetTensorTypeAndShape().Shape);
+            using var outputs = session.Run(runOptions, inputNames, inputs, outputNames);
+            return outputs.Select(o => (o.GetTensorDataAsSpan<float>().ToArray(), o.GetTensorTypeAndShape().Shape)).ToList();
         }
         finally
         {

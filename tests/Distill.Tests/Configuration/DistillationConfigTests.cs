@@ -1,0 +1,61 @@
+using Distill.Configuration;
+using Distill.Models;
+using Distill.Tests.Support;
+
+namespace Distill.Tests.Configuration;
+
+public sealed class DistillationConfigTests
+{
+    private static string Write(TemporaryDirectory dir, string json)
+    {
+        File.WriteAllText(dir.File("distill.json"), json);
+        return dir.File("distill.json");
+    }
+
+    [Fact]
+    public void Load_TextBrewerStyleMatches_TeacherLayersForTheCache()
+    {
+        using var dir = new TemporaryDirectory();
+        var path = Write(dir, """
+            {"temperature": 8, "intermediate_matches": [
+              {"layer_T": 0, "layer_S": 0, "feature": "hidden", "loss": "hidden_mse", "weight": 1, "proj": ["linear", 128, 384]},
+              {"layer_T": 6, "layer_S": 2, "feature": "hidden", "loss": "hidden_mse", "weight": 1},
+              {"layer_T": [2, 4], "layer_S": [1, 2], "feature": "hidden", "loss": "nst", "weight": 1},
+              {"layer_T": 6, "layer_S": 2, "feature": "attention", "loss": "attention_mse", "weight": 1}]}
+            """);
+
+        var config = DistillationConfig.Load(path);
+
+        Assert.Equal(8, config.Temperature);
+        Assert.Equal([0, 2, 4, 6], config.TeacherHiddenLayers());
+        Assert.Equal([6], config.TeacherAttentionLayers());
+    }
+
+    [Fact]
+    public void Load_BadFields_ListsEachByName()
+    {
+        using var dir = new TemporaryDirectory();
+        var path = Write(dir, """
+            {"temperature": 0, "kd_loss_type": "kl", "temperature_scheduler": "cosine",
+             "intermediate_matches": [{"layer_T": "x", "layer_S": 1, "feature": "logits"}]}
+            """);
+
+        var error = Assert.Throws<ConfigException>(() => DistillationConfig.Load(path));
+
+        Assert.Contains("temperature must be positive, found 0", error.Message);
+        Assert.Contains("kd_loss_type \"kl\" is not known; known: ce, mse", error.Message);
+        Assert.Contains("temperature_scheduler \"cosine\" is not known", error.Message);
+        Assert.Contains("intermediate_matches[0].feature \"logits\" is not known", error.Message);
+        Assert.Contains("intermediate_matches[0].layer_T must be a layer number or a pair of them, found \"x\"", error.Message);
+    }
+
+    [Fact]
+    public void Load_UnknownField_NamesIt()
+    {
+        using var dir = new TemporaryDirectory();
+
+        var error = Assert.Throws<ConfigException>(() => DistillationConfig.Load(Write(dir, """{"temperture": 4}""")));
+
+        Assert.Contains("temperture", error.Message);
+    }
+}

@@ -17,6 +17,7 @@ public sealed class CacheReader : IAsyncDisposable
     private readonly CacheSchema _schema;
     private readonly CancellationTokenSource _lifetime = new();
     private readonly List<Task> _producers = [];
+    private bool _disposed;
 
     private CacheReader(string directory, CacheManifest manifest, CacheReaderOptions options)
     {
@@ -46,6 +47,7 @@ public sealed class CacheReader : IAsyncDisposable
     /// </summary>
     public async IAsyncEnumerable<CacheRow> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
         var channel = Channel.CreateBounded<CacheRow[]>(new BoundedChannelOptions(_options.Prefetch)
         {
@@ -83,6 +85,11 @@ public sealed class CacheReader : IAsyncDisposable
     /// <summary>Stops every pass still running and waits for its background reader.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
         await _lifetime.CancelAsync();
         Task[] running;
         lock (_producers)

@@ -42,6 +42,10 @@ public sealed class CacheShardWriter : IAsyncDisposable
     /// <summary>Rows accepted so far.</summary>
     public long Rows => _rows;
 
+    /// <summary>Starts a shard with the default <see cref="CacheWriterOptions"/>.</summary>
+    public static Task<CacheShardWriter> CreateAsync(string directory, string shardName, CacheSpec spec, CancellationToken cancellationToken) =>
+        CreateAsync(directory, shardName, spec, null, cancellationToken);
+
     /// <summary>
     /// Starts a shard named <paramref name="shardName"/> (see <see cref="CacheShardNames"/>) in
     /// <paramref name="directory"/>, which is created if needed. Fails if a file of that name exists:

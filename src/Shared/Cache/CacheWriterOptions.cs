@@ -20,8 +20,12 @@ public sealed record CacheWriterOptions
     /// <summary>Most encoded bytes per row group before compression; default 64 MiB.</summary>
     public long RowGroupBytes { get; init; } = 64L << 20;
 
-    /// <summary>Parquet page compression; default Snappy (see the cache benchmark for zstd's figures).</summary>
-    public CompressionMethod Compression { get; init; } = CompressionMethod.Snappy;
+    /// <summary>
+    /// Parquet page compression; default zstd (at CompressionLevel.Optimal). Measured with bench/CacheBench on
+    /// fp16 activations: zstd files 8% smaller than snappy's and read 1.5× faster (Parquet.Net's snappy
+    /// decoder is slow), written ~12% slower; a cache is written once and read every epoch.
+    /// </summary>
+    public CompressionMethod Compression { get; init; } = CompressionMethod.Zstd;
 
     /// <summary>Attempts of a transient-failing flush or rename, the first included; default 3.</summary>
     public int IoAttempts { get; init; } = 3;

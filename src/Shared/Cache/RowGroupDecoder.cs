@@ -1,0 +1,188 @@
+using System.Buffers;
+using Parquet;
+using Parquet.Schema;
+
+namespace Distill.Cache;
+
+/// <summary>
+/// Reads row groups of one shard back into <see cref="CacheRow"/>s. Built once per shard after its
+/// schema matched (<see cref="CacheSchema.Compare"/>); errors name the shard, row group, row and column.
+/// </summary>
+internal sealed class RowGroupDecoder
+{
+    private readonly CacheSchema _schema;
+    private readonly string _shard;
+    private readonly Dictionary<string, DataField> _fields;
+
+    public RowGroupDecoder(CacheSchema schema, ParquetSchema fileSchema, string shard)
+    {
+        _schema = schema;
+        _shard = shard;
+        // Read with the file's own field objects: they carry the levels Parquet.Net resolved for this file.
+        _fields = fileSchema.GetDataFields().ToDictionary(f => f.Path.ToString());
+    }
+
+    public async Task<CacheRow[]> ReadAsync(ParquetRowGroupReader group, int groupIndex, CancellationToken cancellationToken)
+    {
+        var spec = _schema.Spec;
+        int rows = checked((int)group.RowCount);
+        var featureIds = new string[rows];
+        var exampleIds = new string[rows];
+        var lengths = new int[rows];
+        await group.ReadAsync(Field(_schema.FeatureId), featureIds, null, cancellationToken);
+        await group.ReadAsync(Field(_schema.ExampleId), exampleIds, null, cancellationToken);
+        await group.ReadAsync(Field(_schema.Length), lengths.AsMemory(), null, cancellationToken);
+        var where = new Where(_shard, groupIndex, featureIds);
+
+        var inputIds = await ReadListAsync<int>(group, _schema.InputIds, rows, where, r => lengths[r], "T", cancellationToken);
+        var offsets = await ReadListAsync<int>(group, _schema.Offsets, rows, where, r => 2 * lengths[r], "2 × T", cancellationToken);
+        var segments = await ReadListAsync<int>(group, _schema.Segments, rows, where, r => lengths[r], "T", cancellationToken);
+        float[][] logits;
+        CacheTopK?[] topK = new CacheTopK?[rows];
+        if (_schema.Logits is { } logitsField)
+        {
+            logits = await ReadListAsync<float>(group, logitsField, rows, where, r => spec.Positions(lengths[r]) * spec.LogitWidth, "positions × logit_width", cancellationToken);
+        }
+        else
+        {
+            int k = spec.TopK!.Value;
+            var values = await ReadListAsync<float>(group, _schema.TopKValues!, rows, where, r => spec.Positions(lengths[r]) * k, "positions × top_k", cancellationToken);
+            var indices = await ReadListAsync<int>(group, _schema.TopKIndices!, rows, where, r => spec.Positions(lengths[r]) * k, "positions × top_k", cancellationToken);
+            var logSumExp = await ReadListAsync<float>(group, _schema.LogSumExp!, rows, where, r => spec.Positions(lengths[r]), "positions", cancellationToken);
+            logits = new float[rows][];
+            for (int r = 0; r < rows; r++)
+            {
+                logits[r] = [];
+                topK[r] = new CacheTopK(values[r], indices[r], logSumExp[r]);
+            }
+        }
+        var hidden = new float[_schema.Hidden.Count][][];
+        for (int i = 0; i < hidden.Length; i++)
+        {
+            hidden[i] = await ReadBlobsAsync(group, _schema.Hidden[i], rows, where, r => (long)lengths[r] * spec.HiddenSize, "T × hidden_size", cancellationToken);
+        }
+        var attentions = new float[_schema.Attentions.Count][][];
+        for (int i = 0; i < attentions.Length; i++)
+        {
+            attentions[i] = await ReadBlobsAsync(group, _schema.Attentions[i], rows, where, r => (long)spec.NumHeads * lengths[r] * lengths[r], "num_heads × T × T", cancellationToken);
+        }
+        var pooled = _schema.Pooled is { } pooledField
+            ? await ReadBlobsAsync(group, pooledField, rows, where, _ => spec.HiddenSize, "hidden_size", cancellationToken)
+            : null;
+
+        var result = new CacheRow[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            result[r] = new CacheRow(
+                featureIds[r], exampleIds[r], inputIds[r], offsets[r], segments[r], logits[r],
+                hidden.Select(h => h[r]).ToArray(), attentions.Select(a => a[r]).ToArray(), pooled?[r])
+            {
+                TopK = topK[r],
+            };
+        }
+        return result;
+    }
+
+    private DataField Field(DataField expected) => _fields[expected.Path.ToString()];
+
+    private async Task<T[][]> ReadListAsync<T>(
+        ParquetRowGroupReader group, ListField list, int rows, Where where, Func<int, long> expected, string rule, CancellationToken cancellationToken)
+        where T : struct
+    {
+        var field = Field((DataField)list.Item);
+        var chunk = group.GetMetadata(field)?.MetaData
+            ?? throw new CacheFormatException($"{where.Shard}, row group {where.Group}: column {list.Name} has no column chunk metadata");
+        int levels = checked((int)chunk.NumValues);
+        var values = ArrayPool<T>.Shared.Rent(levels);
+        var definitions = ArrayPool<int>.Shared.Rent(levels);
+        var repetitions = ArrayPool<int>.Shared.Rent(levels);
+        try
+        {
+            await group.ReadRawAsync(field, values.AsMemory(0, levels), definitions.AsMemory(0, levels), repetitions.AsMemory(0, levels), cancellationToken);
+            return Split(values, definitions, repetitions, levels, field.MaxDefinitionLevel, rows, list.Name, where, expected, rule);
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(values);
+            ArrayPool<int>.Shared.Return(definitions);
+            ArrayPool<int>.Shared.Return(repetitions);
+        }
+    }
+
+    /// <summary>
+    /// Cuts a list column's flat values into rows: a repetition level of 0 starts a row, and only entries
+    /// defined to the element level carry a value (a lower one is an empty list).
+    /// </summary>
+    private static T[][] Split<T>(
+        T[] values, int[] definitions, int[] repetitions, int levels, int maxDefinition, int rows,
+        string column, Where where, Func<int, long> expected, string rule)
+    {
+        var result = new T[rows][];
+        int row = -1, valueStart = 0, count = 0;
+        void Finish()
+        {
+            if (count != expected(row))
+            {
+                throw where.Error(row, column, $"{count} values", $"{rule} = {expected(row)}");
+            }
+            result[row] = values.AsSpan(valueStart, count).ToArray();
+            valueStart += count;
+        }
+        for (int level = 0; level < levels; level++)
+        {
+            if (repetitions[level] == 0)
+            {
+                if (row >= 0)
+                {
+                    Finish();
+                }
+                if (++row >= rows)
+                {
+                    break;
+                }
+                count = 0;
+            }
+            else if (row < 0)
+            {
+                break;
+            }
+            count += definitions[level] == maxDefinition ? 1 : 0;
+        }
+        if (row >= 0 && row < rows)
+        {
+            Finish();
+        }
+        if (row != rows - 1)
+        {
+            throw new CacheFormatException($"{where.Shard}, row group {where.Group}: column {column} has list levels for {Math.Max(row + 1, 0)}+ rows, expected {rows}");
+        }
+        return result;
+    }
+
+    private async Task<float[][]> ReadBlobsAsync(
+        ParquetRowGroupReader group, DataField expectedField, int rows, Where where, Func<int, long> expected, string rule, CancellationToken cancellationToken)
+    {
+        var dtype = _schema.Spec.DType;
+        int size = TensorBlob.ElementSize(dtype);
+        var blobs = new ReadOnlyMemory<byte>[rows];
+        await group.ReadRawAsync(Field(expectedField), blobs.AsMemory(), null, null, cancellationToken);
+        var result = new float[rows][];
+        for (int r = 0; r < rows; r++)
+        {
+            long count = expected(r);
+            if (blobs[r].Length != count * size)
+            {
+                throw where.Error(r, expectedField.Name, $"{blobs[r].Length} bytes", $"{rule} × {size} bytes ({dtype}) = {count * size}");
+            }
+            result[r] = new float[count];
+            TensorBlob.Decode(blobs[r].Span, dtype, result[r]);
+        }
+        return result;
+    }
+
+    private sealed record Where(string Shard, int Group, string[] FeatureIds)
+    {
+        public CacheFormatException Error(int row, string column, string found, string expected) =>
+            new($"{Shard}, row group {Group}, row {row} (feature_id \"{FeatureIds[row]}\"): column {column} has {found}, expected {expected}");
+    }
+}

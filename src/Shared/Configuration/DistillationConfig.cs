@@ -86,7 +86,7 @@ public sealed record DistillationConfig
     /// <summary>Teacher hidden layers the matches read (0 = embeddings), sorted.</summary>
     public IReadOnlyList<int> TeacherHiddenLayers() => TeacherLayers("hidden");
 
-    /// <summary>Teacher attention layers the matches read (1 = first layer), sorted.</summary>
+    /// <summary>Teacher attention layers the matches read (0 = the first layer's), sorted.</summary>
     public IReadOnlyList<int> TeacherAttentionLayers() => TeacherLayers("attention");
 
     private IReadOnlyList<int> TeacherLayers(string feature) => IntermediateMatches

@@ -1,7 +1,7 @@
 namespace Distill.Teachers;
 
 /// <summary>
-/// Which intermediate outputs to return besides the logits. Hidden layers count from 0 (the embedding output)
-/// to N; attention layers from 1 to N (the layer whose self-attention it is), as TextBrewer numbers them.
+/// Which intermediate outputs to return besides the logits. As in TextBrewer, hidden layers count from 0 (the
+/// embedding output) to N, and attention layers from 0 (the first layer's self-attention) to N - 1.
 /// </summary>
 public sealed record TeacherRequest(IReadOnlyList<int> HiddenLayers, IReadOnlyList<int> AttentionLayers, bool Pooled);

@@ -29,7 +29,7 @@ public sealed class TorchTeacher(BertTaskModel model, int logitWidth, int padId)
             var length = batch[row].Text.Length;
             var rowLogits = model.Kind == TaskKind.Classification ? logits[row] : logits[row, ..length];
             var hidden = request.HiddenLayers.Select(l => Values(output.Encoder.HiddenStates[l][row, ..length])).ToList();
-            var attentions = request.AttentionLayers.Select(l => Values(output.Encoder.Attentions![l - 1][row, .., ..length, ..length])).ToList();
+            var attentions = request.AttentionLayers.Select(l => Values(output.Encoder.Attentions![l][row, .., ..length, ..length])).ToList();
             var pooled = request.Pooled && output.Encoder.PooledOutput is { } p ? Values(p[row]) : null;
             results[row] = new TeacherOutput(Values(rowLogits), hidden, attentions, pooled);
         }

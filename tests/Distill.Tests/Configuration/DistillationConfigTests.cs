@@ -21,14 +21,14 @@ public sealed class DistillationConfigTests
               {"layer_T": 0, "layer_S": 0, "feature": "hidden", "loss": "hidden_mse", "weight": 1, "proj": ["linear", 128, 384]},
               {"layer_T": 6, "layer_S": 2, "feature": "hidden", "loss": "hidden_mse", "weight": 1},
               {"layer_T": [2, 4], "layer_S": [1, 2], "feature": "hidden", "loss": "nst", "weight": 1},
-              {"layer_T": 6, "layer_S": 2, "feature": "attention", "loss": "attention_mse", "weight": 1}]}
+              {"layer_T": 5, "layer_S": 1, "feature": "attention", "loss": "attention_mse", "weight": 1}]}
             """);
 
         var config = DistillationConfig.Load(path);
 
         Assert.Equal(8, config.Temperature);
         Assert.Equal([0, 2, 4, 6], config.TeacherHiddenLayers());
-        Assert.Equal([6], config.TeacherAttentionLayers());
+        Assert.Equal([5], config.TeacherAttentionLayers());
     }
 
     [Fact]

@@ -1,5 +1,4 @@
-using System.CommandLine;
+using Distill.CacheTeacher;
 using Distill.Cli;
 
-var root = new RootCommand("cache-teacher: run a teacher once over a data set and cache its outputs (sharded Parquet + manifest)");
-return await CommandRunner.RunAsync(root, args);
+return await CommandRunner.RunAsync(CacheTeacherCli.Create(), args);

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Distill.Cache;
+using Distill.Data;
 using Distill.Models;
 using Distill.Onnx;
 using Distill.Safetensors;
@@ -17,8 +19,8 @@ public static class CommandRunner
             var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = output, Error = error };
             return await root.Parse(args).InvokeAsync(configuration);
         }
-        catch (Exception e) when (e is ConfigException or ModelLoadException or SafetensorsFormatException
-                                      or OnnxImportException or FileNotFoundException or DirectoryNotFoundException)
+        catch (Exception e) when (e is ConfigException or ModelLoadException or SafetensorsFormatException or OnnxImportException
+                                      or DataFormatException or CacheFormatException or FileNotFoundException or DirectoryNotFoundException)
         {
             await error.WriteLineAsync($"error: {e.Message}");
             return ExitCodes.BadInput;

@@ -1,0 +1,217 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Distill.Cache;
+using Distill.Logging;
+using Distill.Models;
+using Distill.Onnx;
+using Distill.Tasks;
+using Distill.Teachers;
+using Distill.Tokenization;
+
+namespace Distill.CacheTeacher.Caching;
+
+/// <summary>What a run did.</summary>
+public sealed record CacheRunSummary(int ShardsWritten, int ShardsReused, long Rows, long Tokens, TimeSpan Elapsed, string ManifestPath);
+
+/// <summary>
+/// Runs a teacher once over a data set and writes its outputs as shards of one job's slice. Resumable: each
+/// shard is written under a temporary name and renamed when complete, then recorded in the job's progress
+/// file; a rerun of the same command keeps the recorded shards and redoes the rest. The shard writer runs
+/// on a background task so that disk work overlaps the teacher's forward passes.
+/// </summary>
+public static class CacheRun
+{
+    public static async Task<CacheRunSummary> ExecuteAsync(CacheRunOptions options, TextWriter log, bool isTerminal, CancellationToken cancellation = default)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var plan = new ShardPlan(0, options.RowsPerShard, options.NumShards, options.ShardIndex);
+        plan.Validate();
+        var outputDir = Path.GetFullPath(options.OutputDir);
+        Directory.CreateDirectory(outputDir);
+
+        var (teacher, tokenizer, labels, teacherInfo) = OpenTeacher(options);
+        using var _ = teacher;
+        var data = TaskDataLoader.Load(options.Task, options.DataFile, tokenizer, labels, options.Data);
+        foreach (var warning in data.Warnings) log.WriteLine($"warning: {warning}");
+        var features = data.Features;
+        plan = plan with { Features = features.Count };
+
+        var spec = Spec(options, teacher);
+        var template = new CacheManifest
+        {
+            Teacher = teacherInfo,
+            Data = new CacheDataInfo(DataIdentity(options), ReaderSettings(options)),
+            Spec = spec,
+            Shards = [],
+            NumShards = options.NumShards > 1 ? options.NumShards : null,
+            ShardIndex = options.NumShards > 1 ? options.ShardIndex : null,
+        };
+        var progressFile = CacheLayout.ProgressFile(outputDir, options.NumShards, options.ShardIndex);
+        var done = ResumeState(progressFile, template, outputDir, log);
+        var request = new TeacherRequest(spec.HiddenLayers, spec.AttentionLayers, spec.Pooled);
+
+        var todo = plan.ShardsOfJob.Where(k => !done.ContainsKey(CacheShardNames.For(k))).ToList();
+        var total = todo.Sum(k => plan.Slice(k).Count);
+        log.WriteLine($"cache: {features.Count} features in {plan.ShardCount} shards; job {options.ShardIndex} of {options.NumShards} writes {plan.ShardsOfJob.Count()}, {done.Count} already complete");
+        var progress = new ProgressReporter(log, isTerminal, Math.Max(1, total), "cache");
+        long rows = 0, tokens = 0;
+        foreach (var shard in todo)
+        {
+            var (start, count) = plan.Slice(shard);
+            var slice = Enumerable.Range(start, count).Select(i => features[i]).ToList();
+            var info = await WriteShardAsync(outputDir, CacheShardNames.For(shard), spec, slice, teacher, request, options.BatchSize, written =>
+            {
+                rows += written.Rows;
+                tokens += written.Tokens;
+                var seconds = Math.Max(1e-9, stopwatch.Elapsed.TotalSeconds);
+                progress.Report(rows, string.Create(CultureInfo.InvariantCulture, $"{rows / seconds:F1} ex/s {tokens / seconds:F0} tok/s"));
+            }, log, cancellation);
+            done[info.File] = CacheShardEntry.From(info, options.ShardIndex);
+            (template with { Shards = Ordered(done) }).Save(progressFile);
+        }
+        progress.Complete();
+
+        var manifest = template with { Shards = Ordered(done), CreatedUtc = DateTimeOffset.UtcNow };
+        var manifestPath = CacheLayout.FinishedManifest(outputDir, options.NumShards, options.ShardIndex);
+        manifest.Save(manifestPath);
+        File.Delete(progressFile);
+        return new CacheRunSummary(todo.Count, plan.ShardsOfJob.Count() - todo.Count, rows, tokens, stopwatch.Elapsed, manifestPath);
+    }
+
+    private static async Task<ShardInfo> WriteShardAsync(string outputDir, string name, CacheSpec spec, List<TrainingFeature> slice, ITeacher teacher,
+        TeacherRequest request, int batchSize, Action<(int Rows, int Tokens)> onWritten, TextWriter log, CancellationToken cancellation)
+    {
+        // A shard renamed into place by a run that died before recording it is redone, not trusted.
+        var stale = Path.Combine(outputDir, name);
+        if (File.Exists(stale)) File.Delete(stale);
+
+        await using var writer = await CacheShardWriter.CreateAsync(outputDir, name, spec,
+            new CacheWriterOptions { Log = m => log.WriteLine($"cache: {m}") }, cancellation);
+        var channel = Channel.CreateBounded<IReadOnlyList<CacheRow>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        var consumer = Task.Run(async () =>
+        {
+            await foreach (var batch in channel.Reader.ReadAllAsync(cancellation))
+            {
+                await writer.WriteAsync(batch, cancellation);
+                onWritten((batch.Count, batch.Sum(r => r.InputIds.Length)));
+            }
+        }, cancellation);
+        try
+        {
+            // Sorted by length so that batches waste little compute on padding; the shard keeps that order.
+            foreach (var batch in slice.OrderBy(f => f.Text.Length).Chunk(batchSize))
+            {
+                cancellation.ThrowIfCancellationRequested();
+                var outputs = teacher.Run(batch, request);
+                var cacheRows = batch.Select((f, i) => ToRow(f, outputs[i])).ToList();
+                await channel.Writer.WriteAsync(cacheRows, cancellation);
+            }
+        }
+        finally
+        {
+            channel.Writer.TryComplete();
+        }
+        await consumer;
+        return await writer.CompleteAsync(cancellation);
+    }
+
+    private static CacheRow ToRow(TrainingFeature feature, TeacherOutput output)
+    {
+        var text = feature.Text;
+        var offsets = new int[text.Length * 2];
+        for (var i = 0; i < text.Length; i++) (offsets[2 * i], offsets[2 * i + 1]) = text.Offsets[i];
+        return new CacheRow(feature.FeatureId, feature.ExampleId, text.Ids, offsets, text.Segments, output.Logits, output.Hidden, output.Attentions, output.Pooled);
+    }
+
+    private static (ITeacher Teacher, WordPieceEncoder Tokenizer, IReadOnlyList<string>? Labels, CacheTeacherInfo Info) OpenTeacher(CacheRunOptions options)
+    {
+        if (options.ModelDir is { } modelDir)
+        {
+            var (model, labels) = TaskModelDirectory.Load(modelDir, options.Task);
+            var tokenizer = ModelDirectory.LoadTokenizer(modelDir, model.Config);
+            var width = options.Task == TaskKind.Qa ? 2 : labels.Count;
+            var files = new[] { ModelDirectory.ConfigFile, ModelDirectory.WeightsFile, ModelDirectory.VocabFile }.Select(f => Path.Combine(modelDir, f));
+            var config = model.Config.ToJson();
+            return (new TorchTeacher(model, width, tokenizer.PadId), tokenizer, options.Task == TaskKind.Qa ? null : labels,
+                new CacheTeacherInfo(CacheManifest.HashFiles(files, "torch"), config));
+        }
+
+        var onnx = options.OnnxFile ?? throw new ConfigException("give the teacher as --model DIR or --onnx FILE");
+        var vocab = options.Vocab ?? throw new ConfigException("--onnx needs --vocab (the teacher's vocab.txt)");
+        var outputs = options.OnnxOutputs ?? throw new ConfigException("--onnx needs --onnx-output mappings (e.g. logits=logits)");
+        var import = BertOnnxImporter.Import(onnx);
+        foreach (var weight in import.Weights.Values) weight.Dispose();
+        var onnxTokenizer = WordPieceEncoder.FromVocabFile(vocab, new WordPieceOptions { LowerCase = !options.Cased });
+        // An ONNX graph carries no label names: take them from the data, in the reader's order.
+        var dataLabels = options.Task == TaskKind.Qa ? null : TaskDataLoader.Load(options.Task, options.DataFile, onnxTokenizer, null, options.Data).Labels;
+        var session = OnnxEncoderSession.Create(onnx, options.Threads, preferCuda: true, _ => { });
+        var teacher = new OnnxTeacher(session, outputs, options.Task, dataLabels?.Count ?? 2, import.Config, onnxTokenizer.PadId);
+        var settings = JsonSerializer.Serialize(new { outputs.Logits, outputs.Hidden, outputs.Pooled, options.Cased, provider = "onnx" });
+        return (teacher, onnxTokenizer, dataLabels, new CacheTeacherInfo(CacheManifest.HashFiles([onnx, vocab], settings), import.Config.ToJson()));
+    }
+
+    private static CacheSpec Spec(CacheRunOptions options, ITeacher teacher)
+    {
+        var badHidden = options.HiddenLayers.Where(l => l > teacher.NumLayers).ToList();
+        var badAttention = options.AttentionLayers.Where(l => l >= teacher.NumLayers).ToList();
+        if (badHidden.Count + badAttention.Count > 0)
+        {
+            throw new ConfigException($"the teacher has {teacher.NumLayers} layers: hidden layers go from 0 to {teacher.NumLayers}, attention layers from 0 to {teacher.NumLayers - 1}; found hidden [{string.Join(",", badHidden)}], attention [{string.Join(",", badAttention)}]");
+        }
+        if (options.Pooled && !teacher.HasPooler) throw new ConfigException("--pooled: the teacher has no pooler");
+        return new CacheSpec
+        {
+            Task = options.Task.Name(),
+            LogitWidth = teacher.LogitWidth,
+            TokenLevelLogits = options.Task != TaskKind.Classification,
+            HiddenLayers = options.HiddenLayers,
+            AttentionLayers = options.AttentionLayers,
+            HiddenSize = teacher.HiddenSize,
+            NumHeads = teacher.NumHeads,
+            Pooled = options.Pooled,
+            DType = options.DType,
+            TopK = teacher.LogitWidth > options.TopKThreshold ? Math.Min(options.TopK, teacher.LogitWidth) : null,
+        };
+    }
+
+    /// <summary>Shards recorded by an earlier run of the same job, kept when their files are still there and whole.</summary>
+    private static Dictionary<string, CacheShardEntry> ResumeState(string progressFile, CacheManifest template, string outputDir, TextWriter log)
+    {
+        var done = new Dictionary<string, CacheShardEntry>();
+        if (!File.Exists(progressFile)) return done;
+        var previous = CacheManifest.Load(progressFile);
+        if (previous.Teacher.Identity != template.Teacher.Identity || previous.Data.Identity != template.Data.Identity
+            || previous.Spec.ToJson() != template.Spec.ToJson())
+        {
+            throw new ConfigException($"{outputDir} holds an unfinished cache of another teacher, data set or spec ({progressFile}); use a new --out, or delete it to start over");
+        }
+        foreach (var entry in previous.Shards)
+        {
+            var file = new FileInfo(Path.Combine(outputDir, entry.File));
+            if (file.Exists && file.Length == entry.Bytes) done[entry.File] = entry;
+        }
+        log.WriteLine($"cache: resuming; {done.Count} complete shards kept");
+        return done;
+    }
+
+    private static IReadOnlyList<CacheShardEntry> Ordered(Dictionary<string, CacheShardEntry> done) =>
+        done.Values.OrderBy(e => e.File, StringComparer.Ordinal).ToList();
+
+    internal static string DataIdentity(CacheRunOptions options) =>
+        CacheManifest.HashFiles([options.DataFile], ReaderSettings(options).ToJsonString());
+
+    private static JsonObject ReaderSettings(CacheRunOptions options) => new()
+    {
+        ["file"] = Path.GetFileName(options.DataFile),
+        ["max_seq_length"] = options.Data.MaxSeqLength,
+        ["doc_stride"] = options.Data.DocStride,
+        ["max_query_length"] = options.Data.MaxQueryLength,
+        ["text_column"] = options.Data.ReadOptions.TextColumn,
+        ["text_b_column"] = options.Data.ReadOptions.TextBColumn,
+        ["label_column"] = options.Data.ReadOptions.LabelColumn,
+        ["skip_bad"] = options.Data.ReadOptions.SkipBad,
+    };
+}

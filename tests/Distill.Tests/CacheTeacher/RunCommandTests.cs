@@ -1,0 +1,174 @@
+using Distill.Cache;
+using Distill.CacheTeacher;
+using Distill.Models;
+using Distill.Tasks;
+using Distill.Teachers;
+using Distill.Tests.Support;
+
+namespace Distill.Tests.CacheTeacher;
+
+/// <summary>cache-teacher run/merge/verify through real command lines, on a tiny trained-head model.</summary>
+public sealed class RunCommandTests
+{
+    private static string TeacherDir(TemporaryDirectory dir)
+    {
+        var encoderDir = TinyTask.Write(dir.Path, trainCount: 50);
+        var (model, labels) = TaskModelDirectory.Load(encoderDir, TaskKind.Classification, ["neg", "pos"]);
+        using (model) TaskModelDirectory.Save(dir.File("teacher"), model, labels, dir.File("vocab.txt"));
+        return dir.File("teacher");
+    }
+
+    private static CliRun Run(params string[] args) => CliRun.Invoke(CacheTeacherCli.Create(), args);
+
+    private static string[] RunArgs(TemporaryDirectory dir, string output, params string[] extra) =>
+        ["run", "--model", dir.File("teacher"), "--task", "classification", "--data", dir.File("train.jsonl"), "--out", output,
+         "--hidden-layers", "0,2", "--attention-layers", "1", "--pooled", "--rows-per-shard", "16", "--batch-size", "5", ..extra];
+
+    [Fact]
+    public async Task Run_TinyTeacher_ValuesEqualAFreshForwardWithinFp16()
+    {
+        TestAssets.EnsureTorch();
+        using var dir = new TemporaryDirectory();
+        TeacherDir(dir);
+
+        var run = Run(RunArgs(dir, dir.File("cache")));
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        var rows = new List<CacheRow>();
+        await using var reader = CacheReader.Open(dir.File("cache"));
+        await foreach (var row in reader.ReadAllAsync()) rows.Add(row);
+        Assert.Equal(50, rows.Count);
+        Assert.Equal(4, reader.Manifest.Shards.Count); // 50 rows / 16 per shard
+
+        var (model, labels) = TaskModelDirectory.Load(dir.File("teacher"), TaskKind.Classification);
+        var tokenizer = ModelDirectory.LoadTokenizer(dir.File("teacher"), model.Config);
+        var data = TaskDataLoader.Load(TaskKind.Classification, dir.File("train.jsonl"), tokenizer, labels, new TaskDataSettings(128, new Distill.Data.DataReadOptions()));
+        using var teacher = new TorchTeacher(model, 2, tokenizer.PadId);
+        var byId = rows.ToDictionary(r => r.FeatureId);
+        foreach (var batch in data.Features.Chunk(7))
+        {
+            var fresh = teacher.Run(batch, new TeacherRequest([0, 2], [1], Pooled: true));
+            for (var i = 0; i < batch.Length; i++)
+            {
+                var cached = byId[batch[i].FeatureId];
+                Assert.Equal(batch[i].Text.Ids, cached.InputIds);
+                AssertClose(fresh[i].Logits, cached.Logits, relative: 0); // logits stay float32
+                AssertFp16(fresh[i].Hidden[1], cached.Hidden[1]);
+                AssertFp16(fresh[i].Attentions[0], cached.Attentions[0]);
+                AssertFp16(fresh[i].Pooled!, cached.Pooled!);
+            }
+        }
+    }
+
+    // Batches here differ from the cache run's (other padding), which moves float32 results by ~1e-7; fp16
+    // keeps 11 significant bits, so a value may round to a neighbour: half an fp16 step plus that noise.
+    private static void AssertFp16(float[] expected, float[] actual) => AssertClose(expected, actual, relative: 1.0 / 1024);
+
+    private static void AssertClose(float[] expected, float[] actual, double relative)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (var i = 0; i < expected.Length; i++)
+        {
+            var tolerance = Math.Abs(expected[i]) * relative + 1e-5;
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance, $"value {i}: expected {expected[i]}, cached {actual[i]}");
+        }
+    }
+
+    [Fact]
+    public void Run_TwoJobsThenMerge_SameShardsAsOneJob()
+    {
+        TestAssets.EnsureTorch();
+        using var dir = new TemporaryDirectory();
+        TeacherDir(dir);
+
+        Assert.Equal(0, Run(RunArgs(dir, dir.File("single"))).ExitCode);
+        Assert.Equal(0, Run(RunArgs(dir, dir.File("sharded"), "--num-shards", "2", "--shard-index", "1")).ExitCode);
+        var early = Run("merge", dir.File("sharded"));
+        Assert.Equal(0, Run(RunArgs(dir, dir.File("sharded"), "--num-shards", "2", "--shard-index", "0")).ExitCode);
+        var merge = Run("merge", dir.File("sharded"));
+        var verify = Run("verify", dir.File("sharded"), "--data", dir.File("train.jsonl"), "--model", dir.File("teacher"));
+
+        Assert.Equal(Distill.Cli.ExitCodes.BadInput, early.ExitCode);
+        Assert.Contains("jobs 0 of 2 have not finished", early.Error);
+        Assert.True(merge.ExitCode == 0, merge.Error);
+        Assert.True(verify.ExitCode == 0, verify.Output + verify.Error);
+        var single = CacheManifest.Load(Path.Combine(dir.File("single"), "manifest.json"));
+        var merged = CacheManifest.Load(Path.Combine(dir.File("sharded"), "manifest.json"));
+        Assert.Equal(single.Shards.Select(s => (s.File, s.Rows, s.Sha256)), merged.Shards.Select(s => (s.File, s.Rows, s.Sha256)));
+    }
+
+    [Fact]
+    public void Run_InterruptedThenRerun_SameCacheAsUninterrupted()
+    {
+        TestAssets.EnsureTorch();
+        using var dir = new TemporaryDirectory();
+        TeacherDir(dir);
+        Assert.Equal(0, Run(RunArgs(dir, dir.File("whole"))).ExitCode);
+
+        // A crash mid-run leaves recorded shards, a shard renamed but not recorded, and a temporary file.
+        Assert.Equal(0, Run(RunArgs(dir, dir.File("crashed"))).ExitCode);
+        var crashed = dir.File("crashed");
+        var manifest = CacheManifest.Load(Path.Combine(crashed, "manifest.json"));
+        (manifest with { Shards = manifest.Shards.Take(2).ToList() }).Save(Path.Combine(crashed, ".progress-00000-of-00001.json"));
+        File.Delete(Path.Combine(crashed, "manifest.json"));
+        File.Delete(Path.Combine(crashed, "part-00003.parquet"));
+        File.WriteAllText(Path.Combine(crashed, ".part-00003.parquet.tmp"), "half a shard");
+        var rerun = Run(RunArgs(dir, crashed));
+
+        Assert.True(rerun.ExitCode == 0, rerun.Output + rerun.Error);
+        Assert.Contains("2 complete shards kept", rerun.Output);
+        var whole = CacheManifest.Load(Path.Combine(dir.File("whole"), "manifest.json"));
+        var resumed = CacheManifest.Load(Path.Combine(crashed, "manifest.json"));
+        Assert.Equal(whole.Shards.Select(s => s.Sha256), resumed.Shards.Select(s => s.Sha256));
+        Assert.False(File.Exists(Path.Combine(crashed, ".progress-00000-of-00001.json")));
+    }
+
+    [Fact]
+    public void Verify_FlippedByte_NamesTheShardAndFails()
+    {
+        TestAssets.EnsureTorch();
+        using var dir = new TemporaryDirectory();
+        TeacherDir(dir);
+        Assert.Equal(0, Run(RunArgs(dir, dir.File("cache"))).ExitCode);
+        var shard = Path.Combine(dir.File("cache"), "part-00001.parquet");
+        var bytes = File.ReadAllBytes(shard);
+        bytes[bytes.Length / 2] ^= 0x40;
+        File.WriteAllBytes(shard, bytes);
+
+        var verify = Run("verify", dir.File("cache"));
+
+        Assert.Equal(Distill.Cli.ExitCodes.CheckFailed, verify.ExitCode);
+        Assert.Contains("part-00001.parquet", verify.Error);
+        Assert.DoesNotContain("part-00000.parquet", verify.Error);
+    }
+
+    [Fact]
+    public void Run_OutputHoldsOtherSpec_Refuses()
+    {
+        TestAssets.EnsureTorch();
+        using var dir = new TemporaryDirectory();
+        TeacherDir(dir);
+        Assert.Equal(0, Run(RunArgs(dir, dir.File("cache"))).ExitCode);
+        var manifest = CacheManifest.Load(Path.Combine(dir.File("cache"), "manifest.json"));
+        manifest.Save(Path.Combine(dir.File("cache"), ".progress-00000-of-00001.json"));
+
+        var run = Run(RunArgs(dir, dir.File("cache"), "--dtype", "fp32"));
+
+        Assert.Equal(Distill.Cli.ExitCodes.BadInput, run.ExitCode);
+        Assert.Contains("unfinished cache of another teacher, data set or spec", run.Error);
+    }
+
+    [Fact]
+    public void Run_LayerBeyondTheTeacher_SaysHowManyLayersThereAre()
+    {
+        TestAssets.EnsureTorch();
+        using var dir = new TemporaryDirectory();
+        TeacherDir(dir);
+
+        var run = Run("run", "--model", dir.File("teacher"), "--task", "classification", "--data", dir.File("train.jsonl"),
+            "--out", dir.File("cache"), "--hidden-layers", "0,3");
+
+        Assert.Equal(Distill.Cli.ExitCodes.BadInput, run.ExitCode);
+        Assert.Contains("the teacher has 2 layers", run.Error);
+    }
+}

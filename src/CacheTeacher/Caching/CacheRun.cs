@@ -14,7 +14,8 @@ using Distill.Tokenization;
 namespace Distill.CacheTeacher.Caching;
 
 /// <summary>What a run did.</summary>
-public sealed record CacheRunSummary(int ShardsWritten, int ShardsReused, long Rows, long Tokens, TimeSpan Elapsed, string ManifestPath);
+/// <param name="ShardsElapsed">time spent running the teacher and writing shards, without loading model and data</param>
+public sealed record CacheRunSummary(int ShardsWritten, int ShardsReused, long Rows, long Tokens, TimeSpan Elapsed, TimeSpan ShardsElapsed, string ManifestPath);
 
 /// <summary>
 /// Runs a teacher once over a data set and writes its outputs as shards of one job's slice. Resumable: each
@@ -58,6 +59,7 @@ public static class CacheRun
         log.WriteLine($"cache: {features.Count} features in {plan.ShardCount} shards; job {options.ShardIndex} of {options.NumShards} writes {plan.ShardsOfJob.Count()}, {done.Count} already complete");
         var progress = new ProgressReporter(log, isTerminal, Math.Max(1, total), "cache");
         long rows = 0, tokens = 0;
+        var shardsStopwatch = Stopwatch.StartNew();
         foreach (var shard in todo)
         {
             var (start, count) = plan.Slice(shard);
@@ -66,7 +68,7 @@ public static class CacheRun
             {
                 rows += written.Rows;
                 tokens += written.Tokens;
-                var seconds = Math.Max(1e-9, stopwatch.Elapsed.TotalSeconds);
+                var seconds = Math.Max(1e-9, shardsStopwatch.Elapsed.TotalSeconds);
                 progress.Report(rows, string.Create(CultureInfo.InvariantCulture, $"{rows / seconds:F1} ex/s {tokens / seconds:F0} tok/s"));
             }, log, cancellation);
             done[info.File] = CacheShardEntry.From(info, options.ShardIndex);
@@ -78,7 +80,7 @@ public static class CacheRun
         var manifestPath = CacheLayout.FinishedManifest(outputDir, options.NumShards, options.ShardIndex);
         manifest.Save(manifestPath);
         File.Delete(progressFile);
-        return new CacheRunSummary(todo.Count, plan.ShardsOfJob.Count() - todo.Count, rows, tokens, stopwatch.Elapsed, manifestPath);
+        return new CacheRunSummary(todo.Count, plan.ShardsOfJob.Count() - todo.Count, rows, tokens, stopwatch.Elapsed, shardsStopwatch.Elapsed, manifestPath);
     }
 
     private static async Task<ShardInfo> WriteShardAsync(string outputDir, string name, CacheSpec spec, List<TrainingFeature> slice, ITeacher teacher,

@@ -33,9 +33,10 @@ public static class CacheRun
         var outputDir = Path.GetFullPath(options.OutputDir);
         Directory.CreateDirectory(outputDir);
 
-        var (teacher, tokenizer, labels, teacherInfo) = OpenTeacher(options);
-        using var _ = teacher;
-        var data = TaskDataLoader.Load(options.Task, options.DataFile, tokenizer, labels, options.Data);
+        var source = OpenTeacher(options, log);
+        var data = TaskDataLoader.Load(options.Task, options.DataFile, source.Tokenizer, source.Labels, options.Data);
+        using var teacher = source.Create(data.Labels);
+        var teacherInfo = source.Info;
         foreach (var warning in data.Warnings) log.WriteLine($"warning: {warning}");
         var features = data.Features;
         plan = plan with { Features = features.Count };
@@ -128,7 +129,13 @@ public static class CacheRun
         return new CacheRow(feature.FeatureId, feature.ExampleId, text.Ids, offsets, text.Segments, output.Logits, output.Hidden, output.Attentions, output.Pooled);
     }
 
-    private static (ITeacher Teacher, WordPieceEncoder Tokenizer, IReadOnlyList<string>? Labels, CacheTeacherInfo Info) OpenTeacher(CacheRunOptions options)
+    /// <summary>
+    /// What is known of the teacher before the data is read: its tokenizer, its label order (null: take the
+    /// data's), its identity, and how to build it once the labels are known.
+    /// </summary>
+    private sealed record TeacherSource(WordPieceEncoder Tokenizer, IReadOnlyList<string>? Labels, CacheTeacherInfo Info, Func<IReadOnlyList<string>, ITeacher> Create);
+
+    private static TeacherSource OpenTeacher(CacheRunOptions options, TextWriter log)
     {
         if (options.ModelDir is { } modelDir)
         {
@@ -136,23 +143,27 @@ public static class CacheRun
             var tokenizer = ModelDirectory.LoadTokenizer(modelDir, model.Config);
             var width = options.Task == TaskKind.Qa ? 2 : labels.Count;
             var files = new[] { ModelDirectory.ConfigFile, ModelDirectory.WeightsFile, ModelDirectory.VocabFile }.Select(f => Path.Combine(modelDir, f));
-            var config = model.Config.ToJson();
-            return (new TorchTeacher(model, width, tokenizer.PadId), tokenizer, options.Task == TaskKind.Qa ? null : labels,
-                new CacheTeacherInfo(CacheManifest.HashFiles(files, "torch"), config));
+            return new TeacherSource(tokenizer, options.Task == TaskKind.Qa ? null : labels,
+                new CacheTeacherInfo(CacheManifest.HashFiles(files, "torch"), model.Config.ToJson()),
+                _ => new TorchTeacher(model, width, tokenizer.PadId));
         }
 
         var onnx = options.OnnxFile ?? throw new ConfigException("give the teacher as --model DIR or --onnx FILE");
-        var vocab = options.Vocab ?? throw new ConfigException("--onnx needs --vocab (the teacher's vocab.txt)");
         var outputs = options.OnnxOutputs ?? throw new ConfigException("--onnx needs --onnx-output mappings (e.g. logits=logits)");
-        var import = BertOnnxImporter.Import(onnx);
-        foreach (var weight in import.Weights.Values) weight.Dispose();
-        var onnxTokenizer = WordPieceEncoder.FromVocabFile(vocab, new WordPieceOptions { LowerCase = !options.Cased });
-        // An ONNX graph carries no label names: take them from the data, in the reader's order.
-        var dataLabels = options.Task == TaskKind.Qa ? null : TaskDataLoader.Load(options.Task, options.DataFile, onnxTokenizer, null, options.Data).Labels;
-        var session = OnnxEncoderSession.Create(onnx, options.Threads, preferCuda: true, _ => { });
-        var teacher = new OnnxTeacher(session, outputs, options.Task, dataLabels?.Count ?? 2, import.Config, onnxTokenizer.PadId);
+        // Optimum writes config.json and vocab.txt beside model.onnx; either can be given instead.
+        var beside = Path.GetDirectoryName(Path.GetFullPath(onnx))!;
+        var configPath = options.OnnxConfig ?? Path.Combine(beside, ModelDirectory.ConfigFile);
+        var vocab = options.Vocab ?? Path.Combine(beside, ModelDirectory.VocabFile);
+        if (!File.Exists(configPath)) throw new ConfigException($"--onnx needs the teacher's config.json: none at {configPath}; pass --onnx-config");
+        if (!File.Exists(vocab)) throw new ConfigException($"--onnx needs the teacher's vocab.txt: none at {vocab}; pass --vocab");
+        var config = BertConfig.Load(configPath);
+        var onnxTokenizer = WordPieceEncoder.FromVocabFile(vocab, new WordPieceOptions { LowerCase = config.DoLowerCase ?? !options.Cased });
+        var configLabels = config.Id2Label?.OrderBy(kv => int.Parse(kv.Key, CultureInfo.InvariantCulture)).Select(kv => kv.Value).ToList();
         var settings = JsonSerializer.Serialize(new { outputs.Logits, outputs.Hidden, outputs.Pooled, options.Cased, provider = "onnx" });
-        return (teacher, onnxTokenizer, dataLabels, new CacheTeacherInfo(CacheManifest.HashFiles([onnx, vocab], settings), import.Config.ToJson()));
+        return new TeacherSource(onnxTokenizer, options.Task == TaskKind.Qa ? null : configLabels,
+            new CacheTeacherInfo(CacheManifest.HashFiles([onnx, configPath, vocab], settings), config.ToJson()),
+            labels => new OnnxTeacher(OnnxEncoderSession.Create(onnx, options.Threads, preferCuda: true, log.WriteLine), outputs, options.Task,
+                options.Task == TaskKind.Qa ? 2 : labels.Count, config, onnxTokenizer.PadId));
     }
 
     private static CacheSpec Spec(CacheRunOptions options, ITeacher teacher)

@@ -15,8 +15,9 @@ public sealed record CacheRunOptions
     /// <summary>A Hugging Face task model directory (TorchSharp teacher)...</summary>
     public string? ModelDir { get; init; }
 
-    /// <summary>...or an ONNX teacher, with its vocabulary, output mapping and (classification/tagging) label order.</summary>
+    /// <summary>...or an ONNX teacher, with its config.json and vocabulary (default: beside the .onnx file) and output mapping.</summary>
     public string? OnnxFile { get; init; }
+    public string? OnnxConfig { get; init; }
     public string? Vocab { get; init; }
     public OnnxTeacherOutputs? OnnxOutputs { get; init; }
     public bool Cased { get; init; }

@@ -36,6 +36,9 @@ public sealed class OnnxEncoderSession : IDisposable
         takesTokenTypes = inputs.Contains(names.TokenTypeIds);
     }
 
+    /// <summary>A library the CUDA provider of ONNX Runtime 1.31 needs (CUDA 13 cuBLAS).</summary>
+    private const string CudaProbeLibrary = "libcublasLt.so.13";
+
     /// <summary>"CUDA" or "CPU".</summary>
     public string Provider { get; }
 
@@ -48,7 +51,12 @@ public sealed class OnnxEncoderSession : IDisposable
             InterOpNumThreads = 1,
         };
         var provider = "CPU";
-        if (preferCuda)
+        // Probing first keeps ONNX Runtime from printing a load error on every machine without a GPU.
+        if (preferCuda && !System.Runtime.InteropServices.NativeLibrary.TryLoad(CudaProbeLibrary, out _))
+        {
+            log($"onnxruntime: {CudaProbeLibrary} not found, using the CPU provider");
+        }
+        else if (preferCuda)
         {
             try
             {

@@ -1,0 +1,108 @@
+using Distill.Cache;
+using Distill.CacheTeacher;
+using Distill.Models;
+using Distill.Tests.Support;
+using Google.Protobuf;
+using Onnx;
+
+namespace Distill.Tests.CacheTeacher;
+
+/// <summary>cache-teacher with an ONNX teacher: a small hand-built graph whose outputs are computed here by hand.</summary>
+public sealed class OnnxTeacherCacheTests
+{
+    private const int Vocab = 50, Hidden = 16;
+
+    private static TensorProto Floats(string name, long[] dims, float[] values)
+    {
+        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
+        tensor.Dims.AddRange(dims);
+        tensor.FloatData.AddRange(values);
+        return tensor;
+    }
+
+    private static ValueInfoProto Value(string name, TensorProto.Types.DataType type, params string[] dims)
+    {
+        var shape = new TensorShapeProto();
+        foreach (var dim in dims) shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = dim });
+        return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)type, Shape = shape } } };
+    }
+
+    /// <summary>hidden = E[input_ids]; logits = mean over tokens of hidden · W.</summary>
+    private static void WriteGraph(string path, float[] embeddings, float[] weights)
+    {
+        var graph = new GraphProto { Name = "tiny" };
+        graph.Input.Add(Value("input_ids", TensorProto.Types.DataType.Int64, "batch", "seq"));
+        graph.Input.Add(Value("attention_mask", TensorProto.Types.DataType.Int64, "batch", "seq"));
+        graph.Initializer.Add(Floats("E", [Vocab, Hidden], embeddings));
+        graph.Initializer.Add(Floats("W", [Hidden, 2], weights));
+        graph.Node.Add(new NodeProto { OpType = "Gather", Input = { "E", "input_ids" }, Output = { "hidden" } });
+        var mean = new NodeProto { OpType = "ReduceMean", Input = { "hidden" }, Output = { "mean" } };
+        mean.Attribute.Add(new AttributeProto { Name = "axes", Type = AttributeProto.Types.AttributeType.Ints, Ints = { 1 } });
+        mean.Attribute.Add(new AttributeProto { Name = "keepdims", Type = AttributeProto.Types.AttributeType.Int, I = 0 });
+        graph.Node.Add(mean);
+        graph.Node.Add(new NodeProto { OpType = "MatMul", Input = { "mean", "W" }, Output = { "logits" } });
+        graph.Output.Add(Value("logits", TensorProto.Types.DataType.Float, "batch", "2"));
+        graph.Output.Add(Value("hidden", TensorProto.Types.DataType.Float, "batch", "seq", "16"));
+        var model = new ModelProto { IrVersion = 7, Graph = graph };
+        model.OpsetImport.Add(new OperatorSetIdProto { Version = 13 });
+        File.WriteAllBytes(path, model.ToByteArray());
+    }
+
+    [Fact]
+    public async Task Run_OnnxTeacher_CachesMappedOutputsExactly()
+    {
+        TestAssets.EnsureTorch();
+        using var dir = new TemporaryDirectory();
+        TinyTask.Write(dir.Path, trainCount: 10);
+        var random = new Random(3);
+        var embeddings = Enumerable.Range(0, Vocab * Hidden).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+        var weights = Enumerable.Range(0, Hidden * 2).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+        Directory.CreateDirectory(dir.File("onnx"));
+        WriteGraph(dir.File("onnx/model.onnx"), embeddings, weights);
+        (TinyBert.Config() with { Id2Label = new Dictionary<string, string> { ["0"] = "neg", ["1"] = "pos" } }).Save(dir.File("onnx/config.json"));
+        File.Copy(dir.File("vocab.txt"), dir.File("onnx/vocab.txt"));
+
+        var run = CliRun.Invoke(CacheTeacherCli.Create(), "run", "--onnx", dir.File("onnx/model.onnx"), "--onnx-output", "logits=logits",
+            "--onnx-output", "hidden.0=hidden", "--task", "classification", "--data", dir.File("train.jsonl"), "--out", dir.File("cache"),
+            "--hidden-layers", "0", "--dtype", "fp32", "--batch-size", "1");
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        await using var reader = CacheReader.Open(dir.File("cache"));
+        var rows = new List<CacheRow>();
+        await foreach (var row in reader.ReadAllAsync()) rows.Add(row);
+        Assert.Equal(10, rows.Count);
+        foreach (var row in rows)
+        {
+            var mean = new double[Hidden];
+            for (var t = 0; t < row.Length; t++)
+            for (var h = 0; h < Hidden; h++)
+            {
+                Assert.Equal(embeddings[row.InputIds[t] * Hidden + h], row.Hidden[0][t * Hidden + h]);
+                mean[h] += embeddings[row.InputIds[t] * Hidden + h] / row.Length;
+            }
+            for (var c = 0; c < 2; c++)
+            {
+                var expected = Enumerable.Range(0, Hidden).Sum(h => mean[h] * weights[h * 2 + c]);
+                Assert.Equal(expected, row.Logits[c], 5);
+            }
+        }
+    }
+
+    [Fact]
+    public void Run_OnnxOutputThatDoesNotExist_ListsTheGraphsOutputs()
+    {
+        TestAssets.EnsureTorch();
+        using var dir = new TemporaryDirectory();
+        TinyTask.Write(dir.Path, trainCount: 4);
+        Directory.CreateDirectory(dir.File("onnx"));
+        WriteGraph(dir.File("onnx/model.onnx"), new float[Vocab * Hidden], new float[Hidden * 2]);
+        TinyBert.Config().Save(dir.File("onnx/config.json"));
+        File.Copy(dir.File("vocab.txt"), dir.File("onnx/vocab.txt"));
+
+        var run = CliRun.Invoke(CacheTeacherCli.Create(), "run", "--onnx", dir.File("onnx/model.onnx"), "--onnx-output", "logits=scores",
+            "--task", "classification", "--data", dir.File("train.jsonl"), "--out", dir.File("cache"));
+
+        Assert.Equal(Distill.Cli.ExitCodes.BadInput, run.ExitCode);
+        Assert.Contains("no output scores; its outputs are: logits, hidden", run.Error);
+    }
+}

@@ -5,42 +5,6 @@ using Distill.Tokenization;
 
 namespace Distill.Teachers;
 
-/// <summary>
-/// Which outputs of an ONNX graph hold what: the logits (one name, or two for QA start and end logits, as
-/// Hugging Face Optimum exports them), hidden states by layer number, and the pooled output.
-/// </summary>
-public sealed record OnnxTeacherOutputs(IReadOnlyList<string> Logits, IReadOnlyDictionary<int, string> Hidden, string? Pooled)
-{
-    /// <summary>Parses <c>logits=NAME</c>, <c>start_logits=NAME</c>, <c>end_logits=NAME</c>, <c>hidden.N=NAME</c>, <c>pooled=NAME</c>.</summary>
-    public static OnnxTeacherOutputs Parse(IEnumerable<string> pairs)
-    {
-        string? logits = null, start = null, end = null, pooled = null;
-        var hidden = new Dictionary<int, string>();
-        foreach (var pair in pairs)
-        {
-            var parts = pair.Split('=', 2);
-            if (parts.Length != 2 || parts[1].Length == 0) throw new ConfigException($"--onnx-output \"{pair}\" is not KEY=OUTPUT_NAME");
-            var (key, name) = (parts[0], parts[1]);
-            switch (key)
-            {
-                case "logits": logits = name; break;
-                case "start_logits": start = name; break;
-                case "end_logits": end = name; break;
-                case "pooled": pooled = name; break;
-                case var h when h.StartsWith("hidden.", StringComparison.Ordinal) && int.TryParse(h["hidden.".Length..], out var layer) && layer >= 0:
-                    hidden[layer] = name;
-                    break;
-                default:
-                    throw new ConfigException($"--onnx-output key \"{key}\" is not known; known: logits, start_logits, end_logits, hidden.N, pooled");
-            }
-        }
-        if ((start is null) != (end is null)) throw new ConfigException("--onnx-output needs both start_logits and end_logits, or neither");
-        if (logits is not null && start is not null) throw new ConfigException("--onnx-output takes logits or start_logits/end_logits, not both");
-        IReadOnlyList<string> logitNames = logits is not null ? [logits] : start is not null ? [start, end!] : [];
-        return new OnnxTeacherOutputs(logitNames, hidden, pooled);
-    }
-}
-
 /// <summary>A teacher exported elsewhere (e.g. Hugging Face Optimum), run through ONNX Runtime.</summary>
 public sealed class OnnxTeacher : ITeacher
 {
@@ -54,7 +18,7 @@ public sealed class OnnxTeacher : ITeacher
         this.outputs = outputs;
         this.padId = padId;
         Kind = kind;
-        LogitWidth = outputs.Logits.Count == 0 ? 0 : logitWidth;
+        LogitWidth = logitWidth;
         HiddenSize = config.HiddenSize;
         NumLayers = config.NumHiddenLayers;
         NumHeads = config.NumAttentionHeads;
@@ -87,12 +51,9 @@ public sealed class OnnxTeacher : ITeacher
         {
             var length = batch[row].Text.Length;
             var at = outputs.Logits.Count;
-            var logits = outputs.Logits.Count switch
-            {
-                0 => [],
-                1 => RowValues(values[0], row, length, perToken: Kind != TaskKind.Classification),
-                _ => Interleave(RowValues(values[0], row, length, perToken: true), RowValues(values[1], row, length, perToken: true)),
-            };
+            var logits = outputs.Logits.Count == 1
+                ? RowValues(values[0], row, length, perToken: Kind != TaskKind.Classification)
+                : Interleave(RowValues(values[0], row, length, perToken: true), RowValues(values[1], row, length, perToken: true));
             var hidden = request.HiddenLayers.Select((_, i) => RowValues(values[at + i], row, length, perToken: true)).ToList();
             var pooled = request.Pooled && outputs.Pooled is not null ? RowValues(values[^1], row, length, perToken: false) : null;
             results[row] = new TeacherOutput(logits, hidden, [], pooled);

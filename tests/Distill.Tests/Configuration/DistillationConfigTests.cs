@@ -6,17 +6,11 @@ namespace Distill.Tests.Configuration;
 
 public sealed class DistillationConfigTests
 {
-    private static string Write(TemporaryDirectory dir, string json)
-    {
-        File.WriteAllText(dir.File("distill.json"), json);
-        return dir.File("distill.json");
-    }
-
     [Fact]
     public void Load_TextBrewerStyleMatches_TeacherLayersForTheCache()
     {
         using var dir = new TemporaryDirectory();
-        var path = Write(dir, """
+        var path = dir.Write("distill.json", """
             {"temperature": 8, "intermediate_matches": [
               {"layer_T": 0, "layer_S": 0, "feature": "hidden", "loss": "hidden_mse", "weight": 1, "proj": ["linear", 128, 384]},
               {"layer_T": 6, "layer_S": 2, "feature": "hidden", "loss": "hidden_mse", "weight": 1},
@@ -35,7 +29,7 @@ public sealed class DistillationConfigTests
     public void Load_BadFields_ListsEachByName()
     {
         using var dir = new TemporaryDirectory();
-        var path = Write(dir, """
+        var path = dir.Write("distill.json", """
             {"temperature": 0, "kd_loss_type": "kl", "temperature_scheduler": "cosine",
              "intermediate_matches": [{"layer_T": "x", "layer_S": 1, "feature": "logits"}]}
             """);
@@ -54,7 +48,7 @@ public sealed class DistillationConfigTests
     {
         using var dir = new TemporaryDirectory();
 
-        var error = Assert.Throws<ConfigException>(() => DistillationConfig.Load(Write(dir, """{"temperture": 4}""")));
+        var error = Assert.Throws<ConfigException>(() => DistillationConfig.Load(dir.Write("distill.json", """{"temperture": 4}""")));
 
         Assert.Contains("temperture", error.Message);
     }

@@ -8,18 +8,11 @@ public sealed class ClassificationReaderTests
 {
     private static readonly DataReadOptions Defaults = new();
 
-    private static string Write(TemporaryDirectory dir, string name, string content)
-    {
-        var path = dir.File(name);
-        File.WriteAllText(path, content);
-        return path;
-    }
-
     [Fact]
     public void Read_JsonLines_StringIntegerAndBoolLabelsPairsAndIds()
     {
         using var dir = new TemporaryDirectory();
-        var path = Write(dir, "train.jsonl", """
+        var path = dir.Write("train.jsonl", """
             {"text": "good film", "label": "pos"}
 
             {"text_a": "a premise", "text_b": "a hypothesis", "label": 2, "id": "x7"}
@@ -52,14 +45,14 @@ public sealed class ClassificationReaderTests
     public void Read_CustomColumns_AreUsedAndTextAIsNotAFallback()
     {
         using var dir = new TemporaryDirectory();
-        var path = Write(dir, "glue.jsonl", """{"sentence": "fine", "gold": 0, "idx": 3}""" + "\n");
+        var path = dir.Write("glue.jsonl", """{"sentence": "fine", "gold": 0, "idx": 3}""" + "\n");
         var options = new DataReadOptions { TextColumn = "sentence", LabelColumn = "gold", IdColumn = "idx" };
 
         var data = ClassificationReader.Read(path, options);
 
         Assert.Equal([new ClassificationExample("3", "fine", null, "0")], data.Examples);
 
-        var other = Write(dir, "pairs.jsonl", """{"text_a": "only a", "gold": 0}""" + "\n");
+        var other = dir.Write("pairs.jsonl", """{"text_a": "only a", "gold": 0}""" + "\n");
         var error = Assert.Throws<DataFormatException>(() => ClassificationReader.Read(other, options));
         Assert.Equal($"{other}:line 1: missing text field (expected \"sentence\", found fields: text_a, gold)", error.Message);
     }
@@ -78,7 +71,7 @@ public sealed class ClassificationReaderTests
     public void Read_BadJsonLine_ErrorNamesFileLineAndProblem(string badLine, string expected)
     {
         using var dir = new TemporaryDirectory();
-        var path = Write(dir, "bad.jsonl", "{\"text\": \"ok\", \"label\": 0, \"id\": \"first\"}\n" + badLine + "\n");
+        var path = dir.Write("bad.jsonl", "{\"text\": \"ok\", \"label\": 0, \"id\": \"first\"}\n" + badLine + "\n");
 
         var error = Assert.Throws<DataFormatException>(() => ClassificationReader.Read(path, Defaults));
 
@@ -91,7 +84,7 @@ public sealed class ClassificationReaderTests
     public void Read_UnknownLabel_ListsTheKnownLabels()
     {
         using var dir = new TemporaryDirectory();
-        var path = Write(dir, "dev.jsonl", "{\"text\": \"a\", \"label\": 1}\n{\"text\": \"b\", \"label\": 7}\n");
+        var path = dir.Write("dev.jsonl", "{\"text\": \"a\", \"label\": 1}\n{\"text\": \"b\", \"label\": 7}\n");
         var labels = LabelSet.FromLabels(["0", "1"]);
 
         var error = Assert.Throws<DataFormatException>(() => ClassificationReader.Read(path, Defaults, labels));
@@ -103,7 +96,7 @@ public sealed class ClassificationReaderTests
     public void Read_SkipBad_KeepsGoodRecordsAndCountsBadOnesWithReasons()
     {
         using var dir = new TemporaryDirectory();
-        var path = Write(dir, "mixed.jsonl", string.Join('\n',
+        var path = dir.Write("mixed.jsonl", string.Join('\n',
             "{\"text\": \"a\", \"label\": \"x\"}",
             "{not json",
             "{\"text\": \"\", \"label\": \"x\"}",
@@ -149,7 +142,7 @@ public sealed class ClassificationReaderTests
     public void Read_GlueStyleTsv_PairsAndIdColumn()
     {
         using var dir = new TemporaryDirectory();
-        var path = Write(dir, "dev.tsv", "id\ttext_a\ttext_b\tlabel\nq1\tA man sleeps.\tA person rests, quietly.\tentailment\nq2\tx\ty\tneutral\n");
+        var path = dir.Write("dev.tsv", "id\ttext_a\ttext_b\tlabel\nq1\tA man sleeps.\tA person rests, quietly.\tentailment\nq2\tx\ty\tneutral\n");
 
         var data = ClassificationReader.Read(path, Defaults);
 
@@ -175,7 +168,7 @@ public sealed class ClassificationReaderTests
     public void Read_BadCsv_ErrorNamesFileLineAndProblem(string csv, string expected)
     {
         using var dir = new TemporaryDirectory();
-        var path = Write(dir, "bad.csv", csv);
+        var path = dir.Write("bad.csv", csv);
 
         var error = Assert.Throws<DataFormatException>(() => ClassificationReader.Read(path, Defaults));
 
@@ -186,7 +179,7 @@ public sealed class ClassificationReaderTests
     public void Read_CsvSkipBad_ResumesAfterTheBadRecord()
     {
         using var dir = new TemporaryDirectory();
-        var path = Write(dir, "rows.csv", "text,label\n\"x\"y,1\nshort\ngood,2\n");
+        var path = dir.Write("rows.csv", "text,label\n\"x\"y,1\nshort\ngood,2\n");
 
         var data = ClassificationReader.Read(path, new DataReadOptions { SkipBad = true });
 
@@ -209,8 +202,8 @@ public sealed class ClassificationReaderTests
         using var second = new TemporaryDirectory();
         const string content = "{\"text\": \"a\", \"label\": 0}\n\n{\"text\": \"b\", \"label\": 1}\n";
 
-        var a = ClassificationReader.Read(Write(first, "train.jsonl", content), Defaults);
-        var b = ClassificationReader.Read(Write(second, "train.jsonl", content), Defaults);
+        var a = ClassificationReader.Read(first.Write("train.jsonl", content), Defaults);
+        var b = ClassificationReader.Read(second.Write("train.jsonl", content), Defaults);
 
         Assert.Equal(["train.jsonl:1", "train.jsonl:3"], a.Examples.Select(e => e.ExampleId));
         Assert.Equal(a.Examples, b.Examples);

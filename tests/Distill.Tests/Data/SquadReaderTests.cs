@@ -19,19 +19,12 @@ public sealed class SquadReaderTests
         ]}]}
         """;
 
-    private static string Write(TemporaryDirectory dir, string content)
-    {
-        var path = dir.File("squad.json");
-        File.WriteAllText(path, content);
-        return path;
-    }
-
     /// <summary>The two-paragraph file with one edit at a JSON path.</summary>
     private static string WriteEdited(TemporaryDirectory dir, Action<JsonNode> edit)
     {
         var root = JsonNode.Parse(TwoParagraphs)!;
         edit(root);
-        return Write(dir, root.ToJsonString());
+        return dir.Write("squad.json", root.ToJsonString());
     }
 
     private static JsonNode Qa(JsonNode root, int paragraph, int qa) => root["data"]![0]!["paragraphs"]![paragraph]!["qas"]![qa]!;
@@ -41,7 +34,7 @@ public sealed class SquadReaderTests
     {
         using var dir = new TemporaryDirectory();
 
-        var data = SquadReader.Read(Write(dir, TwoParagraphs), Defaults);
+        var data = SquadReader.Read(dir.Write("squad.json", TwoParagraphs), Defaults);
 
         Assert.Equal(["q1", "q2", "q3"], data.Examples.Select(e => e.ExampleId));
         Assert.Equal("What is the capital of France?", data.Examples[0].Question);
@@ -65,7 +58,7 @@ public sealed class SquadReaderTests
     public void Read_MalformedJson_GivesLineAndByte()
     {
         using var dir = new TemporaryDirectory();
-        var path = Write(dir, "{\"data\": [\n  {\"paragraphs\": ]\n]}");
+        var path = dir.Write("squad.json", "{\"data\": [\n  {\"paragraphs\": ]\n]}");
 
         var error = Assert.Throws<DataFormatException>(() => SquadReader.Read(path, Defaults));
 
@@ -81,7 +74,7 @@ public sealed class SquadReaderTests
     public void Read_BadStructure_ErrorNamesThePath(string json, string expected)
     {
         using var dir = new TemporaryDirectory();
-        var path = Write(dir, json);
+        var path = dir.Write("squad.json", json);
 
         var error = Assert.Throws<DataFormatException>(() => SquadReader.Read(path, Defaults));
 

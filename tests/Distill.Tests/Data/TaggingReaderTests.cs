@@ -7,18 +7,11 @@ public sealed class TaggingReaderTests
 {
     private static readonly DataReadOptions Defaults = new();
 
-    private static string Write(TemporaryDirectory dir, string name, string content)
-    {
-        var path = dir.File(name);
-        File.WriteAllText(path, content);
-        return path;
-    }
-
     [Fact]
     public void Read_ConllWithDocStartAndBlankLines_SentencesWithFirstAndLastColumns()
     {
         using var dir = new TemporaryDirectory();
-        var path = Write(dir, "train.conll", string.Join('\n',
+        var path = dir.Write("train.conll", string.Join('\n',
             "-DOCSTART- -X- -X- O",
             "",
             "EU NNP B-NP B-ORG",
@@ -47,7 +40,7 @@ public sealed class TaggingReaderTests
     public void Read_WordTag_SplitsAtTheLastSlash()
     {
         using var dir = new TemporaryDirectory();
-        var path = Write(dir, "tagged.txt", "Cats/NNS and/or/CC dogs/NNS ?/.\n\n1/2/CD //SYM\n");
+        var path = dir.Write("tagged.txt", "Cats/NNS and/or/CC dogs/NNS ?/.\n\n1/2/CD //SYM\n");
 
         var data = TaggingReader.Read(path, Defaults);
 
@@ -71,7 +64,7 @@ public sealed class TaggingReaderTests
     {
         using var dir = new TemporaryDirectory();
 
-        Assert.Equal(expected, TaggingReader.Detect(Write(dir, "data.txt", content)));
+        Assert.Equal(expected, TaggingReader.Detect(dir.Write("data.txt", content)));
     }
 
     [Theory]
@@ -84,7 +77,7 @@ public sealed class TaggingReaderTests
     public void Read_BadLine_ErrorNamesFileLineAndProblem(TaggingFormat format, string content, string expected)
     {
         using var dir = new TemporaryDirectory();
-        var path = Write(dir, "bad.txt", content);
+        var path = dir.Write("bad.txt", content);
 
         var error = Assert.Throws<DataFormatException>(() => TaggingReader.Read(path, new DataReadOptions { TaggingFormat = format }));
 
@@ -95,7 +88,7 @@ public sealed class TaggingReaderTests
     public void Read_ConllSkipBad_DropsTheWholeSentence()
     {
         using var dir = new TemporaryDirectory();
-        var path = Write(dir, "ner.conll", "EU B-ORG\n\nbad\nline O\n\nPeter B-PER\n");
+        var path = dir.Write("ner.conll", "EU B-ORG\n\nbad\nline O\n\nPeter B-PER\n");
 
         var data = TaggingReader.Read(path, new DataReadOptions { SkipBad = true });
 
@@ -108,7 +101,7 @@ public sealed class TaggingReaderTests
     public void Read_WordTagSkipBad_DropsTheLine()
     {
         using var dir = new TemporaryDirectory();
-        var path = Write(dir, "pos.txt", "A/DT\nB C/NN\nD/NN\n");
+        var path = dir.Write("pos.txt", "A/DT\nB C/NN\nD/NN\n");
 
         var data = TaggingReader.Read(path, new DataReadOptions { SkipBad = true });
 

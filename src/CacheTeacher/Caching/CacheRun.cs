@@ -52,7 +52,9 @@ public static class CacheRun
             ShardIndex = options.NumShards > 1 ? options.ShardIndex : null,
         };
         var progressFile = CacheLayout.ProgressFile(outputDir, options.NumShards, options.ShardIndex);
-        var done = ResumeState(progressFile, template, outputDir, log);
+        var manifestPath = CacheLayout.FinishedManifest(outputDir, options.NumShards, options.ShardIndex);
+        // A finished job's manifest counts as progress too, so rerunning a finished command redoes nothing.
+        var done = ResumeState(File.Exists(progressFile) ? progressFile : manifestPath, template, outputDir, log);
         var request = new TeacherRequest(spec.HiddenLayers, spec.AttentionLayers, spec.Pooled);
 
         var todo = plan.ShardsOfJob.Where(k => !done.ContainsKey(CacheShardNames.For(k))).ToList();
@@ -78,7 +80,6 @@ public static class CacheRun
         progress.Complete();
 
         var manifest = template with { Shards = Ordered(done), CreatedUtc = DateTimeOffset.UtcNow };
-        var manifestPath = CacheLayout.FinishedManifest(outputDir, options.NumShards, options.ShardIndex);
         manifest.Save(manifestPath);
         File.Delete(progressFile);
         return new CacheRunSummary(todo.Count, plan.ShardsOfJob.Count() - todo.Count, rows, tokens, stopwatch.Elapsed, shardsStopwatch.Elapsed, manifestPath);
@@ -191,15 +192,15 @@ public static class CacheRun
     }
 
     /// <summary>Shards recorded by an earlier run of the same job, kept when their files are still there and whole.</summary>
-    private static Dictionary<string, CacheShardEntry> ResumeState(string progressFile, CacheManifest template, string outputDir, TextWriter log)
+    private static Dictionary<string, CacheShardEntry> ResumeState(string recorded, CacheManifest template, string outputDir, TextWriter log)
     {
         var done = new Dictionary<string, CacheShardEntry>();
-        if (!File.Exists(progressFile)) return done;
-        var previous = CacheManifest.Load(progressFile);
+        if (!File.Exists(recorded)) return done;
+        var previous = CacheManifest.Load(recorded);
         if (previous.Teacher.Identity != template.Teacher.Identity || previous.Data.Identity != template.Data.Identity
             || previous.Spec.ToJson() != template.Spec.ToJson())
         {
-            throw new ConfigException($"{outputDir} holds an unfinished cache of another teacher, data set or spec ({progressFile}); use a new --out, or delete it to start over");
+            throw new ConfigException($"{outputDir} holds a cache of another teacher, data set or spec ({recorded}); use a new --out, or delete it to start over");
         }
         foreach (var entry in previous.Shards)
         {

@@ -124,6 +124,22 @@ public sealed class RunCommandTests
     }
 
     [Fact]
+    public void Run_FinishedCacheRerun_KeepsEveryShard()
+    {
+        TestAssets.EnsureTorch();
+        using var dir = new TemporaryDirectory();
+        TeacherDir(dir);
+        Assert.Equal(0, Run(RunArgs(dir, dir.File("cache"))).ExitCode);
+        var before = CacheManifest.Load(Path.Combine(dir.File("cache"), "manifest.json"));
+
+        var rerun = Run(RunArgs(dir, dir.File("cache")));
+
+        Assert.Contains("0 shards written", rerun.Output);
+        Assert.Contains("4 kept", rerun.Output);
+        Assert.Equal(before.Shards, CacheManifest.Load(Path.Combine(dir.File("cache"), "manifest.json")).Shards);
+    }
+
+    [Fact]
     public void Verify_FlippedByte_NamesTheShardAndFails()
     {
         TestAssets.EnsureTorch();
@@ -155,7 +171,7 @@ public sealed class RunCommandTests
         var run = Run(RunArgs(dir, dir.File("cache"), "--dtype", "fp32"));
 
         Assert.Equal(Distill.Cli.ExitCodes.BadInput, run.ExitCode);
-        Assert.Contains("unfinished cache of another teacher, data set or spec", run.Error);
+        Assert.Contains("holds a cache of another teacher, data set or spec", run.Error);
     }
 
     [Fact]

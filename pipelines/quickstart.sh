@@ -4,6 +4,7 @@
 #   2. build the stage executables
 #   3. import the ONNX teacher into a Hugging Face directory and check parity with ONNX Runtime
 #   4. fine-tune it on the sentiment sentences (BasicTrainer) and evaluate the best checkpoint
+#   5. run the fine-tuned teacher once over the training sentences into a verified cache (hidden layers 0,2,4,6, fp16)
 # Everything goes under pipelines/.runs/quickstart (ignored). Rerunning resumes or reuses finished steps.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,3 +25,7 @@ bash scripts/build.sh
   --out "$runs/teacher" --epochs 3 --lr 5e-5 --batch-size 32 --max-seq-length 64 --seed 42 --threads "$threads"
 "$bin/distill-student" eval --task classification --model "$runs/teacher/best" \
   --data pipelines/.data/sentiment/dev.jsonl --predictions "$runs/teacher/dev.predictions.jsonl" --threads "$threads"
+
+"$bin/cache-teacher" run --model "$runs/teacher/best" --task classification --data pipelines/.data/sentiment/train.jsonl \
+  --out "$runs/cache" --hidden-layers 0,2,4,6 --dtype fp16 --max-seq-length 64 --threads "$threads"
+"$bin/cache-teacher" verify "$runs/cache" --data pipelines/.data/sentiment/train.jsonl --model "$runs/teacher/best"

@@ -10,7 +10,7 @@ runs="$root/pipelines/.runs/teachers"
 threads="${THREADS:-1}"
 
 bash pipelines/fetch-assets.sh
-[ -x "$bin/distill-student" ] || bash scripts/build.sh
+bash scripts/build.sh
 [ -s "$runs/minilm/model.safetensors" ] || "$bin/distill-student" import-onnx --onnx pipelines/.assets/minilm/model.onnx \
   --vocab pipelines/.assets/minilm/vocab.txt --out "$runs/minilm" --threads "$threads"
 
@@ -29,8 +29,10 @@ train sentiment classification pipelines/.data/sentiment/train.jsonl pipelines/.
   --epochs 3 --lr 5e-5 --batch-size 32 --max-seq-length 64
 train polarity classification pipelines/.data/polarity/train.csv pipelines/.data/polarity/dev.csv \
   --epochs 3 --lr 5e-5 --batch-size 32 --max-seq-length 64
+# OANC sentences run long: 64 tokens cut 2 % of the dev words, which then count as wrong.
+EVAL_EXTRA=(--max-seq-length 128)
 train pos tagging pipelines/.data/pos/train.txt pipelines/.data/pos/dev.txt \
-  --epochs 3 --lr 1e-4 --batch-size 32 --max-seq-length 64
+  --epochs 3 --lr 2e-4 --batch-size 32 --max-seq-length 128
 EVAL_EXTRA=(--max-seq-length 128 --max-query-length 32 --doc-stride 48)
 train qa qa pipelines/fixtures/qa/train.json pipelines/fixtures/qa/dev.json \
   --epochs 6 --lr 1e-4 --batch-size 16 --max-seq-length 128 --max-query-length 32 --doc-stride 48

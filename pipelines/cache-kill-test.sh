@@ -4,15 +4,15 @@
 # Usage: cache-kill-test.sh [TEACHER_DIR] [DATA_FILE] [TRIALS]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-bin="$root/artifacts/bin"
+bin="${BIN:-$root/artifacts/bin}"
 teacher="${1:-$root/pipelines/.runs/teachers/sentiment/best}"
 data="${2:-$root/pipelines/.data/sentiment/dev.jsonl}"
 trials="${3:-20}"
 work="$root/pipelines/.runs/kill-test"
 rm -rf "$work" && mkdir -p "$work"
 
-run() { "$bin/cache-teacher" run --model "$teacher" --task classification --data "$data" --out "$1" \
-  --hidden-layers 0,2,4,6 --rows-per-shard 50 --batch-size 16 --threads 1; }
+args=(--model "$teacher" --task classification --data "$data" --hidden-layers 0,2,4,6 --rows-per-shard 50 --batch-size 16 --threads 1)
+run() { "$bin/cache-teacher" run "${args[@]}" --out "$1"; }
 shards() { grep -o '"sha256": "[0-9a-f]*"' "$1/manifest.json"; }
 
 start=$(date +%s.%N)
@@ -25,7 +25,8 @@ passed=0
 for trial in $(seq 1 "$trials"); do
   dir="$work/trial-$trial"
   delay=$(awk -v r="$RANDOM" -v d="$duration" 'BEGIN { printf "%.2f", (r % 1000) / 1000 * d }')
-  run "$dir" > "$dir.log" 2>&1 &
+  # The executable itself goes to the background (not a shell function), so kill -9 hits it.
+  "$bin/cache-teacher" run "${args[@]}" --out "$dir" > "$dir.log" 2>&1 &
   pid=$!
   sleep "$delay"
   kill -9 "$pid" 2>/dev/null || true

@@ -15,6 +15,9 @@ public static class CacheLayout
 
     public static string ProgressFile(string dir, int jobs, int job) => Path.Combine(dir, $".progress-{Job(job)}-of-{Job(jobs)}.json");
 
+    /// <summary>Held (an OS file lock, released even by kill -9) while a job writes, so two runs of one job cannot interleave.</summary>
+    public static string LockFile(string dir, int jobs, int job) => Path.Combine(dir, $".lock-{Job(job)}-of-{Job(jobs)}");
+
     public const string JobManifestGlob = "manifest-*-of-*.json";
 
     private static string Job(int n) => n.ToString("D5", CultureInfo.InvariantCulture);

@@ -32,6 +32,7 @@ public static class CacheRun
         plan.Validate();
         var outputDir = Path.GetFullPath(options.OutputDir);
         Directory.CreateDirectory(outputDir);
+        using var jobLock = Lock(outputDir, options);
 
         var source = OpenTeacher(options, log);
         var data = TaskDataLoader.Load(options.Task, options.DataFile, source.Tokenizer, source.Labels, options.Data);
@@ -209,6 +210,19 @@ public static class CacheRun
         }
         log.WriteLine($"cache: resuming; {done.Count} complete shards kept");
         return done;
+    }
+
+    private static FileStream Lock(string outputDir, CacheRunOptions options)
+    {
+        var path = CacheLayout.LockFile(outputDir, options.NumShards, options.ShardIndex);
+        try
+        {
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            throw new ConfigException($"another cache-teacher run is writing job {options.ShardIndex} of {options.NumShards} into {outputDir} ({path} is locked); wait for it or stop it");
+        }
     }
 
     private static IReadOnlyList<CacheShardEntry> Ordered(Dictionary<string, CacheShardEntry> done) =>

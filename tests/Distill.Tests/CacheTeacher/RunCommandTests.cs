@@ -140,6 +140,21 @@ public sealed class RunCommandTests
     }
 
     [Fact]
+    public void Run_AnotherRunHoldsTheJob_RefusesInsteadOfInterleaving()
+    {
+        TestAssets.EnsureTorch();
+        using var dir = new TemporaryDirectory();
+        TeacherDir(dir);
+        Directory.CreateDirectory(dir.File("cache"));
+        using var held = new FileStream(Path.Combine(dir.File("cache"), ".lock-00000-of-00001"), FileMode.Create, FileAccess.ReadWrite, FileShare.None);
+
+        var run = Run(RunArgs(dir, dir.File("cache")));
+
+        Assert.Equal(Distill.Cli.ExitCodes.BadInput, run.ExitCode);
+        Assert.Contains("another cache-teacher run is writing job 0 of 1", run.Error);
+    }
+
+    [Fact]
     public void Verify_FlippedByte_NamesTheShardAndFails()
     {
         TestAssets.EnsureTorch();

@@ -92,9 +92,7 @@ try
         for (var l = 0; l < layers.Length; l++)
         for (var v = 0; v < fresh[i].Hidden[l].Length; v++)
         {
-            var expected = BitConverter.HalfToInt16Bits((Half)fresh[i].Hidden[l][v]);
-            var actual = BitConverter.HalfToInt16Bits((Half)cached[batch[i].FeatureId].Hidden[l][v]);
-            var ulps = Math.Abs(expected - actual);
+            var ulps = Math.Abs(Ordered((Half)fresh[i].Hidden[l][v]) - Ordered((Half)cached[batch[i].FeatureId].Hidden[l][v]));
             worstUlps = Math.Max(worstUlps, ulps);
             exact += ulps == 0 ? 1 : 0;
             values++;
@@ -111,3 +109,10 @@ finally
     Directory.Delete(work, recursive: true);
 }
 return 0;
+
+// fp16 bit patterns laid on one integer line, so that neighbours across zero are one step apart.
+static int Ordered(Half value)
+{
+    int bits = BitConverter.HalfToUInt16Bits(value);
+    return (bits & 0x8000) != 0 ? -(bits & 0x7FFF) : bits;
+}

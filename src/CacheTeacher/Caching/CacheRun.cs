@@ -144,9 +144,8 @@ public static class CacheRun
             var (model, labels) = TaskModelDirectory.Load(modelDir, options.Task);
             var tokenizer = ModelDirectory.LoadTokenizer(modelDir, model.Config);
             var width = options.Task == TaskKind.Qa ? 2 : labels.Count;
-            var files = new[] { ModelDirectory.ConfigFile, ModelDirectory.WeightsFile, ModelDirectory.VocabFile }.Select(f => Path.Combine(modelDir, f));
             return new TeacherSource(tokenizer, options.Task == TaskKind.Qa ? null : labels,
-                new CacheTeacherInfo(CacheManifest.HashFiles(files, "torch"), model.Config.ToJson()),
+                new CacheTeacherInfo(TorchTeacherIdentity(modelDir), model.Config.ToJson()),
                 _ => new TorchTeacher(model, width, tokenizer.PadId));
         }
 
@@ -227,6 +226,10 @@ public static class CacheRun
 
     private static IReadOnlyList<CacheShardEntry> Ordered(Dictionary<string, CacheShardEntry> done) =>
         done.Values.OrderBy(e => e.File, StringComparer.Ordinal).ToList();
+
+    /// <summary>The identity of a TorchSharp teacher: a hash of its config, weights and vocabulary.</summary>
+    internal static string TorchTeacherIdentity(string modelDir) => CacheManifest.HashFiles(
+        new[] { ModelDirectory.ConfigFile, ModelDirectory.WeightsFile, ModelDirectory.VocabFile }.Select(f => Path.Combine(modelDir, f)), "torch");
 
     internal static string DataIdentity(CacheRunOptions options) =>
         CacheManifest.HashFiles([options.DataFile], ReaderSettings(options).ToJsonString());

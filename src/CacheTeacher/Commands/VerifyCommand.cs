@@ -49,8 +49,7 @@ internal sealed class VerifyCommand : Command
         }
         if (parse.GetValue(model) is { } modelDir)
         {
-            var files = new[] { ModelDirectory.ConfigFile, ModelDirectory.WeightsFile, ModelDirectory.VocabFile }.Select(f => Path.Combine(modelDir, f));
-            if (CacheManifest.HashFiles(files, "torch") != manifest.Teacher.Identity) problems.Add($"teacher: {modelDir} is not the teacher this cache was made by");
+            if (CacheRun.TorchTeacherIdentity(modelDir) != manifest.Teacher.Identity) problems.Add($"teacher: {modelDir} is not the teacher this cache was made by");
         }
         foreach (var problem in problems) parse.InvocationConfiguration.Error.WriteLine($"verify: {problem}");
         log.WriteLine(problems.Count == 0

@@ -38,11 +38,14 @@ public static class ModelDirectory
         WordPieceEncoder.FromVocabFile(RequireFile(directory, VocabFile), new WordPieceOptions { LowerCase = config.DoLowerCase ?? true });
 
     /// <summary>Writes config, weights and a copy of the vocabulary; each file is written atomically.</summary>
-    public static void Save(string directory, BertModel model, string vocabPath)
+    public static void Save(string directory, BertModel model, string vocabPath) => Write(directory, model.Config, model, vocabPath);
+
+    /// <summary>Writes a config, a module's weights and a copy of the vocabulary into a model directory.</summary>
+    internal static void Write(string directory, BertConfig config, nn.Module module, string vocabPath)
     {
         Directory.CreateDirectory(directory);
-        model.Config.Save(Path.Combine(directory, ConfigFile));
-        SafetensorsFile.Write(Path.Combine(directory, WeightsFile), StateDict.Of(model));
+        config.Save(Path.Combine(directory, ConfigFile));
+        SafetensorsFile.Write(Path.Combine(directory, WeightsFile), StateDict.Of(module));
         var vocabTarget = Path.Combine(directory, VocabFile);
         if (Path.GetFullPath(vocabPath) != Path.GetFullPath(vocabTarget))
         {
@@ -50,7 +53,7 @@ public static class ModelDirectory
         }
     }
 
-    private static string RequireFile(string directory, string name)
+    internal static string RequireFile(string directory, string name)
     {
         var path = Path.Combine(directory, name);
         if (!File.Exists(path))

@@ -1,5 +1,4 @@
 using Distill.Safetensors;
-using Distill.IO;
 using static TorchSharp.torch;
 
 namespace Distill.Models;
@@ -19,12 +18,8 @@ public static class TaskModelDirectory
     /// <returns>the model in eval mode, and its labels (empty for QA)</returns>
     public static (BertTaskModel Model, IReadOnlyList<string> Labels) Load(string directory, TaskKind kind, IReadOnlyList<string>? labels = null)
     {
-        var configPath = Path.Combine(directory, ModelDirectory.ConfigFile);
-        var weightsPath = Path.Combine(directory, ModelDirectory.WeightsFile);
-        foreach (var path in new[] { configPath, weightsPath })
-        {
-            if (!File.Exists(path)) throw new FileNotFoundException($"{directory} is not a model directory: {Path.GetFileName(path)} is missing", path);
-        }
+        var configPath = ModelDirectory.RequireFile(directory, ModelDirectory.ConfigFile);
+        var weightsPath = ModelDirectory.RequireFile(directory, ModelDirectory.WeightsFile);
         var config = BertConfig.Load(configPath);
         var weights = SafetensorsFile.Read(weightsPath);
         try
@@ -46,14 +41,13 @@ public static class TaskModelDirectory
                 TaskKind.Tagging => new BertForTokenClassification(config, headLabels.Count),
                 _ => new BertForQuestionAnswering(config),
             };
+            if (!model.Encoder.HasPooler) RemovePooler(weights);
             if (trainedHead)
             {
-                if (!model.Encoder.HasPooler) RemovePooler(weights);
                 StateDict.Load(model, weights, weightsPath);
             }
             else
             {
-                if (!model.Encoder.HasPooler) RemovePooler(weights);
                 StateDict.Load(model.Encoder, weights, weightsPath, stripPrefix: "bert.");
             }
             model.eval();
@@ -68,17 +62,13 @@ public static class TaskModelDirectory
     /// <summary>Writes config.json (with architectures and labels), model.safetensors and vocab.txt.</summary>
     public static void Save(string directory, BertTaskModel model, IReadOnlyList<string> labels, string vocabPath)
     {
-        Directory.CreateDirectory(directory);
         var config = model.Config with
         {
             Architectures = [model.Architecture],
             Id2Label = labels.Count == 0 ? null : labels.Select((l, i) => (l, i)).ToDictionary(p => p.i.ToString(System.Globalization.CultureInfo.InvariantCulture), p => p.l),
             Label2Id = labels.Count == 0 ? null : labels.Select((l, i) => (l, i)).ToDictionary(p => p.l, p => p.i),
         };
-        config.Save(Path.Combine(directory, ModelDirectory.ConfigFile));
-        SafetensorsFile.Write(Path.Combine(directory, ModelDirectory.WeightsFile), StateDict.Of(model));
-        var vocabTarget = Path.Combine(directory, ModelDirectory.VocabFile);
-        if (Path.GetFullPath(vocabPath) != Path.GetFullPath(vocabTarget)) AtomicFile.Copy(vocabPath, vocabTarget);
+        ModelDirectory.Write(directory, config, model, vocabPath);
     }
 
     private static IReadOnlyList<string> LabelsOf(BertConfig config, string source)

@@ -67,7 +67,6 @@ public abstract class TrainerBase
         var parameters = Model.parameters().Where(p => p.requires_grad).ToList();
         var running = new Dictionary<string, double>();
         var runningBatches = 0;
-        IReadOnlyDictionary<string, double>? lastMetrics = state.Metrics;
 
         for (var epoch = state.Epoch; epoch < plan.Epochs; epoch++)
         {
@@ -111,24 +110,22 @@ public abstract class TrainerBase
 
                 if (plan.IsCheckpoint(state.GlobalStep, epoch, stepInEpoch))
                 {
-                    (state, lastMetrics) = Checkpoint(store, optimizer, state, tensorboard, metricsLog, EpochProgress(epoch, b, batches.Length));
+                    state = Checkpoint(store, optimizer, state, tensorboard, metricsLog, EpochProgress(epoch, b, batches.Length));
                 }
             }
         }
         progress.Complete();
-        return new TrainingSummary(state.GlobalStep, state.MainMetric, state.BestMetric, state.BestStep, store.BestDir, lastMetrics, stopwatch.Elapsed);
+        return new TrainingSummary(state.GlobalStep, state.MainMetric, state.BestMetric, state.BestStep, store.BestDir, state.Metrics, stopwatch.Elapsed);
     }
 
-    private (TrainerState, IReadOnlyDictionary<string, double>?) Checkpoint(CheckpointStore store, AdamW optimizer, TrainerState state,
+    private TrainerState Checkpoint(CheckpointStore store, AdamW optimizer, TrainerState state,
         SummaryWriter tensorboard, MetricsLog metricsLog, double epoch)
     {
-        IReadOnlyDictionary<string, double>? metrics = null;
         var improved = true;
         if (dev is not null)
         {
             var result = Evaluate(dev);
-            metrics = result.Metrics;
-            state = state with { MainMetric = result.MainMetric };
+            state = state with { MainMetric = result.MainMetric, Metrics = result.Metrics };
             Log(tensorboard, metricsLog, "dev", state.GlobalStep, epoch, result.Metrics);
             output.Log.WriteLine($"eval: step {state.GlobalStep} " + string.Join(" ", result.Metrics.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key}={kv.Value:F4}"))));
             improved = state.BestMetric is null || result.Main > state.BestMetric;
@@ -138,10 +135,9 @@ public abstract class TrainerBase
         {
             state = state with { BestStep = state.GlobalStep };
         }
-        state = state with { Metrics = metrics };
         var saved = store.Save(state, Model, labels, output.VocabPath, optimizer);
         if (improved) store.SaveBest(saved);
-        return (state, metrics);
+        return state;
     }
 
     /// <summary>Scores the model on a data set (eval mode, no gradients).</summary>

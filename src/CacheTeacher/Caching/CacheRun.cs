@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Distill.Cache;
+using Distill.Data;
 using Distill.Logging;
 using Distill.Models;
 using Distill.Onnx;
@@ -46,7 +47,7 @@ public static class CacheRun
         var template = new CacheManifest
         {
             Teacher = teacherInfo,
-            Data = new CacheDataInfo(DataIdentity(options), ReaderSettings(options)),
+            Data = new CacheDataInfo(DataIdentity(options.DataFile, options.Data), ReaderSettings(options.DataFile, options.Data)),
             Spec = spec,
             Shards = [],
             NumShards = options.NumShards > 1 ? options.NumShards : null,
@@ -231,18 +232,32 @@ public static class CacheRun
     internal static string TorchTeacherIdentity(string modelDir) => CacheManifest.HashFiles(
         new[] { ModelDirectory.ConfigFile, ModelDirectory.WeightsFile, ModelDirectory.VocabFile }.Select(f => Path.Combine(modelDir, f)), "torch");
 
-    internal static string DataIdentity(CacheRunOptions options) =>
-        CacheManifest.HashFiles([options.DataFile], ReaderSettings(options).ToJsonString());
+    /// <summary>The identity of a data set as read: a hash of the file and the reader settings.</summary>
+    internal static string DataIdentity(string dataFile, TaskDataSettings settings) =>
+        CacheManifest.HashFiles([dataFile], ReaderSettings(dataFile, settings).ToJsonString());
 
-    private static JsonObject ReaderSettings(CacheRunOptions options) => new()
+    /// <summary>The reader settings as the manifest records them; <see cref="DataSettingsFrom"/> reads them back.</summary>
+    private static JsonObject ReaderSettings(string dataFile, TaskDataSettings settings) => new()
     {
-        ["file"] = Path.GetFileName(options.DataFile),
-        ["max_seq_length"] = options.Data.MaxSeqLength,
-        ["doc_stride"] = options.Data.DocStride,
-        ["max_query_length"] = options.Data.MaxQueryLength,
-        ["text_column"] = options.Data.ReadOptions.TextColumn,
-        ["text_b_column"] = options.Data.ReadOptions.TextBColumn,
-        ["label_column"] = options.Data.ReadOptions.LabelColumn,
-        ["skip_bad"] = options.Data.ReadOptions.SkipBad,
+        ["file"] = Path.GetFileName(dataFile),
+        ["max_seq_length"] = settings.MaxSeqLength,
+        ["doc_stride"] = settings.DocStride,
+        ["max_query_length"] = settings.MaxQueryLength,
+        ["text_column"] = settings.ReadOptions.TextColumn,
+        ["text_b_column"] = settings.ReadOptions.TextBColumn,
+        ["label_column"] = settings.ReadOptions.LabelColumn,
+        ["skip_bad"] = settings.ReadOptions.SkipBad,
     };
+
+    internal static TaskDataSettings DataSettingsFrom(JsonObject settings) => new(
+        (int)settings["max_seq_length"]!,
+        new DataReadOptions
+        {
+            TextColumn = (string)settings["text_column"]!,
+            TextBColumn = (string)settings["text_b_column"]!,
+            LabelColumn = (string)settings["label_column"]!,
+            SkipBad = (bool)settings["skip_bad"]!,
+        },
+        (int)settings["doc_stride"]!,
+        (int)settings["max_query_length"]!);
 }

@@ -2,9 +2,6 @@ using System.CommandLine;
 using Distill.Cache;
 using Distill.CacheTeacher.Caching;
 using Distill.Cli;
-using Distill.Data;
-using Distill.Models;
-using Distill.Tasks;
 
 namespace Distill.CacheTeacher.Commands;
 
@@ -31,21 +28,7 @@ internal sealed class VerifyCommand : Command
         var manifest = CacheManifest.Load(Path.Combine(dir, CacheManifest.FileName));
         if (parse.GetValue(data) is { } dataFile)
         {
-            var settings = manifest.Data.ReaderSettings;
-            var options = new CacheRunOptions
-            {
-                Task = TaskKinds.Parse(manifest.Spec.Task, "manifest"),
-                DataFile = dataFile,
-                OutputDir = dir,
-                Data = new TaskDataSettings((int)settings["max_seq_length"]!,
-                    new DataReadOptions
-                    {
-                        TextColumn = (string)settings["text_column"]!, TextBColumn = (string)settings["text_b_column"]!,
-                        LabelColumn = (string)settings["label_column"]!, SkipBad = (bool)settings["skip_bad"]!,
-                    },
-                    (int)settings["doc_stride"]!, (int)settings["max_query_length"]!),
-            };
-            if (CacheRun.DataIdentity(options) != manifest.Data.Identity) problems.Add($"data: {dataFile} is not the data this cache was made from");
+            if (CacheRun.DataIdentity(dataFile, CacheRun.DataSettingsFrom(manifest.Data.ReaderSettings)) != manifest.Data.Identity) problems.Add($"data: {dataFile} is not the data this cache was made from");
         }
         if (parse.GetValue(model) is { } modelDir)
         {

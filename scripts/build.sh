@@ -7,7 +7,7 @@ cd "$root"
 
 bash scripts/bootstrap.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-for project in CacheTeacher DistillStudent Export; do
+for project in CacheTeacher DistillStudent.Cli Export; do
   dotnet publish "src/$project/$project.csproj" -c Release -o artifacts/bin --nologo -v quiet "$@"
 done
 echo "build: executables in $root/artifacts/bin: cache-teacher, distill-student, export-onnx"

@@ -47,7 +47,7 @@ public static class CacheRun
         var template = new CacheManifest
         {
             Teacher = teacherInfo,
-            Data = new CacheDataInfo(DataIdentity(options.DataFile, options.Data), ReaderSettings(options.DataFile, options.Data)),
+            Data = new CacheDataInfo(CacheIdentity.Data(options.DataFile, options.Data), CacheIdentity.ReaderSettings(options.DataFile, options.Data)),
             Spec = spec,
             Shards = [],
             NumShards = options.NumShards > 1 ? options.NumShards : null,
@@ -146,7 +146,7 @@ public static class CacheRun
             var tokenizer = ModelDirectory.LoadTokenizer(modelDir, model.Config);
             var width = options.Task == TaskKind.Qa ? 2 : labels.Count;
             return new TeacherSource(tokenizer, options.Task == TaskKind.Qa ? null : labels,
-                new CacheTeacherInfo(TorchTeacherIdentity(modelDir), model.Config.ToJson()),
+                new CacheTeacherInfo(CacheIdentity.TorchTeacher(modelDir), model.Config.ToJson()),
                 _ => new TorchTeacher(model, width, tokenizer.PadId));
         }
 
@@ -227,37 +227,4 @@ public static class CacheRun
 
     private static IReadOnlyList<CacheShardEntry> Ordered(Dictionary<string, CacheShardEntry> done) =>
         done.Values.OrderBy(e => e.File, StringComparer.Ordinal).ToList();
-
-    /// <summary>The identity of a TorchSharp teacher: a hash of its config, weights and vocabulary.</summary>
-    internal static string TorchTeacherIdentity(string modelDir) => CacheManifest.HashFiles(
-        new[] { ModelDirectory.ConfigFile, ModelDirectory.WeightsFile, ModelDirectory.VocabFile }.Select(f => Path.Combine(modelDir, f)), "torch");
-
-    /// <summary>The identity of a data set as read: a hash of the file and the reader settings.</summary>
-    internal static string DataIdentity(string dataFile, TaskDataSettings settings) =>
-        CacheManifest.HashFiles([dataFile], ReaderSettings(dataFile, settings).ToJsonString());
-
-    /// <summary>The reader settings as the manifest records them; <see cref="DataSettingsFrom"/> reads them back.</summary>
-    private static JsonObject ReaderSettings(string dataFile, TaskDataSettings settings) => new()
-    {
-        ["file"] = Path.GetFileName(dataFile),
-        ["max_seq_length"] = settings.MaxSeqLength,
-        ["doc_stride"] = settings.DocStride,
-        ["max_query_length"] = settings.MaxQueryLength,
-        ["text_column"] = settings.ReadOptions.TextColumn,
-        ["text_b_column"] = settings.ReadOptions.TextBColumn,
-        ["label_column"] = settings.ReadOptions.LabelColumn,
-        ["skip_bad"] = settings.ReadOptions.SkipBad,
-    };
-
-    internal static TaskDataSettings DataSettingsFrom(JsonObject settings) => new(
-        (int)settings["max_seq_length"]!,
-        new DataReadOptions
-        {
-            TextColumn = (string)settings["text_column"]!,
-            TextBColumn = (string)settings["text_b_column"]!,
-            LabelColumn = (string)settings["label_column"]!,
-            SkipBad = (bool)settings["skip_bad"]!,
-        },
-        (int)settings["doc_stride"]!,
-        (int)settings["max_query_length"]!);
 }

@@ -28,11 +28,11 @@ internal sealed class VerifyCommand : Command
         var manifest = CacheManifest.Load(Path.Combine(dir, CacheManifest.FileName));
         if (parse.GetValue(data) is { } dataFile)
         {
-            if (CacheRun.DataIdentity(dataFile, CacheRun.DataSettingsFrom(manifest.Data.ReaderSettings)) != manifest.Data.Identity) problems.Add($"data: {dataFile} is not the data this cache was made from");
+            if (CacheIdentity.Data(dataFile, CacheIdentity.DataSettingsFrom(manifest.Data.ReaderSettings)) != manifest.Data.Identity) problems.Add($"data: {dataFile} is not the data this cache was made from");
         }
         if (parse.GetValue(model) is { } modelDir)
         {
-            if (CacheRun.TorchTeacherIdentity(modelDir) != manifest.Teacher.Identity) problems.Add($"teacher: {modelDir} is not the teacher this cache was made by");
+            if (CacheIdentity.TorchTeacher(modelDir) != manifest.Teacher.Identity) problems.Add($"teacher: {modelDir} is not the teacher this cache was made by");
         }
         foreach (var problem in problems) parse.InvocationConfiguration.Error.WriteLine($"verify: {problem}");
         log.WriteLine(problems.Count == 0

@@ -1,0 +1,46 @@
+using System.Text.Json.Nodes;
+using Distill.Data;
+using Distill.Models;
+using Distill.Tasks;
+
+namespace Distill.Cache;
+
+/// <summary>
+/// What a manifest records to tie a cache to the teacher and the data it came from. One definition for the
+/// stage that writes caches and the stage that reads them, so that both compute the same identities.
+/// </summary>
+public static class CacheIdentity
+{
+    /// <summary>The identity of a TorchSharp teacher: a hash of its config, weights and vocabulary.</summary>
+    public static string TorchTeacher(string modelDir) => CacheManifest.HashFiles(
+        new[] { ModelDirectory.ConfigFile, ModelDirectory.WeightsFile, ModelDirectory.VocabFile }.Select(f => Path.Combine(modelDir, f)), "torch");
+
+    /// <summary>The identity of a data set as read: a hash of the file and the reader settings.</summary>
+    public static string Data(string dataFile, TaskDataSettings settings) =>
+        CacheManifest.HashFiles([dataFile], ReaderSettings(dataFile, settings).ToJsonString());
+
+    /// <summary>The reader settings as the manifest records them; <see cref="DataSettingsFrom"/> reads them back.</summary>
+    public static JsonObject ReaderSettings(string dataFile, TaskDataSettings settings) => new()
+    {
+        ["file"] = Path.GetFileName(dataFile),
+        ["max_seq_length"] = settings.MaxSeqLength,
+        ["doc_stride"] = settings.DocStride,
+        ["max_query_length"] = settings.MaxQueryLength,
+        ["text_column"] = settings.ReadOptions.TextColumn,
+        ["text_b_column"] = settings.ReadOptions.TextBColumn,
+        ["label_column"] = settings.ReadOptions.LabelColumn,
+        ["skip_bad"] = settings.ReadOptions.SkipBad,
+    };
+
+    public static TaskDataSettings DataSettingsFrom(JsonObject settings) => new(
+        (int)settings["max_seq_length"]!,
+        new DataReadOptions
+        {
+            TextColumn = (string)settings["text_column"]!,
+            TextBColumn = (string)settings["text_b_column"]!,
+            LabelColumn = (string)settings["label_column"]!,
+            SkipBad = (bool)settings["skip_bad"]!,
+        },
+        (int)settings["doc_stride"]!,
+        (int)settings["max_query_length"]!);
+}

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Distill.Configuration;
+using Distill.DistillStudent.Runs;
 using Distill.DistillStudent.Training;
 using Distill.Runtime;
 

@@ -1,16 +1,19 @@
 using Distill.Configuration;
-using Distill.Models;
+using Distill.DistillStudent.Adaptors;
+using Distill.DistillStudent.Feeds;
 using Distill.Tasks;
+using static TorchSharp.torch;
 
 namespace Distill.DistillStudent.Training;
 
-/// <summary>Supervised training of a model on its task's labels (TextBrewer's BasicTrainer, used for teachers).</summary>
-public sealed class BasicTrainer(TrainingConfig config, BertTaskModel model, IReadOnlyList<string> labels, ITaskData train, ITaskData? dev, int padId, TrainerOutput output)
-    : TrainerBase(config, model, labels, train, dev, padId, output)
+/// <summary>Supervised training on the task's labels (TextBrewer's BasicTrainer, used for teachers): the sum of the adaptor's losses.</summary>
+public sealed class BasicTrainer(TrainingConfig config, AdaptedModel model, TrainerOutput output, Func<EvaluationResult>? evaluate = null)
+    : TrainerBase(config, model, output, evaluate)
 {
-    protected override LossResult ComputeLoss(FeatureBatch batch)
+    protected override LossResult ComputeLoss(Batch batch, TrainingProgress progress)
     {
-        var logits = Model.forward(batch.Inputs.InputIds, batch.Inputs.AttentionMask, batch.Inputs.TokenTypeIds).Logits;
-        return new LossResult(TaskLoss.Compute(Model.Kind, logits, batch.Labels), new Dictionary<string, TorchSharp.torch.Tensor>());
+        var losses = Student.Run(batch).Losses;
+        if (losses is null || losses.Count == 0) throw new InvalidOperationException("BasicTrainer needs the adaptor to return the model's losses (the batch has no labels?)");
+        return new LossResult(losses.Aggregate((a, b) => a + b), new Dictionary<string, Tensor>());
     }
 }

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using Distill.Configuration;
+using Distill.DistillStudent.Adaptors;
+using Distill.DistillStudent.Feeds;
 using Distill.Logging;
-using Distill.Models;
 using Distill.Tasks;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -10,121 +11,176 @@ using static TorchSharp.torch;
 
 namespace Distill.DistillStudent.Training;
 
-/// <summary>Where a trainer writes: the output directory, the vocabulary to ship with checkpoints, the console.</summary>
-public sealed record TrainerOutput(string OutputDir, string VocabPath, TextWriter Log, bool IsTerminal);
+/// <summary>Where a trainer writes: the output directory and the console.</summary>
+public sealed record TrainerOutput(string OutputDir, TextWriter Log, bool IsTerminal);
+
+/// <summary>Where a run is when a batch's loss is computed (schedules of temperature and loss weights read it).</summary>
+/// <param name="GlobalStep">optimizer steps already taken (0 during the first)</param>
+/// <param name="TotalSteps">optimizer steps of the whole run</param>
+/// <param name="Epoch">the current epoch, from 0</param>
+public sealed record TrainingProgress(long GlobalStep, long TotalSteps, int Epoch);
+
+/// <summary>What the callback of <see cref="TrainerBase.Train(OptimizerHelper?, IBatchFeed, int?, Func{long, long, double}?, double?, Action{CheckpointEvent}?, CancellationToken)"/> receives after each checkpoint.</summary>
+public sealed record CheckpointEvent(long GlobalStep, string Checkpoint, nn.Module Model, IReadOnlyDictionary<string, double>? Metrics);
 
 /// <summary>
-/// The one training loop (TextBrewer's template method): epochs of shuffled batches, gradient accumulation,
-/// AdamW with linear warm-up and decay, gradient clipping, checkpoints with dev evaluation, the best model
-/// kept, TensorBoard and JSONL logs, and exact resume. Subclasses only say how a batch's loss is computed.
+/// The one training loop (TextBrewer's template method) for BasicTrainer and every distiller: epochs of batches,
+/// gradient accumulation, AdamW with linear warm-up and decay, gradient clipping, checkpoints with dev
+/// evaluation, the best model kept, TensorBoard and JSONL logs with each loss component, and exact resume
+/// (weights, extra modules, optimizer, RNG, data position). Subclasses only say how a batch's loss is computed.
 /// </summary>
 public abstract class TrainerBase
 {
-    private readonly TrainingConfig config;
-    private readonly IReadOnlyList<string> labels;
-    private readonly ITaskData train;
-    private readonly ITaskData? dev;
     private readonly TrainerOutput output;
-    private readonly int padId;
+    private readonly Func<EvaluationResult>? evaluate;
 
-    protected TrainerBase(TrainingConfig config, BertTaskModel model, IReadOnlyList<string> labels, ITaskData train, ITaskData? dev, int padId, TrainerOutput output)
+    /// <param name="config">the training settings (TextBrewer's TrainingConfig and the optimizer's)</param>
+    /// <param name="student">the model trained</param>
+    /// <param name="output">where checkpoints, the best model and logs go</param>
+    /// <param name="evaluate">scores the student on dev data at each checkpoint; the best score's checkpoint is kept in OUTPUT/best</param>
+    protected TrainerBase(TrainingConfig config, AdaptedModel student, TrainerOutput output, Func<EvaluationResult>? evaluate = null)
     {
-        this.config = config;
-        Model = model;
-        this.labels = labels;
-        this.train = train;
-        this.dev = dev;
-        this.padId = padId;
+        Config = config;
+        Student = student;
         this.output = output;
+        this.evaluate = evaluate;
     }
 
-    protected BertTaskModel Model { get; }
+    protected TrainingConfig Config { get; }
+
+    protected AdaptedModel Student { get; }
+
+    /// <summary>
+    /// Modules trained beside the student but not part of it (e.g. projections of intermediate matches): optimized,
+    /// clipped, checkpointed and restored with it, never saved into the student's model directory.
+    /// </summary>
+    public virtual IReadOnlyList<(string Name, nn.Module Module)> ExtraModules => [];
 
     /// <summary>The loss of one batch, with its named parts for logging.</summary>
-    protected abstract LossResult ComputeLoss(FeatureBatch batch);
+    protected abstract LossResult ComputeLoss(Batch batch, TrainingProgress progress);
 
-    /// <summary>Trains from the newest checkpoint in the output directory if there is one, else from the start.</summary>
-    public TrainingSummary Train(CancellationToken cancellation = default)
+    /// <summary>Every parameter the loop trains: the student's and the extra modules'. Build a custom optimizer over these.</summary>
+    public IEnumerable<(string Name, Parameter Parameter)> TrainableParameters() =>
+        Student.Module.named_parameters()
+            .Concat(ExtraModules.SelectMany(m => m.Module.named_parameters().Select(p => ($"{m.Name}.{p.name}", p.parameter))))
+            .Where(p => p.Item2.requires_grad);
+
+    /// <summary>Trains with the config's optimizer settings, epochs, schedule and clipping.</summary>
+    public TrainingSummary Train(IBatchFeed data, CancellationToken cancellation = default) =>
+        Train(null, data, cancellation: cancellation);
+
+    /// <summary>
+    /// TextBrewer's <c>train(optimizer, dataloader, num_epochs, scheduler, max_grad_norm, callback)</c>. Resumes from
+    /// the newest checkpoint in the output directory when there is one.
+    /// </summary>
+    /// <param name="optimizer">null builds AdamW over <see cref="TrainableParameters"/> from the config</param>
+    /// <param name="data">the batches</param>
+    /// <param name="numEpochs">null takes the config's</param>
+    /// <param name="scheduler">(step, total steps) → learning-rate factor; null is linear warm-up and decay</param>
+    /// <param name="maxGradNorm">clipping by global norm, 0 off; null takes the config's</param>
+    /// <param name="callback">called after each checkpoint with the current model</param>
+    /// <param name="cancellation">stops between batches</param>
+    public TrainingSummary Train(OptimizerHelper? optimizer, IBatchFeed data, int? numEpochs = null, Func<long, long, double>? scheduler = null,
+        double? maxGradNorm = null, Action<CheckpointEvent>? callback = null, CancellationToken cancellation = default)
     {
         var stopwatch = Stopwatch.StartNew();
-        var plan = TrainingPlan.From(config, train.Features.Count);
-        var store = new CheckpointStore(output.OutputDir);
-        using var optimizer = CreateOptimizer();
-        var state = new TrainerState();
-        if (store.Latest() is { } checkpoint)
+        var plan = TrainingPlan.From(Config with { NumEpochs = numEpochs ?? Config.NumEpochs }, data.Count);
+        if (plan.BatchesPerEpoch != data.BatchesPerEpoch)
         {
-            state = CheckpointStore.Restore(checkpoint, optimizer);
-            output.Log.WriteLine($"train: resuming from {checkpoint} (step {state.GlobalStep} of {plan.TotalSteps})");
+            throw new ArgumentException($"the data gives {data.BatchesPerEpoch} batches per epoch; {data.Count} examples in batches of {Config.BatchSize} make {plan.BatchesPerEpoch}", nameof(data));
         }
-        else
+        var clip = maxGradNorm ?? Config.MaxGradNorm;
+        var schedule = scheduler ?? ((step, total) => LinearSchedule.Factor(step, total, plan.WarmupSteps));
+        var ownsOptimizer = optimizer is null;
+        optimizer ??= CreateOptimizer();
+        try
         {
-            output.Log.WriteLine($"train: {train.Features.Count} examples, {plan.Epochs} epochs, {plan.StepsPerEpoch} steps per epoch, {plan.TotalSteps} steps");
-        }
-
-        var tensorboard = utils.tensorboard.SummaryWriter(config.LogDir ?? Path.Combine(output.OutputDir, "runs"));
-        using var metricsLog = new MetricsLog(Path.Combine(output.OutputDir, "metrics.jsonl"));
-        var progress = new ProgressReporter(output.Log, output.IsTerminal, plan.TotalSteps, "train");
-        var parameters = Model.parameters().Where(p => p.requires_grad).ToList();
-        var running = new Dictionary<string, double>();
-        var runningBatches = 0;
-
-        for (var epoch = state.Epoch; epoch < plan.Epochs; epoch++)
-        {
-            var batches = plan.Order(epoch).Chunk(config.BatchSize).ToArray();
-            var first = epoch == state.Epoch ? state.NextBatch : 0;
-            for (var b = first; b < batches.Length; b++)
+            var baseRates = optimizer.ParamGroups.Select(g => g.LearningRate).ToArray();
+            var store = new CheckpointStore(output.OutputDir);
+            var state = new TrainerState();
+            if (store.Latest() is { } checkpoint)
             {
-                cancellation.ThrowIfCancellationRequested();
-                using (var scope = NewDisposeScope())
+                state = store.Restore(checkpoint, Student.Module, ExtraModules, optimizer);
+                output.Log.WriteLine($"train: resuming from {checkpoint} (step {state.GlobalStep} of {plan.TotalSteps})");
+            }
+            else
+            {
+                output.Log.WriteLine($"train: {data.Count} examples, {plan.Epochs} epochs, {plan.StepsPerEpoch} steps per epoch, {plan.TotalSteps} steps");
+            }
+
+            var tensorboard = utils.tensorboard.SummaryWriter(Config.LogDir ?? Path.Combine(output.OutputDir, "runs"));
+            using var metricsLog = new MetricsLog(Path.Combine(output.OutputDir, "metrics.jsonl"));
+            var progress = new ProgressReporter(output.Log, output.IsTerminal, plan.TotalSteps, "train");
+            var parameters = TrainableParameters().Select(p => p.Parameter).ToList();
+            var running = new Dictionary<string, double>();
+            var runningBatches = 0;
+
+            for (var epoch = state.Epoch; epoch < plan.Epochs; epoch++)
+            {
+                var batchesInEpoch = data.BatchesPerEpoch;
+                var b = epoch == state.Epoch ? state.NextBatch : 0;
+                foreach (var batch in data.Epoch(epoch, b))
                 {
-                    Model.train();
-                    using var batch = FeatureBatch.Collate(batches[b].Select(i => train.Features[i]).ToList(), Model.Kind, padId);
-                    var loss = ComputeLoss(batch);
-                    (loss.Total / config.GradientAccumulationSteps).backward();
-                    Accumulate(running, "loss", loss.Total.item<float>());
-                    foreach (var (name, part) in loss.Components) Accumulate(running, name, part.item<float>());
-                    runningBatches++;
-                }
+                    cancellation.ThrowIfCancellationRequested();
+                    using (batch)
+                    using (NewDisposeScope())
+                    {
+                        Student.Module.train();
+                        foreach (var (_, module) in ExtraModules) module.train();
+                        var loss = ComputeLoss(batch, new TrainingProgress(state.GlobalStep, plan.TotalSteps, epoch));
+                        (loss.Total / Config.GradientAccumulationSteps).backward();
+                        Accumulate(running, "loss", loss.Total.item<float>());
+                        foreach (var (name, part) in loss.Components) Accumulate(running, name, part.item<float>());
+                        runningBatches++;
+                    }
 
-                var boundary = (b + 1) % config.GradientAccumulationSteps == 0 || b == batches.Length - 1;
-                if (!boundary) continue;
+                    var boundary = (b + 1) % Config.GradientAccumulationSteps == 0 || b == batchesInEpoch - 1;
+                    b++;
+                    if (!boundary) continue;
 
-                if (config.MaxGradNorm > 0) nn.utils.clip_grad_norm_(parameters, config.MaxGradNorm);
-                var learningRate = config.LearningRate * LinearSchedule.Factor(state.GlobalStep, plan.TotalSteps, plan.WarmupSteps);
-                foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
-                optimizer.step();
-                optimizer.zero_grad();
-                state = state with { GlobalStep = state.GlobalStep + 1, Epoch = epoch, NextBatch = b + 1 };
-                var stepInEpoch = (b / config.GradientAccumulationSteps) + 1;
+                    if (clip > 0) nn.utils.clip_grad_norm_(parameters, clip);
+                    var factor = schedule(state.GlobalStep, plan.TotalSteps);
+                    var groups = optimizer.ParamGroups.ToArray();
+                    for (var g = 0; g < groups.Length; g++) groups[g].LearningRate = baseRates[g] * factor;
+                    optimizer.step();
+                    optimizer.zero_grad();
+                    state = state with { GlobalStep = state.GlobalStep + 1, Epoch = epoch, NextBatch = b };
+                    var stepInEpoch = ((b - 1) / Config.GradientAccumulationSteps) + 1;
 
-                var meanLoss = running["loss"] / runningBatches;
-                progress.Report(state.GlobalStep, string.Create(CultureInfo.InvariantCulture, $"loss={meanLoss:F4} lr={learningRate:E2}"));
-                if (state.GlobalStep % config.LogSteps == 0 || state.GlobalStep == plan.TotalSteps)
-                {
-                    var values = running.ToDictionary(kv => kv.Key, kv => kv.Value / runningBatches);
-                    values["learning_rate"] = learningRate;
-                    Log(tensorboard, metricsLog, "train", state.GlobalStep, EpochProgress(epoch, b, batches.Length), values);
-                    running.Clear();
-                    runningBatches = 0;
-                }
+                    var meanLoss = running["loss"] / runningBatches;
+                    var learningRate = baseRates[0] * factor;
+                    progress.Report(state.GlobalStep, string.Create(CultureInfo.InvariantCulture, $"loss={meanLoss:F4} lr={learningRate:E2}"));
+                    if (state.GlobalStep % Config.LogSteps == 0 || state.GlobalStep == plan.TotalSteps)
+                    {
+                        var values = running.ToDictionary(kv => kv.Key, kv => kv.Value / runningBatches);
+                        values["learning_rate"] = learningRate;
+                        Log(tensorboard, metricsLog, "train", state.GlobalStep, EpochProgress(epoch, b, batchesInEpoch), values);
+                        running.Clear();
+                        runningBatches = 0;
+                    }
 
-                if (plan.IsCheckpoint(state.GlobalStep, epoch, stepInEpoch))
-                {
-                    state = Checkpoint(store, optimizer, state, tensorboard, metricsLog, EpochProgress(epoch, b, batches.Length));
+                    if (plan.IsCheckpoint(state.GlobalStep, epoch, stepInEpoch))
+                    {
+                        state = Checkpoint(store, optimizer, state, tensorboard, metricsLog, EpochProgress(epoch, b, batchesInEpoch), callback);
+                    }
                 }
             }
+            progress.Complete();
+            return new TrainingSummary(state.GlobalStep, state.MainMetric, state.BestMetric, state.BestStep, store.BestDir, state.Metrics, stopwatch.Elapsed);
         }
-        progress.Complete();
-        return new TrainingSummary(state.GlobalStep, state.MainMetric, state.BestMetric, state.BestStep, store.BestDir, state.Metrics, stopwatch.Elapsed);
+        finally
+        {
+            if (ownsOptimizer) optimizer.Dispose();
+        }
     }
 
-    private TrainerState Checkpoint(CheckpointStore store, AdamW optimizer, TrainerState state,
-        SummaryWriter tensorboard, MetricsLog metricsLog, double epoch)
+    private TrainerState Checkpoint(CheckpointStore store, OptimizerHelper optimizer, TrainerState state,
+        SummaryWriter tensorboard, MetricsLog metricsLog, double epoch, Action<CheckpointEvent>? callback)
     {
         var improved = true;
-        if (dev is not null)
+        if (evaluate is not null)
         {
-            var result = Evaluate(dev);
+            var result = evaluate();
             state = state with { MainMetric = result.MainMetric, Metrics = result.Metrics };
             Log(tensorboard, metricsLog, "dev", state.GlobalStep, epoch, result.Metrics);
             output.Log.WriteLine($"eval: step {state.GlobalStep} " + string.Join(" ", result.Metrics.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key}={kv.Value:F4}"))));
@@ -135,26 +191,23 @@ public abstract class TrainerBase
         {
             state = state with { BestStep = state.GlobalStep };
         }
-        var saved = store.Save(state, Model, labels, output.VocabPath, optimizer);
+        var saved = store.Save(state, Student, ExtraModules, optimizer);
         if (improved) store.SaveBest(saved);
+        callback?.Invoke(new CheckpointEvent(state.GlobalStep, saved, Student.Module, state.Metrics));
         return state;
     }
-
-    /// <summary>Scores the model on a data set (eval mode, no gradients).</summary>
-    public EvaluationResult Evaluate(ITaskData data) =>
-        data.Score(ModelRunner.Logits(Model, data.Features, config.BatchSize, padId));
 
     /// <summary>AdamW with weight decay on every weight except biases and LayerNorm weights (as BERT does).</summary>
     private AdamW CreateOptimizer()
     {
-        var named = Model.named_parameters().Where(p => p.parameter.requires_grad).ToList();
-        bool NoDecay(string name) => name.EndsWith(".bias", StringComparison.Ordinal) || name.Contains("LayerNorm", StringComparison.Ordinal);
+        var named = TrainableParameters().ToList();
+        static bool NoDecay(string name) => name.EndsWith(".bias", StringComparison.Ordinal) || name.Contains("LayerNorm", StringComparison.Ordinal);
         var groups = new[]
         {
-            new AdamW.ParamGroup(named.Where(p => !NoDecay(p.name)).Select(p => p.parameter), config.LearningRate, 0.9, 0.999, 1e-8, config.WeightDecay, false, false),
-            new AdamW.ParamGroup(named.Where(p => NoDecay(p.name)).Select(p => p.parameter), config.LearningRate, 0.9, 0.999, 1e-8, 0.0, false, false),
+            new AdamW.ParamGroup(named.Where(p => !NoDecay(p.Name)).Select(p => p.Parameter), Config.LearningRate, 0.9, 0.999, 1e-8, Config.WeightDecay, false, false),
+            new AdamW.ParamGroup(named.Where(p => NoDecay(p.Name)).Select(p => p.Parameter), Config.LearningRate, 0.9, 0.999, 1e-8, 0.0, false, false),
         };
-        return optim.AdamW(groups, config.LearningRate, 0.9, 0.999, 1e-8, config.WeightDecay, false, false);
+        return optim.AdamW(groups, Config.LearningRate, 0.9, 0.999, 1e-8, Config.WeightDecay, false, false);
     }
 
     private static void Log(SummaryWriter tensorboard, MetricsLog metricsLog, string split, long step, double epoch, IReadOnlyDictionary<string, double> values)
@@ -163,7 +216,7 @@ public abstract class TrainerBase
         metricsLog.Write(step, epoch, split, values);
     }
 
-    private static double EpochProgress(int epoch, int batch, int batches) => epoch + (batch + 1) / (double)batches;
+    private static double EpochProgress(int epoch, int nextBatch, int batches) => epoch + nextBatch / (double)batches;
 
     private static void Accumulate(Dictionary<string, double> sums, string name, double value) =>
         sums[name] = sums.GetValueOrDefault(name) + value;

@@ -4,33 +4,20 @@ namespace Distill.DistillStudent.Training;
 
 /// <summary>
 /// The shape of a run, derived from the config and the data size: batches and optimizer steps per epoch,
-/// total steps, warm-up, the data order of each epoch, and where checkpoints fall (TextBrewer's meaning of
+/// total steps, warm-up, and where checkpoints fall (TextBrewer's meaning of
 /// ckpt_frequency, ckpt_epoch_frequency and ckpt_steps).
 /// </summary>
-public sealed record TrainingPlan(int Examples, int BatchSize, int Accumulation, int Epochs, int Seed,
+public sealed record TrainingPlan(int Examples, int BatchSize, int Accumulation, int Epochs,
     int CkptFrequency, int CkptEpochFrequency, int? CkptSteps, double WarmupProportion)
 {
     public static TrainingPlan From(TrainingConfig config, int examples) => new(examples, config.BatchSize,
-        config.GradientAccumulationSteps, config.NumEpochs, config.Seed, config.CkptFrequency, config.CkptEpochFrequency,
+        config.GradientAccumulationSteps, config.NumEpochs, config.CkptFrequency, config.CkptEpochFrequency,
         config.CkptSteps, config.WarmupProportion);
 
     public int BatchesPerEpoch => (Examples + BatchSize - 1) / BatchSize;
     public int StepsPerEpoch => (BatchesPerEpoch + Accumulation - 1) / Accumulation;
     public long TotalSteps => (long)StepsPerEpoch * Epochs;
     public long WarmupSteps => (long)(TotalSteps * WarmupProportion);
-
-    /// <summary>The example order of an epoch: a Fisher–Yates shuffle seeded by (seed, epoch), so a resumed run sees the same order.</summary>
-    public int[] Order(int epoch)
-    {
-        var order = Enumerable.Range(0, Examples).ToArray();
-        var random = new Random(unchecked(Seed * 1_000_003 + epoch));
-        for (var i = order.Length - 1; i > 0; i--)
-        {
-            var j = random.Next(i + 1);
-            (order[i], order[j]) = (order[j], order[i]);
-        }
-        return order;
-    }
 
     /// <summary>Whether the optimizer step that just finished is followed by a checkpoint.</summary>
     /// <param name="globalStep">steps taken so far in the run (1 after the first)</param>

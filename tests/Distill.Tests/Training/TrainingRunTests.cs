@@ -1,4 +1,5 @@
 using Distill.Configuration;
+using Distill.DistillStudent.Runs;
 using Distill.DistillStudent.Training;
 using Distill.Models;
 using Distill.Tests.Support;

@@ -1,0 +1,46 @@
+using static TorchSharp.torch;
+
+namespace Distill.DistillStudent.Adaptors;
+
+/// <summary>
+/// What a distiller reads from a model's output (TextBrewer's adaptor dictionary). Every part is optional;
+/// a distiller asks only for what its configuration uses and fails naming the missing part.
+/// </summary>
+/// <param name="Logits">classification (B, C); token-level (B, T, C)</param>
+/// <param name="LogitsMask">(B, T): which positions of token-level logits count (1) in KD losses; null counts all</param>
+/// <param name="Labels">the batch's labels, for <c>probability_shift</c></param>
+/// <param name="Hidden">hidden states by layer number (0 = embeddings), each (B, T, H)</param>
+/// <param name="Attention">attention probabilities by layer number (0 = first layer), each (B, heads, T, T)</param>
+/// <param name="InputMask">(B, T): 1 for real tokens, 0 for padding; masks intermediate-layer losses</param>
+/// <param name="Losses">the model's own losses on the labels (e.g. cross-entropy); their sum is the hard-label loss</param>
+public sealed record AdaptorOutput(
+    Tensor? Logits = null,
+    Tensor? LogitsMask = null,
+    Tensor? Labels = null,
+    IReadOnlyDictionary<int, Tensor>? Hidden = null,
+    IReadOnlyDictionary<int, Tensor>? Attention = null,
+    Tensor? InputMask = null,
+    IReadOnlyList<Tensor>? Losses = null)
+{
+    /// <summary>Top-k teacher logits from a cache of a wide output (then <see cref="Logits"/> is null).</summary>
+    public TopKTensors? TopK { get; init; }
+
+    /// <summary>A list of per-layer tensors (index = layer number), as models usually return them.</summary>
+    public static IReadOnlyDictionary<int, Tensor> Layers(IEnumerable<Tensor> layers) =>
+        layers.Select((t, i) => (t, i)).ToDictionary(p => p.i, p => p.t);
+
+    /// <summary>The logits, or an error naming who lacks them.</summary>
+    public Tensor RequireLogits(string who) =>
+        Logits ?? throw new InvalidOperationException($"the {who} adaptor returned no logits, which the KD loss needs");
+
+    public Tensor RequireHidden(int layer, string who) =>
+        Hidden is not null && Hidden.TryGetValue(layer, out var h) ? h
+            : throw new InvalidOperationException($"the {who} adaptor returned no hidden state of layer {layer}; it has layers [{string.Join(", ", Hidden?.Keys ?? [])}]");
+
+    public Tensor RequireAttention(int layer, string who) =>
+        Attention is not null && Attention.TryGetValue(layer, out var a) ? a
+            : throw new InvalidOperationException($"the {who} adaptor returned no attention of layer {layer}; it has layers [{string.Join(", ", Attention?.Keys ?? [])}]");
+}
+
+/// <summary>A teacher's top-k logits per position: values and indices (.., k) and the log-sum-exp over all classes (..).</summary>
+public sealed record TopKTensors(Tensor Values, Tensor Indices, Tensor LogSumExp);

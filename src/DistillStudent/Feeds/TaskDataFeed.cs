@@ -1,0 +1,32 @@
+using Distill.Models;
+using Distill.Tasks;
+
+namespace Distill.DistillStudent.Feeds;
+
+/// <summary>
+/// Batches of a task's features held in memory, in a seeded shuffled order per epoch (<see cref="EpochOrder"/>).
+/// Used by BasicTrainer and by distillers whose teacher runs online.
+/// </summary>
+public sealed class TaskDataFeed(IReadOnlyList<TrainingFeature> features, TaskKind kind, int padId, int batchSize, int seed) : IBatchFeed
+{
+    public int Count => features.Count;
+
+    public int BatchesPerEpoch => (features.Count + batchSize - 1) / batchSize;
+
+    public IEnumerable<Batch> Epoch(int epoch, int firstBatch) =>
+        EpochOrder.Shuffled(features.Count, seed, epoch).Chunk(batchSize).Skip(firstBatch)
+            .Select(chunk => Collate(chunk.Select(i => features[i]).ToList(), kind, padId));
+
+    /// <summary>A padded batch of features with their labels.</summary>
+    public static Batch Collate(IReadOnlyList<TrainingFeature> rows, TaskKind kind, int padId, Adaptors.AdaptorOutput? teacher = null)
+    {
+        var collated = FeatureBatch.Collate(rows, kind, padId);
+        return new Batch(new Dictionary<string, TorchSharp.torch.Tensor>
+        {
+            [Batch.InputIds] = collated.Inputs.InputIds,
+            [Batch.AttentionMask] = collated.Inputs.AttentionMask,
+            [Batch.TokenTypeIds] = collated.Inputs.TokenTypeIds,
+            [Batch.Labels] = collated.Labels,
+        }, rows.Count, teacher, rows.Select(r => r.FeatureId).ToList());
+    }
+}

@@ -4,18 +4,18 @@ using Distill.Tasks;
 namespace Distill.DistillStudent.Feeds;
 
 /// <summary>
-/// Batches of a task's features held in memory, in a seeded shuffled order per epoch (<see cref="EpochOrder"/>).
+/// Batches of a task's features held in memory, in a seeded shuffled order per epoch (<see cref="IndexedFeed"/>).
 /// Used by BasicTrainer and by distillers whose teacher runs online.
 /// </summary>
 public sealed class TaskDataFeed(IReadOnlyList<TrainingFeature> features, TaskKind kind, int padId, int batchSize, int seed) : IBatchFeed
 {
-    public int Count => features.Count;
+    private readonly IndexedFeed indexed = new(features.Count, batchSize, seed, chunk => Collate(chunk.Select(i => features[i]).ToList(), kind, padId));
 
-    public int BatchesPerEpoch => (features.Count + batchSize - 1) / batchSize;
+    public int Count => indexed.Count;
 
-    public IEnumerable<Batch> Epoch(int epoch, int firstBatch) =>
-        EpochOrder.Shuffled(features.Count, seed, epoch).Chunk(batchSize).Skip(firstBatch)
-            .Select(chunk => Collate(chunk.Select(i => features[i]).ToList(), kind, padId));
+    public int BatchesPerEpoch => indexed.BatchesPerEpoch;
+
+    public IEnumerable<Batch> Epoch(int epoch, int firstBatch) => indexed.Epoch(epoch, firstBatch);
 
     /// <summary>A padded batch of features with their labels.</summary>
     public static Batch Collate(IReadOnlyList<TrainingFeature> rows, TaskKind kind, int padId, Adaptors.AdaptorOutput? teacher = null)

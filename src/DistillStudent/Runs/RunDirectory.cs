@@ -13,14 +13,14 @@ public static class RunDirectory
     /// <param name="outputDir">the run's output directory (created if needed)</param>
     /// <param name="fileName">the saved configuration's name inside it</param>
     /// <param name="json">this run's configuration</param>
-    /// <param name="ignored">top-level fields that may change between a run and its resumption (e.g. threads)</param>
+    /// <param name="ignored">fields (paths such as <c>training.threads</c>) that may change between a run and its resumption (e.g. threads)</param>
     public static void Claim(string outputDir, string fileName, string json, IReadOnlyCollection<string>? ignored = null)
     {
         var saved = Path.Combine(outputDir, fileName);
         if (File.Exists(saved))
         {
             var changed = JsonDiff.Paths(JsonNode.Parse(File.ReadAllText(saved)), JsonNode.Parse(json))
-                .Where(path => ignored is null || !ignored.Contains(path.Split('.', '[')[0]))
+                .Where(path => ignored is null || !ignored.Any(i => path == i || path.StartsWith(i + ".", StringComparison.Ordinal) || path.StartsWith(i + "[", StringComparison.Ordinal)))
                 .ToList();
             if (changed.Count > 0)
             {

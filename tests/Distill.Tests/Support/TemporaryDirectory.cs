@@ -10,7 +10,7 @@ internal sealed class TemporaryDirectory : IDisposable
 
     public string Path { get; }
 
-    public string File(string name) => System.IO.Path.Combine(Path, name);
+    public string File(params string[] names) => System.IO.Path.Combine([Path, .. names]);
 
     /// <summary>Writes a file into the directory and returns its path.</summary>
     public string Write(string name, string content)

@@ -1,0 +1,48 @@
+using System.CommandLine;
+using Distill.Configuration;
+using Distill.DistillStudent.Runs;
+using Distill.Runtime;
+
+namespace Distill.DistillStudent.Commands;
+
+/// <summary><c>distill</c>: distils a student from a teacher cache (or a teacher run in the loop), resumable.</summary>
+internal sealed class DistillCommand : Command
+{
+    private readonly Option<FileInfo> config = new("--config") { Description = "a distillation run as JSON: {\"training\": {...}, \"distillation\": {...}, \"distiller\", \"cache\": [...] | \"teacher\"}; flags override it" };
+    private readonly Option<string> student = new("--student") { Description = "the student's model directory (e.g. from init-student)" };
+    private readonly Option<string[]> cache = new("--cache") { Description = "teacher cache directory written by cache-teacher (the default teacher)", AllowMultipleArgumentsPerToken = false };
+    private readonly Option<string> teacher = new("--teacher") { Description = "a teacher task-model directory, run in the loop (online) instead of a cache" };
+    private readonly Option<FileInfo> distillConfig = new("--distill-config") { Description = "a DistillationConfig JSON alone (TextBrewer names; the file cache-teacher run --config reads)" };
+    private readonly Option<string> distiller = new("--distiller") { Description = "basic | general (default: general when there are intermediate matches)" };
+    private readonly TrainingOptions training = new();
+
+    public DistillCommand() : base("distill", "Distil a student from a teacher cache (Basic or General distiller: KD on logits, intermediate matches); rerun the same command to resume")
+    {
+        foreach (var option in new Option[] { config, student, cache, teacher, distillConfig, distiller }.Concat(training.All)) Options.Add(option);
+        SetAction((parse, cancellation) => Task.FromResult(Execute(parse, cancellation)));
+    }
+
+    private int Execute(ParseResult parse, CancellationToken cancellation)
+    {
+        var configFile = parse.GetValue(config);
+        var fromFile = configFile is null ? new DistillRunConfig() : DistillRunConfig.Load(configFile.FullName);
+        var caches = parse.GetValue(cache) is { Length: > 0 } given ? given : fromFile.Cache;
+        var online = parse.GetValue(teacher);
+        var run = fromFile with
+        {
+            Training = training.Merge(parse, fromFile.Training with { Model = parse.GetValue(student) ?? fromFile.Training.Model }),
+            Distillation = parse.GetValue(distillConfig) is { } file ? DistillationConfig.Load(file.FullName) : fromFile.Distillation,
+            Distiller = parse.GetValue(distiller) ?? fromFile.Distiller,
+            // A teacher given on the command line replaces the file's, whichever form each has.
+            Cache = online is not null ? [] : caches,
+            Teacher = caches.Count > 0 && parse.GetValue(cache) is { Length: > 0 } ? null : online ?? fromFile.Teacher,
+        };
+        run = run.Validate(configFile?.FullName ?? "command line");
+        TorchRuntime.Initialize(run.Training.Threads);
+
+        var log = parse.InvocationConfiguration.Output;
+        var summary = DistillationRun.Execute(run, log, TrainingOptions.IsTerminal(log), cancellation);
+        log.WriteLine($"distill: done, {summary.Steps} steps in {summary.Elapsed:hh\\:mm\\:ss}{TrainCommand.Describe(summary)}; student in {summary.BestDir}");
+        return 0;
+    }
+}

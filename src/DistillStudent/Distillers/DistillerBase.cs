@@ -1,0 +1,86 @@
+using Distill.Configuration;
+using Distill.DistillStudent.Adaptors;
+using Distill.DistillStudent.Feeds;
+using Distill.DistillStudent.Losses;
+using Distill.DistillStudent.Schedules;
+using Distill.DistillStudent.Teachers;
+using Distill.DistillStudent.Training;
+using Distill.Tasks;
+using static TorchSharp.torch;
+
+namespace Distill.DistillStudent.Distillers;
+
+/// <summary>
+/// What every distiller shares: the student and teacher outputs of a batch, and TextBrewer's KD objective on
+/// logits (temperature and its scheduler, kd_loss_type, probability shift, the KD and hard-label weights and their
+/// schedulers). Subclasses add terms (intermediate matches); the loop is <see cref="TrainerBase"/>'s.
+/// </summary>
+public abstract class DistillerBase : TrainerBase
+{
+    private readonly KdLoss kdLoss;
+    private readonly TemperatureSchedule temperatureSchedule;
+
+    protected DistillerBase(TrainingConfig config, DistillationConfig distillation, AdaptedModel student, ITeacherSource teacher,
+        TrainerOutput output, Func<EvaluationResult>? evaluate)
+        : base(config, student, output, evaluate)
+    {
+        Distillation = distillation;
+        Teacher = teacher;
+        kdLoss = LossRegistry.GetKd(distillation.KdLossType);
+        temperatureSchedule = TemperatureSchedule.Parse(distillation.TemperatureScheduler, "temperature_scheduler");
+    }
+
+    protected DistillationConfig Distillation { get; }
+
+    protected ITeacherSource Teacher { get; }
+
+    protected sealed override LossResult ComputeLoss(Batch batch, TrainingProgress progress)
+    {
+        var student = Student.Run(batch);
+        var teacher = Teacher.Teach(batch);
+        var parts = new Dictionary<string, Tensor>();
+        var total = Objective(student, teacher, progress, parts);
+        return new LossResult(total, parts);
+    }
+
+    /// <summary>The batch's total loss; named terms go into <paramref name="parts"/> for the logs.</summary>
+    protected abstract Tensor Objective(AdaptorOutput student, AdaptorOutput teacher, TrainingProgress progress, Dictionary<string, Tensor> parts);
+
+    /// <summary>kd_loss_weight × KD(logits) + hard_label_weight × Σ student losses, each weight through its scheduler.</summary>
+    protected Tensor LogitsObjective(AdaptorOutput student, AdaptorOutput teacher, TrainingProgress progress, Dictionary<string, Tensor> parts)
+    {
+        var logitsS = student.RequireLogits("student");
+        Tensor kd;
+        if (teacher.TopK is { } topK)
+        {
+            if (temperatureSchedule.Name is not ("none" or "constant") || Distillation.Temperature != 1 || Distillation.ProbabilityShift)
+            {
+                throw new Models.ConfigException("the cache holds top-k logits with the log-sum-exp at temperature 1 only: distil from it with temperature 1, "
+                    + "no temperature_scheduler and no probability_shift, or rebuild the cache with full logits (--topk-threshold above the output width)");
+            }
+            kd = TopKLoss.TopKSoftCrossEntropy(logitsS, topK.Values, topK.Indices, topK.LogSumExp, 1.0, student.LogitsMask);
+        }
+        else
+        {
+            var logitsT = teacher.RequireLogits("teacher");
+            if (Distillation.ProbabilityShift)
+            {
+                var labels = student.Labels ?? throw new InvalidOperationException("probability_shift needs the labels, which the student adaptor did not return");
+                logitsT = TeacherLogits.ProbabilityShift(logitsT, labels);
+            }
+            var temperature = TemperatureScheduler.Temperature(temperatureSchedule, Distillation.Temperature, logitsS, logitsT);
+            kd = kdLoss(logitsS, logitsT, temperature, student.LogitsMask);
+        }
+        parts["kd_loss"] = kd;
+        var total = kd * WeightScheduler.Weight(Distillation.KdLossWeightScheduler, Distillation.KdLossWeight, progress.GlobalStep, progress.TotalSteps);
+
+        var hardWeight = WeightScheduler.Weight(Distillation.HardLabelWeightScheduler, Distillation.HardLabelWeight, progress.GlobalStep, progress.TotalSteps);
+        if (Distillation.HardLabelWeight > 0 && student.Losses is { Count: > 0 } losses)
+        {
+            var hard = losses.Aggregate((a, b) => a + b);
+            parts["hard_label_loss"] = hard;
+            total = total + hard * hardWeight;
+        }
+        return total;
+    }
+}

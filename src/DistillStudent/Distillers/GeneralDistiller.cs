@@ -1,0 +1,83 @@
+using Distill.Configuration;
+using Distill.DistillStudent.Adaptors;
+using Distill.DistillStudent.Losses;
+using Distill.DistillStudent.Projections;
+using Distill.DistillStudent.Teachers;
+using Distill.DistillStudent.Training;
+using Distill.Models;
+using Distill.Safetensors;
+using Distill.Tasks;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Distill.DistillStudent.Distillers;
+
+/// <summary>
+/// TextBrewer's GeneralDistiller: the BasicDistiller's objective plus intermediate matches, each a loss between
+/// student and teacher hidden states or attentions of chosen layers, weighted, the student's side passed through
+/// a trained projection where the match has <c>proj</c>. Matches are masked by the student's input mask.
+/// </summary>
+public sealed class GeneralDistiller : DistillerBase
+{
+    private readonly IReadOnlyList<ResolvedMatch> matches;
+    private readonly List<(string Name, nn.Module Module)> projections = [];
+
+    public GeneralDistiller(TrainingConfig config, DistillationConfig distillation, AdaptedModel student, ITeacherSource teacher,
+        TrainerOutput output, Func<EvaluationResult>? evaluate = null)
+        : base(config, distillation, student, teacher, output, evaluate)
+    {
+        var resolved = new List<ResolvedMatch>();
+        for (var i = 0; i < distillation.IntermediateMatches.Count; i++)
+        {
+            var match = distillation.IntermediateMatches[i];
+            var where = $"intermediate_matches[{i}]";
+            Projection? projection = null;
+            if (match.Projection(where) is { } proj)
+            {
+                projection = new Projection(proj.Kind, proj.StudentDim, proj.TeacherDim);
+                if (proj.InitFrom is { } path) LoadProjection(projection, path, where);
+                projections.Add(($"proj_{i}", projection));
+            }
+            resolved.Add(new ResolvedMatch($"{match.Feature}_{match.Loss}_{i}", match.Feature, match.TeacherLayers(where), match.StudentLayers(where),
+                LossRegistry.Get(match.Loss), match.Weight, projection));
+        }
+        matches = resolved;
+    }
+
+    public override IReadOnlyList<(string Name, nn.Module Module)> ExtraModules => projections;
+
+    protected override Tensor Objective(AdaptorOutput student, AdaptorOutput teacher, TrainingProgress progress, Dictionary<string, Tensor> parts)
+    {
+        var total = LogitsObjective(student, teacher, progress, parts);
+        foreach (var match in matches)
+        {
+            var studentFeatures = match.StudentLayers.Select(l => Feature(student, match.Feature, l, "student")).ToList();
+            var teacherFeatures = match.TeacherLayers.Select(l => Feature(teacher, match.Feature, l, "teacher")).ToList();
+            if (match.Projection is { } projection) studentFeatures = studentFeatures.Select(f => projection.call(f)).ToList();
+            var loss = match.Loss(studentFeatures, teacherFeatures, student.InputMask);
+            parts[match.Name] = loss;
+            total = total + loss * match.Weight;
+        }
+        return total;
+    }
+
+    private static Tensor Feature(AdaptorOutput output, string feature, int layer, string who) =>
+        feature == "attention" ? output.RequireAttention(layer, who) : output.RequireHidden(layer, who);
+
+    private static void LoadProjection(Projection projection, string path, string where)
+    {
+        if (!File.Exists(path)) throw new ConfigException($"{where}.proj: the projection to start from, {path}, does not exist");
+        var weights = SafetensorsFile.Read(path);
+        try
+        {
+            StateDict.Load(projection, weights, path);
+        }
+        finally
+        {
+            foreach (var t in weights.Values) t.Dispose();
+        }
+    }
+
+    private sealed record ResolvedMatch(string Name, string Feature, IReadOnlyList<int> TeacherLayers, IReadOnlyList<int> StudentLayers,
+        MatchLoss Loss, double Weight, Projection? Projection);
+}

@@ -1,0 +1,19 @@
+namespace Distill.DistillStudent.Feeds;
+
+/// <summary>
+/// A feed over any indexable data set (TextBrewer's dataloader for user code): each epoch shuffles the indices
+/// with a seed derived from (seed, epoch) and hands each chunk to <c>collate</c>, which builds the batch.
+/// </summary>
+/// <param name="count">examples in the data set</param>
+/// <param name="batchSize">examples per batch</param>
+/// <param name="seed">the run's seed</param>
+/// <param name="collate">builds a batch from the examples at these indices</param>
+public sealed class IndexedFeed(int count, int batchSize, int seed, Func<IReadOnlyList<int>, Batch> collate) : IBatchFeed
+{
+    public int Count => count;
+
+    public int BatchesPerEpoch => (count + batchSize - 1) / batchSize;
+
+    public IEnumerable<Batch> Epoch(int epoch, int firstBatch) =>
+        EpochOrder.Shuffled(count, seed, epoch).Chunk(batchSize).Skip(firstBatch).Select(chunk => collate(chunk));
+}

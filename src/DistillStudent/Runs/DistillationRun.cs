@@ -1,0 +1,65 @@
+using Distill.Cache;
+using Distill.DistillStudent.Adaptors;
+using Distill.DistillStudent.Distillers;
+using Distill.DistillStudent.Feeds;
+using Distill.DistillStudent.Losses;
+using Distill.DistillStudent.Teachers;
+using Distill.DistillStudent.Training;
+using Distill.Models;
+using static TorchSharp.torch;
+
+namespace Distill.DistillStudent.Runs;
+
+/// <summary>
+/// One distillation run of a BERT student from a validated <see cref="DistillRunConfig"/>: loads the student and
+/// its data, checks the teacher (cache or model) against them before writing anything, claims the output
+/// directory, and trains with the chosen distiller, resuming from the newest checkpoint if there is one.
+/// </summary>
+public static class DistillationRun
+{
+    public static TrainingSummary Execute(DistillRunConfig run, TextWriter log, bool isTerminal, CancellationToken cancellation = default)
+    {
+        var training = run.Training;
+        var distillation = run.Distillation;
+        var outputDir = Path.GetFullPath(training.OutputDir!);
+
+        manual_seed(training.Seed);
+        using var student = TaskStudent.Load(training, log);
+        var teacherLayers = run.Cache.Count > 0 ? TeacherDepth(run.Cache[0]) : BertConfig.Load(Path.Combine(run.Teacher!, ModelDirectory.ConfigFile)).NumHiddenLayers;
+        distillation = distillation.Validate("distillation", LossRegistry.Arity, studentLayers: student.Model.Config.NumHiddenLayers, teacherLayers: teacherLayers);
+        var attentions = distillation.IntermediateMatches.Any(m => m.Feature == "attention");
+
+        IBatchFeed feed;
+        ITeacherSource teacher;
+        BertTaskModel? teacherModel = null;
+        if (run.Cache.Count > 0)
+        {
+            CacheChecks.Check(run.Cache[0], training, distillation, student.Train);
+            feed = new CachedTeacherFeed(run.Cache[0], student.Train.Features, training.TaskKind, student.Tokenizer.PadId, training.BatchSize, training.Seed,
+                distillation.TeacherHiddenLayers(), distillation.TeacherAttentionLayers());
+            teacher = new CachedTeacher();
+        }
+        else
+        {
+            (teacherModel, var teacherLabels) = TaskModelDirectory.Load(run.Teacher!, training.TaskKind, training.TaskKind == Tasks.TaskKind.Qa ? null : student.Labels);
+            feed = student.Feed();
+            teacher = new OnlineTeacher(BertAdaptor.For(teacherModel, attentions));
+        }
+
+        using (teacherModel)
+        {
+            RunDirectory.Claim(outputDir, DistillRunConfig.FileName, run.ToJson(), ignored: ["training.threads"]);
+            var output = new TrainerOutput(outputDir, log, isTerminal);
+            TrainerBase distiller = run.DistillerName == "general"
+                ? new GeneralDistiller(training, distillation, student.Adapted(attentions), teacher, output, student.Evaluate())
+                : new BasicDistiller(training, distillation, student.Adapted(attentions), teacher, output, student.Evaluate());
+            return distiller.Train(feed, cancellation);
+        }
+    }
+
+    private static int TeacherDepth(string cacheDir)
+    {
+        var manifest = CacheManifest.Load(Path.Combine(cacheDir, CacheManifest.FileName));
+        return manifest.Teacher.Config["num_hidden_layers"] is { } layers ? (int)layers : throw new CacheFormatException($"{cacheDir}: the manifest's teacher config has no num_hidden_layers");
+    }
+}

@@ -1,0 +1,16 @@
+using Distill.DistillStudent.Adaptors;
+using Distill.DistillStudent.Feeds;
+using static TorchSharp.torch;
+
+namespace Distill.DistillStudent.Teachers;
+
+/// <summary>A teacher model run on every batch (TextBrewer's way): eval mode, no gradients.</summary>
+public sealed class OnlineTeacher(AdaptedModel teacher) : ITeacherSource
+{
+    public AdaptorOutput Teach(Batch batch)
+    {
+        teacher.Module.eval();
+        using var _ = no_grad();
+        return teacher.Run(batch);
+    }
+}

@@ -1,0 +1,130 @@
+using Distill.DistillStudent;
+using Distill.Models;
+using Distill.Tasks;
+using Distill.Tests.Support;
+using static TorchSharp.torch;
+
+namespace Distill.Tests.Distillers;
+
+/// <summary><c>distill-student distill</c> through real command lines on the tiny set-up (<see cref="TinyDistillation"/>).</summary>
+public sealed class DistillCommandTests : IClassFixture<DistillCommandTests.Setup>
+{
+    public sealed class Setup : IDisposable
+    {
+        public Setup()
+        {
+            TestAssets.EnsureTorch();
+            TinyDistillation.Write(Dir);
+        }
+
+        public TemporaryDirectory Dir { get; } = new();
+
+        public void Dispose() => Dir.Dispose();
+    }
+
+    private readonly TemporaryDirectory dir;
+
+    public DistillCommandTests(Setup setup) => dir = setup.Dir;
+
+    private static CliRun Run(params string[] args) => CliRun.Invoke(DistillStudentCli.Create(), args);
+
+    [Fact]
+    public void Distill_FromCache_MovesTheStudentsLogitsTowardTheTeachers()
+    {
+        var output = dir.File("general");
+        var before = KdDistance(dir.File("student"));
+
+        var run = Run(TinyDistillation.DistillArgs(dir, output));
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        var after = KdDistance(Path.Combine(output, "best"));
+        Assert.True(after < before / 4, $"mean squared distance of student to teacher logits: before {before}, after {after}");
+        var metrics = File.ReadAllText(Path.Combine(output, "metrics.jsonl"));
+        Assert.Contains("\"kd_loss\"", metrics);
+        Assert.Contains("\"hard_label_loss\"", metrics);
+        Assert.Contains("\"hidden_hidden_mse_0\"", metrics);
+        Assert.True(File.Exists(Path.Combine(output, "distill_run.json")));
+        Assert.False(File.Exists(Path.Combine(output, "best", "extra_modules.safetensors")));
+    }
+
+    [Fact]
+    public void Distill_CacheOfOtherData_Exits3AndWritesNothing()
+    {
+        var output = dir.File("other-data");
+
+        var run = Run(TinyDistillation.DistillArgs(dir, output, train: "dev.jsonl"));
+
+        Assert.Equal(3, run.ExitCode);
+        Assert.Contains("made from other data", run.Error);
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
+    public void Distill_MatchReadsALayerTheCacheLacks_Exits3NamingIt()
+    {
+        File.WriteAllText(dir.File("attention.json"), """{"intermediate_matches": [{"layer_T": 1, "layer_S": 0, "feature": "attention", "loss": "attention_mse"}]}""");
+        var output = dir.File("no-attention");
+
+        var run = Run(TinyDistillation.DistillArgs(dir, output, distillConfig: dir.File("attention.json")));
+
+        Assert.Equal(3, run.ExitCode);
+        Assert.Contains("teacher attention layers [1]", run.Error);
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
+    public void Distill_UnknownLossAndLayerOutOfRange_OneErrorNamingBoth()
+    {
+        File.WriteAllText(dir.File("bad.json"), """{"intermediate_matches": [{"layer_T": 2, "layer_S": 5, "feature": "hidden", "loss": "hidden_msee"}]}""");
+
+        var run = Run(TinyDistillation.DistillArgs(dir, dir.File("bad"), distillConfig: dir.File("bad.json")));
+
+        Assert.Equal(3, run.ExitCode);
+        Assert.Contains("hidden_msee", run.Error);
+        Assert.Contains("hidden_mse", run.Error); // the known names are listed
+    }
+
+    [Fact]
+    public void Distill_RerunWithAnotherConfig_RefusesNamingTheChange()
+    {
+        var output = dir.File("rerun");
+        Assert.Equal(0, Run(TinyDistillation.DistillArgs(dir, output, extra: ["--epochs", "1"])).ExitCode);
+
+        var run = Run(TinyDistillation.DistillArgs(dir, output, extra: ["--epochs", "2"]));
+
+        Assert.Equal(3, run.ExitCode);
+        Assert.Contains("training.num_epochs", run.Error);
+    }
+
+    [Fact]
+    public void Distill_OnlineTeacher_AlsoMovesTheStudent()
+    {
+        var output = dir.File("online");
+        var before = KdDistance(dir.File("student"));
+        var args = TinyDistillation.DistillArgs(dir, output).ToList();
+        var cacheAt = args.IndexOf("--cache");
+        args[cacheAt] = "--teacher";
+        args[cacheAt + 1] = dir.File("teacher-run", "best");
+
+        var run = Run([.. args]);
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        Assert.True(KdDistance(Path.Combine(output, "best")) < before / 4);
+    }
+
+    /// <summary>Mean squared difference between the student's and the teacher's logits over the training data.</summary>
+    private double KdDistance(string studentDir)
+    {
+        var (teacher, labels) = TaskModelDirectory.Load(dir.File("teacher-run", "best"), TaskKind.Classification);
+        var (student, _) = TaskModelDirectory.Load(studentDir, TaskKind.Classification, labels);
+        using (teacher)
+        using (student)
+        {
+            var tokenizer = ModelDirectory.LoadTokenizer(dir.File("teacher-run", "best"), teacher.Config);
+            var data = TaskDataLoader.Load(TaskKind.Classification, dir.File("train.jsonl"), tokenizer, labels, new TaskDataSettings(16, new Distill.Data.DataReadOptions()));
+            var t = ModelRunner.Logits(teacher, data.Features, 16, tokenizer.PadId);
+            var s = ModelRunner.Logits(student, data.Features, 16, tokenizer.PadId);
+            return t.Zip(s).Average(p => p.First.Zip(p.Second).Average(v => (v.First - v.Second) * (double)(v.First - v.Second)));
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using Distill.CacheTeacher;
+using Distill.Configuration;
+using Distill.DistillStudent.Runs;
+using Distill.Models;
+using static TorchSharp.torch;
+
+namespace Distill.Tests.Support;
+
+/// <summary>
+/// A tiny distillation set-up in a directory: the tiny sentiment data, a teacher fine-tuned on it (BasicTrainer),
+/// its cache (hidden layers 0, 1, 2, fp32) written by cache-teacher, and a random 1-layer student at the
+/// teacher's vocabulary.
+/// </summary>
+internal static class TinyDistillation
+{
+    public const int TrainCount = 48;
+
+    public static void Write(TemporaryDirectory dir)
+    {
+        var encoderDir = TinyTask.Write(dir.Path, trainCount: TrainCount, devCount: 16);
+        var teacher = new TrainingConfig
+        {
+            Task = "classification", Model = encoderDir, TrainFile = dir.File("train.jsonl"), DevFile = dir.File("dev.jsonl"),
+            OutputDir = dir.File("teacher-run"), NumEpochs = 8, BatchSize = 8, LearningRate = 5e-3, MaxSeqLength = 16, Seed = 1,
+        }.Validate("test");
+        TrainingRun.Execute(teacher, new StringWriter(), isTerminal: false);
+
+        var cache = CliRun.Invoke(CacheTeacherCli.Create(), "run", "--model", dir.File("teacher-run", "best"), "--task", "classification",
+            "--data", dir.File("train.jsonl"), "--out", dir.File("cache"), "--hidden-layers", "0,1,2", "--dtype", "fp32",
+            "--max-seq-length", "16", "--rows-per-shard", "20");
+        if (cache.ExitCode != 0) throw new InvalidOperationException(cache.Output + cache.Error);
+
+        manual_seed(5);
+        using var student = new BertModel(TinyBert.Config() with { NumHiddenLayers = 1 }, addPoolingLayer: true);
+        ModelDirectory.Save(dir.File("student"), student, dir.File("vocab.txt"));
+    }
+
+    /// <summary>The arguments of a cached General distillation of the student (kd ce at T=4, plus hidden_mse T2↔S1).</summary>
+    public static string[] DistillArgs(TemporaryDirectory dir, string output, string train = "train.jsonl", string? distillConfig = null, params string[] extra)
+    {
+        File.WriteAllText(dir.File("distill.json"), """
+            {"temperature": 4, "kd_loss_type": "ce", "hard_label_weight": 0.5,
+             "intermediate_matches": [{"layer_T": 2, "layer_S": 1, "feature": "hidden", "loss": "hidden_mse", "weight": 1}]}
+            """);
+        return ["distill", "--student", dir.File("student"), "--cache", dir.File("cache"), "--distill-config", distillConfig ?? dir.File("distill.json"),
+            "--task", "classification", "--train", dir.File(train), "--dev", dir.File("dev.jsonl"), "--out", output,
+            "--batch-size", "8", "--lr", "5e-3", "--max-seq-length", "16", "--seed", "9", .. (extra.Contains("--epochs") ? extra : [.. extra, "--epochs", "6"])];
+    }
+}

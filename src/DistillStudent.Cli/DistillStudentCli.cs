@@ -12,5 +12,6 @@ internal static class DistillStudentCli
         new ParamsCommand(),
         new TrainCommand(),
         new EvalCommand(),
+        new InitStudentCommand(),
     };
 }

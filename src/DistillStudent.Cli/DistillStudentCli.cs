@@ -12,6 +12,7 @@ internal static class DistillStudentCli
         new ParamsCommand(),
         new TrainCommand(),
         new EvalCommand(),
+        new InitStudentCommand(),
         new DistillCommand(),
     };
 }

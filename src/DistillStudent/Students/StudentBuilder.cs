@@ -1,0 +1,172 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Distill.Models;
+using Distill.Safetensors;
+using static TorchSharp.torch;
+
+namespace Distill.DistillStudent.Students;
+
+/// <summary>
+/// Makes a student from a teacher directory and writes it as a Hugging Face model directory. The student mirrors
+/// its teacher's structure: a task teacher gives a task student with the same head kind, labels and pooler use; a
+/// plain encoder gives a plain encoder. The student's config.json records its origin under <see cref="OriginKey"/>.
+/// </summary>
+public static class StudentBuilder
+{
+    /// <summary>The config.json key recording what a student was made from.</summary>
+    public const string OriginKey = "distill_student_init";
+
+    private static readonly string[] HeadPrefixes = ["classifier.", "qa_outputs."];
+
+    private static readonly JsonSerializerOptions OriginJson = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
+    /// <summary>
+    /// Builds the student and writes config.json, model.safetensors and the teacher's vocab.txt into
+    /// <see cref="StudentRequest.Output"/>. Everything is written into a temporary sibling directory that is renamed
+    /// at the end, so a failure never leaves a partial student.
+    /// </summary>
+    public static StudentReport Write(StudentRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.Validate();
+        var output = Path.TrimEndingDirectorySeparator(Path.GetFullPath(request.Output));
+        if (System.IO.Directory.Exists(output) && System.IO.Directory.EnumerateFileSystemEntries(output).Any())
+        {
+            throw new ConfigException($"--out {output} already exists and is not empty; choose a new directory or remove it");
+        }
+
+        using var teacher = TeacherCheckpoint.Load(request.Teacher);
+        var (config, origin) = StudentConfig(request, teacher);
+        config = config with { Extra = WithOrigin(config.Extra, request, teacher) };
+
+        manual_seed(request.Seed);
+        using nn.Module student = teacher.Kind is { } kind
+            ? StudentInit.CreateTaskModel(config, kind, teacher.Labels.Count, teacher.HasPooler)
+            : StudentInit.CreateEncoder(config, teacher.HasPooler);
+        var weights = CopyWeights(request, teacher, student);
+
+        var temporary = $"{output}.tmp-{Environment.ProcessId}";
+        if (System.IO.Directory.Exists(temporary)) System.IO.Directory.Delete(temporary, recursive: true);
+        try
+        {
+            if (student is BertTaskModel task)
+            {
+                TaskModelDirectory.Save(temporary, task, teacher.Labels, teacher.VocabPath);
+            }
+            else
+            {
+                ModelDirectory.Save(temporary, (BertModel)student, teacher.VocabPath);
+            }
+            if (System.IO.Directory.Exists(output)) System.IO.Directory.Delete(output);
+            System.IO.Directory.Move(temporary, output);
+        }
+        finally
+        {
+            if (System.IO.Directory.Exists(temporary)) System.IO.Directory.Delete(temporary, recursive: true);
+        }
+
+        return new StudentReport(
+            output, origin, config, teacher.Kind, teacher.Labels, weights,
+            student.parameters().Sum(p => p.numel()), teacher.Parameters,
+            new FileInfo(Path.Combine(output, ModelDirectory.WeightsFile)).Length);
+    }
+
+    private static (BertConfig Config, string Origin) StudentConfig(StudentRequest request, TeacherCheckpoint teacher)
+    {
+        var t = teacher.Config;
+        if (request.Preset is { } preset)
+        {
+            var shape = StudentPresets.Get(preset);
+            return (StudentPresets.Apply(shape, t), $"preset {shape.Name}, random init (seed {request.Seed})");
+        }
+        if (request.Layers is { } layers)
+        {
+            StudentInit.CheckLayers(layers, t.NumHiddenLayers);
+            if (request.Hidden is { } hidden && hidden != t.HiddenSize)
+            {
+                throw new ConfigException(
+                    $"--hidden {hidden} differs from the teacher's hidden_size {t.HiddenSize}: teacher layers can only be copied into a student of the same width; for a random student of another width use --preset or --config");
+            }
+            return (t with { NumHiddenLayers = layers.Count }, $"teacher layers [{string.Join(",", layers)}]");
+        }
+        if (request.ConfigFile is { } file)
+        {
+            var loaded = BertConfig.Load(file);
+            if (loaded.VocabSize != t.VocabSize)
+            {
+                throw new ConfigException($"{file}: vocab_size {loaded.VocabSize} differs from the teacher's {t.VocabSize}; the student shares the teacher's vocab.txt");
+            }
+            return (Inputs(loaded, t), $"config {Path.GetFullPath(file)}, random init (seed {request.Seed})");
+        }
+        var from = BertConfig.Load(Path.Combine(request.From!, ModelDirectory.ConfigFile));
+        return (Inputs(from, t) with { VocabSize = t.VocabSize }, $"matching weights of {Path.GetFullPath(request.From!)}");
+    }
+
+    // The student reads the teacher's token ids, so tokenization settings are the teacher's; labels and
+    // architectures come from the teacher when the student is saved.
+    private static BertConfig Inputs(BertConfig config, BertConfig teacher) => config with
+    {
+        DoLowerCase = teacher.DoLowerCase,
+        PadTokenId = teacher.PadTokenId,
+        Architectures = null,
+        Id2Label = null,
+        Label2Id = null,
+    };
+
+    private static WeightCopy CopyWeights(StudentRequest request, TeacherCheckpoint teacher, nn.Module student)
+    {
+        if (request.Layers is { } layers) return StudentInit.CopyTeacherLayers(student, teacher.Weights, layers);
+        if (request.From is not { } from) return WeightCopy.None(student.state_dict().Keys);
+
+        var fromConfig = BertConfig.Load(Path.Combine(from, ModelDirectory.ConfigFile));
+        var weights = SafetensorsFile.Read(Path.Combine(from, ModelDirectory.WeightsFile));
+        try
+        {
+            var sameVocabulary = SameVocabulary(Path.Combine(from, ModelDirectory.VocabFile), teacher.VocabPath);
+            var headFits = HeadFits(fromConfig, student, teacher.Labels);
+            return StudentInit.CopyMatching(student, weights, key =>
+                (!sameVocabulary && key == "embeddings.word_embeddings.weight")
+                || (!headFits && HeadPrefixes.Any(p => key.StartsWith(p, StringComparison.Ordinal))));
+        }
+        finally
+        {
+            foreach (var tensor in weights.Values) tensor.Dispose();
+        }
+    }
+
+    // Rows of word embeddings mean tokens; another vocabulary of the same size would copy silently wrong rows.
+    // Without a vocab.txt beside the weights there is nothing to compare, and the shape check decides.
+    private static bool SameVocabulary(string fromVocab, string teacherVocab) =>
+        !File.Exists(fromVocab) || File.ReadAllBytes(fromVocab).AsSpan().SequenceEqual(File.ReadAllBytes(teacherVocab));
+
+    // A head's rows mean labels, so a head is copied only from a checkpoint of the same architecture and labels.
+    private static bool HeadFits(BertConfig from, nn.Module student, IReadOnlyList<string> labels)
+    {
+        if (student is not BertTaskModel task || from.Architectures?.FirstOrDefault() != task.Architecture) return false;
+        if (task.Kind == TaskKind.Qa) return true;
+        return from.Id2Label is { } map && map.Count == labels.Count
+            && labels.Select((label, id) => map.TryGetValue(id.ToString(System.Globalization.CultureInfo.InvariantCulture), out var l) && l == label).All(b => b);
+    }
+
+    private static Dictionary<string, JsonElement> WithOrigin(Dictionary<string, JsonElement>? extra, StudentRequest request, TeacherCheckpoint teacher)
+    {
+        var result = extra is null ? new Dictionary<string, JsonElement>() : new Dictionary<string, JsonElement>(extra);
+        var origin = new Origin(
+            teacher.Directory,
+            request.Preset is null ? null : StudentPresets.Get(request.Preset).Name,
+            request.Layers,
+            request.ConfigFile is null ? null : Path.GetFullPath(request.ConfigFile),
+            request.From is null ? null : Path.GetFullPath(request.From),
+            request.Seed);
+        result[OriginKey] = JsonSerializer.SerializeToElement(origin, OriginJson);
+        return result;
+    }
+
+    private sealed record Origin(
+        [property: JsonPropertyName("teacher")] string Teacher,
+        [property: JsonPropertyName("preset")] string? Preset,
+        [property: JsonPropertyName("layers")] IReadOnlyList<int>? Layers,
+        [property: JsonPropertyName("config")] string? Config,
+        [property: JsonPropertyName("from")] string? From,
+        [property: JsonPropertyName("seed")] int Seed);
+}

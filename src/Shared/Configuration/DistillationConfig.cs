@@ -8,11 +8,15 @@ namespace Distill.Configuration;
 /// TextBrewer's <c>DistillationConfig</c> as JSON, same names and meaning: temperature and its scheduler, the
 /// hard-label and KD loss weights and their schedulers, the KD loss type, probability shift, and the
 /// intermediate-layer matches. Read by cache-teacher (to know which teacher layers to keep) and by the distillers.
+/// One addition: <c>matches</c>, names of <see cref="MatchPresets"/> appended after the explicit matches.
 /// </summary>
 public sealed record DistillationConfig
 {
+    private static readonly JsonElement NoScheduler = JsonSerializer.SerializeToElement("none");
+
     [JsonPropertyName("temperature")] public double Temperature { get; init; } = 4;
-    [JsonPropertyName("temperature_scheduler")] public string TemperatureScheduler { get; init; } = "none";
+    /// <summary><c>"none"</c>, <c>"constant"</c>, <c>["flsw", beta, gamma]</c> or <c>["cwsm", beta]</c>; see <see cref="TemperatureSchedulerForm"/>.</summary>
+    [JsonPropertyName("temperature_scheduler")] public JsonElement TemperatureScheduler { get; init; } = NoScheduler;
     [JsonPropertyName("hard_label_weight")] public double HardLabelWeight { get; init; }
     [JsonPropertyName("hard_label_weight_scheduler")] public string HardLabelWeightScheduler { get; init; } = "none";
     [JsonPropertyName("kd_loss_type")] public string KdLossType { get; init; } = "ce";
@@ -20,11 +24,13 @@ public sealed record DistillationConfig
     [JsonPropertyName("kd_loss_weight_scheduler")] public string KdLossWeightScheduler { get; init; } = "none";
     [JsonPropertyName("probability_shift")] public bool ProbabilityShift { get; init; }
     [JsonPropertyName("intermediate_matches")] public IReadOnlyList<IntermediateMatch> IntermediateMatches { get; init; } = [];
+    /// <summary>Preset names; <see cref="Validate(string, IReadOnlyDictionary{string, int}?, int?, int?)"/> expands them and empties this list.</summary>
+    [JsonPropertyName("matches")] public IReadOnlyList<string> Matches { get; init; } = [];
 
-    /// <summary>TextBrewer's scheduler names; their implementations come with the distillers.</summary>
-    public static readonly IReadOnlyList<string> TemperatureSchedulers = ["none", "constant", "flsw", "cwsm"];
+    public static readonly IReadOnlyList<string> TemperatureSchedulers = Configuration.TemperatureSchedulerForm.Names;
     public static readonly IReadOnlyList<string> WeightSchedulers = ["none", "linear_decay", "linear_growth"];
-    public static readonly IReadOnlyList<string> KdLossTypes = ["ce", "mse"];
+    /// <summary>Must equal the distiller's LossRegistry.KdNames (a test compares them; this library cannot see it).</summary>
+    public static readonly IReadOnlyList<string> KdLossTypes = ["ce", "mse", "kl"];
 
     private static readonly JsonSerializerOptions Options = new()
     {
@@ -32,6 +38,7 @@ public sealed record DistillationConfig
         WriteIndented = true,
     };
 
+    /// <summary>Reads, expands presets and validates without a loss registry (see <see cref="Validate(string, IReadOnlyDictionary{string, int}?, int?, int?)"/>).</summary>
     public static DistillationConfig Load(string path)
     {
         DistillationConfig? config;
@@ -46,7 +53,18 @@ public sealed record DistillationConfig
         return (config ?? throw new ConfigException($"{path}: the config is null")).Validate(path);
     }
 
-    public DistillationConfig Validate(string source)
+    /// <summary>The temperature scheduler's typed form; call after validation.</summary>
+    public TemperatureSchedulerForm TemperatureSchedulerForm() =>
+        Configuration.TemperatureSchedulerForm.TryParse(TemperatureScheduler, "temperature_scheduler", out var problem)
+        ?? throw new ConfigException(problem!);
+
+    /// <summary>
+    /// Checks every field and returns the config with the <c>matches</c> presets appended to
+    /// <c>intermediate_matches</c>. With <paramref name="lossArity"/> (loss name → layers per side) each match's loss
+    /// must be known and take as many layers as it is given; with a layer count, hidden layers must lie in
+    /// [0, layers] (0 = embeddings) and attention layers in [0, layers − 1]. Every problem goes into one ConfigException.
+    /// </summary>
+    public DistillationConfig Validate(string source, IReadOnlyDictionary<string, int>? lossArity = null, int? studentLayers = null, int? teacherLayers = null)
     {
         var problems = new List<string>();
         if (!(Temperature > 0)) problems.Add($"temperature must be positive, found {Temperature}");
@@ -54,33 +72,85 @@ public sealed record DistillationConfig
         {
             if (!known.Contains(value)) problems.Add($"{field} \"{value}\" is not known; known: {string.Join(", ", known)}");
         }
-        Known("temperature_scheduler", TemperatureScheduler, TemperatureSchedulers);
+        if (Configuration.TemperatureSchedulerForm.TryParse(TemperatureScheduler, "temperature_scheduler", out var schedulerProblem) is null)
+        {
+            problems.Add(schedulerProblem!);
+        }
         Known("hard_label_weight_scheduler", HardLabelWeightScheduler, WeightSchedulers);
         Known("kd_loss_weight_scheduler", KdLossWeightScheduler, WeightSchedulers);
         Known("kd_loss_type", KdLossType, KdLossTypes);
         if (HardLabelWeight < 0) problems.Add($"hard_label_weight must not be negative, found {HardLabelWeight}");
         if (KdLossWeight < 0) problems.Add($"kd_loss_weight must not be negative, found {KdLossWeight}");
-        for (var i = 0; i < IntermediateMatches.Count; i++)
+
+        var matches = IntermediateMatches.Select((m, i) => (Match: m, Where: $"intermediate_matches[{i}]")).ToList();
+        foreach (var (name, i) in Matches.Select((n, i) => (n, i)))
         {
-            var match = IntermediateMatches[i];
-            var where = $"intermediate_matches[{i}]";
-            if (!IntermediateMatch.Features.Contains(match.Feature))
+            if (!MatchPresets.TryGet(name, out var preset))
             {
-                problems.Add($"{where}.feature \"{match.Feature}\" is not known; known: {string.Join(", ", IntermediateMatch.Features)}");
+                problems.Add($"matches[{i}] \"{name}\" is not known; known: {string.Join(", ", MatchPresets.Names)}");
+                continue;
             }
-            if (match.Weight < 0) problems.Add($"{where}.weight must not be negative, found {match.Weight}");
+            matches.AddRange(preset.Select(m => (m, $"intermediate_matches[{matches.Count}] (from matches[{i}] \"{name}\")")));
+        }
+        foreach (var (match, where) in matches)
+        {
+            problems.AddRange(MatchProblems(match, where, lossArity, studentLayers, teacherLayers));
+        }
+        if (problems.Count > 0) throw new ConfigException($"{source}: {string.Join("; ", problems)}");
+        return this with { IntermediateMatches = matches.Select(p => p.Match).ToList(), Matches = [] };
+    }
+
+    private static IEnumerable<string> MatchProblems(IntermediateMatch match, string where, IReadOnlyDictionary<string, int>? lossArity, int? studentLayers, int? teacherLayers)
+    {
+        var problems = new List<string>();
+        var featureKnown = IntermediateMatch.Features.Contains(match.Feature);
+        if (!featureKnown)
+        {
+            problems.Add($"{where}.feature \"{match.Feature}\" is not known; known: {string.Join(", ", IntermediateMatch.Features)}");
+        }
+        if (match.Weight < 0) problems.Add($"{where}.weight must not be negative, found {match.Weight}");
+        int? arity = null;
+        if (lossArity is not null)
+        {
+            if (lossArity.TryGetValue(match.Loss, out var a)) arity = a;
+            else problems.Add($"{where}.loss \"{match.Loss}\" is not known; known: {string.Join(", ", lossArity.Keys.Order(StringComparer.Ordinal))}");
+        }
+        void Side(string field, Func<string, IReadOnlyList<int>> read, int? modelLayers, string model)
+        {
+            IReadOnlyList<int> layers;
             try
             {
-                match.TeacherLayers(where);
-                match.StudentLayers(where);
+                layers = read(where);
             }
             catch (ConfigException e)
             {
                 problems.Add(e.Message);
+                return;
+            }
+            if (arity is { } n && layers.Count != n)
+            {
+                problems.Add($"{where}.{field} gives {layers.Count} layer(s) but loss \"{match.Loss}\" takes {n}");
+            }
+            if (modelLayers is { } count && featureKnown)
+            {
+                var max = match.Feature == "attention" ? count - 1 : count;
+                foreach (var layer in layers.Where(l => l > max))
+                {
+                    problems.Add($"{where}.{field} {layer} is out of range: the {model} has {match.Feature} layers 0..{max}");
+                }
             }
         }
-        if (problems.Count > 0) throw new ConfigException($"{source}: {string.Join("; ", problems)}");
-        return this;
+        Side("layer_T", match.TeacherLayers, teacherLayers, "teacher");
+        Side("layer_S", match.StudentLayers, studentLayers, "student");
+        try
+        {
+            match.Projection(where);
+        }
+        catch (ConfigException e)
+        {
+            problems.Add(e.Message);
+        }
+        return problems;
     }
 
     /// <summary>Teacher hidden layers the matches read (0 = embeddings), sorted.</summary>

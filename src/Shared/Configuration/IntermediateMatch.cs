@@ -1,12 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Distill.Models;
 
 namespace Distill.Configuration;
 
 /// <summary>
 /// One intermediate-layer match of TextBrewer's <c>intermediate_matches</c>: teacher layer(s), student layer(s),
 /// the feature compared (<c>hidden</c> or <c>attention</c>), the loss, its weight and an optional projection
-/// (<c>["linear", dim_S, dim_T]</c>). Layers are one number or a pair (losses such as <c>nst</c> take two).
+/// (<c>["linear", dim_S, dim_T]</c> or <c>["linear", dim_S, dim_T, "init.safetensors"]</c>, see <see cref="Projection"/>).
+/// Layers are one number or a pair (losses such as <c>nst</c> take two).
 /// </summary>
 public sealed record IntermediateMatch
 {
@@ -24,11 +26,42 @@ public sealed record IntermediateMatch
 
     public IReadOnlyList<int> StudentLayers(string where) => Layers(LayerS, $"{where}.layer_S");
 
+    /// <summary>The projection, or null when <c>proj</c> is absent or JSON null; a bad form is a ConfigException naming the field.</summary>
+    public Projection? Projection(string where)
+    {
+        if (Proj is not { } proj || proj.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined) return null;
+        var field = $"{where}.proj";
+        const string Expected = "[kind, dim_S, dim_T] or [kind, dim_S, dim_T, \"init.safetensors\"] with kind linear, relu or tanh";
+        if (proj.ValueKind != JsonValueKind.Array || proj.GetArrayLength() is not (3 or 4))
+        {
+            throw new ConfigException($"{field} must be {Expected}, found {TemperatureSchedulerForm.Raw(proj)}");
+        }
+        var kind = proj[0].ValueKind == JsonValueKind.String ? proj[0].GetString()! : null;
+        if (kind is null || !Configuration.Projection.Kinds.Contains(kind))
+        {
+            throw new ConfigException($"{field}[0] {proj[0].GetRawText()} is not known; known: {string.Join(", ", Configuration.Projection.Kinds)}");
+        }
+        int Dim(int i, string name) => proj[i].ValueKind == JsonValueKind.Number && proj[i].TryGetInt32(out var d) && d > 0
+            ? d
+            : throw new ConfigException($"{field}[{i}] ({name}) must be a positive whole number, found {proj[i].GetRawText()}");
+        var student = Dim(1, "dim_S");
+        var teacher = Dim(2, "dim_T");
+        string? init = null;
+        if (proj.GetArrayLength() == 4)
+        {
+            init = proj[3].ValueKind == JsonValueKind.String && proj[3].GetString() is { Length: > 0 } path
+                ? path
+                : throw new ConfigException($"{field}[3] must be the path of a saved projection (a string), found {proj[3].GetRawText()}; TextBrewer's optimizer-group dict is not supported");
+        }
+        return new Projection(kind, student, teacher, init);
+    }
+
     private static IReadOnlyList<int> Layers(JsonElement value, string where) => value.ValueKind switch
     {
+        JsonValueKind.Undefined => throw new ConfigException($"{where} is missing; give a layer number or a pair of them"),
         JsonValueKind.Number when value.TryGetInt32(out var layer) && layer >= 0 => [layer],
-        JsonValueKind.Array when value.EnumerateArray().All(e => e.TryGetInt32(out var l) && l >= 0) && value.GetArrayLength() is 1 or 2
+        JsonValueKind.Array when value.EnumerateArray().All(e => e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out var l) && l >= 0) && value.GetArrayLength() is 1 or 2
             => value.EnumerateArray().Select(e => e.GetInt32()).ToList(),
-        _ => throw new Models.ConfigException($"{where} must be a layer number or a pair of them, found {value.GetRawText()}"),
+        _ => throw new ConfigException($"{where} must be a layer number or a pair of them, found {value.GetRawText()}"),
     };
 }

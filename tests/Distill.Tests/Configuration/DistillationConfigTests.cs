@@ -30,14 +30,14 @@ public sealed class DistillationConfigTests
     {
         using var dir = new TemporaryDirectory();
         var path = dir.Write("distill.json", """
-            {"temperature": 0, "kd_loss_type": "kl", "temperature_scheduler": "cosine",
+            {"temperature": 0, "kd_loss_type": "kld", "temperature_scheduler": "cosine",
              "intermediate_matches": [{"layer_T": "x", "layer_S": 1, "feature": "logits"}]}
             """);
 
         var error = Assert.Throws<ConfigException>(() => DistillationConfig.Load(path));
 
         Assert.Contains("temperature must be positive, found 0", error.Message);
-        Assert.Contains("kd_loss_type \"kl\" is not known; known: ce, mse", error.Message);
+        Assert.Contains("kd_loss_type \"kld\" is not known; known: ce, mse, kl", error.Message);
         Assert.Contains("temperature_scheduler \"cosine\" is not known", error.Message);
         Assert.Contains("intermediate_matches[0].feature \"logits\" is not known", error.Message);
         Assert.Contains("intermediate_matches[0].layer_T must be a layer number or a pair of them, found \"x\"", error.Message);

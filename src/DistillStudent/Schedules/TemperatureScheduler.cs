@@ -1,0 +1,45 @@
+using Distill.Models;
+using static TorchSharp.torch;
+
+namespace Distill.DistillStudent.Schedules;
+
+/// <summary>The temperature for one batch's KD loss, TextBrewer's schedulers.</summary>
+public static class TemperatureScheduler
+{
+    /// <summary>
+    /// <c>none</c>/<c>constant</c>: a scalar tensor holding <paramref name="baseTemperature"/>. <c>flsw</c> and
+    /// <c>cwsm</c>: one temperature per row of the logits, (B) for (B, C) and (B, T) for (B, T, C), which the KD losses
+    /// give a class axis; computed from detached logits under no_grad, as TextBrewer does:
+    /// <list type="bullet">
+    /// <item>flsw: w = (1 − cos(s, t))^γ per row, τ = base + (mean(w) − w)·β (rows the student already agrees with get a higher τ);</item>
+    /// <item>cwsm: w = 1 / (max softmax(s) + 0.001) per row, τ = base + (mean(w) − w)·β.</item>
+    /// </list>
+    /// TextBrewer sees token-level logits after selecting real positions, so with <paramref name="mask"/> (B, T) the
+    /// mean runs over real positions only. τ is not clamped: a large β can drive it to or below 0, as in TextBrewer.
+    /// </summary>
+    public static Tensor Temperature(TemperatureSchedule schedule, double baseTemperature, Tensor studentLogits, Tensor teacherLogits, Tensor? mask = null)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        if (schedule.Name is "none" or "constant") return tensor(baseTemperature, dtype: studentLogits.dtype, device: studentLogits.device);
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var s = studentLogits.detach();
+        Tensor w = schedule.Name switch
+        {
+            "flsw" => (1 - (s / s.norm(-1, keepdim: true) * (teacherLogits.detach() / teacherLogits.detach().norm(-1, keepdim: true))).sum(-1)).pow(schedule.Gamma),
+            "cwsm" => 1 / (nn.functional.softmax(s, -1).max(-1).values + 1e-3),
+            _ => throw new ConfigException($"temperature_scheduler \"{schedule.Name}\" is not known; known: none, constant, flsw, cwsm"),
+        };
+        Tensor mean;
+        if (mask is null)
+        {
+            mean = w.mean();
+        }
+        else
+        {
+            var m = mask.to_type(w.dtype);
+            mean = (w * m).sum() / m.sum().clamp_min(1);
+        }
+        return (baseTemperature + (mean - w) * schedule.Beta).MoveToOuterDisposeScope();
+    }
+}

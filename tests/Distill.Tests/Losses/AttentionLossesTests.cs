@@ -1,0 +1,73 @@
+using Distill.DistillStudent.Losses;
+using Distill.Tests.Support;
+using static TorchSharp.torch;
+
+namespace Distill.Tests.Losses;
+
+public sealed class AttentionLossesTests
+{
+    // One head, T = 3, the third token padded. Real rows put no mass on key 2; the padded query row holds a
+    // distribution that means nothing and differs between the models on purpose.
+    private static readonly float[] StudentHead = [.5f, .5f, 0f, 1f, 0f, 0f, .3f, .3f, .4f];
+    private static readonly float[] TeacherHead = [1f, 0f, 0f, .5f, .5f, 0f, .2f, .2f, .6f];
+
+    private static Tensor Mask() => tensor(new long[] { 1, 1, 0 }, [1, 3]);
+
+    [Fact]
+    public void Mse_Mask_MeanOverRealQueryKeyPairs()
+    {
+        TestAssets.EnsureTorch();
+        using var scope = NewDisposeScope();
+        var s = tensor(StudentHead, [1, 1, 3, 3]);
+        var t = tensor(TeacherHead, [1, 1, 3, 3]);
+
+        // real pairs: (.5−1)², (.5−0)², (1−.5)², (0−.5)² = 4 × .25 = 1.0 over L² = 4 pairs → .25
+        Assert.Equal(0.25f, AttentionLosses.Mse([s], [t], Mask()).item<float>(), 5);
+        // no mask: the padded row adds .1² + .1² + .2² = .06, so 1.06 / 9
+        Assert.Equal(1.06f / 9, AttentionLosses.Mse([s], [t], null).item<float>(), 5);
+    }
+
+    [Fact]
+    public void MseSum_TwoHeads_SumsHeadsBeforeMse()
+    {
+        TestAssets.EnsureTorch();
+        using var scope = NewDisposeScope();
+        // head 1 identical in both models, so the summed maps differ exactly as head 0: 1.0 / 4 pairs = .25,
+        // while attention_mse spreads the same 1.0 over 2 heads × 4 pairs = .125
+        var s = tensor(StudentHead.Concat(TeacherHead).ToArray(), [1, 2, 3, 3]);
+        var t = tensor(TeacherHead.Concat(TeacherHead).ToArray(), [1, 2, 3, 3]);
+
+        Assert.Equal(0.25f, AttentionLosses.MseSum([s], [t], Mask()).item<float>(), 5);
+        Assert.Equal(0.125f, AttentionLosses.Mse([s], [t], Mask()).item<float>(), 5);
+    }
+
+    [Fact]
+    public void Ce_Mask_CrossEntropyOverRealRows()
+    {
+        TestAssets.EnsureTorch();
+        using var scope = NewDisposeScope();
+        // row 0: −(1·ln .5) = 0.693147; row 1: −(.5·ln .25 + .5·ln .75) = 0.836988 (teacher 0 on key 2 times the
+        // clamped log of the student's 0 adds nothing). mean = 0.765068
+        var s = tensor(new[] { .5f, .5f, 0f, .25f, .75f, 0f, .3f, .3f, .4f }, [1, 1, 3, 3]);
+        var t = tensor(new[] { 1f, 0f, 0f, .5f, .5f, 0f, .2f, .2f, .6f }, [1, 1, 3, 3]);
+
+        Assert.Equal(0.765068f, AttentionLosses.Ce([s], [t], Mask()).item<float>(), 5);
+    }
+
+    [Fact]
+    public void CeMean_TwoHeads_AveragesHeadsFirst_CeClampsZeros()
+    {
+        TestAssets.EnsureTorch();
+        using var scope = NewDisposeScope();
+        // student row 0 is [1, 0, 0] in head 0 and [0, 1, 0] in head 1 (mean [.5, .5, 0]); row 1 [.25, .75, 0] in both.
+        // teacher rows as in the one-head test, both heads. Mean over heads → the one-head case: 0.765068.
+        // Per head instead: head 0 row 0 = −ln 1 = 0, head 1 row 0 = −ln(1e-12) = 27.631021 (the clamp), rows 1 = 0.836988 each:
+        // (0 + 27.631021 + 2 × 0.836988) / 4 = 7.326249
+        var s = tensor(new[] { 1f, 0f, 0f, .25f, .75f, 0f, .3f, .3f, .4f, 0f, 1f, 0f, .25f, .75f, 0f, .3f, .3f, .4f }, [1, 2, 3, 3]);
+        var teacherHead = new[] { 1f, 0f, 0f, .5f, .5f, 0f, .2f, .2f, .6f };
+        var t = tensor(teacherHead.Concat(teacherHead).ToArray(), [1, 2, 3, 3]);
+
+        Assert.Equal(0.765068f, AttentionLosses.CeMean([s], [t], Mask()).item<float>(), 5);
+        Assert.Equal(7.326249f, AttentionLosses.Ce([s], [t], Mask()).item<float>(), 3);
+    }
+}

@@ -1,0 +1,27 @@
+using Distill.DistillStudent.Schedules;
+using Distill.Models;
+
+namespace Distill.Tests.Schedules;
+
+public sealed class WeightSchedulerTests
+{
+    [Theory]
+    [InlineData("none", 0.7, 25, 100, 0.7)]            // the configured weight
+    [InlineData("linear_decay", 0.7, 25, 100, 0.75)]   // 1 − 25/100, replacing 0.7 as TextBrewer does
+    [InlineData("linear_growth", 0.7, 25, 100, 0.25)]  // 25/100
+    [InlineData("linear_decay", 1, 0, 100, 1)]
+    [InlineData("linear_growth", 0, 100, 100, 1)]
+    [InlineData("linear_decay", 1, 150, 100, 0)]       // past the plan: x clamped to 1
+    public void Weight_Schedules_TextBrewerValues(string scheduler, double baseWeight, long step, long total, double expected)
+    {
+        Assert.Equal(expected, WeightScheduler.Weight(scheduler, baseWeight, step, total), 10);
+    }
+
+    [Fact]
+    public void Weight_UnknownScheduler_ListsKnown()
+    {
+        var error = Assert.Throws<ConfigException>(() => WeightScheduler.Weight("cosine", 1, 1, 10));
+
+        Assert.Contains("known: none, linear_decay, linear_growth", error.Message);
+    }
+}

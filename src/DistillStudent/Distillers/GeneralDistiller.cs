@@ -31,10 +31,10 @@ public sealed class GeneralDistiller : DistillerBase
         {
             var match = distillation.IntermediateMatches[i];
             var where = $"intermediate_matches[{i}]";
-            Projection? projection = null;
+            ProjectionLayer? projection = null;
             if (match.Projection(where) is { } proj)
             {
-                projection = new Projection(proj.Kind, proj.StudentDim, proj.TeacherDim);
+                projection = new ProjectionLayer(proj.Kind, proj.StudentDim, proj.TeacherDim);
                 if (proj.InitFrom is { } path) LoadProjection(projection, path, where);
                 projections.Add(($"proj_{i}", projection));
             }
@@ -64,7 +64,7 @@ public sealed class GeneralDistiller : DistillerBase
     private static Tensor Feature(AdaptorOutput output, string feature, int layer, string who) =>
         feature == "attention" ? output.RequireAttention(layer, who) : output.RequireHidden(layer, who);
 
-    private static void LoadProjection(Projection projection, string path, string where)
+    private static void LoadProjection(ProjectionLayer projection, string path, string where)
     {
         if (!File.Exists(path)) throw new ConfigException($"{where}.proj: the projection to start from, {path}, does not exist");
         var weights = SafetensorsFile.Read(path);
@@ -79,5 +79,5 @@ public sealed class GeneralDistiller : DistillerBase
     }
 
     private sealed record ResolvedMatch(string Name, string Feature, IReadOnlyList<int> TeacherLayers, IReadOnlyList<int> StudentLayers,
-        MatchLoss Loss, double Weight, Projection? Projection);
+        MatchLoss Loss, double Weight, ProjectionLayer? Projection);
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Distill.Cache;
 using Distill.Configuration;
+using Distill.Models;
 using Distill.Tasks;
 
 namespace Distill.DistillStudent.Runs;

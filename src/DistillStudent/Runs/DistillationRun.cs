@@ -41,9 +41,10 @@ public static class DistillationRun
         }
         else
         {
-            (teacherModel, var teacherLabels) = TaskModelDirectory.Load(run.Teacher!, training.TaskKind, training.TaskKind == Tasks.TaskKind.Qa ? null : student.Labels);
+            var (model, _) = TaskModelDirectory.Load(run.Teacher!, training.TaskKind, training.TaskKind == TaskKind.Qa ? null : student.Labels);
+            teacherModel = model;
             feed = student.Feed();
-            teacher = new OnlineTeacher(BertAdaptor.For(teacherModel, attentions));
+            teacher = new OnlineTeacher(BertAdaptor.For(model, attentions));
         }
 
         using (teacherModel)

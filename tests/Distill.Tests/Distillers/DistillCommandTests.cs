@@ -17,7 +17,7 @@ public sealed class DistillCommandTests : IClassFixture<DistillCommandTests.Setu
             TinyDistillation.Write(Dir);
         }
 
-        public TemporaryDirectory Dir { get; } = new();
+        internal TemporaryDirectory Dir { get; } = new();
 
         public void Dispose() => Dir.Dispose();
     }

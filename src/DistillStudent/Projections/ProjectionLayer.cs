@@ -8,16 +8,15 @@ namespace Distill.DistillStudent.Projections;
 /// Maps a student feature to the teacher's width before an intermediate match (TextBrewer's <c>proj</c>):
 /// a linear layer, optionally followed by ReLU or tanh. Trained with the student, checkpointed beside it.
 /// </summary>
-public sealed class Projection : nn.Module<Tensor, Tensor>
+public sealed class ProjectionLayer : nn.Module<Tensor, Tensor>
 {
-    public static readonly IReadOnlyList<string> Kinds = ["linear", "relu", "tanh"];
-
     private readonly Linear linear;
     private readonly string kind;
 
-    public Projection(string kind, int studentDim, int teacherDim) : base(nameof(Projection))
+    public ProjectionLayer(string kind, int studentDim, int teacherDim) : base(nameof(ProjectionLayer))
     {
-        if (!Kinds.Contains(kind)) throw new Models.ConfigException($"projection \"{kind}\" is not known; known: {string.Join(", ", Kinds)}");
+        var kinds = Configuration.Projection.Kinds;
+        if (!kinds.Contains(kind)) throw new Models.ConfigException($"projection \"{kind}\" is not known; known: {string.Join(", ", kinds)}");
         this.kind = kind;
         linear = nn.Linear(studentDim, teacherDim);
         RegisterComponents();

@@ -6,8 +6,19 @@ using Parquet;
 
 // Measures the cache format on synthetic rows shaped like a real cache. Plain lines, MB = 10^6 bytes.
 // Usage: cache-bench [rows (default 2400)] [work directory (default: a temp folder)]
+//        cache-bench reader [rows (default 4000)] [work directory]: the reader alone (see ReaderBench)
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+if (args is ["reader", ..])
+{
+    await ReaderBench.RunAsync(args[1..]);
+    return;
+}
+if (args is ["reader-measure", var mode, var directory])
+{
+    await ReaderBench.MeasureAsync(mode, directory);
+    return;
+}
 int rowCount = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 2400;
 var root = args.Length > 1 ? args[1] : Directory.CreateTempSubdirectory("cache-bench-").FullName;
 try

@@ -77,7 +77,7 @@ try
     var cached = new Dictionary<string, CacheRow>();
     await using (var reader = CacheReader.Open(fp16Dir, new CacheReaderOptions { Shuffle = true, Seed = 1 }))
     {
-        await foreach (var row in reader.ReadAllAsync()) cached[row.FeatureId] = row;
+        await foreach (var row in reader.ReadAllAsync()) cached[row.FeatureId] = row.ToCacheRow();
     }
     read.Stop();
     Console.WriteLine($"reader (shuffled, fp16): {rows / read.Elapsed.TotalSeconds:F0} rows/s, {sizes[CacheDType.Fp16] / 1e6 / read.Elapsed.TotalSeconds:F0} MB/s of shard bytes");

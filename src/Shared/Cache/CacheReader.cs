@@ -5,16 +5,22 @@ using Parquet;
 namespace Distill.Cache;
 
 /// <summary>
-/// Streams the rows of a cache directory. Each shard's size and SHA-256 are checked against the manifest
-/// on the very bytes that are then decoded, so a damaged shard fails naming the shard instead of
-/// yielding wrong values. Row groups are decoded ahead on a background task; memory is bounded by
-/// <see cref="CacheReaderOptions.Prefetch"/> row groups plus the shuffle buffer.
+/// Streams the rows of a cache directory as <see cref="CachedRow"/>s: tensors stay in the cache's dtype
+/// until the caller decodes them, and only the columns of <see cref="CacheReaderOptions.Columns"/> are read.
+/// Each shard is memory-mapped and its size and SHA-256 are checked against the manifest on the mapped
+/// bytes, which are then parsed: the file is read from disk once, and a damaged shard fails naming the
+/// shard before any of its rows is yielded. Row groups are decoded ahead on a background task; memory is
+/// bounded by one mapped shard (file-cache pages), <see cref="CacheReaderOptions.Prefetch"/> decoded row
+/// groups and <see cref="CacheReaderOptions.ShuffleBufferBytes"/>, not by the size of the cache. The order
+/// of rows depends only on the options, never on timing, and <see cref="CacheReaderOptions.SkipRows"/>
+/// resumes a pass inside that order.
 /// </summary>
 public sealed class CacheReader : IAsyncDisposable
 {
     private readonly string _directory;
     private readonly CacheReaderOptions _options;
     private readonly CacheSchema _schema;
+    private readonly ColumnSelection _selection;
     private readonly CancellationTokenSource _lifetime = new();
     private readonly List<Task> _producers = [];
     private bool _disposed;
@@ -25,13 +31,24 @@ public sealed class CacheReader : IAsyncDisposable
         Manifest = manifest;
         _options = options;
         _schema = new CacheSchema(manifest.Spec);
+        Columns = options.Columns.Resolve(manifest.Spec);
+        _selection = new ColumnSelection(manifest.Spec, Columns);
     }
 
     public CacheManifest Manifest { get; }
 
     public CacheSpec Spec => Manifest.Spec;
 
-    /// <summary>Opens <paramref name="cacheDir"/> by its manifest (which is validated); shards are checked as they are read.</summary>
+    /// <summary>The columns read, every choice explicit: <see cref="CachedRow.Hidden"/>[i] is layer <c>Columns.HiddenLayers[i]</c>.</summary>
+    public CacheColumns Columns { get; }
+
+    /// <summary>The most bytes and rows the shuffle buffer held between arrivals during the last pass that ended.</summary>
+    internal (long Bytes, int Rows) PeakBuffered { get; private set; }
+
+    /// <summary>
+    /// Opens <paramref name="cacheDir"/> by its manifest (which is validated) and resolves the columns to read
+    /// (a column the cache lacks throws <see cref="CacheFormatException"/>); shards are checked as they are read.
+    /// </summary>
     public static CacheReader Open(string cacheDir, CacheReaderOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(cacheDir);
@@ -42,37 +59,57 @@ public sealed class CacheReader : IAsyncDisposable
     }
 
     /// <summary>
-    /// One pass over every row. May be called again for another pass; each call starts its own background
-    /// reader, stopped when the enumeration ends. Throws <see cref="CacheFormatException"/> for a bad shard.
+    /// One pass over every row after the first <see cref="CacheReaderOptions.SkipRows"/>. May be called again
+    /// for another pass; each call starts its own background reader, stopped when the enumeration ends.
+    /// Throws <see cref="CacheFormatException"/> for a bad shard.
     /// </summary>
-    public async IAsyncEnumerable<CacheRow> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<CachedRow> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
-        var channel = Channel.CreateBounded<CacheRow[]>(new BoundedChannelOptions(_options.Prefetch)
+        var channel = Channel.CreateBounded<RowSlot[]>(new BoundedChannelOptions(_options.Prefetch)
         {
             SingleReader = true,
             SingleWriter = true,
         });
-        // Seeds are derived, not shared: the producer and this consumer run concurrently, and one Random
-        // used by both would make the order depend on timing.
-        var orderRandom = new Random(_options.Seed);
-        var producer = Task.Run(() => ProduceAsync(channel.Writer, orderRandom, stop.Token), CancellationToken.None);
+        var producer = Task.Run(() => ProduceAsync(channel.Writer, stop.Token), CancellationToken.None);
         lock (_producers)
         {
             _producers.Add(producer);
         }
+        var buffer = NewShuffleBuffer<RowSlot>();
         try
         {
-            var rows = channel.Reader.ReadAllAsync(stop.Token);
-            var output = _options.Shuffle ? Shuffled(rows, new Random(_options.Seed ^ 0x5bd1e995), _options.ShuffleBuffer) : Flattened(rows);
-            await foreach (var row in output.WithCancellation(stop.Token))
+            long position = 0;
+            var leaving = new List<RowSlot>();
+            await foreach (var group in channel.Reader.ReadAllAsync(stop.Token))
+            {
+                foreach (var slot in group)
+                {
+                    if (buffer is null)
+                    {
+                        leaving.Add(slot);
+                    }
+                    else
+                    {
+                        buffer.Add(slot, slot.Bytes, leaving);
+                    }
+                }
+                foreach (var row in Unskipped(leaving, ref position))
+                {
+                    yield return row;
+                }
+                leaving.Clear();
+            }
+            buffer?.Drain(leaving);
+            foreach (var row in Unskipped(leaving, ref position))
             {
                 yield return row;
             }
         }
         finally
         {
+            PeakBuffered = (buffer?.PeakBytes ?? 0, buffer?.PeakCount ?? 0);
             stop.Cancel();
             await producer;
             lock (_producers)
@@ -100,19 +137,119 @@ public sealed class CacheReader : IAsyncDisposable
         _lifetime.Dispose();
     }
 
-    private async Task ProduceAsync(ChannelWriter<CacheRow[]> writer, Random random, CancellationToken cancellationToken)
+    internal ColumnSelection Selection => _selection;
+
+    /// <summary>Positions in the manifest's shard list, in reading order.</summary>
+    internal int[] ShardOrder()
+    {
+        var order = Enumerable.Range(0, Manifest.Shards.Count).ToArray();
+        if (_options.Shuffle)
+        {
+            new Random(_options.Seed).Shuffle(order);
+        }
+        return order;
+    }
+
+    /// <summary>
+    /// Row groups of one shard in reading order. Each shard has its own generator, seeded by the seed and
+    /// its manifest position, so that a resumed pass can order a shard's groups without opening the shards before it.
+    /// </summary>
+    internal int[] GroupOrder(int shard, int groups)
+    {
+        var order = Enumerable.Range(0, groups).ToArray();
+        if (_options.Shuffle)
+        {
+            new Random(unchecked(_options.Seed * 1_000_003 + (shard + 1) * 7_919)).Shuffle(order);
+        }
+        return order;
+    }
+
+    /// <summary>The pass's shuffle buffer, or null when not shuffling (rows pass straight through).</summary>
+    internal ShuffleBuffer<T>? NewShuffleBuffer<T>() =>
+        _options.Shuffle ? new ShuffleBuffer<T>(_options.ShuffleBufferBytes, new Random(_options.Seed ^ 0x5bd1e995)) : null;
+
+    /// <summary>
+    /// Maps and opens the shard at manifest position <paramref name="shard"/> and checks its schema, metadata
+    /// and row count; with <paramref name="verify"/>, first its size and SHA-256.
+    /// </summary>
+    internal async Task<OpenedShard> OpenShardAsync(int shard, bool verify, CancellationToken cancellationToken)
+    {
+        var entry = Manifest.Shards[shard];
+        var path = Path.Combine(_directory, entry.File);
+        if (!File.Exists(path))
+        {
+            throw new CacheFormatException($"{entry.File}: listed in {CacheManifest.FileName} but missing from {_directory}");
+        }
+        long length = new FileInfo(path).Length;
+        if (length == 0 || (verify && length != entry.Bytes))
+        {
+            throw Damaged(entry, $"size is {length} bytes, the manifest says {entry.Bytes}");
+        }
+        var mapped = MappedShard.Open(path, length);
+        try
+        {
+            if (verify && ShardFile.CompareBytes(entry, length, mapped.Sha256()) is { Count: > 0 } problems)
+            {
+                throw Damaged(entry, string.Join("; ", problems));
+            }
+            ParquetReader reader;
+            try
+            {
+                reader = await ParquetReader.CreateAsync(mapped.OpenStream(), null, leaveStreamOpen: false, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Only reachable unverified (a resumed pass placing skipped rows) or for a shard replaced
+                // together with its manifest entry; the parser throws whatever it meets first.
+                throw new CacheFormatException($"{entry.File}: does not open as Parquet ({e.GetType().Name}: {e.Message})");
+            }
+            if (ShardFile.CompareContents(reader, _schema, entry.Rows) is { Count: > 0 } contentProblems)
+            {
+                await reader.DisposeAsync();
+                throw new CacheFormatException($"{entry.File}: {string.Join("; ", contentProblems)}");
+            }
+            return new OpenedShard(mapped, reader, new RowGroupDecoder(_schema, _selection, reader.Schema, entry.File));
+        }
+        catch
+        {
+            mapped.Dispose();
+            throw;
+        }
+    }
+
+    private static CacheFormatException Damaged(CacheShardEntry entry, string problems) =>
+        new($"{entry.File}: {problems}. The shard is damaged or was replaced; restore it or rebuild the cache");
+
+    private async Task ProduceAsync(ChannelWriter<RowSlot[]> writer, CancellationToken cancellationToken)
     {
         Exception? error = null;
         try
         {
-            var shards = Manifest.Shards.ToArray();
-            if (_options.Shuffle)
+            var plan = _options.SkipRows > 0 ? await SkipPlan.BuildAsync(this, _options.SkipRows, cancellationToken) : null;
+            foreach (int shard in ShardOrder())
             {
-                random.Shuffle(shards);
-            }
-            foreach (var entry in shards)
-            {
-                await ProduceShardAsync(entry, writer, random, cancellationToken);
+                var planned = plan?.Shard(shard);
+                if (planned is { AllSkipped: true })
+                {
+                    // Every row of this shard was yielded before the resume point: place them, read nothing.
+                    foreach (int g in GroupOrder(shard, planned.Groups.Length))
+                    {
+                        await writer.WriteAsync(planned.Groups[g]!.Placeholders(_selection), cancellationToken);
+                    }
+                    continue;
+                }
+                await using var opened = await OpenShardAsync(shard, verify: true, cancellationToken);
+                foreach (int g in GroupOrder(shard, opened.Reader.RowGroupCount))
+                {
+                    var group = planned?.Groups[g];
+                    if (group is { AllSkipped: true })
+                    {
+                        await writer.WriteAsync(group.Placeholders(_selection), cancellationToken);
+                        continue;
+                    }
+                    using var rowGroup = opened.Reader.OpenRowGroupReader(g);
+                    await writer.WriteAsync(await opened.Decoder.ReadAsync(rowGroup, g, group?.Skipped, cancellationToken), cancellationToken);
+                }
             }
         }
         catch (Exception e)
@@ -126,76 +263,41 @@ public sealed class CacheReader : IAsyncDisposable
         }
     }
 
-    private async Task ProduceShardAsync(CacheShardEntry entry, ChannelWriter<CacheRow[]> writer, Random random, CancellationToken cancellationToken)
-    {
-        var path = Path.Combine(_directory, entry.File);
-        if (!File.Exists(path))
-        {
-            throw new CacheFormatException($"{entry.File}: listed in {CacheManifest.FileName} but missing from {_directory}");
-        }
-        await using var stream = ShardFile.OpenRead(path);
-        var (bytes, sha256) = await ShardFile.MeasureAsync(stream, cancellationToken);
-        var problems = ShardFile.CompareBytes(entry, bytes, sha256);
-        if (problems.Count > 0)
-        {
-            throw new CacheFormatException(
-                $"{entry.File}: {string.Join("; ", problems)}. The shard is damaged or was replaced; restore it or rebuild the cache");
-        }
-        stream.Position = 0;
-        await using var reader = await ParquetReader.CreateAsync(stream, null, leaveStreamOpen: true, cancellationToken);
-        problems = ShardFile.CompareContents(reader, _schema, entry.Rows);
-        if (problems.Count > 0)
-        {
-            throw new CacheFormatException($"{entry.File}: {string.Join("; ", problems)}");
-        }
-        var decoder = new RowGroupDecoder(_schema, reader.Schema, entry.File);
-        var groups = Enumerable.Range(0, reader.RowGroupCount).ToArray();
-        if (_options.Shuffle)
-        {
-            random.Shuffle(groups);
-        }
-        foreach (var g in groups)
-        {
-            using var group = reader.OpenRowGroupReader(g);
-            await writer.WriteAsync(await decoder.ReadAsync(group, g, cancellationToken), cancellationToken);
-        }
-    }
-
-    private static async IAsyncEnumerable<CacheRow> Flattened(IAsyncEnumerable<CacheRow[]> groups)
-    {
-        await foreach (var group in groups)
-        {
-            foreach (var row in group)
-            {
-                yield return row;
-            }
-        }
-    }
-
     /// <summary>
-    /// A bounded random buffer: once full, each incoming row replaces a random buffered one, which is
-    /// yielded; at the end the rest come out in random order. Every row comes out exactly once.
+    /// The rows of <paramref name="slots"/> past the skip point. The skip plan made exactly the first
+    /// SkipRows slots empty, so anything else means the plan and the pass disagree on the order.
     /// </summary>
-    private static async IAsyncEnumerable<CacheRow> Shuffled(IAsyncEnumerable<CacheRow[]> groups, Random random, int capacity)
+    private List<CachedRow> Unskipped(List<RowSlot> slots, ref long position)
     {
-        var buffer = new List<CacheRow>(capacity);
-        await foreach (var row in Flattened(groups))
+        var rows = new List<CachedRow>(slots.Count);
+        foreach (var slot in slots)
         {
-            if (buffer.Count < capacity)
+            bool skip = position++ < _options.SkipRows;
+            if (skip != (slot.Row is null))
             {
-                buffer.Add(row);
-                continue;
+                throw new InvalidOperationException(
+                    $"row {position - 1} of the pass was {(skip ? "decoded although it is skipped" : "skipped although it is after the skip point")}: "
+                    + "the resumed order differs from the full order (a bug in the reader)");
             }
-            int pick = random.Next(capacity);
-            yield return buffer[pick];
-            buffer[pick] = row;
+            if (slot.Row is { } row)
+            {
+                rows.Add(row);
+            }
         }
-        while (buffer.Count > 0)
+        return rows;
+    }
+
+    /// <summary>A mapped, checked shard with its Parquet reader and row-group decoder.</summary>
+    internal sealed class OpenedShard(MappedShard mapped, ParquetReader reader, RowGroupDecoder decoder) : IAsyncDisposable
+    {
+        public ParquetReader Reader => reader;
+
+        public RowGroupDecoder Decoder => decoder;
+
+        public async ValueTask DisposeAsync()
         {
-            int pick = random.Next(buffer.Count);
-            yield return buffer[pick];
-            buffer[pick] = buffer[^1];
-            buffer.RemoveAt(buffer.Count - 1);
+            await reader.DisposeAsync();
+            mapped.Dispose();
         }
     }
 }

@@ -12,15 +12,32 @@ public sealed record CacheReaderOptions
     /// <summary>Seed of the shuffle; the same seed gives the same order. Vary it per epoch.</summary>
     public int Seed { get; init; }
 
-    /// <summary>Rows held for shuffling; memory is bounded by it, not by the cache size. Default 4096.</summary>
-    public int ShuffleBuffer { get; init; } = 4096;
+    /// <summary>
+    /// Bytes of rows held for shuffling, as the rows hold them (tensors in the cache's dtype, ids, logits, a
+    /// fixed overhead per row); memory is bounded by it, not by the cache size. A row larger than the rest
+    /// of the budget passes through. Default 256 MiB.
+    /// </summary>
+    public long ShuffleBufferBytes { get; init; } = 256L * 1024 * 1024;
 
     /// <summary>Row groups decoded ahead on a background task; default 2.</summary>
     public int Prefetch { get; init; } = 2;
 
+    /// <summary>The columns to read; default all that the cache holds.</summary>
+    public CacheColumns Columns { get; init; } = CacheColumns.All;
+
+    /// <summary>
+    /// Rows of the pass's order to leave out at its start, to resume an interrupted pass with the same
+    /// options: the pass then yields exactly the rows the full pass yields after its first SkipRows. Row groups
+    /// holding only skipped rows are not read and shards holding only those are not opened; other skipped
+    /// rows' tensors are read but not kept. Default 0.
+    /// </summary>
+    public long SkipRows { get; init; }
+
     internal void Validate()
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(ShuffleBuffer, 1, nameof(ShuffleBuffer));
+        ArgumentOutOfRangeException.ThrowIfLessThan(ShuffleBufferBytes, 1, nameof(ShuffleBufferBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(Prefetch, 1, nameof(Prefetch));
+        ArgumentOutOfRangeException.ThrowIfNegative(SkipRows, nameof(SkipRows));
+        ArgumentNullException.ThrowIfNull(Columns, nameof(Columns));
     }
 }

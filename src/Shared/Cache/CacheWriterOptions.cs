@@ -9,7 +9,7 @@ namespace Distill.Cache;
 /// <remarks>
 /// Why these defaults: the reader decodes whole row groups and keeps <see cref="CacheReaderOptions.Prefetch"/>
 /// of them in memory, and the writer buffers one, so a row group bounds both sides' memory
-/// (64 MiB encoded is 128 MiB as float32 for fp16); smaller groups would add per-group overhead
+/// (64 MiB encoded is about as much as rows, which keep tensors in the stored dtype); smaller groups would add per-group overhead
 /// (page headers, footer entries, compression frames) and make Parquet tools' per-group parallelism useless.
 /// </remarks>
 public sealed record CacheWriterOptions

@@ -5,80 +5,100 @@ using Parquet.Schema;
 namespace Distill.Cache;
 
 /// <summary>
-/// Reads row groups of one shard back into <see cref="CacheRow"/>s. Built once per shard after its
-/// schema matched (<see cref="CacheSchema.Compare"/>); errors name the shard, row group, row and column.
+/// Reads row groups of one shard back into <see cref="CachedRow"/>s, only the selected columns, tensors
+/// kept in the cache's dtype. Built once per shard after its schema matched (<see cref="CacheSchema.Compare"/>);
+/// errors name the shard, row group, row and column.
 /// </summary>
 internal sealed class RowGroupDecoder
 {
     private readonly CacheSchema _schema;
+    private readonly ColumnSelection _columns;
     private readonly string _shard;
     private readonly Dictionary<string, DataField> _fields;
 
-    public RowGroupDecoder(CacheSchema schema, ParquetSchema fileSchema, string shard)
+    public RowGroupDecoder(CacheSchema schema, ColumnSelection columns, ParquetSchema fileSchema, string shard)
     {
         _schema = schema;
+        _columns = columns;
         _shard = shard;
         // Read with the file's own field objects: they carry the levels Parquet.Net resolved for this file.
         _fields = fileSchema.GetDataFields().ToDictionary(f => f.Path.ToString());
     }
 
-    public async Task<CacheRow[]> ReadAsync(ParquetRowGroupReader group, int groupIndex, CancellationToken cancellationToken)
+    /// <summary>The length column alone: enough to place a group's rows in a pass's order.</summary>
+    public async Task<int[]> ReadLengthsAsync(ParquetRowGroupReader group, CancellationToken cancellationToken)
+    {
+        var lengths = new int[checked((int)group.RowCount)];
+        await group.ReadAsync(Field(_schema.Length), lengths.AsMemory(), null, cancellationToken);
+        return lengths;
+    }
+
+    /// <summary>
+    /// The group's rows in file order; rows marked in <paramref name="skipped"/> come back as empty slots
+    /// whose tensors are not copied.
+    /// </summary>
+    public async Task<RowSlot[]> ReadAsync(ParquetRowGroupReader group, int groupIndex, bool[]? skipped, CancellationToken cancellationToken)
     {
         var spec = _schema.Spec;
         int rows = checked((int)group.RowCount);
         var featureIds = new string[rows];
         var exampleIds = new string[rows];
-        var lengths = new int[rows];
+        var lengths = await ReadLengthsAsync(group, cancellationToken);
         await group.ReadAsync(Field(_schema.FeatureId), featureIds, null, cancellationToken);
         await group.ReadAsync(Field(_schema.ExampleId), exampleIds, null, cancellationToken);
-        await group.ReadAsync(Field(_schema.Length), lengths.AsMemory(), null, cancellationToken);
         var where = new Where(_shard, groupIndex, featureIds);
+        bool Wanted(int r) => skipped is null || !skipped[r];
 
         var inputIds = await ReadListAsync<int>(group, _schema.InputIds, rows, where, r => lengths[r], "T", cancellationToken);
         var offsets = await ReadListAsync<int>(group, _schema.Offsets, rows, where, r => 2 * lengths[r], "2 × T", cancellationToken);
         var segments = await ReadListAsync<int>(group, _schema.Segments, rows, where, r => lengths[r], "T", cancellationToken);
-        float[][] logits;
+        float[][]? logits = null;
         CacheTopK?[] topK = new CacheTopK?[rows];
-        if (_schema.Logits is { } logitsField)
+        if (_columns.Logits && _schema.Logits is { } logitsField)
         {
             logits = await ReadListAsync<float>(group, logitsField, rows, where, r => spec.Positions(lengths[r]) * spec.LogitWidth, "positions × logit_width", cancellationToken);
         }
-        else
+        else if (_columns.Logits)
         {
             int k = spec.TopK!.Value;
             var values = await ReadListAsync<float>(group, _schema.TopKValues!, rows, where, r => spec.Positions(lengths[r]) * k, "positions × top_k", cancellationToken);
             var indices = await ReadListAsync<int>(group, _schema.TopKIndices!, rows, where, r => spec.Positions(lengths[r]) * k, "positions × top_k", cancellationToken);
             var logSumExp = await ReadListAsync<float>(group, _schema.LogSumExp!, rows, where, r => spec.Positions(lengths[r]), "positions", cancellationToken);
-            logits = new float[rows][];
             for (int r = 0; r < rows; r++)
             {
-                logits[r] = [];
                 topK[r] = new CacheTopK(values[r], indices[r], logSumExp[r]);
             }
         }
-        var hidden = new float[_schema.Hidden.Count][][];
+        var hidden = new CachedTensor[_columns.Hidden.Length][];
         for (int i = 0; i < hidden.Length; i++)
         {
-            hidden[i] = await ReadBlobsAsync(group, _schema.Hidden[i], rows, where, r => (long)lengths[r] * spec.HiddenSize, "T × hidden_size", cancellationToken);
+            hidden[i] = await ReadBlobsAsync(group, _schema.Hidden[_columns.Hidden[i]], rows, Wanted, where, r => (long)lengths[r] * spec.HiddenSize, "T × hidden_size", cancellationToken);
         }
-        var attentions = new float[_schema.Attentions.Count][][];
+        var attentions = new CachedTensor[_columns.Attentions.Length][];
         for (int i = 0; i < attentions.Length; i++)
         {
-            attentions[i] = await ReadBlobsAsync(group, _schema.Attentions[i], rows, where, r => (long)spec.NumHeads * lengths[r] * lengths[r], "num_heads × T × T", cancellationToken);
+            attentions[i] = await ReadBlobsAsync(group, _schema.Attentions[_columns.Attentions[i]], rows, Wanted, where, r => (long)spec.NumHeads * lengths[r] * lengths[r], "num_heads × T × T", cancellationToken);
         }
-        var pooled = _schema.Pooled is { } pooledField
-            ? await ReadBlobsAsync(group, pooledField, rows, where, _ => spec.HiddenSize, "hidden_size", cancellationToken)
+        var pooled = _columns.Pooled
+            ? await ReadBlobsAsync(group, _schema.Pooled!, rows, Wanted, where, _ => spec.HiddenSize, "hidden_size", cancellationToken)
             : null;
 
-        var result = new CacheRow[rows];
+        var result = new RowSlot[rows];
         for (int r = 0; r < rows; r++)
         {
-            result[r] = new CacheRow(
-                featureIds[r], exampleIds[r], inputIds[r], offsets[r], segments[r], logits[r],
+            long bytes = _columns.RowBytes(lengths[r]);
+            if (!Wanted(r))
+            {
+                result[r] = new RowSlot(null, bytes);
+                continue;
+            }
+            var row = new CachedRow(
+                featureIds[r], exampleIds[r], inputIds[r], offsets[r], segments[r], logits?[r] ?? [],
                 hidden.Select(h => h[r]).ToArray(), attentions.Select(a => a[r]).ToArray(), pooled?[r])
             {
                 TopK = topK[r],
             };
+            result[r] = new RowSlot(row, bytes);
         }
         return result;
     }
@@ -159,14 +179,19 @@ internal sealed class RowGroupDecoder
         return result;
     }
 
-    private async Task<float[][]> ReadBlobsAsync(
-        ParquetRowGroupReader group, DataField expectedField, int rows, Where where, Func<int, long> expected, string rule, CancellationToken cancellationToken)
+    /// <summary>
+    /// Copies each wanted row's blob out of Parquet's page buffers, which it reuses, into an array of the
+    /// row's own: a buffered row then holds its bytes and nothing of its row group.
+    /// </summary>
+    private async Task<CachedTensor[]> ReadBlobsAsync(
+        ParquetRowGroupReader group, DataField expectedField, int rows, Func<int, bool> wanted, Where where, Func<int, long> expected, string rule,
+        CancellationToken cancellationToken)
     {
         var dtype = _schema.Spec.DType;
         int size = TensorBlob.ElementSize(dtype);
         var blobs = new ReadOnlyMemory<byte>[rows];
         await group.ReadRawAsync(Field(expectedField), blobs.AsMemory(), null, null, cancellationToken);
-        var result = new float[rows][];
+        var result = new CachedTensor[rows];
         for (int r = 0; r < rows; r++)
         {
             long count = expected(r);
@@ -174,8 +199,13 @@ internal sealed class RowGroupDecoder
             {
                 throw where.Error(r, expectedField.Name, $"{blobs[r].Length} bytes", $"{rule} × {size} bytes ({dtype}) = {count * size}");
             }
-            result[r] = new float[count];
-            TensorBlob.Decode(blobs[r].Span, dtype, result[r]);
+            if (wanted(r))
+            {
+                // Uninitialized: every byte is overwritten at once, and zeroing ~100 KB per row is measurable.
+                var bytes = GC.AllocateUninitializedArray<byte>(blobs[r].Length);
+                blobs[r].CopyTo(bytes);
+                result[r] = new CachedTensor(bytes, dtype, (int)count);
+            }
         }
         return result;
     }

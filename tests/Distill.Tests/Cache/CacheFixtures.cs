@@ -81,10 +81,15 @@ internal static class CacheFixtures
         CreatedUtc = new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero),
     };
 
-    public static async Task<List<CacheRow>> ReadAllAsync(string directory, CacheReaderOptions? options = null)
+    /// <summary>Every row of a pass, tensors decoded to float32.</summary>
+    public static async Task<List<CacheRow>> ReadAllAsync(string directory, CacheReaderOptions? options = null) =>
+        (await ReadCachedAsync(directory, options)).Select(r => r.ToCacheRow()).ToList();
+
+    /// <summary>Every row of a pass as the reader yields it.</summary>
+    public static async Task<List<CachedRow>> ReadCachedAsync(string directory, CacheReaderOptions? options = null)
     {
         await using var reader = CacheReader.Open(directory, options);
-        var rows = new List<CacheRow>();
+        var rows = new List<CachedRow>();
         await foreach (var row in reader.ReadAllAsync())
         {
             rows.Add(row);

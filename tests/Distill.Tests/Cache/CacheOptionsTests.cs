@@ -24,8 +24,11 @@ public sealed class CacheOptionsTests
         var options = new CacheReaderOptions();
 
         Assert.False(options.Shuffle);
-        Assert.Equal(4096, options.ShuffleBuffer);
+        Assert.Equal(0, options.Seed);
+        Assert.Equal(256L * 1024 * 1024, options.ShuffleBufferBytes);
         Assert.Equal(2, options.Prefetch);
+        Assert.Same(CacheColumns.All, options.Columns);
+        Assert.Equal(0, options.SkipRows);
     }
 
     [Fact]

@@ -69,7 +69,7 @@ public sealed class OnnxTeacherCacheTests
         Assert.True(run.ExitCode == 0, run.Output + run.Error);
         await using var reader = CacheReader.Open(dir.File("cache"));
         var rows = new List<CacheRow>();
-        await foreach (var row in reader.ReadAllAsync()) rows.Add(row);
+        await foreach (var row in reader.ReadAllAsync()) rows.Add(row.ToCacheRow());
         Assert.Equal(10, rows.Count);
         foreach (var row in rows)
         {

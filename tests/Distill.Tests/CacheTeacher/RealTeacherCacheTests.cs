@@ -42,7 +42,7 @@ public sealed class RealTeacherCacheTests
         var cached = new Dictionary<string, CacheRow>();
         await using (var reader = CacheReader.Open(dir.File("cache")))
         {
-            await foreach (var row in reader.ReadAllAsync()) cached[row.FeatureId] = row;
+            await foreach (var row in reader.ReadAllAsync()) cached[row.FeatureId] = row.ToCacheRow();
         }
         var (teacherModel, labels) = TaskModelDirectory.Load(dir.File("teacher"), TaskKind.Classification);
         var tokenizer = ModelDirectory.LoadTokenizer(dir.File("teacher"), teacherModel.Config);

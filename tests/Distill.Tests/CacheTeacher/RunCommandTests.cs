@@ -36,7 +36,7 @@ public sealed class RunCommandTests
         Assert.True(run.ExitCode == 0, run.Output + run.Error);
         var rows = new List<CacheRow>();
         await using var reader = CacheReader.Open(dir.File("cache"));
-        await foreach (var row in reader.ReadAllAsync()) rows.Add(row);
+        await foreach (var row in reader.ReadAllAsync()) rows.Add(row.ToCacheRow());
         Assert.Equal(50, rows.Count);
         Assert.Equal(4, reader.Manifest.Shards.Count); // 50 rows / 16 per shard
 

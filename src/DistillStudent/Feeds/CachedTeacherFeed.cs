@@ -8,7 +8,8 @@ namespace Distill.DistillStudent.Feeds;
 /// Streams a teacher cache and joins each row to the student's feature with the same feature id, so that every
 /// batch carries the student's inputs and labels and the teacher's outputs for the same examples. The epoch
 /// order is the cache reader's seeded shuffle (shards, row groups, a bounded buffer), so memory stays bounded
-/// whatever the cache size; a resumed epoch reads past the batches already taken.
+/// whatever the cache size; only the columns the distiller reads are read, and a resumed epoch starts after the
+/// batches already taken.
 /// </summary>
 public sealed class CachedTeacherFeed : IBatchFeed
 {
@@ -52,14 +53,19 @@ public sealed class CachedTeacherFeed : IBatchFeed
 
     public IEnumerable<Batch> Epoch(int epoch, int firstBatch)
     {
-        var reader = CacheReader.Open(cacheDir, readerOptions with { Shuffle = true, Seed = EpochOrder.Seed(seed, epoch) });
+        var reader = CacheReader.Open(cacheDir, readerOptions with
+        {
+            Shuffle = true,
+            Seed = EpochOrder.Seed(seed, epoch),
+            SkipRows = (long)firstBatch * batchSize,
+            Columns = new CacheColumns { HiddenLayers = hiddenLayers, AttentionLayers = attentionLayers, Pooled = false },
+        });
         try
         {
-            var rows = reader.ReadAllAsync().ToBlockingEnumerable().Skip(firstBatch * batchSize);
-            foreach (var chunk in rows.Chunk(batchSize))
+            foreach (var chunk in reader.ReadAllAsync().ToBlockingEnumerable().Chunk(batchSize))
             {
                 var joined = chunk.Select(Join).ToList();
-                var teacher = TeacherTensors.Build(chunk, reader.Spec, kind, hiddenLayers, attentionLayers);
+                var teacher = TeacherTensors.Build(chunk, reader.Spec, reader.Columns, kind);
                 yield return TaskDataFeed.Collate(joined, kind, padId, teacher);
             }
         }
@@ -69,7 +75,7 @@ public sealed class CachedTeacherFeed : IBatchFeed
         }
     }
 
-    private TrainingFeature Join(CacheRow row)
+    private TrainingFeature Join(CachedRow row)
     {
         if (!features.TryGetValue(row.FeatureId, out var feature))
         {

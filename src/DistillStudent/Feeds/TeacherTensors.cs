@@ -7,16 +7,16 @@ namespace Distill.DistillStudent.Feeds;
 
 /// <summary>
 /// Builds a batch's teacher outputs from cached rows: padded to the batch's length as the student's inputs are,
-/// logits in their KD form (<see cref="KdLogits"/>), hidden states and attentions of the asked layers only.
+/// logits in their KD form (<see cref="KdLogits"/>), hidden states and attentions of the layers read. Tensors stay
+/// in the cache's dtype until here, where they are decoded once, straight into the batch's padded layout.
 /// </summary>
 public static class TeacherTensors
 {
-    /// <param name="rows">the cached rows, in batch order</param>
+    /// <param name="rows">the cached rows, in batch order, read with <paramref name="columns"/></param>
     /// <param name="spec">the cache's spec</param>
+    /// <param name="columns">the resolved columns the rows hold: <c>Hidden[i]</c> is layer <c>HiddenLayers[i]</c></param>
     /// <param name="kind">the task</param>
-    /// <param name="hiddenLayers">hidden layers the distiller reads (each must be in the spec)</param>
-    /// <param name="attentionLayers">attention layers the distiller reads</param>
-    public static AdaptorOutput Build(IReadOnlyList<CacheRow> rows, CacheSpec spec, TaskKind kind, IReadOnlyList<int> hiddenLayers, IReadOnlyList<int> attentionLayers)
+    public static AdaptorOutput Build(IReadOnlyList<CachedRow> rows, CacheSpec spec, CacheColumns columns, TaskKind kind)
     {
         var b = rows.Count;
         var t = rows.Max(r => r.Length);
@@ -51,29 +51,38 @@ public static class TeacherTensors
             logits = KdLogits.Of(kind, tensor(values, spec.TokenLevelLogits ? [b, t, width] : [b, width]), maskTensor);
         }
 
-        var hidden = hiddenLayers.ToDictionary(l => l, l => Padded(rows, IndexOf(spec.HiddenLayers, l, "hidden"), r => r.Hidden, t, [spec.HiddenSize], (row, length) => [length, spec.HiddenSize]));
-        var attention = attentionLayers.ToDictionary(l => l, l => Padded(rows, IndexOf(spec.AttentionLayers, l, "attention"), r => r.Attentions, t, [spec.NumHeads, t, t], (row, length) => [spec.NumHeads, length, length]));
+        var hiddenLayers = columns.HiddenLayers ?? [];
+        var attentionLayers = columns.AttentionLayers ?? [];
+        var hidden = hiddenLayers.Select((layer, i) => (layer, Hidden(rows, i, t, spec.HiddenSize))).ToDictionary(p => p.layer, p => p.Item2);
+        var attention = attentionLayers.Select((layer, i) => (layer, Attention(rows, i, t, spec.NumHeads))).ToDictionary(p => p.layer, p => p.Item2);
         return new AdaptorOutput(Logits: logits, LogitsMask: KdLogits.Mask(kind, maskTensor), Hidden: hidden, Attention: attention, InputMask: maskTensor) { TopK = topK };
     }
 
-    private static int IndexOf(IReadOnlyList<int> layers, int layer, string what)
+    /// <summary>(B, T, H), each row's T_r × H values decoded straight into its place, padding left at zero.</summary>
+    private static Tensor Hidden(IReadOnlyList<CachedRow> rows, int index, int t, int hiddenSize)
     {
-        for (var i = 0; i < layers.Count; i++) if (layers[i] == layer) return i;
-        throw new CacheFormatException($"the cache holds no {what} layer {layer}; it holds [{string.Join(", ", layers)}]");
-    }
-
-    /// <summary>Each row's values copied into a zero tensor of the batch's padded shape.</summary>
-    private static Tensor Padded(IReadOnlyList<CacheRow> rows, int index, Func<CacheRow, IReadOnlyList<float[]>> select, int t,
-        long[] paddedRowShape, Func<CacheRow, int, long[]> rowShape)
-    {
-        var batch = zeros([rows.Count, .. (paddedRowShape.Length == 1 ? new long[] { t, paddedRowShape[0] } : paddedRowShape)]);
+        var values = new float[rows.Count * t * hiddenSize];
         for (var r = 0; r < rows.Count; r++)
         {
-            var shape = rowShape(rows[r], rows[r].Length);
-            using var values = tensor(select(rows[r])[index], shape);
-            using var target = shape.Length == 2 ? batch[r, ..(int)shape[0]] : batch[r, .., ..(int)shape[1], ..(int)shape[2]];
-            target.copy_(values);
+            rows[r].Hidden[index].DecodeInto(values.AsSpan(r * t * hiddenSize, rows[r].Length * hiddenSize));
         }
-        return batch;
+        return tensor(values, [rows.Count, t, hiddenSize]);
+    }
+
+    /// <summary>(B, heads, T, T): each row's (heads, T_r, T_r) probabilities placed in the top-left corner of each head.</summary>
+    private static Tensor Attention(IReadOnlyList<CachedRow> rows, int index, int t, int heads)
+    {
+        var values = new float[rows.Count * heads * t * t];
+        for (var r = 0; r < rows.Count; r++)
+        {
+            var length = rows[r].Length;
+            var row = rows[r].Attentions[index].ToFloats();
+            for (var h = 0; h < heads; h++)
+            for (var q = 0; q < length; q++)
+            {
+                row.AsSpan((h * length + q) * length, length).CopyTo(values.AsSpan(((r * heads + h) * t + q) * t, length));
+            }
+        }
+        return tensor(values, [rows.Count, heads, t, t]);
     }
 }

@@ -147,9 +147,10 @@ public abstract class TrainerBase
                     state = state with { GlobalStep = state.GlobalStep + 1, Epoch = epoch, NextBatch = b };
                     var stepInEpoch = ((b - 1) / Config.GradientAccumulationSteps) + 1;
 
-                    var meanLoss = running["loss"] / runningBatches;
                     var learningRate = baseRates[0] * factor;
-                    progress.Report(state.GlobalStep, string.Create(CultureInfo.InvariantCulture, $"loss={meanLoss:F4} lr={learningRate:E2}"));
+                    // Every loss component on the progress line, so a distillation shows which term moves.
+                    var losses = string.Join(" ", running.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key}={kv.Value / runningBatches:F4}")));
+                    progress.Report(state.GlobalStep, string.Create(CultureInfo.InvariantCulture, $"{losses} lr={learningRate:E2}"));
                     if (state.GlobalStep % Config.LogSteps == 0 || state.GlobalStep == plan.TotalSteps)
                     {
                         var values = running.ToDictionary(kv => kv.Key, kv => kv.Value / runningBatches);

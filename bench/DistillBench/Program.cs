@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Globalization;
+using Distill.Cache;
+using Distill.Configuration;
+using Distill.DistillBench;
+using Distill.DistillStudent.Adaptors;
+using Distill.DistillStudent.Distillers;
+using Distill.DistillStudent.Feeds;
+using Distill.DistillStudent.Losses;
+using Distill.DistillStudent.Runs;
+using Distill.DistillStudent.Teachers;
+using Distill.DistillStudent.Training;
+using Distill.Models;
+using Distill.Runtime;
+using Distill.Teachers;
+using static TorchSharp.torch;
+
+// Measures a distillation step against the student-only step, cached teacher vs online teacher, on one student
+// and one data set in one process, plus the cache reader alone and the feed's memory at 1x and 10x the cache.
+// Plain lines; MB = 10^6 bytes.
+// Usage: distill-bench STUDENT_DIR TEACHER_DIR CACHE_DIR DATA_FILE [--steps N] [--threads 1]
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+if (args.Length > 0 && args[0] == MemoryProbe.Mode) return await MemoryProbe.Child(args);
+if (args.Length < 4)
+{
+    Console.Error.WriteLine("usage: distill-bench STUDENT_DIR TEACHER_DIR CACHE_DIR DATA_FILE [--steps N] [--threads 1]");
+    return 2;
+}
+var (studentDir, teacherDir, cacheDir, dataFile) = (args[0], args[1], args[2], args[3]);
+var steps = Option("--steps", 40);
+var threads = Option("--threads", 1);
+const int WarmupSteps = 5;
+const int RecipeEpochs = 30;
+TorchRuntime.Initialize(threads);
+var work = Directory.CreateTempSubdirectory("distill-bench-").FullName;
+
+// kd ce at T=8 plus hidden_mse on T0-S0, T3-S1, T6-S2 (teacher 6 layers, student 2, both 384 wide: no projection).
+const string DistillationJson = """
+{
+  "temperature": 8,
+  "kd_loss_type": "ce",
+  "kd_loss_weight": 1,
+  "hard_label_weight": 0,
+  "intermediate_matches": [
+    { "layer_T": 0, "layer_S": 0, "feature": "hidden", "loss": "hidden_mse", "weight": 1 },
+    { "layer_T": 3, "layer_S": 1, "feature": "hidden", "loss": "hidden_mse", "weight": 1 },
+    { "layer_T": 6, "layer_S": 2, "feature": "hidden", "loss": "hidden_mse", "weight": 1 }
+  ]
+}
+""";
+
+try
+{
+    var distillationPath = Path.Combine(work, "distillation.json");
+    File.WriteAllText(distillationPath, DistillationJson);
+    // One epoch of (warm-up + timed + 1) batches; the checkpoint after the last step falls outside the timed window
+    // (see StepClock), and there is no dev file, so no evaluation runs.
+    var training = new TrainingConfig
+    {
+        Task = "classification", Model = studentDir, TrainFile = dataFile, OutputDir = work, MaxSeqLength = 64, BatchSize = 32,
+        NumEpochs = 1, Threads = threads,
+    }.Validate("bench training config");
+
+    manual_seed(training.Seed);
+    using var student = TaskStudent.Load(training, TextWriter.Null);
+    var kind = training.TaskKind;
+    var teacherLayers = BertConfig.Load(Path.Combine(teacherDir, ModelDirectory.ConfigFile)).NumHiddenLayers;
+    var distillation = DistillationConfig.Load(distillationPath)
+        .Validate("bench distillation config", LossRegistry.Arity, studentLayers: student.Model.Config.NumHiddenLayers, teacherLayers: teacherLayers);
+    CacheChecks.Check(cacheDir, training, distillation, student.Train);
+    var rows = student.Train.Features.Count;
+    var epochSteps = (rows + training.BatchSize - 1) / training.BatchSize;
+    var readLayers = distillation.TeacherHiddenLayers();
+    Console.WriteLine($"data: {rows} examples, {epochSteps} steps per epoch (batch {training.BatchSize}, max_seq_length {training.MaxSeqLength}); "
+        + $"student {student.Model.Config.NumHiddenLayers} layers, teacher {teacherLayers} layers, hidden {student.Model.Config.HiddenSize}; {threads} thread(s)");
+    Console.WriteLine($"timing: {steps} steps after {WarmupSteps} warm-up steps, measured from the request of the first timed batch to the request of the batch after "
+        + "the last (batch production + forward + loss + backward + clip + AdamW), final checkpoint excluded; one run per mode, in the order printed");
+
+    StepTiming Time(string name, Func<TrainerOutput, TrainerBase> trainer, IBatchFeed feed)
+    {
+        var output = new TrainerOutput(Path.Combine(work, name), TextWriter.Null, IsTerminal: false);
+        var clock = new StepClock(feed, training.BatchSize, WarmupSteps, steps);
+        trainer(output).Train(clock);
+        return clock.Result();
+    }
+
+    // 1. Student alone (BasicTrainer's objective: the model's hard-label loss).
+    var basic = Time("basic", o => new BasicTrainer(training, student.Adapted(), o), student.Feed());
+    Console.WriteLine($"1. student-only step (BasicTrainer): {basic.MsPerStep:F1} ms/step (warm-up and first batches took {basic.Startup.TotalSeconds:F2} s)");
+
+    // 2. Cached teacher: batches joined to the cache's rows, only the layers the matches read.
+    var cachedFeed = new CachedTeacherFeed(cacheDir, student.Train.Features, kind, student.Tokenizer.PadId, training.BatchSize, training.Seed,
+        readLayers, distillation.TeacherAttentionLayers());
+    var cached = Time("cached", o => new GeneralDistiller(training, distillation, student.Adapted(), new CachedTeacher(), o), cachedFeed);
+    Console.WriteLine($"2. cached distillation step (GeneralDistiller, CachedTeacherFeed, teacher layers {string.Join(",", readLayers)}): {cached.MsPerStep:F1} ms/step, "
+        + $"{cached.MsPerStep / basic.MsPerStep:F3}x student-only (goal <= 1.05x) (warm-up and first batches took {cached.Startup.TotalSeconds:F2} s)");
+
+    // 3. Online teacher: the teacher model runs on every batch.
+    var (teacherModel, _) = TaskModelDirectory.Load(teacherDir, kind, student.Labels);
+    using (teacherModel)
+    {
+        var online = Time("online", o => new GeneralDistiller(training, distillation, student.Adapted(), new OnlineTeacher(BertAdaptor.For(teacherModel, false)), o), student.Feed());
+        Console.WriteLine($"3. online distillation step (GeneralDistiller, OnlineTeacher): {online.MsPerStep:F1} ms/step, {online.MsPerStep / basic.MsPerStep:F3}x student-only");
+
+        // 4. The whole recipe. Caching is measured as the teacher's forward passes over every example once (batches of 32 in
+        //    length order, as cache-teacher batches, the cache's layers copied out as floats); the Parquet writing is not included.
+        var manifest = CacheManifest.Load(Path.Combine(cacheDir, CacheManifest.FileName));
+        var request = new TeacherRequest(manifest.Spec.HiddenLayers, [], Pooled: false);
+        var torchTeacher = new TorchTeacher(teacherModel, student.Labels.Count, student.Tokenizer.PadId);
+        var forward = Stopwatch.StartNew();
+        foreach (var batch in student.Train.Features.OrderBy(f => f.Text.Length).Chunk(training.BatchSize)) torchTeacher.Run(batch, request);
+        forward.Stop();
+        var cachedRecipe = forward.Elapsed.TotalSeconds + RecipeEpochs * epochSteps * cached.MsPerStep / 1000;
+        var onlineRecipe = RecipeEpochs * epochSteps * online.MsPerStep / 1000;
+        Console.WriteLine($"4. recipe of {RecipeEpochs} epochs x {epochSteps} steps, extrapolated from the per-step times above: "
+            + $"cache once ({forward.Elapsed.TotalSeconds:F1} s measured teacher forward over {rows} examples, layers {string.Join(",", manifest.Spec.HiddenLayers)}; writing not included) "
+            + $"+ cached steps = {cachedRecipe:F0} s; online = {onlineRecipe:F0} s; cached/online = {cachedRecipe / onlineRecipe:F3}");
+    }
+
+    // 5. The reader alone, over the columns the distiller reads, shuffled as the feed reads.
+    var shardBytes = CacheManifest.Load(Path.Combine(cacheDir, CacheManifest.FileName)).Shards.Sum(s => s.Bytes);
+    var read = Stopwatch.StartNew();
+    long readRows = 0;
+    await using (var reader = CacheReader.Open(cacheDir, new CacheReaderOptions
+    {
+        Shuffle = true, Seed = 1, Columns = new CacheColumns { HiddenLayers = readLayers, AttentionLayers = [], Pooled = false },
+    }))
+    {
+        await foreach (var _ in reader.ReadAllAsync()) readRows++;
+    }
+    read.Stop();
+    Console.WriteLine($"5. reader alone (shuffled, layers {string.Join(",", readLayers)}): {readRows / read.Elapsed.TotalSeconds:F0} rows/s, "
+        + $"{shardBytes / 1e6 / read.Elapsed.TotalSeconds:F0} MB/s of shard bytes ({shardBytes / 1e6:F0} MB in {read.Elapsed.TotalSeconds:F2} s)");
+
+    // 6. Memory of one epoch of batches at 1x and 10x the rows, each in its own process so that peaks do not mix.
+    var tenfold = Path.Combine(work, "cache-10x");
+    var copy = Stopwatch.StartNew();
+    MemoryProbe.Replicate(cacheDir, tenfold, 10);
+    copy.Stop();
+    var one = MemoryProbe.Run(cacheDir, readLayers, training.BatchSize);
+    var ten = MemoryProbe.Run(tenfold, readLayers, training.BatchSize);
+    Console.WriteLine($"6. memory streaming one epoch of batches (CacheReader + teacher tensors, no join; child processes; 10x = shards copied 10 times in {copy.Elapsed.TotalSeconds:F0} s):");
+    Console.WriteLine($"   1x:  {one.Rows} rows, peak working set {one.PeakWorkingSet / 1e6:F0} MB, peak managed heap {one.PeakManaged / 1e6:F0} MB, {one.Seconds:F1} s");
+    Console.WriteLine($"   10x: {ten.Rows} rows, peak working set {ten.PeakWorkingSet / 1e6:F0} MB, peak managed heap {ten.PeakManaged / 1e6:F0} MB, {ten.Seconds:F1} s");
+    Console.WriteLine($"   ratio 10x/1x: working set {(double)ten.PeakWorkingSet / one.PeakWorkingSet:F3} (goal <= 1.1), managed heap {(double)ten.PeakManaged / one.PeakManaged:F3}");
+}
+finally
+{
+    Directory.Delete(work, recursive: true);
+}
+return 0;
+
+int Option(string name, int fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+}

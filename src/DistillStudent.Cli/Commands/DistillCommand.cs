@@ -26,16 +26,17 @@ internal sealed class DistillCommand : Command
     {
         var configFile = parse.GetValue(config);
         var fromFile = configFile is null ? new DistillRunConfig() : DistillRunConfig.Load(configFile.FullName);
-        var caches = parse.GetValue(cache) is { Length: > 0 } given ? given : fromFile.Cache;
-        var online = parse.GetValue(teacher);
+        // A teacher given on the command line (either form) replaces the file's; both forms at once fail validation.
+        var flagCaches = parse.GetValue(cache) is { Length: > 0 } given ? given : null;
+        var flagTeacher = parse.GetValue(teacher);
+        var fromFlags = flagCaches is not null || flagTeacher is not null;
         var run = fromFile with
         {
             Training = training.Merge(parse, fromFile.Training with { Model = parse.GetValue(student) ?? fromFile.Training.Model }),
             Distillation = parse.GetValue(distillConfig) is { } file ? DistillationConfig.Load(file.FullName) : fromFile.Distillation,
             Distiller = parse.GetValue(distiller) ?? fromFile.Distiller,
-            // A teacher given on the command line replaces the file's, whichever form each has.
-            Cache = online is not null ? [] : caches,
-            Teacher = caches.Count > 0 && parse.GetValue(cache) is { Length: > 0 } ? null : online ?? fromFile.Teacher,
+            Cache = fromFlags ? flagCaches ?? [] : fromFile.Cache,
+            Teacher = fromFlags ? flagTeacher : fromFile.Teacher,
         };
         run = run.Validate(configFile?.FullName ?? "command line");
         TorchRuntime.Initialize(run.Training.Threads);

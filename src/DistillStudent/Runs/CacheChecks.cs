@@ -13,9 +13,8 @@ namespace Distill.DistillStudent.Runs;
 /// </summary>
 public static class CacheChecks
 {
-    public static CacheManifest Check(string cacheDir, TrainingConfig training, DistillationConfig distillation, ITaskData train)
+    public static void Check(string cacheDir, CacheManifest manifest, TrainingConfig training, DistillationConfig distillation, ITaskData train)
     {
-        var manifest = CacheManifest.Load(Path.Combine(cacheDir, CacheManifest.FileName));
         var spec = manifest.Spec;
         var problems = new List<string>();
         if (spec.Task != training.Task) problems.Add($"it caches task \"{spec.Task}\", the run is \"{training.Task}\"");
@@ -47,7 +46,6 @@ public static class CacheChecks
         if (problems.Count > 0) throw new CacheFormatException($"{cacheDir}: the cache does not fit this run: {string.Join("; ", problems)}");
 
         CacheJoin.Check(CacheFeatureIds.Read(cacheDir, manifest), train.Features.Select(f => f.FeatureId));
-        return manifest;
     }
 
     private static void Missing(string what, IReadOnlyList<int> needed, IReadOnlyList<int> held, List<string> problems)

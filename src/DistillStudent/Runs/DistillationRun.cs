@@ -25,16 +25,17 @@ public static class DistillationRun
 
         manual_seed(training.Seed);
         using var student = TaskStudent.Load(training, log);
-        var teacherLayers = run.Cache.Count > 0 ? TeacherDepth(run.Cache[0]) : BertConfig.Load(Path.Combine(run.Teacher!, ModelDirectory.ConfigFile)).NumHiddenLayers;
+        var manifest = run.Cache.Count > 0 ? CacheManifest.Load(Path.Combine(run.Cache[0], CacheManifest.FileName)) : null;
+        var teacherLayers = manifest is not null ? TeacherDepth(manifest, run.Cache[0]) : BertConfig.Load(Path.Combine(run.Teacher!, ModelDirectory.ConfigFile)).NumHiddenLayers;
         distillation = distillation.Validate("distillation", LossRegistry.Arity, studentLayers: student.Model.Config.NumHiddenLayers, teacherLayers: teacherLayers);
         var attentions = distillation.IntermediateMatches.Any(m => m.Feature == "attention");
 
         IBatchFeed feed;
         ITeacherSource teacher;
         BertTaskModel? teacherModel = null;
-        if (run.Cache.Count > 0)
+        if (manifest is not null)
         {
-            CacheChecks.Check(run.Cache[0], training, distillation, student.Train);
+            CacheChecks.Check(run.Cache[0], manifest, training, distillation, student.Train);
             feed = new CachedTeacherFeed(run.Cache[0], student.Train.Features, training.TaskKind, student.Tokenizer.PadId, training.BatchSize, training.Seed,
                 distillation.TeacherHiddenLayers(), distillation.TeacherAttentionLayers());
             teacher = new CachedTeacher();
@@ -58,9 +59,8 @@ public static class DistillationRun
         }
     }
 
-    private static int TeacherDepth(string cacheDir)
+    private static int TeacherDepth(CacheManifest manifest, string cacheDir)
     {
-        var manifest = CacheManifest.Load(Path.Combine(cacheDir, CacheManifest.FileName));
         return manifest.Teacher.Config["num_hidden_layers"] is { } layers ? (int)layers : throw new CacheFormatException($"{cacheDir}: the manifest's teacher config has no num_hidden_layers");
     }
 }

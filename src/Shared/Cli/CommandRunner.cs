@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Distill.Cache;
 using Distill.Data;
+using Distill.Inference;
 using Distill.Models;
 using Distill.Onnx;
 using Distill.Safetensors;
@@ -20,6 +21,7 @@ public static class CommandRunner
             return await root.Parse(args).InvokeAsync(configuration);
         }
         catch (Exception e) when (e is ConfigException or ModelLoadException or SafetensorsFormatException or OnnxImportException
+                                      or OnnxModelException
                                       or DataFormatException or CacheFormatException or FileNotFoundException or DirectoryNotFoundException)
         {
             await error.WriteLineAsync($"error: {e.Message}");

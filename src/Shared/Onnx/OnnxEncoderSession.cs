@@ -1,3 +1,4 @@
+using Distill.Inference;
 using Distill.Tokenization;
 using Microsoft.ML.OnnxRuntime;
 
@@ -11,8 +12,7 @@ public sealed record OnnxEncoderNames(
     string LastHiddenState = "last_hidden_state");
 
 /// <summary>
-/// An ONNX Runtime session over a BERT-style encoder. Uses the CUDA provider when it loads, else the CPU one
-/// (the GPU package lists CUDA even where it cannot load, so the attempt is the only real test).
+/// An ONNX Runtime session over a BERT-style encoder, on the provider <see cref="OnnxSessionFactory"/> picks.
 /// </summary>
 public sealed class OnnxEncoderSession : IDisposable
 {
@@ -36,39 +36,14 @@ public sealed class OnnxEncoderSession : IDisposable
         takesTokenTypes = inputs.Contains(names.TokenTypeIds);
     }
 
-    /// <summary>A library the CUDA provider of ONNX Runtime 1.31 needs (CUDA 13 cuBLAS).</summary>
-    private const string CudaProbeLibrary = "libcublasLt.so.13";
-
     /// <summary>"CUDA" or "CPU".</summary>
     public string Provider { get; }
 
+    /// <summary>Opens the model; <paramref name="log"/> gets one line saying which execution provider runs and why.</summary>
     public static OnnxEncoderSession Create(string path, int threads, bool preferCuda, Action<string> log, OnnxEncoderNames? names = null)
     {
-        var options = new SessionOptions
-        {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            IntraOpNumThreads = threads,
-            InterOpNumThreads = 1,
-        };
-        var provider = "CPU";
-        // Probing first keeps ONNX Runtime from printing a load error on every machine without a GPU.
-        if (preferCuda && !System.Runtime.InteropServices.NativeLibrary.TryLoad(CudaProbeLibrary, out _))
-        {
-            log($"onnxruntime: {CudaProbeLibrary} not found, using the CPU provider");
-        }
-        else if (preferCuda)
-        {
-            try
-            {
-                options.AppendExecutionProvider_CUDA();
-                provider = "CUDA";
-            }
-            catch (OnnxRuntimeException e)
-            {
-                log($"onnxruntime: CUDA provider unavailable, using CPU ({e.Message.Split('\n')[0]})");
-            }
-        }
-        return new OnnxEncoderSession(new InferenceSession(path, options), names ?? new OnnxEncoderNames(), provider);
+        var session = OnnxSessionFactory.Open(path, threads, preferCuda, log, out var provider);
+        return new OnnxEncoderSession(session, names ?? new OnnxEncoderNames(), provider);
     }
 
     /// <summary>The graph's output names.</summary>

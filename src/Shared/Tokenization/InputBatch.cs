@@ -5,14 +5,14 @@ namespace Distill.Tokenization;
 /// <summary>Tokenized texts padded to the longest one: (B, T) int64 ids, mask and token types.</summary>
 public sealed class InputBatch : IDisposable
 {
-    private InputBatch(Tensor inputIds, Tensor attentionMask, Tensor tokenTypeIds, long[] ids, long[] mask, long[] types)
+    private InputBatch(Tensor inputIds, Tensor attentionMask, Tensor tokenTypeIds, PaddedBatch padded)
     {
         InputIds = inputIds;
         AttentionMask = attentionMask;
         TokenTypeIds = tokenTypeIds;
-        IdsFlat = ids;
-        MaskFlat = mask;
-        TypesFlat = types;
+        IdsFlat = padded.Ids;
+        MaskFlat = padded.Mask;
+        TypesFlat = padded.Types;
     }
 
     public Tensor InputIds { get; }
@@ -29,24 +29,9 @@ public sealed class InputBatch : IDisposable
 
     public static InputBatch Pad(IReadOnlyList<TokenizedText> texts, int padId)
     {
-        ArgumentOutOfRangeException.ThrowIfZero(texts.Count);
-        var length = texts.Max(t => t.Length);
-        var ids = new long[texts.Count * length];
-        var mask = new long[ids.Length];
-        var types = new long[ids.Length];
-        Array.Fill(ids, padId);
-        for (var row = 0; row < texts.Count; row++)
-        {
-            var text = texts[row];
-            for (var i = 0; i < text.Length; i++)
-            {
-                ids[row * length + i] = text.Ids[i];
-                mask[row * length + i] = 1;
-                types[row * length + i] = text.TypeIds[i];
-            }
-        }
-        long[] shape = [texts.Count, length];
-        return new InputBatch(tensor(ids, shape), tensor(mask, shape), tensor(types, shape), ids, mask, types);
+        var padded = PaddedBatch.Pad(texts, padId);
+        long[] shape = [padded.Size, padded.Length];
+        return new InputBatch(tensor(padded.Ids, shape), tensor(padded.Mask, shape), tensor(padded.Types, shape), padded);
     }
 
     public void Dispose()

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Distill.Data;
+using Distill.Features;
 using Distill.Metrics;
 using Distill.Models;
 using Distill.Tokenization;
@@ -49,37 +50,21 @@ public sealed class ClassificationData : ITaskData
 
     public EvaluationResult Score(IReadOnlyList<float[]> logits)
     {
-        var predicted = logits.Select(ArgMax).ToArray();
+        var predicted = logits.Select(l => ClassPrediction.FromLogits(l, Labels)).ToArray();
         var gold = Features.Select(f => f.Labels[0]).ToArray();
+        var indices = predicted.Select(p => p.Index).ToArray();
         var metrics = new Dictionary<string, double>
         {
-            ["accuracy"] = ClassificationMetrics.Accuracy(gold, predicted),
-            ["macro_f1"] = ClassificationMetrics.MacroF1(gold, predicted),
+            ["accuracy"] = ClassificationMetrics.Accuracy(gold, indices),
+            ["macro_f1"] = ClassificationMetrics.MacroF1(gold, indices),
         };
         var predictions = examples.Select((e, i) => new JsonObject
         {
             ["example_id"] = e.ExampleId,
-            ["label"] = Labels[predicted[i]],
+            ["label"] = predicted[i].Label,
             ["gold"] = e.Label,
-            ["probabilities"] = new JsonArray(Softmax(logits[i]).Select(p => JsonValue.Create(Math.Round(p, 6))).ToArray<JsonNode?>()),
+            ["probabilities"] = new JsonArray(predicted[i].Probabilities.Select(p => JsonValue.Create(Math.Round(p, 6))).ToArray<JsonNode?>()),
         }).ToList();
         return new EvaluationResult(metrics, "accuracy", predictions);
-    }
-
-    internal static int ArgMax(ReadOnlySpan<float> values)
-    {
-        var best = 0;
-        for (var i = 1; i < values.Length; i++) if (values[i] > values[best]) best = i;
-        return best;
-    }
-
-    private static int ArgMax(float[] values) => ArgMax(values.AsSpan());
-
-    private static double[] Softmax(float[] logits)
-    {
-        var max = logits.Max();
-        var exp = logits.Select(l => Math.Exp(l - max)).ToArray();
-        var sum = exp.Sum();
-        return exp.Select(e => e / sum).ToArray();
     }
 }

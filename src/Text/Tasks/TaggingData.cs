@@ -61,10 +61,7 @@ public sealed class TaggingData : ITaskData
         var predictions = new List<JsonObject>(examples.Count);
         for (var i = 0; i < examples.Count; i++)
         {
-            var classes = Labels.Count;
-            var tokenPredictions = new int[logits[i].Length / classes];
-            for (var t = 0; t < tokenPredictions.Length; t++) tokenPredictions[t] = ClassificationData.ArgMax(logits[i].AsSpan(t * classes, classes));
-            var tags = TaggingFeatures.WordPredictions(tagging[i], tokenPredictions, fallback: 0).Select(id => Labels[id]).ToArray();
+            var tags = TaggingFeatures.WordTags(tagging[i], logits[i], Labels);
             gold.Add(examples[i].Tags);
             predicted.Add(tags);
             predictions.Add(new JsonObject

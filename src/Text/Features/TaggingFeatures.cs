@@ -86,6 +86,25 @@ public static class TaggingFeatures
         return result;
     }
 
+    /// <summary>
+    /// One tag per word from a tagging model's logits for <paramref name="feature"/>: (T × labels) flattened, T at
+    /// least the feature's tokens. Each token takes its argmax; each word the tag at its first piece, or
+    /// <c>labels[0]</c> when it has none (see <see cref="WordPredictions"/>).
+    /// </summary>
+    public static string[] WordTags(TaggingFeature feature, float[] logits, IReadOnlyList<string> labels)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        ArgumentNullException.ThrowIfNull(labels);
+        var classes = labels.Count;
+        if (classes == 0 || logits.Length % classes != 0)
+        {
+            throw new ArgumentException($"{logits.Length} logits do not split into rows of {classes} labels: expected tokens × labels values", nameof(logits));
+        }
+        var tokenPredictions = new int[logits.Length / classes];
+        for (var t = 0; t < tokenPredictions.Length; t++) tokenPredictions[t] = ClassScores.ArgMax(logits.AsSpan(t * classes, classes));
+        return WordPredictions(feature, tokenPredictions, fallback: 0).Select(id => labels[id]).ToArray();
+    }
+
     // A word's pieces are contiguous, so its first piece is where the word index changes.
     private static bool IsFirstPiece(int[] wordIndex, int i) => wordIndex[i] >= 0 && (i == 0 || wordIndex[i - 1] != wordIndex[i]);
 

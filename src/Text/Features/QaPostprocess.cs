@@ -56,6 +56,23 @@ public static class QaPostprocess
         return best;
     }
 
+    /// <summary>
+    /// <see cref="BestAnswer(string, IReadOnlyList{QaFeature}, IReadOnlyList{float[]}, IReadOnlyList{float[]}, int, int)"/>
+    /// from each window's logits as one (T × 2) array, flattened: start logits at even positions, end logits at odd ones.
+    /// </summary>
+    public static QaPrediction BestAnswer(string context, IReadOnlyList<QaFeature> windows, IReadOnlyList<float[]> startEndLogits)
+    {
+        ArgumentNullException.ThrowIfNull(startEndLogits);
+        return BestAnswer(context, windows, startEndLogits.Select(l => EveryOther(l, 0)).ToList(), startEndLogits.Select(l => EveryOther(l, 1)).ToList());
+    }
+
+    private static float[] EveryOther(float[] values, int offset)
+    {
+        var result = new float[values.Length / 2];
+        for (var i = 0; i < result.Length; i++) result[i] = values[2 * i + offset];
+        return result;
+    }
+
     private static IEnumerable<int> TopContextTokens(QaFeature window, float[] logits, int nBest, string parameter)
     {
         ArgumentNullException.ThrowIfNull(logits, parameter);

@@ -45,21 +45,11 @@ public sealed class QaData : ITaskData
         foreach (var example in examples)
         {
             var parts = byExample[example.ExampleId];
-            var starts = parts.Select(p => EveryOther(p.Logits, 0)).ToList();
-            var ends = parts.Select(p => EveryOther(p.Logits, 1)).ToList();
-            var answer = QaPostprocess.BestAnswer(example.Context, parts.Select(p => p.Window).ToList(), starts, ends);
+            var answer = QaPostprocess.BestAnswer(example.Context, parts.Select(p => p.Window).ToList(), parts.Select(p => p.Logits).ToList());
             scored.Add((answer.Text, example.Answers.Select(a => a.Text).ToList()));
-            predictions.Add(new JsonObject { ["example_id"] = example.ExampleId, ["answer"] = answer.Text, ["start"] = answer.Start });
+            predictions.Add(new JsonObject { ["example_id"] = example.ExampleId, ["answer"] = answer.Text, ["start"] = answer.Start, ["end"] = answer.End });
         }
         var (exact, f1) = SquadMetrics.Evaluate(scored);
         return new EvaluationResult(new Dictionary<string, double> { ["exact_match"] = exact, ["f1"] = f1 }, "f1", predictions);
-    }
-
-    // QA logits are (T, 2) flattened: start at even positions, end at odd ones.
-    private static float[] EveryOther(float[] values, int offset)
-    {
-        var result = new float[values.Length / 2];
-        for (var i = 0; i < result.Length; i++) result[i] = values[2 * i + offset];
-        return result;
     }
 }

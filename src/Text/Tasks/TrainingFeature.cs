@@ -1,10 +1,11 @@
+using Distill.Features;
 using Distill.Tokenization;
 
 namespace Distill.Tasks;
 
 /// <summary>
 /// One model input and its training labels. Labels per task: classification [label id]; tagging one label per
-/// token (<see cref="TaskLoss.IgnoreLabel"/> where no loss applies); QA [start position, end position].
+/// token (<see cref="TaggingFeatures.IgnoreLabel"/> where no loss applies); QA [start position, end position].
 /// <see cref="ExampleId"/> is the source example's id; QA windows of one example share it, and
 /// <see cref="FeatureId"/> tells them apart (the cache keys on it).
 /// </summary>

@@ -1,0 +1,4 @@
+namespace Distill.Inference;
+
+/// <summary>An ONNX file cannot be used as a model: unreadable, or missing an input, output or metadata entry it needs.</summary>
+public sealed class OnnxModelException(string message) : Exception(message);

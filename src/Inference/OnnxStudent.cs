@@ -1,6 +1,7 @@
 using Distill.Data;
 using Distill.Features;
 using Distill.Models;
+using Distill.Tasks;
 using Distill.Tokenization;
 using Microsoft.ML.OnnxRuntime;
 
@@ -100,6 +101,23 @@ public sealed class OnnxStudent : IDisposable
         Require(TaskKind.Qa);
         var windows = QaFeatures.Windows(Tokenizer, new QaExample("question", question, context, []), Metadata.MaxSeqLength, options.DocStride, options.MaxQueryLength);
         return QaPostprocess.BestAnswer(context, windows, Logits(windows.Select(w => w.Text).ToList()));
+    }
+
+    /// <summary>
+    /// Reads a labelled data file of the model's task as <c>distill-student eval</c> does (same readers, the model's
+    /// labels and lengths), ready for <see cref="Evaluate"/>.
+    /// </summary>
+    public ITaskData LoadData(string path, DataReadOptions? readOptions = null)
+    {
+        var settings = new TaskDataSettings(Metadata.MaxSeqLength, readOptions ?? new DataReadOptions(), options.DocStride, options.MaxQueryLength);
+        return TaskDataLoader.Load(Metadata.Task, path, Tokenizer, Metadata.Task == TaskKind.Qa ? null : Metadata.Labels, settings);
+    }
+
+    /// <summary>Predictions and metrics on <paramref name="data"/>, scored by the same code as <c>distill-student eval</c>.</summary>
+    public EvaluationResult Evaluate(ITaskData data, int batchSize = 32)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return data.Score(Logits(data.Features.Select(f => f.Text).ToList(), batchSize));
     }
 
     /// <summary>

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text.Json;
 using Distill.Data;
 using Distill.IO;
@@ -56,7 +55,7 @@ internal sealed class EvalCommand : Command
         }
         else
         {
-            log.WriteLine(string.Join(" ", result.Metrics.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key}={kv.Value:F4}"))));
+            log.WriteLine(result.FormatMetrics());
             log.WriteLine($"eval: {dataSet.Features.Count} inputs; predictions in {predictionsPath}");
         }
         return 0;

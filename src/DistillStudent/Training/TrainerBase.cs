@@ -184,7 +184,7 @@ public abstract class TrainerBase
             var result = evaluate();
             state = state with { MainMetric = result.MainMetric, Metrics = result.Metrics };
             Log(tensorboard, metricsLog, "dev", state.GlobalStep, epoch, result.Metrics);
-            output.Log.WriteLine($"eval: step {state.GlobalStep} " + string.Join(" ", result.Metrics.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key}={kv.Value:F4}"))));
+            output.Log.WriteLine($"eval: step {state.GlobalStep} {result.FormatMetrics()}");
             improved = state.BestMetric is null || result.Main > state.BestMetric;
             if (improved) state = state with { BestMetric = result.Main, BestStep = state.GlobalStep };
         }

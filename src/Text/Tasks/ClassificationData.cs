@@ -63,7 +63,7 @@ public sealed class ClassificationData : ITaskData
             ["example_id"] = e.ExampleId,
             ["label"] = predicted[i].Label,
             ["gold"] = e.Label,
-            ["probabilities"] = new JsonArray(predicted[i].Probabilities.Select(p => JsonValue.Create(Math.Round(p, 6))).ToArray<JsonNode?>()),
+            ["probabilities"] = new JsonObject(Labels.Select((label, k) => KeyValuePair.Create(label, (JsonNode?)JsonValue.Create(Math.Round(predicted[i].Probabilities[k], 6))))),
         }).ToList();
         return new EvaluationResult(metrics, "accuracy", predictions);
     }

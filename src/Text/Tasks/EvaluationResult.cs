@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 
 namespace Distill.Tasks;
@@ -9,4 +10,8 @@ namespace Distill.Tasks;
 public sealed record EvaluationResult(IReadOnlyDictionary<string, double> Metrics, string MainMetric, IReadOnlyList<JsonObject> Predictions)
 {
     public double Main => Metrics[MainMetric];
+
+    /// <summary>The metrics as one line, <c>name=value</c> with four decimals, as the eval commands print them.</summary>
+    public string FormatMetrics() =>
+        string.Join(" ", Metrics.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key}={kv.Value:F4}")));
 }

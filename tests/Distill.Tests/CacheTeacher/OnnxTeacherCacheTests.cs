@@ -2,7 +2,6 @@ using Distill.Cache;
 using Distill.CacheTeacher;
 using Distill.Models;
 using Distill.Tests.Support;
-using Google.Protobuf;
 using Onnx;
 
 namespace Distill.Tests.CacheTeacher;
@@ -12,40 +11,23 @@ public sealed class OnnxTeacherCacheTests
 {
     private const int Vocab = 50, Hidden = 16;
 
-    private static TensorProto Floats(string name, long[] dims, float[] values)
-    {
-        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
-        tensor.Dims.AddRange(dims);
-        tensor.FloatData.AddRange(values);
-        return tensor;
-    }
-
-    private static ValueInfoProto Value(string name, TensorProto.Types.DataType type, params string[] dims)
-    {
-        var shape = new TensorShapeProto();
-        foreach (var dim in dims) shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = dim });
-        return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)type, Shape = shape } } };
-    }
-
     /// <summary>hidden = E[input_ids]; logits = mean over tokens of hidden · W.</summary>
     private static void WriteGraph(string path, float[] embeddings, float[] weights)
     {
         var graph = new GraphProto { Name = "tiny" };
-        graph.Input.Add(Value("input_ids", TensorProto.Types.DataType.Int64, "batch", "seq"));
-        graph.Input.Add(Value("attention_mask", TensorProto.Types.DataType.Int64, "batch", "seq"));
-        graph.Initializer.Add(Floats("E", [Vocab, Hidden], embeddings));
-        graph.Initializer.Add(Floats("W", [Hidden, 2], weights));
+        graph.Input.Add(TinyOnnx.Value("input_ids", TensorProto.Types.DataType.Int64, "batch", "seq"));
+        graph.Input.Add(TinyOnnx.Value("attention_mask", TensorProto.Types.DataType.Int64, "batch", "seq"));
+        graph.Initializer.Add(TinyOnnx.Floats("E", [Vocab, Hidden], embeddings));
+        graph.Initializer.Add(TinyOnnx.Floats("W", [Hidden, 2], weights));
         graph.Node.Add(new NodeProto { OpType = "Gather", Input = { "E", "input_ids" }, Output = { "hidden" } });
         var mean = new NodeProto { OpType = "ReduceMean", Input = { "hidden" }, Output = { "mean" } };
         mean.Attribute.Add(new AttributeProto { Name = "axes", Type = AttributeProto.Types.AttributeType.Ints, Ints = { 1 } });
         mean.Attribute.Add(new AttributeProto { Name = "keepdims", Type = AttributeProto.Types.AttributeType.Int, I = 0 });
         graph.Node.Add(mean);
         graph.Node.Add(new NodeProto { OpType = "MatMul", Input = { "mean", "W" }, Output = { "logits" } });
-        graph.Output.Add(Value("logits", TensorProto.Types.DataType.Float, "batch", "2"));
-        graph.Output.Add(Value("hidden", TensorProto.Types.DataType.Float, "batch", "seq", "16"));
-        var model = new ModelProto { IrVersion = 7, Graph = graph };
-        model.OpsetImport.Add(new OperatorSetIdProto { Version = 13 });
-        File.WriteAllBytes(path, model.ToByteArray());
+        graph.Output.Add(TinyOnnx.Value("logits", TensorProto.Types.DataType.Float, "batch", "2"));
+        graph.Output.Add(TinyOnnx.Value("hidden", TensorProto.Types.DataType.Float, "batch", "seq", "16"));
+        TinyOnnx.Save(path, graph);
     }
 
     [Fact]

@@ -168,4 +168,18 @@ public sealed class QaPostprocessTests : IDisposable
 
         Assert.Equal("context", error.ParamName);
     }
+
+    [Fact]
+    public void BestAnswer_InterleavedStartEndLogits_SameAsSeparateArrays()
+    {
+        var window = Window();
+        var start = Logits(14, (8, 4f), (11, 3f));
+        var end = Logits(14, (11, 5f), (12, 1f));
+        var interleaved = start.Zip(end).SelectMany(p => new[] { p.First, p.Second }).ToArray();
+
+        var answer = QaPostprocess.BestAnswer(Context, [window], [interleaved]);
+
+        Assert.Equal(new QaPrediction("Café is in Paris", 4, 20, 9f), answer);
+        Assert.Equal(Best(window, start, end), answer);
+    }
 }

@@ -189,4 +189,33 @@ public sealed class TaggingFeaturesTests : IDisposable
 
         Assert.Contains("3 token predictions for a feature of 4 tokens", error.Message);
     }
+
+    [Fact]
+    public void WordTags_TokenLogits_ArgmaxAtEachWordsFirstPieceAndFirstLabelForUnlabelledWords()
+    {
+        // "cat" is cut by truncation: [CLS] the play ##ing [SEP].
+        var feature = TaggingFeatures.Encode(vocabulary.Encoder, ["the", "playing", "cat"], null, maxLength: 5);
+        float[] logits =
+        [
+            0, 0, 9, // [CLS]
+            0, 2, 1, // the: B
+            1, 0, 3, // play: I
+            0, 5, 0, // ##ing: not a first piece
+            9, 0, 0, // [SEP]
+        ];
+
+        var tags = TaggingFeatures.WordTags(feature, logits, ["O", "B", "I"]);
+
+        Assert.Equal(["B", "I", "O"], tags);
+    }
+
+    [Fact]
+    public void WordTags_LogitsNotAMultipleOfLabels_Throws()
+    {
+        var feature = TaggingFeatures.Encode(vocabulary.Encoder, ["the"], null, maxLength: 5);
+
+        var error = Assert.Throws<ArgumentException>(() => TaggingFeatures.WordTags(feature, new float[7], ["O", "B"]));
+
+        Assert.Contains("7 logits do not split into rows of 2 labels", error.Message);
+    }
 }

@@ -9,7 +9,7 @@ namespace Distill.Tests.Features;
 /// </summary>
 internal sealed class TinyVocabulary : IDisposable
 {
-    private static readonly string[] Lines =
+    public static readonly string[] Lines =
     [
         "[PAD]", "[UNK]", "[CLS]", "[SEP]",
         "the", "cat", "play", "##ing", "un", "##believ", "##able", // 4..10

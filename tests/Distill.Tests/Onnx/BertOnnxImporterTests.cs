@@ -1,6 +1,5 @@
 using Distill.Onnx;
 using Distill.Tests.Support;
-using Google.Protobuf;
 using Onnx;
 
 namespace Distill.Tests.Onnx;
@@ -9,21 +8,9 @@ public sealed class BertOnnxImporterTests
 {
     public BertOnnxImporterTests() => TestAssets.EnsureTorch();
 
-    private static TensorProto Floats(string name, long[] dims, float[] values)
-    {
-        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
-        tensor.Dims.AddRange(dims);
-        tensor.FloatData.AddRange(values);
-        return tensor;
-    }
-
     private static string Save(TemporaryDirectory dir, GraphProto graph)
     {
-        var model = new ModelProto { IrVersion = 7, Graph = graph };
-        model.OpsetImport.Add(new OperatorSetIdProto { Version = 13 });
-        var path = dir.File("model.onnx");
-        File.WriteAllBytes(path, model.ToByteArray());
-        return path;
+        return TinyOnnx.Save(dir.File("model.onnx"), graph);
     }
 
     [Fact]
@@ -31,7 +18,7 @@ public sealed class BertOnnxImporterTests
     {
         using var dir = new TemporaryDirectory();
         var graph = new GraphProto { Name = "g" };
-        graph.Initializer.Add(Floats("classifier.weight", [2, 2], [1, 2, 3, 4]));
+        graph.Initializer.Add(TinyOnnx.Floats("classifier.weight", [2, 2], [1, 2, 3, 4]));
 
         var error = Assert.Throws<OnnxImportException>(() => BertOnnxImporter.Import(Save(dir, graph)));
 
@@ -43,11 +30,11 @@ public sealed class BertOnnxImporterTests
     {
         using var dir = new TemporaryDirectory();
         var graph = new GraphProto { Name = "g" };
-        graph.Initializer.Add(Floats("embeddings.word_embeddings.weight", [3, 2], [0, 0, 0, 0, 0, 0]));
-        graph.Initializer.Add(Floats("embeddings.position_embeddings.weight", [4, 2], new float[8]));
-        graph.Initializer.Add(Floats("embeddings.token_type_embeddings.weight", [2, 2], new float[4]));
-        graph.Initializer.Add(Floats("1234", [2, 3], [1, 2, 3, 4, 5, 6])); // (in=2, out=3)
-        graph.Initializer.Add(Floats("encoder.layer.0.intermediate.dense.bias", [3], [0, 0, 0]));
+        graph.Initializer.Add(TinyOnnx.Floats("embeddings.word_embeddings.weight", [3, 2], [0, 0, 0, 0, 0, 0]));
+        graph.Initializer.Add(TinyOnnx.Floats("embeddings.position_embeddings.weight", [4, 2], new float[8]));
+        graph.Initializer.Add(TinyOnnx.Floats("embeddings.token_type_embeddings.weight", [2, 2], new float[4]));
+        graph.Initializer.Add(TinyOnnx.Floats("1234", [2, 3], [1, 2, 3, 4, 5, 6])); // (in=2, out=3)
+        graph.Initializer.Add(TinyOnnx.Floats("encoder.layer.0.intermediate.dense.bias", [3], [0, 0, 0]));
         graph.Node.Add(new NodeProto { OpType = "MatMul", Input = { "x", "1234" }, Output = { "y" } });
         graph.Node.Add(new NodeProto { OpType = "Add", Input = { "encoder.layer.0.intermediate.dense.bias", "y" }, Output = { "z" } });
 
@@ -66,9 +53,9 @@ public sealed class BertOnnxImporterTests
     {
         using var dir = new TemporaryDirectory();
         var graph = new GraphProto { Name = "g" };
-        graph.Initializer.Add(Floats("embeddings.word_embeddings.weight", [3, 2], new float[6]));
-        graph.Initializer.Add(Floats("embeddings.position_embeddings.weight", [4, 2], new float[8]));
-        graph.Initializer.Add(Floats("embeddings.token_type_embeddings.weight", [2, 2], new float[4]));
+        graph.Initializer.Add(TinyOnnx.Floats("embeddings.word_embeddings.weight", [3, 2], new float[6]));
+        graph.Initializer.Add(TinyOnnx.Floats("embeddings.position_embeddings.weight", [4, 2], new float[8]));
+        graph.Initializer.Add(TinyOnnx.Floats("embeddings.token_type_embeddings.weight", [2, 2], new float[4]));
 
         var error = Assert.Throws<OnnxImportException>(() => BertOnnxImporter.Import(Save(dir, graph)));
 

@@ -1,0 +1,7 @@
+namespace Distill.Export.Bench;
+
+/// <summary>One model at one sequence length: batch-1 latency percentiles and batched throughput.</summary>
+public sealed record LengthResult(int Length, double P50Ms, double P95Ms, double SequencesPerSecond);
+
+/// <summary>One model's figures, per length in the order asked for.</summary>
+public sealed record ModelResult(string Model, string Provider, IReadOnlyList<LengthResult> Lengths);

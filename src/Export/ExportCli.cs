@@ -1,0 +1,14 @@
+using System.CommandLine;
+using Distill.Export.Commands;
+
+namespace Distill.Export;
+
+/// <summary>The <c>export-onnx</c> command tree (kept apart from Program so tests parse real command lines).</summary>
+internal static class ExportCli
+{
+    public static RootCommand Create() => new("export-onnx: write a distilled student as an ONNX graph, check parity, quantize and benchmark it")
+    {
+        new PredictCommand(),
+        new BenchCommand(),
+    };
+}

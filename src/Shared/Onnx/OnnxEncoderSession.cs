@@ -20,7 +20,7 @@ public sealed class OnnxEncoderSession : IDisposable
     private readonly OnnxEncoderNames names;
     private readonly bool takesTokenTypes;
 
-    private OnnxEncoderSession(InferenceSession session, OnnxEncoderNames names, string provider)
+    private OnnxEncoderSession(string path, InferenceSession session, OnnxEncoderNames names, string provider)
     {
         this.session = session;
         this.names = names;
@@ -30,7 +30,7 @@ public sealed class OnnxEncoderSession : IDisposable
         {
             if (!inputs.Contains(required))
             {
-                throw new OnnxImportException($"the ONNX model has no input \"{required}\"; its inputs are: {string.Join(", ", inputs)}");
+                throw new OnnxImportException($"{path}: the ONNX model has no input \"{required}\"; its inputs are: {string.Join(", ", inputs)}");
             }
         }
         takesTokenTypes = inputs.Contains(names.TokenTypeIds);
@@ -68,7 +68,25 @@ public sealed class OnnxEncoderSession : IDisposable
                 log($"onnxruntime: CUDA provider unavailable, using CPU ({e.Message.Split('\n')[0]})");
             }
         }
-        return new OnnxEncoderSession(new InferenceSession(path, options), names ?? new OnnxEncoderNames(), provider);
+        if (!File.Exists(path)) throw new FileNotFoundException($"ONNX model {path} does not exist", path);
+        InferenceSession session;
+        try
+        {
+            session = new InferenceSession(path, options);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new OnnxImportException($"{path}: ONNX Runtime cannot load this model ({e.Message.Split('\n')[0]})");
+        }
+        try
+        {
+            return new OnnxEncoderSession(path, session, names ?? new OnnxEncoderNames(), provider);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The graph's output names.</summary>

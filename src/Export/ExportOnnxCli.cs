@@ -1,0 +1,14 @@
+using System.CommandLine;
+using Distill.Export.Commands;
+
+namespace Distill.Export;
+
+/// <summary>The <c>export-onnx</c> command tree (kept apart from Program so tests parse real command lines).</summary>
+internal static class ExportOnnxCli
+{
+    public static RootCommand Create() => new("export-onnx: write a model as an ONNX graph with its task head, check parity with our model, optimise it")
+    {
+        new ExportCommand(),
+        new ParityCommand(),
+    };
+}

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using System.Globalization;
+using System.Text.Json.Nodes;
 using Distill.Cli;
 using Distill.Data;
 using Distill.Export.Exporting;
@@ -34,7 +34,7 @@ internal sealed class ParityCommand : Command
         TorchRuntime.Initialize(parse.GetValue(threads));
         var request = new ParityRequest(parse.GetValue(model)!.FullName, parse.GetValue(onnx)!.FullName, parse.GetValue(data)!.FullName)
         {
-            BatchSizes = ParseBatchSizes(parse.GetValue(batchSizes)!),
+            BatchSizes = ParityRequest.ParseBatchSizes(parse.GetValue(batchSizes)!),
             MaxExamples = parse.GetValue(maxExamples),
             MaxSeqLength = parse.GetValue(maxSeqLength),
             Threads = parse.GetValue(threads),
@@ -45,7 +45,7 @@ internal sealed class ParityCommand : Command
         if (parse.GetValue(json))
         {
             var document = report.ToJson();
-            document["failures"] = new System.Text.Json.Nodes.JsonArray(failures.Select(f => System.Text.Json.Nodes.JsonValue.Create(f)).ToArray<System.Text.Json.Nodes.JsonNode?>());
+            document["failures"] = new JsonArray(failures.Select(f => JsonValue.Create(f)).ToArray<JsonNode?>());
             log.WriteLine(document.ToJsonString());
         }
         else
@@ -58,19 +58,5 @@ internal sealed class ParityCommand : Command
             return ExitCodes.CheckFailed;
         }
         return ExitCodes.Success;
-    }
-
-    private static IReadOnlyList<int> ParseBatchSizes(string text)
-    {
-        var sizes = new List<int>();
-        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries))
-        {
-            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var size) || size < 1)
-            {
-                throw new Models.ConfigException($"--batch-sizes: \"{part}\" is not a positive integer (expected e.g. 1,7)");
-            }
-            sizes.Add(size);
-        }
-        return sizes;
     }
 }

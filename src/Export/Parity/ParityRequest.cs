@@ -1,4 +1,6 @@
+using System.Globalization;
 using Distill.Data;
+using Distill.Models;
 
 namespace Distill.Export.Parity;
 
@@ -16,4 +18,19 @@ public sealed record ParityRequest(string ModelDirectory, string OnnxPath, strin
     public int MaxSeqLength { get; init; } = 128;
     public int Threads { get; init; } = 1;
     public DataReadOptions ReadOptions { get; init; } = new();
+
+    /// <summary>Reads <c>--batch-sizes</c>: comma-separated positive integers such as <c>1,7</c>.</summary>
+    public static IReadOnlyList<int> ParseBatchSizes(string text)
+    {
+        var sizes = new List<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries))
+        {
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var size) || size < 1)
+            {
+                throw new ConfigException($"--batch-sizes: \"{part}\" is not a positive integer (expected e.g. 1,7)");
+            }
+            sizes.Add(size);
+        }
+        return sizes;
+    }
 }

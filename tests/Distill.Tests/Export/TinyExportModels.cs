@@ -7,17 +7,8 @@ namespace Distill.Tests.Export;
 /// <summary>Tiny random BERT models for export tests: hidden 32, 2 layers, 4 heads, positions up to 512.</summary>
 internal static class TinyExportModels
 {
-    public static BertConfig Config(string act = "gelu") => new()
-    {
-        VocabSize = 60,
-        HiddenSize = 32,
-        NumHiddenLayers = 2,
-        NumAttentionHeads = 4,
-        IntermediateSize = 48,
-        MaxPositionEmbeddings = 512,
-        TypeVocabSize = 2,
-        HiddenAct = act,
-    };
+    public static BertConfig Config(string act = "gelu") =>
+        TinyBert.Config(act) with { VocabSize = 60, HiddenSize = 32, IntermediateSize = 48, MaxPositionEmbeddings = 512 };
 
     public static readonly IReadOnlyList<string> Labels = ["neg", "neutral", "pos"];
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using Distill.Export.Mapping;
-using Distill.Export.Optimization;
+using Distill.Export.Graph;
 using Distill.Export.Parity;
 using Distill.IO;
 using Distill.Models;
@@ -31,7 +31,7 @@ public static class OnnxExporter
             onnx = pass.Apply(onnx);
         }
         Stamp(onnx, Metadata(request.ModelDirectory, config, model));
-        var opCounts = OrtOptimizer.OpCounts(onnx);
+        var opCounts = OpCounts.Of(onnx);
 
         var tokenizer = ModelDirectory.LoadTokenizer(request.ModelDirectory, config);
         var inputs = ParityInputs.BuiltIn(tokenizer, config.MaxPositionEmbeddings);

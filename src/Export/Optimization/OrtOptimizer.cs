@@ -45,12 +45,4 @@ public static class OrtOptimizer
         };
         using var session = new InferenceSession(input, options);
     }
-
-    /// <summary>Node counts by op type (contrib ops as <c>com.microsoft.Attention</c>), most frequent first.</summary>
-    public static IReadOnlyList<KeyValuePair<string, int>> OpCounts(ModelProto model) =>
-        model.Graph.Node
-            .GroupBy(n => string.IsNullOrEmpty(n.Domain) || n.Domain == "ai.onnx" ? n.OpType : $"{n.Domain}.{n.OpType}")
-            .Select(g => KeyValuePair.Create(g.Key, g.Count()))
-            .OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal)
-            .ToList();
 }

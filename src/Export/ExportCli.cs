@@ -8,6 +8,8 @@ internal static class ExportCli
 {
     public static RootCommand Create() => new("export-onnx: write a distilled student as an ONNX graph, check parity, quantize and benchmark it")
     {
+        new ExportCommand(),
+        new ParityCommand(),
         new PredictCommand(),
         new BenchCommand(),
     };

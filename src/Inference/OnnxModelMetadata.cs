@@ -9,15 +9,27 @@ namespace Distill.Inference;
 /// tokenizer settings. The exporter writes <see cref="ToProperties"/>, the inference library reads
 /// <see cref="FromProperties"/>; the key names below are the contract between them.
 /// </summary>
-/// <param name="Task">The task head.</param>
+/// <param name="Task">The task head; null for a plain encoder (task <c>encoder</c>), which serves no predictions.</param>
 /// <param name="Labels">The head's labels in index order (Hugging Face <c>id2label</c>); empty for QA.</param>
 /// <param name="LowerCase">Hugging Face <c>do_lower_case</c>.</param>
 /// <param name="StripAccents">Hugging Face <c>strip_accents</c>; null means the same as <paramref name="LowerCase"/>.</param>
 /// <param name="MaxSeqLength">Longer inputs are truncated (QA contexts split into windows) to this many tokens.</param>
-public sealed record OnnxModelMetadata(TaskKind Task, IReadOnlyList<string> Labels, bool LowerCase, bool? StripAccents, int MaxSeqLength)
+/// <param name="SourceSha256">Lowercase hex SHA-256 of the source model.safetensors, when the exporter knew it.</param>
+/// <param name="SourceName">The source model directory's name, for people.</param>
+public sealed record OnnxModelMetadata(TaskKind? Task, IReadOnlyList<string> Labels, bool LowerCase, bool? StripAccents, int MaxSeqLength,
+    string? SourceSha256 = null, string? SourceName = null)
 {
-    /// <summary>The task: classification | tagging | qa (<see cref="TaskKinds.Names"/>).</summary>
+    /// <summary>The task: classification | tagging | qa (<see cref="TaskKinds.Names"/>), or <see cref="EncoderTask"/>.</summary>
     public const string TaskKey = "task";
+
+    /// <summary>The <c>task</c> of a plain encoder (no head).</summary>
+    public const string EncoderTask = "encoder";
+
+    /// <summary>Lowercase hex SHA-256 of the model.safetensors the graph was exported from.</summary>
+    public const string SourceSha256Key = "source_model_sha256";
+
+    /// <summary>The source model directory's name.</summary>
+    public const string SourceNameKey = "source_model";
 
     /// <summary>A JSON object from label index (as a string) to label, as in Hugging Face's config.json.</summary>
     public const string Id2LabelKey = "id2label";
@@ -48,7 +60,7 @@ public sealed record OnnxModelMetadata(TaskKind Task, IReadOnlyList<string> Labe
     {
         var properties = new Dictionary<string, string>
         {
-            [TaskKey] = Task.Name(),
+            [TaskKey] = Task?.Name() ?? EncoderTask,
             [DoLowerCaseKey] = LowerCase ? "true" : "false",
             [MaxSeqLengthKey] = MaxSeqLength.ToString(CultureInfo.InvariantCulture),
         };
@@ -57,6 +69,8 @@ public sealed record OnnxModelMetadata(TaskKind Task, IReadOnlyList<string> Labe
             properties[Id2LabelKey] = JsonSerializer.Serialize(Labels.Select((l, i) => (l, i)).ToDictionary(p => p.i.ToString(CultureInfo.InvariantCulture), p => p.l));
         }
         if (StripAccents is bool strip) properties[StripAccentsKey] = strip ? "true" : "false";
+        if (SourceSha256 is not null) properties[SourceSha256Key] = SourceSha256;
+        if (SourceName is not null) properties[SourceNameKey] = SourceName;
         return properties;
     }
 
@@ -72,10 +86,10 @@ public sealed record OnnxModelMetadata(TaskKind Task, IReadOnlyList<string> Labe
         {
             throw Bad(TaskKey, $"one of {string.Join(", ", TaskKinds.Names)} (export the model with export-onnx export)", "no such entry");
         }
-        var task = TaskKinds.Names.Contains(taskName)
-            ? TaskKinds.Parse(taskName, source)
-            : throw Bad(TaskKey, $"one of {string.Join(", ", TaskKinds.Names)}", $"\"{taskName}\"");
-        var labels = task == TaskKind.Qa ? [] : ReadLabels(properties, Bad);
+        TaskKind? task = taskName == EncoderTask ? null
+            : TaskKinds.Names.Contains(taskName) ? TaskKinds.Parse(taskName, source)
+            : throw Bad(TaskKey, $"one of {string.Join(", ", TaskKinds.Names.Append(EncoderTask))}", $"\"{taskName}\"");
+        var labels = task is TaskKind.Qa or null ? [] : ReadLabels(properties, Bad);
         bool? Flag(string key) => properties.TryGetValue(key, out var value)
             ? value switch { "true" or "True" => true, "false" or "False" => false, _ => throw Bad(key, "true or false", $"\"{value}\"") }
             : null;
@@ -85,7 +99,8 @@ public sealed record OnnxModelMetadata(TaskKind Task, IReadOnlyList<string> Labe
         {
             throw Bad(MaxSeqLengthKey, "an integer of at least 3", $"\"{length}\"");
         }
-        return new OnnxModelMetadata(task, labels, Flag(DoLowerCaseKey) ?? true, Flag(StripAccentsKey), maxLength);
+        return new OnnxModelMetadata(task, labels, Flag(DoLowerCaseKey) ?? true, Flag(StripAccentsKey), maxLength,
+            properties.GetValueOrDefault(SourceSha256Key), properties.GetValueOrDefault(SourceNameKey));
     }
 
     private static string[] ReadLabels(IReadOnlyDictionary<string, string> properties, Func<string, string, string, OnnxModelException> bad)

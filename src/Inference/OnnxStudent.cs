@@ -18,6 +18,7 @@ public sealed class OnnxStudent : IDisposable
     private readonly string source;
     private readonly bool takesTokenTypes;
     private readonly OnnxStudentOptions options;
+    private readonly TaskKind task;
 
     private OnnxStudent(InferenceSession session, string source, OnnxModelMetadata metadata, WordPieceEncoder tokenizer, string provider, OnnxStudentOptions options)
     {
@@ -25,6 +26,8 @@ public sealed class OnnxStudent : IDisposable
         this.source = source;
         this.options = options;
         Metadata = metadata;
+        task = metadata.Task ?? throw new OnnxModelException(
+            $"{source}: a plain encoder (metadata task \"{OnnxModelMetadata.EncoderTask}\") has no head to classify, tag or answer with; export a model with its task head");
         Tokenizer = tokenizer;
         Provider = provider;
         var inputs = session.InputMetadata.Keys.ToHashSet();
@@ -39,11 +42,11 @@ public sealed class OnnxStudent : IDisposable
         {
             if (!session.OutputMetadata.TryGetValue(name, out var output))
             {
-                throw new OnnxModelException($"{source}: no output \"{name}\", which a {metadata.Task.Name()} model has (found {string.Join(", ", session.OutputMetadata.Keys)})");
+                throw new OnnxModelException($"{source}: no output \"{name}\", which a {task.Name()} model has (found {string.Join(", ", session.OutputMetadata.Keys)})");
             }
             if (output.Dimensions.Length != rank)
             {
-                throw new OnnxModelException($"{source}: output \"{name}\" has {output.Dimensions.Length} dimensions: expected {rank} for a {metadata.Task.Name()} model");
+                throw new OnnxModelException($"{source}: output \"{name}\" has {output.Dimensions.Length} dimensions: expected {rank} for a {task.Name()} model");
             }
         }
     }
@@ -110,7 +113,7 @@ public sealed class OnnxStudent : IDisposable
     public ITaskData LoadData(string path, DataReadOptions? readOptions = null)
     {
         var settings = new TaskDataSettings(Metadata.MaxSeqLength, readOptions ?? new DataReadOptions(), options.DocStride, options.MaxQueryLength);
-        return TaskDataLoader.Load(Metadata.Task, path, Tokenizer, Metadata.Task == TaskKind.Qa ? null : Metadata.Labels, settings);
+        return TaskDataLoader.Load(task, path, Tokenizer, task == TaskKind.Qa ? null : Metadata.Labels, settings);
     }
 
     /// <summary>Predictions and metrics on <paramref name="data"/>, scored by the same code as <c>distill-student eval</c>.</summary>
@@ -143,7 +146,7 @@ public sealed class OnnxStudent : IDisposable
 
     public void Dispose() => session.Dispose();
 
-    private (string Name, int Rank)[] Outputs => Metadata.Task switch
+    private (string Name, int Rank)[] Outputs => task switch
     {
         TaskKind.Classification => [(OnnxModelMetadata.Logits, 2)],
         TaskKind.Tagging => [(OnnxModelMetadata.Logits, 3)],
@@ -168,7 +171,7 @@ public sealed class OnnxStudent : IDisposable
             foreach (var (output, (name, _)) in outputs.Zip(Outputs))
             {
                 var actual = output.GetTensorTypeAndShape().Shape;
-                long[] expected = Metadata.Task switch
+                long[] expected = task switch
                 {
                     TaskKind.Classification => [batch.Size, Metadata.Labels.Count],
                     TaskKind.Tagging => [batch.Size, batch.Length, Metadata.Labels.Count],
@@ -191,7 +194,7 @@ public sealed class OnnxStudent : IDisposable
     private float[] RowLogits(List<float[]> outputs, PaddedBatch batch, int row, int tokens)
     {
         var labels = Metadata.Labels.Count;
-        switch (Metadata.Task)
+        switch (task)
         {
             case TaskKind.Classification:
                 return outputs[0].AsSpan(row * labels, labels).ToArray();
@@ -210,9 +213,9 @@ public sealed class OnnxStudent : IDisposable
 
     private void Require(TaskKind kind)
     {
-        if (Metadata.Task != kind)
+        if (task != kind)
         {
-            throw new InvalidOperationException($"{source} is a {Metadata.Task.Name()} model: {kind.Name()} needs a {kind.Name()} model");
+            throw new InvalidOperationException($"{source} is a {task.Name()} model: {kind.Name()} needs a {kind.Name()} model");
         }
     }
 }

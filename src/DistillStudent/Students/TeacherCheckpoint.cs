@@ -42,24 +42,9 @@ internal sealed class TeacherCheckpoint : IDisposable
         {
             throw new FileNotFoundException($"{full}: the teacher has no {ModelDirectory.VocabFile}; the student shares the teacher's vocabulary", vocab);
         }
-        var config = BertConfig.Load(Path.Combine(full, ModelDirectory.ConfigFile));
-        var kind = config.Architectures?.Select(KindOf).FirstOrDefault(k => k is not null);
-        if (kind is { } task)
-        {
-            var (model, labels) = TaskModelDirectory.Load(full, task);
-            return new TeacherCheckpoint(full, model, model.Encoder, task, labels);
-        }
-        var encoder = ModelDirectory.LoadBert(full);
-        return new TeacherCheckpoint(full, encoder, encoder, null, []);
+        var loaded = LoadedModel.Load(full);
+        return new TeacherCheckpoint(full, loaded.Module, loaded.Encoder, loaded.Kind, loaded.Labels);
     }
-
-    private static TaskKind? KindOf(string architecture) => architecture switch
-    {
-        "BertForSequenceClassification" => TaskKind.Classification,
-        "BertForTokenClassification" => TaskKind.Tagging,
-        "BertForQuestionAnswering" => TaskKind.Qa,
-        _ => null,
-    };
 
     public void Dispose() => module.Dispose();
 }

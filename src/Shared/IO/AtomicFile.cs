@@ -6,7 +6,14 @@ namespace Distill.IO;
 /// </summary>
 public static class AtomicFile
 {
-    public static void Write(string path, Action<Stream> write)
+    public static void Write(string path, Action<Stream> write) => Write(path, write, accept: _ => true);
+
+    /// <summary>
+    /// Writes as <see cref="Write(string, Action{Stream})"/> does, but publishes (renames) the complete temporary
+    /// file only if <paramref name="accept"/>, given its path, approves it; a rejected file is deleted.
+    /// </summary>
+    /// <returns>whether the file was published</returns>
+    public static bool Write(string path, Action<Stream> write, Func<string, bool> accept)
     {
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
@@ -18,7 +25,9 @@ public static class AtomicFile
                 write(stream);
                 stream.Flush(flushToDisk: true);
             }
+            if (!accept(temporary)) return false;
             File.Move(temporary, full, overwrite: true);
+            return true;
         }
         finally
         {

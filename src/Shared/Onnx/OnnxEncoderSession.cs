@@ -20,7 +20,7 @@ public sealed class OnnxEncoderSession : IDisposable
     private readonly OnnxEncoderNames names;
     private readonly bool takesTokenTypes;
 
-    private OnnxEncoderSession(InferenceSession session, OnnxEncoderNames names, string provider)
+    private OnnxEncoderSession(string path, InferenceSession session, OnnxEncoderNames names, string provider)
     {
         this.session = session;
         this.names = names;
@@ -30,7 +30,7 @@ public sealed class OnnxEncoderSession : IDisposable
         {
             if (!inputs.Contains(required))
             {
-                throw new OnnxImportException($"the ONNX model has no input \"{required}\"; its inputs are: {string.Join(", ", inputs)}");
+                throw new OnnxImportException($"{path}: the ONNX model has no input \"{required}\"; its inputs are: {string.Join(", ", inputs)}");
             }
         }
         takesTokenTypes = inputs.Contains(names.TokenTypeIds);
@@ -43,7 +43,15 @@ public sealed class OnnxEncoderSession : IDisposable
     public static OnnxEncoderSession Create(string path, int threads, bool preferCuda, Action<string> log, OnnxEncoderNames? names = null)
     {
         var session = OnnxSessionFactory.Open(path, threads, preferCuda, log, out var provider);
-        return new OnnxEncoderSession(session, names ?? new OnnxEncoderNames(), provider);
+        try
+        {
+            return new OnnxEncoderSession(path, session, names ?? new OnnxEncoderNames(), provider);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The graph's output names.</summary>

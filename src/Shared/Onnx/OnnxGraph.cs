@@ -38,19 +38,7 @@ internal sealed class OnnxGraph
         }
     }
 
-    public static OnnxGraph Load(string path)
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"ONNX model {path} does not exist", path);
-        try
-        {
-            using var stream = File.OpenRead(path);
-            return new OnnxGraph(ModelProto.Parser.ParseFrom(stream), path);
-        }
-        catch (Google.Protobuf.InvalidProtocolBufferException e)
-        {
-            throw new OnnxImportException($"{path}: not an ONNX model ({e.Message})");
-        }
-    }
+    public static OnnxGraph Load(string path) => new(OnnxModelFile.Read(path), path);
 
     public ModelProto Model { get; }
     public string Path { get; }

@@ -20,6 +20,19 @@ public sealed class OnnxModelMetadataTests
     }
 
     [Fact]
+    public void FromProperties_EncoderWithSource_TaskIsNullAndSourceKept()
+    {
+        var metadata = new OnnxModelMetadata(null, [], true, true, 512, "ab12", "minilm");
+
+        var properties = metadata.ToProperties();
+        var read = OnnxModelMetadata.FromProperties(properties, "m.onnx");
+
+        Assert.Equal("encoder", properties["task"]);
+        Assert.Equal(metadata, read with { Labels = metadata.Labels });
+        Assert.Empty(read.Labels);
+    }
+
+    [Fact]
     public void ToProperties_Labels_WritesId2LabelAsHuggingFaceDoes()
     {
         var properties = new OnnxModelMetadata(TaskKind.Classification, ["neg", "pos"], true, null, 128).ToProperties();
@@ -39,7 +52,7 @@ public sealed class OnnxModelMetadataTests
     }
 
     [Theory]
-    [InlineData("task", "ner", "m.onnx: metadata \"task\": expected one of classification, tagging, qa, found \"ner\"")]
+    [InlineData("task", "ner", "m.onnx: metadata \"task\": expected one of classification, tagging, qa, encoder, found \"ner\"")]
     [InlineData("id2label", "{\"0\": \"neg\", \"2\": \"pos\"}", "m.onnx: metadata \"id2label\": expected a JSON object from index to label")]
     [InlineData("id2label", "[\"neg\", \"pos\"]", "m.onnx: metadata \"id2label\": expected a JSON object from index to label")]
     [InlineData("max_seq_length", "-5", "m.onnx: metadata \"max_seq_length\": expected an integer of at least 3, found \"-5\"")]

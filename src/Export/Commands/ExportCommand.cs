@@ -1,0 +1,53 @@
+using System.CommandLine;
+using Distill.Cli;
+using Distill.Export.Exporting;
+using Distill.Export.Mapping;
+using Distill.Export.Optimization;
+using Distill.Runtime;
+
+namespace Distill.Export.Commands;
+
+/// <summary><c>export</c>: a model directory as an ONNX file, checked against our model before it is published.</summary>
+internal sealed class ExportCommand : Command
+{
+    private readonly Option<DirectoryInfo> model = new("--model") { Description = "model directory (config.json, model.safetensors, vocab.txt): a task model or a plain encoder", Required = true };
+    private readonly Option<FileInfo> output = new("--out") { Description = "the .onnx file to write; vocab.txt and config.json are written beside it", Required = true };
+    private readonly Option<int> opset = new("--opset") { Description = $"ONNX opset, {BertExport.MinOpset} to {BertExport.MaxOpset}", DefaultValueFactory = _ => BertExport.DefaultOpset };
+    private readonly Option<bool> optimize = new("--optimize") { Description = "save ONNX Runtime's optimised graph (fused Attention, SkipLayerNormalization, BiasGelu ...) instead of the plain one" };
+    private readonly Option<double> atol = new("--atol") { Description = "largest absolute difference from our model accepted on the built-in inputs", DefaultValueFactory = _ => ExportRequest.DefaultAtol };
+    private readonly Option<bool> hiddenState = new("--hidden-state") { Description = "also output last_hidden_state (a plain encoder always does)" };
+    private readonly Option<int> threads = CommandRunner.ThreadsOption();
+
+    public ExportCommand() : base("export", "Write a model as ONNX (with its task head, labels and tokenizer settings in the metadata), then check parity with our model; nothing is written if it fails")
+    {
+        foreach (var option in new Option[] { model, output, opset, optimize, atol, hiddenState, threads }) Options.Add(option);
+        SetAction((parse, _) => Task.FromResult(Execute(parse)));
+    }
+
+    private int Execute(ParseResult parse)
+    {
+        var log = parse.InvocationConfiguration.Output;
+        TorchRuntime.Initialize(parse.GetValue(threads));
+        var passes = new List<GraphPass>();
+        if (parse.GetValue(optimize)) passes.Add(OrtOptimizer.Pass());
+        var request = new ExportRequest(parse.GetValue(model)!.FullName, parse.GetValue(output)!.FullName)
+        {
+            Opset = parse.GetValue(opset),
+            HiddenState = parse.GetValue(hiddenState),
+            Passes = passes,
+            Atol = parse.GetValue(atol),
+            Threads = parse.GetValue(threads),
+        };
+
+        var result = OnnxExporter.Export(request, log.WriteLine);
+        log.WriteLine($"export: nodes {string.Join(" ", result.OpCounts.Select(kv => $"{kv.Key}={kv.Value}"))}");
+        foreach (var line in result.Parity.Lines()) log.WriteLine(line);
+        if (!result.Published)
+        {
+            parse.InvocationConfiguration.Error.WriteLine($"error: parity check failed, nothing written to {result.OutputPath}: {string.Join("; ", result.Failures)}");
+            return ExitCodes.CheckFailed;
+        }
+        log.WriteLine($"export: wrote {result.OutputPath} ({result.Bytes / 1e6:F1} MB) with vocab.txt and config.json beside it");
+        return ExitCodes.Success;
+    }
+}

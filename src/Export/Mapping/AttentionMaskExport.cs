@@ -1,0 +1,26 @@
+using Distill.Export.Graph;
+using Onnx;
+
+namespace Distill.Export.Mapping;
+
+/// <summary>
+/// The additive attention mask <c>(1 - mask) * -10000</c>, shaped (B, 1, 1, T), as the classic Hugging Face
+/// BERT export writes it: ONNX Runtime's Attention fusion matches exactly this chain (and this constant).
+/// Our model adds the dtype's lowest value instead; after softmax both give exactly 0 in float32.
+/// </summary>
+public static class AttentionMaskExport
+{
+    public const float MaskedScore = -10000f;
+
+    /// <param name="graph">the graph to add to</param>
+    /// <param name="attentionMask">(B, T) int64, 1 for real tokens</param>
+    /// <returns>(B, 1, 1, T) float</returns>
+    public static string Emit(OnnxGraphBuilder graph, string attentionMask)
+    {
+        var rows = graph.Node("Unsqueeze", "mask.unsqueeze1", [attentionMask, graph.Int64s(1)]);
+        var heads = graph.Node("Unsqueeze", "mask.unsqueeze2", [rows, graph.Int64s(2)]);
+        var floats = graph.Node("Cast", "mask.float", [heads], Attributes.Int("to", (long)TensorProto.Types.DataType.Float));
+        var inverted = graph.Node("Sub", "mask.inverted", [graph.Scalar(1f), floats]);
+        return graph.Node("Mul", "mask.additive", [inverted, graph.Scalar(MaskedScore)]);
+    }
+}

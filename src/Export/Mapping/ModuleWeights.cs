@@ -1,0 +1,71 @@
+using Distill.Export.Graph;
+using static TorchSharp.torch;
+
+namespace Distill.Export.Mapping;
+
+/// <summary>
+/// A module's weights by Hugging Face key (<c>bert.encoder.layer.0.attention.self.query.weight</c>), seen from
+/// one module's prefix. Every key read is recorded, so the exporter can refuse a model with weights it never wrote.
+/// </summary>
+public sealed class ModuleWeights
+{
+    private readonly IReadOnlyDictionary<string, Tensor> all;
+    private readonly HashSet<string> used;
+    private readonly string prefix;
+
+    public ModuleWeights(IReadOnlyDictionary<string, Tensor> weights) : this(weights, new HashSet<string>(StringComparer.Ordinal), "") { }
+
+    private ModuleWeights(IReadOnlyDictionary<string, Tensor> all, HashSet<string> used, string prefix)
+    {
+        this.all = all;
+        this.used = used;
+        this.prefix = prefix;
+    }
+
+    /// <summary>The weights of a submodule, e.g. <c>Child("attention.self")</c>.</summary>
+    public ModuleWeights Child(string name) => new(all, used, prefix + name + ".");
+
+    /// <summary>The full key of a weight of this module (also a readable initializer name).</summary>
+    public string Key(string name) => prefix + name;
+
+    public bool Has(string name) => all.ContainsKey(Key(name));
+
+    /// <summary>The keys never read, for the exporter's completeness check.</summary>
+    public IReadOnlyList<string> Unused() => all.Keys.Where(k => !used.Contains(k)).ToList();
+
+    /// <summary>Adds the weight as an initializer under its Hugging Face key, as stored.</summary>
+    public string Initializer(OnnxGraphBuilder graph, string name)
+    {
+        var tensor = Read(name);
+        return graph.Initializer(Key(name), Floats(tensor), tensor.shape);
+    }
+
+    /// <summary>
+    /// Adds a Linear weight (stored (out, in)) transposed to (in, out), so that <c>MatMul(x, W)</c> computes
+    /// <c>x·Wᵀ</c> as torch's Linear does: the layout ONNX Runtime's fusions expect.
+    /// </summary>
+    public string TransposedInitializer(OnnxGraphBuilder graph, string name)
+    {
+        var tensor = Read(name);
+        if (tensor.dim() != 2) throw new ArgumentException($"{Key(name)} has shape [{string.Join(",", tensor.shape)}]; a Linear weight is 2-D");
+        using var transposed = tensor.t().contiguous();
+        return graph.Initializer(Key(name), Floats(transposed), transposed.shape);
+    }
+
+    private Tensor Read(string name)
+    {
+        var key = Key(name);
+        if (!all.TryGetValue(key, out var tensor))
+        {
+            throw new KeyNotFoundException($"the model has no weight {key}; found keys under {prefix}: {string.Join(", ", all.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).Take(12))}");
+        }
+        used.Add(key);
+        return tensor;
+    }
+
+    private static float[] Floats(Tensor tensor)
+    {
+        using var values = tensor.detach().to(ScalarType.Float32).cpu().contiguous();
+        return values.data<float>().ToArray();
+    }
+}

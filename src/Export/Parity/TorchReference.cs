@@ -1,0 +1,47 @@
+using Distill.Export.Mapping;
+using Distill.Models;
+using Distill.Tokenization;
+using static TorchSharp.torch;
+
+namespace Distill.Export.Parity;
+
+/// <summary>Our TorchSharp model's outputs under the exported graph's output names.</summary>
+public static class TorchReference
+{
+    /// <summary>Runs the model (eval, no gradients); call inside a dispose scope.</summary>
+    /// <returns>output name → float32 CPU tensor, shaped as the graph's output</returns>
+    public static IReadOnlyDictionary<string, Tensor> Outputs(LoadedModel model, InputBatch batch) =>
+        Outputs(model, batch.InputIds, batch.AttentionMask, batch.TokenTypeIds);
+
+    /// <param name="model">the model</param>
+    /// <param name="inputIds">(B, T) int64</param>
+    /// <param name="attentionMask">(B, T) int64</param>
+    /// <param name="tokenTypeIds">(B, T) int64</param>
+    public static IReadOnlyDictionary<string, Tensor> Outputs(LoadedModel model, Tensor inputIds, Tensor attentionMask, Tensor tokenTypeIds)
+    {
+        using var _ = no_grad();
+        var outputs = new Dictionary<string, Tensor>();
+        BertModelOutput encoded;
+        if (model.Module is BertTaskModel task)
+        {
+            var result = task.forward(inputIds, attentionMask, tokenTypeIds);
+            encoded = result.Encoder;
+            if (task.Kind == TaskKind.Qa)
+            {
+                outputs[OutputNames.StartLogits] = result.Logits[.., .., 0];
+                outputs[OutputNames.EndLogits] = result.Logits[.., .., 1];
+            }
+            else
+            {
+                outputs[OutputNames.Logits] = result.Logits;
+            }
+        }
+        else
+        {
+            encoded = model.Encoder.forward(inputIds, attentionMask, tokenTypeIds);
+            if (encoded.PooledOutput is { } pooled) outputs[OutputNames.PoolerOutput] = pooled;
+        }
+        outputs[OutputNames.LastHiddenState] = encoded.LastHiddenState;
+        return outputs.ToDictionary(kv => kv.Key, kv => kv.Value.to(ScalarType.Float32).cpu().contiguous());
+    }
+}

@@ -1,0 +1,143 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Distill.Cli;
+using Distill.Export;
+using Distill.Tests.Support;
+using Google.Protobuf;
+using Onnx;
+
+namespace Distill.Tests.Export.Commands;
+
+/// <summary>Real <c>export-onnx</c> command lines on a tiny model.</summary>
+public sealed class ExportCliTests
+{
+    public ExportCliTests() => TestAssets.EnsureTorch();
+
+    private static CliRun Run(params string[] args) => CliRun.Invoke(ExportCli.Create(), args);
+
+    [Fact]
+    public void ExportThenParity_TinyModel_BothPassAndParityPrintsEachOutput()
+    {
+        using var dir = new TemporaryDirectory();
+        var model = TinyModelDirectory.Write(dir);
+        var onnx = dir.File("onnx", "model.onnx");
+
+        var export = Run("export", "--model", model, "--out", onnx, "--hidden-state");
+        var parity = Run("parity", "--model", model, "--onnx", onnx, "--data", dir.File("train.jsonl"), "--batch-sizes", "1,5");
+
+        Assert.True(export.ExitCode == ExitCodes.Success, export.Output + export.Error);
+        Assert.Contains("export: wrote", export.Output);
+        Assert.True(parity.ExitCode == ExitCodes.Success, parity.Output + parity.Error);
+        Assert.Contains("parity: 12 inputs", parity.Output);
+        Assert.Contains("batch sizes 1,5", parity.Output);
+        var logits = Regex.Match(parity.Output, @"parity logits: max_abs_diff=(\S+) mean_abs_diff=\S+ argmax_agreement=100\.00 % \(24\)");
+        Assert.True(logits.Success, parity.Output);
+        Assert.InRange(double.Parse(logits.Groups[1].Value, CultureInfo.InvariantCulture), 0, 1e-4);
+        Assert.Matches(@"parity last_hidden_state: max_abs_diff=\S+ mean_abs_diff=\S+\n", parity.Output.Replace("\r", ""));
+    }
+
+    [Fact]
+    public void Parity_Json_ReportsEveryOutput()
+    {
+        using var dir = new TemporaryDirectory();
+        var model = TinyModelDirectory.Write(dir);
+        var onnx = dir.File("model.onnx");
+        Assert.Equal(ExitCodes.Success, Run("export", "--model", model, "--out", onnx).ExitCode);
+
+        var parity = Run("parity", "--model", model, "--onnx", onnx, "--data", dir.File("dev.jsonl"), "--max-examples", "3", "--json");
+
+        Assert.Equal(ExitCodes.Success, parity.ExitCode);
+        var report = JsonNode.Parse(parity.Output)!;
+        Assert.Equal(3, report["inputs"]!.GetValue<int>());
+        Assert.Equal(1.0, report["outputs"]!["logits"]!["argmax_agreement"]!.GetValue<double>());
+        Assert.Equal(6, report["outputs"]!["logits"]!["decisions"]!.GetValue<long>()); // 3 inputs × batch sizes 1 and 7
+        Assert.Empty(report["failures"]!.AsArray());
+    }
+
+    public static TheoryData<string> BadOnnxFiles => ["malformed", "truncated", "foreign", "empty"];
+
+    [Theory]
+    [MemberData(nameof(BadOnnxFiles))]
+    public void Parity_NotOurOnnxModel_OneLineErrorAndBadInputExit(string kind)
+    {
+        using var dir = new TemporaryDirectory();
+        var model = TinyModelDirectory.Write(dir);
+        var onnx = dir.File("bad.onnx");
+        switch (kind)
+        {
+            case "malformed":
+                File.WriteAllBytes(onnx, [0xff, 0xff, 0xff, 0xff, 0x0f, 0x12, 0x34]);
+                break;
+            case "truncated":
+                Assert.Equal(ExitCodes.Success, Run("export", "--model", model, "--out", dir.File("good.onnx")).ExitCode);
+                var bytes = File.ReadAllBytes(dir.File("good.onnx"));
+                File.WriteAllBytes(onnx, bytes[..(bytes.Length / 2)]);
+                break;
+            case "foreign":
+                File.WriteAllBytes(onnx, OneNodeGraph().ToByteArray());
+                break;
+            default:
+                File.WriteAllBytes(onnx, []);
+                break;
+        }
+
+        var parity = Run("parity", "--model", model, "--onnx", onnx, "--data", dir.File("dev.jsonl"));
+
+        Assert.Equal(ExitCodes.BadInput, parity.ExitCode);
+        // Besides the one error line, only the execution provider's log line may appear.
+        var lines = parity.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith("onnxruntime: ", StringComparison.Ordinal));
+        Assert.StartsWith($"error: {onnx}", Assert.Single(lines));
+        Assert.DoesNotContain(" at ", parity.Error.Replace($"error: {onnx}", ""));
+    }
+
+    [Fact]
+    public void Parity_ForeignOneNodeGraph_NamesTheMissingInput()
+    {
+        using var dir = new TemporaryDirectory();
+        var model = TinyModelDirectory.Write(dir);
+        var onnx = dir.File("relu.onnx");
+        File.WriteAllBytes(onnx, OneNodeGraph().ToByteArray());
+
+        var parity = Run("parity", "--model", model, "--onnx", onnx, "--data", dir.File("dev.jsonl"));
+
+        Assert.Contains("has no input \"input_ids\"; its inputs are: x", parity.Error);
+    }
+
+    [Fact]
+    public void Export_OpsetBelow17_BadInputNamingTheLimit()
+    {
+        using var dir = new TemporaryDirectory();
+        var model = TinyModelDirectory.Write(dir);
+
+        var export = Run("export", "--model", model, "--out", dir.File("m.onnx"), "--opset", "13");
+
+        Assert.Equal(ExitCodes.BadInput, export.ExitCode);
+        Assert.Contains("--opset 13 is not supported: expected 17 to 21", export.Error);
+        Assert.False(File.Exists(dir.File("m.onnx")));
+    }
+
+    [Fact]
+    public void Parity_BadBatchSizes_BadInput()
+    {
+        using var dir = new TemporaryDirectory();
+        var model = TinyModelDirectory.Write(dir);
+
+        var parity = Run("parity", "--model", model, "--onnx", dir.File("m.onnx"), "--data", dir.File("dev.jsonl"), "--batch-sizes", "1,0");
+
+        Assert.Equal(ExitCodes.BadInput, parity.ExitCode);
+        Assert.Contains("--batch-sizes: \"0\" is not a positive integer", parity.Error);
+    }
+
+    private static ModelProto OneNodeGraph()
+    {
+        var graph = new GraphProto { Name = "relu" };
+        graph.Node.Add(new NodeProto { OpType = "Relu", Input = { "x" }, Output = { "y" } });
+        var type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = new TensorShapeProto { Dim = { new TensorShapeProto.Types.Dimension { DimValue = 2 } } } } };
+        graph.Input.Add(new ValueInfoProto { Name = "x", Type = type });
+        graph.Output.Add(new ValueInfoProto { Name = "y", Type = type });
+        var model = new ModelProto { IrVersion = 8, Graph = graph };
+        model.OpsetImport.Add(new OperatorSetIdProto { Version = 17 });
+        return model;
+    }
+}

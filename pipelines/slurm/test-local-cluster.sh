@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# Runs the Slurm chain (submit.sh) on a real one-node Slurm cluster made on this machine, and checks the result:
+#   1. installs slurmctld, slurmd and munge from Debian's packages if missing (as root; apt-get update first)
+#   2. starts a private munged and a one-node cluster (own key, socket, ports, state and spool under WORK; the
+#      node's CPUs and memory as `slurmd -C` reports them; no cgroups: proctrack/linuxproc, task/none)
+#   3. fine-tunes a small teacher from the real MiniLM on 300 polarity rows (1 epoch, 32 tokens), outside Slurm
+#   4. submits the chain with 3 cache shards, waits for it, and checks that every job completed, that the merged
+#      cache verifies and equals a single-process cache shard for shard (SHA-256 of each part file), and that
+#      the distillation job wrote a student
+#   5. stops the daemons it started (also on failure)
+# Usage: test-local-cluster.sh BIN WORK   (BIN holds cache-teacher, distill-student, export-onnx; WORK is emptied)
+# Exit: 0 passed, 1 failed, 77 skipped (the reason on a line starting "slurm-test: skip:").
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+bin="$(cd "${1:?usage: test-local-cluster.sh BIN WORK}" && pwd)"
+work="${2:?usage: test-local-cluster.sh BIN WORK}"
+skip() { echo "slurm-test: skip: $*"; exit 77; }
+fail() { echo "slurm-test: FAILED: $*"; exit 1; }
+say() { echo "slurm-test: $* ($SECONDS s)"; }
+
+minilm="$repo/pipelines/.assets/minilm"
+polarity="$repo/pipelines/.data/polarity"
+[ -s "$minilm/model.onnx" ] || skip "the real MiniLM is not at $minilm; run pipelines/fetch-assets.sh"
+[ -s "$polarity/train.csv" ] || skip "the polarity data is not at $polarity; run pipelines/fetch-assets.sh"
+[ "$(id -u)" -eq 0 ] || skip "slurmd and munged must run as root to start jobs, and this is uid $(id -u)"
+
+# One cluster at a time on this machine: the ports and the package install are shared.
+exec 9> /tmp/distill-slurm-test.lock
+flock -w 600 9 || fail "another run of this test held /tmp/distill-slurm-test.lock for 10 minutes"
+
+if ! command -v slurmctld > /dev/null || ! command -v slurmd > /dev/null || ! command -v sbatch > /dev/null || ! command -v munged > /dev/null; then
+  say "installing slurmctld, slurmd, slurm-client and munge from Debian's packages"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends slurmctld slurmd slurm-client munge; } \
+    > /tmp/distill-slurm-install.log 2>&1 \
+    || skip "apt-get could not install Slurm (see /tmp/distill-slurm-install.log): $(tail -n 1 /tmp/distill-slurm-install.log)"
+fi
+say "$(slurmctld -V)"
+
+rm -rf "$work"
+mkdir -p "$work"/{munge,slurm/state,slurm/spool,data}
+work="$(cd "$work" && pwd)"
+conf="$work/slurm/slurm.conf"
+export SLURM_CONF="$conf"
+pids=()
+job_ids=()
+stop() {
+  [ ${#job_ids[@]} -gt 0 ] && scancel "${job_ids[@]}" 2> /dev/null || true
+  for pid in "${pids[@]}"; do kill "$pid" 2> /dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2> /dev/null || true; done
+}
+trap stop EXIT
+
+# munged refuses a key that others can read.
+dd if=/dev/urandom of="$work/munge/munge.key" bs=1024 count=1 status=none
+chmod 400 "$work/munge/munge.key"
+munged --foreground --force --socket="$work/munge/socket" --key-file="$work/munge/munge.key" \
+  --pid-file="$work/munge/munged.pid" --log-file="$work/munge/munged.log" --seed-file="$work/munge/seed" 2> "$work/munge/munged.out" &
+pids+=($!)
+
+host="$(hostname)"
+node="$(slurmd -C | head -n 1)" # NodeName=HOST CPUs=.. Boards=.. SocketsPerBoard=.. CoresPerSocket=.. ThreadsPerCore=.. RealMemory=..
+cat > "$conf" << EOF
+ClusterName=distilltest
+SlurmctldHost=$host(127.0.0.1)
+SlurmctldPort=16817
+SlurmdPort=16818
+SlurmUser=root
+AuthType=auth/munge
+CredType=cred/munge
+AuthInfo=socket=$work/munge/socket
+StateSaveLocation=$work/slurm/state
+SlurmdSpoolDir=$work/slurm/spool
+SlurmctldPidFile=$work/slurm/slurmctld.pid
+SlurmdPidFile=$work/slurm/slurmd.pid
+SlurmctldLogFile=$work/slurm/slurmctld.log
+SlurmdLogFile=$work/slurm/slurmd.log
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+JobAcctGatherType=jobacct_gather/none
+AccountingStorageType=accounting_storage/none
+JobCompType=jobcomp/none
+SelectType=select/cons_tres
+SelectTypeParameters=CR_Core
+MpiDefault=none
+MailProg=/bin/true
+ReturnToService=2
+# A job whose dependency failed is cancelled instead of pending forever, so the wait below ends.
+DependencyParameters=kill_invalid_depend
+MinJobAge=600
+$node NodeAddr=127.0.0.1 State=UNKNOWN
+PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
+EOF
+slurmctld -D -f "$conf" > "$work/slurm/slurmctld.out" 2>&1 &
+pids+=($!)
+slurmd -D -f "$conf" > "$work/slurm/slurmd.out" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 60); do
+  [ "$(sinfo -h -n "$host" -o %T 2> /dev/null)" = idle ] && break
+  sleep 0.5
+done
+[ "$(sinfo -h -n "$host" -o %T 2> /dev/null)" = idle ] \
+  || fail "the node did not come up idle: $(sinfo 2>&1 | tail -n 1); logs: $(tail -n 3 "$work/slurm/slurmctld.log" "$work/slurm/slurmd.log" 2>&1)"
+say "one-node cluster up: $node"
+
+# Real data, small: 300 training rows, 100 dev rows.
+head -n 301 "$polarity/train.csv" > "$work/data/train.csv"
+head -n 101 "$polarity/dev.csv" > "$work/data/dev.csv"
+"$bin/distill-student" import-onnx --onnx "$minilm/model.onnx" --vocab "$minilm/vocab.txt" --out "$work/minilm" --threads 1 > "$work/teacher.log"
+"$bin/distill-student" train --task classification --model "$work/minilm" --train "$work/data/train.csv" --dev "$work/data/dev.csv" \
+  --out "$work/teacher" --epochs 1 --lr 5e-5 --batch-size 32 --max-seq-length 32 --seed 42 --threads 1 >> "$work/teacher.log"
+say "teacher fine-tuned"
+
+export BIN="$bin" TEACHER="$work/teacher/best" TRAIN="$work/data/train.csv" DEV="$work/data/dev.csv" WORK="$work/run" \
+  NUM_SHARDS=3 ROWS_PER_SHARD=50 MAX_SEQ_LENGTH=32 EPOCHS=1 THREADS=1 CACHE_TIME=00:10:00 DISTILL_TIME=00:10:00
+submitted="$(bash "$here/submit.sh")"
+echo "$submitted" | sed 's/^/slurm-test: submitted /'
+mapfile -t job_ids < <(echo "$submitted" | awk '{ print $2 }')
+
+deadline=$((SECONDS + 600))
+while [ -n "$(squeue -h -j "$(IFS=,; echo "${job_ids[*]}")" 2> /dev/null)" ]; do
+  [ $SECONDS -lt $deadline ] || fail "the chain did not finish in 10 minutes: $(squeue 2>&1)"
+  sleep 1
+done
+say "chain finished"
+
+states="$(for id in "${job_ids[@]}"; do scontrol -o show job "$id"; done | grep -o 'JobState=[A-Z_]*' || true)"
+echo "slurm-test: job states: $(echo "$states" | sort | uniq -c | tr -s ' \n' ' ')"
+if [ "$(echo "$states" | grep -c '=COMPLETED$')" -ne $((NUM_SHARDS + 3)) ] || echo "$states" | grep -qv '=COMPLETED$'; then
+  tail -n 20 "$work/run/logs"/*.out
+  fail "expected $((NUM_SHARDS + 3)) completed jobs ($NUM_SHARDS array tasks, merge, distill, export)"
+fi
+
+cache="$work/run/cache"
+"$bin/cache-teacher" verify "$cache" --data "$work/data/train.csv" --model "$work/teacher/best" > "$work/verify.log" \
+  || fail "the merged cache does not verify: $(cat "$work/verify.log")"
+"$bin/cache-teacher" run --model "$work/teacher/best" --task classification --data "$work/data/train.csv" --out "$work/single" \
+  --config "$here/distill-L2.json" --max-seq-length 32 --batch-size 32 --rows-per-shard 50 --threads 1 > "$work/single.log"
+checksums() { (cd "$1" && sha256sum part-*.parquet); }
+checksums "$cache" > "$work/sharded.sha256"
+checksums "$work/single" > "$work/single.sha256"
+diff "$work/single.sha256" "$work/sharded.sha256" > /dev/null \
+  || fail "the merged cache differs from a single-process cache: $(diff "$work/single.sha256" "$work/sharded.sha256")"
+say "merged cache verifies and equals the single-process cache: $(wc -l < "$work/single.sha256") shards, same SHA-256"
+
+student="$work/run/student/best"
+[ -s "$student/model.safetensors" ] && [ -s "$student/config.json" ] || fail "the distillation job wrote no student at $student"
+say "student written: $student ($(grep -h -o 'accuracy=[0-9.]*' "$work/run/logs"/distill-student-*.out | tail -n 1) on 100 dev rows); export: $(tail -n 1 "$work/run/logs"/distill-export-*.out)"
+echo "slurm-test: passed"

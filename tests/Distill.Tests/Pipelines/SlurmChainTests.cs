@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Distill.Tests.Support;
 using Xunit.Abstractions;
 
@@ -12,31 +11,18 @@ namespace Distill.Tests.Pipelines;
 /// </summary>
 public sealed class SlurmChainTests(ITestOutputHelper output)
 {
-    private const int Skipped = 77;
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(12);
 
     [SkippableFact]
     public void Submit_ThreeShardsOnOneNodeCluster_MergedCacheEqualsSingleProcessAndStudentWritten()
     {
         using var dir = new TemporaryDirectory();
-        var script = Path.Combine(TestAssets.RepositoryRoot, "pipelines", "slurm", "test-local-cluster.sh");
-        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { script, AppContext.BaseDirectory, dir.File("cluster") }) info.ArgumentList.Add(arg);
-        using var process = Process.Start(info)!;
-        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) log.Enqueue(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) log.Enqueue(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var finished = process.WaitForExit(Limit);
-        if (!finished) process.Kill(entireProcessTree: true);
-        process.WaitForExit();
-        var text = string.Join('\n', log);
-        output.WriteLine(text);
+        var run = ScriptRun.Invoke("pipelines/slurm/test-local-cluster.sh", Limit, AppContext.BaseDirectory, dir.File("cluster"));
+        output.WriteLine(run.Output);
 
-        Skip.If(finished && process.ExitCode == Skipped, text.Split('\n').LastOrDefault(l => l.StartsWith("slurm-test: skip:", StringComparison.Ordinal)));
-        Assert.True(finished, $"the Slurm test ran past {Limit.TotalMinutes} minutes:\n{text}");
-        Assert.True(process.ExitCode == 0, $"test-local-cluster.sh exited {process.ExitCode}:\n{text}");
-        Assert.Contains("slurm-test: passed", text, StringComparison.Ordinal);
+        run.SkipIfSkipped();
+        Assert.False(run.TimedOut, $"the Slurm test ran past {Limit.TotalMinutes} minutes:\n{run.Output}");
+        Assert.True(run.ExitCode == 0, $"test-local-cluster.sh exited {run.ExitCode}:\n{run.Output}");
+        Assert.Contains("slurm-test: passed", run.Output, StringComparison.Ordinal);
     }
 }

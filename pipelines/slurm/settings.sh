@@ -11,7 +11,7 @@ distill_repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 : "${TEACHER:=$distill_repo/pipelines/.runs/teachers/polarity/best}"  # a fine-tuned teacher directory
 : "${TRAIN:=$distill_repo/pipelines/.data/polarity/train.csv}"
 : "${DEV:=$distill_repo/pipelines/.data/polarity/dev.csv}"
-: "${DISTILL_CONFIG:=$distill_repo/pipelines/slurm/distill-L2.json}"  # its intermediate_matches choose the cached layers
+: "${DISTILL_CONFIG:=$distill_repo/pipelines/configs/distill-L2.json}"  # its intermediate_matches choose the cached layers
 
 # Outputs, one folder per stage
 : "${WORK:=$distill_repo/pipelines/.runs/slurm}"

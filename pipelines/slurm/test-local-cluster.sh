@@ -135,7 +135,7 @@ cache="$work/run/cache"
 "$bin/cache-teacher" verify "$cache" --data "$work/data/train.csv" --model "$work/teacher/best" > "$work/verify.log" \
   || fail "the merged cache does not verify: $(cat "$work/verify.log")"
 "$bin/cache-teacher" run --model "$work/teacher/best" --task classification --data "$work/data/train.csv" --out "$work/single" \
-  --config "$here/distill-L2.json" --max-seq-length 32 --batch-size 32 --rows-per-shard 50 --threads 1 > "$work/single.log"
+  --config "$here/../configs/distill-L2.json" --max-seq-length 32 --batch-size 32 --rows-per-shard 50 --threads 1 > "$work/single.log"
 checksums() { (cd "$1" && sha256sum part-*.parquet); }
 checksums "$cache" > "$work/sharded.sha256"
 checksums "$work/single" > "$work/single.sha256"

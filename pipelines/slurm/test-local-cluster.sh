@@ -4,9 +4,10 @@
 #   2. starts a private munged and a one-node cluster (own key, socket, ports, state and spool under WORK; the
 #      node's CPUs and memory as `slurmd -C` reports them; no cgroups: proctrack/linuxproc, task/none)
 #   3. fine-tunes a small teacher from the real MiniLM on 300 polarity rows (1 epoch, 32 tokens), outside Slurm
-#   4. submits the chain with 3 cache shards, waits for it, and checks that every job completed, that the merged
-#      cache verifies and equals a single-process cache shard for shard (SHA-256 of each part file), and that
-#      the distillation job wrote a student
+#   4. submits the chain with 3 cache shards while task 1 cannot run (its job lock is held): the jobs after the
+#      array must be cancelled; then submits it again and checks that tasks 0 and 2 kept their shards, every job
+#      completed, the merged cache verifies and equals a single-process cache shard for shard (SHA-256 of each
+#      part file), and the distillation job wrote a student
 #   5. stops the daemons it started (also on failure)
 # Usage: test-local-cluster.sh BIN WORK   (BIN holds cache-teacher, distill-student, export-onnx; WORK is emptied)
 # Exit: 0 passed, 1 failed, 77 skipped (the reason on a line starting "slurm-test: skip:").
@@ -113,25 +114,47 @@ say "teacher fine-tuned"
 
 export BIN="$bin" TEACHER="$work/teacher/best" TRAIN="$work/data/train.csv" DEV="$work/data/dev.csv" WORK="$work/run" \
   NUM_SHARDS=3 ROWS_PER_SHARD=50 MAX_SEQ_LENGTH=32 EPOCHS=1 THREADS=1 CACHE_TIME=00:10:00 DISTILL_TIME=00:10:00
-submitted="$(bash "$here/submit.sh")"
-echo "$submitted" | sed 's/^/slurm-test: submitted /'
-mapfile -t job_ids < <(echo "$submitted" | awk '{ print $2 }')
+source "$here/settings.sh"
+# Submits the chain and waits until none of its jobs is queued or running; sets job_ids and states.
+submit_and_wait() {
+  local submitted
+  submitted="$(bash "$here/submit.sh")"
+  echo "$submitted" | sed 's/^/slurm-test: submitted /'
+  mapfile -t job_ids < <(echo "$submitted" | awk '{ print $2 }')
+  local deadline=$((SECONDS + 600))
+  while [ -n "$(squeue -h -j "$(IFS=,; echo "${job_ids[*]}")" 2> /dev/null)" ]; do
+    [ $SECONDS -lt $deadline ] || fail "the chain did not finish in 10 minutes: $(squeue 2>&1)"
+    sleep 1
+  done
+  # One state per job and per array task, in submission order: cache tasks, merge, distill, export.
+  local tasks=()
+  for task in $(seq 0 $((NUM_SHARDS - 1))); do tasks+=("${job_ids[0]}_$task"); done
+  states="$(for id in "${tasks[@]}" "${job_ids[@]:1}"; do scontrol -o show job "$id"; done | grep -o 'JobState=[A-Z_]*' | cut -d= -f2 | tr '\n' ' ')"
+  say "chain ended: ${states% }"
+}
 
-deadline=$((SECONDS + 600))
-while [ -n "$(squeue -h -j "$(IFS=,; echo "${job_ids[*]}")" 2> /dev/null)" ]; do
-  [ $SECONDS -lt $deadline ] || fail "the chain did not finish in 10 minutes: $(squeue 2>&1)"
-  sleep 1
+# First a failed shard: task 1 cannot take its job's lock (another "run" holds it), so it fails at once; the
+# jobs after the array must then be cancelled (kill_invalid_depend), not left pending or run on a partial cache.
+mkdir -p "$CACHE"
+exec 8> "$CACHE/.lock-00001-of-00003"
+flock -n 8
+submit_and_wait
+[ "$states" = "COMPLETED FAILED COMPLETED CANCELLED CANCELLED CANCELLED " ] \
+  || fail "with task 1 failing, expected COMPLETED FAILED COMPLETED CANCELLED CANCELLED CANCELLED, found $states"
+[ ! -e "$CACHE/manifest.json" ] || fail "a merged manifest appeared although task 1 failed"
+
+# Recovery: the cause gone, the same submission again; tasks 0 and 2 keep their shards, task 1 does its work.
+exec 8>&-
+submit_and_wait
+[ "$states" = "COMPLETED COMPLETED COMPLETED COMPLETED COMPLETED COMPLETED " ] \
+  || { tail -n 20 "$LOGS"/*.out; fail "after resubmitting, expected every job COMPLETED, found $states"; }
+for task in 0 2; do
+  grep -q "0 shards written (0 rows" "$LOGS/distill-cache-${job_ids[0]}_$task.out" \
+    || fail "resubmitted task $task redid work: $(tail -n 1 "$LOGS/distill-cache-${job_ids[0]}_$task.out")"
 done
-say "chain finished"
+say "a failed shard stopped the chain; resubmitting redid only that shard and finished it"
 
-states="$(for id in "${job_ids[@]}"; do scontrol -o show job "$id"; done | grep -o 'JobState=[A-Z_]*' || true)"
-echo "slurm-test: job states: $(echo "$states" | sort | uniq -c | tr -s ' \n' ' ')"
-if [ "$(echo "$states" | grep -c '=COMPLETED$')" -ne $((NUM_SHARDS + 3)) ] || echo "$states" | grep -qv '=COMPLETED$'; then
-  tail -n 20 "$work/run/logs"/*.out
-  fail "expected $((NUM_SHARDS + 3)) completed jobs ($NUM_SHARDS array tasks, merge, distill, export)"
-fi
-
-cache="$work/run/cache"
+cache="$CACHE"
 "$bin/cache-teacher" verify "$cache" --data "$work/data/train.csv" --model "$work/teacher/best" > "$work/verify.log" \
   || fail "the merged cache does not verify: $(cat "$work/verify.log")"
 "$bin/cache-teacher" run --model "$work/teacher/best" --task classification --data "$work/data/train.csv" --out "$work/single" \
@@ -143,7 +166,7 @@ diff "$work/single.sha256" "$work/sharded.sha256" > /dev/null \
   || fail "the merged cache differs from a single-process cache: $(diff "$work/single.sha256" "$work/sharded.sha256")"
 say "merged cache verifies and equals the single-process cache: $(wc -l < "$work/single.sha256") shards, same SHA-256"
 
-student="$work/run/student/best"
+student="$STUDENT_RUN/best"
 [ -s "$student/model.safetensors" ] && [ -s "$student/config.json" ] || fail "the distillation job wrote no student at $student"
-say "student written: $student ($(grep -h -o 'accuracy=[0-9.]*' "$work/run/logs"/distill-student-*.out | tail -n 1) on 100 dev rows); export: $(tail -n 1 "$work/run/logs"/distill-export-*.out)"
+say "student written: $student ($(grep -h -o 'accuracy=[0-9.]*' "$LOGS"/distill-student-*.out | tail -n 1) on 100 dev rows); export: $(tail -n 1 "$LOGS"/distill-export-*.out)"
 echo "slurm-test: passed"

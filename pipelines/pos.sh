@@ -2,14 +2,12 @@
 # POS tagging on the OANC sentences: MiniLM teacher fine-tuned → cached → 2-layer student (teacher layers 0 and 3)
 # distilled from the cache (KD on token logits + hidden-state matches) → teacher and student evaluated on dev.
 # Usage: pos.sh [--small]   --small: 300 training and 100 dev sentences, 64 tokens, fewer epochs (minutes)
-# Outputs under pipelines/.runs/pos[-small] (RUNS overrides); BIN the executables, THREADS the CPU threads (1).
+# Outputs under pipelines/.runs/pos[-small] (RUNS overrides); other settings: lib/chain.sh.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/chain.sh"
 NAME=pos
 TASK=tagging
 data="$repo/pipelines/.data/pos"
-DISTILL_CONFIG="$repo/pipelines/configs/distill-L2.json"
-STUDENT_LAYERS=0,3
 case "${1:-}" in
   --small)
     RUNS="${RUNS:-$repo/pipelines/.runs/pos-small}"

@@ -3,15 +3,13 @@
 # MiniLM teacher fine-tuned → cached (start/end logits per context window) → 2-layer student (teacher layers 0
 # and 3) distilled from the cache → teacher and student evaluated on dev (exact match and F1).
 # Usage: qa.sh [--small]   --small: fewer epochs (minutes)
-# Outputs under pipelines/.runs/qa[-small] (RUNS overrides); BIN the executables, THREADS the CPU threads (1).
+# Outputs under pipelines/.runs/qa[-small] (RUNS overrides); other settings: lib/chain.sh.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/chain.sh"
 NAME=qa
 TASK=qa
 TRAIN="$repo/pipelines/fixtures/qa/train.json"
 DEV="$repo/pipelines/fixtures/qa/dev.json"
-DISTILL_CONFIG="$repo/pipelines/configs/distill-L2.json"
-STUDENT_LAYERS=0,3
 DATA_ARGS=(--max-seq-length 128 --max-query-length 32 --doc-stride 48)
 case "${1:-}" in
   --small)

@@ -4,12 +4,15 @@
 # Each stage's outputs are the next one's inputs, all under $RUNS; a rerun resumes or reuses finished stages
 # (train and distill resume from their last checkpoint, the cache keeps complete shards, init-student is skipped
 # once its directory exists, and it is written whole or not at all).
-# The caller sets: NAME TASK TRAIN DEV RUNS, the arrays DATA_ARGS (reader flags every stage shares, e.g.
-# --max-seq-length), TEACHER_ARGS and DISTILL_ARGS (epochs, lr, batch size), and STUDENT_LAYERS, DISTILL_CONFIG.
+# The caller sets: NAME TASK TRAIN DEV RUNS, and the arrays DATA_ARGS (reader flags every stage shares, e.g.
+# --max-seq-length), TEACHER_ARGS and DISTILL_ARGS (epochs, lr, batch size). From the environment: BIN,
+# THREADS (1), STUDENT_LAYERS (0,3: a 2-layer student) and DISTILL_CONFIG (its matches choose the cached layers).
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 bin="${BIN:-$repo/artifacts/bin}"
 threads="${THREADS:-1}"
 minilm="$repo/pipelines/.assets/minilm"
+STUDENT_LAYERS="${STUDENT_LAYERS:-0,3}"
+DISTILL_CONFIG="${DISTILL_CONFIG:-$repo/pipelines/configs/distill-L2.json}"
 
 stage() { echo "$NAME: $* ($SECONDS s)"; }
 

@@ -32,7 +32,7 @@ flock -w 600 9 || fail "another run of this test held /tmp/distill-slurm-test.lo
 
 if ! command -v slurmctld > /dev/null || ! command -v slurmd > /dev/null || ! command -v sbatch > /dev/null || ! command -v munged > /dev/null; then
   say "installing slurmctld, slurmd, slurm-client and munge from Debian's packages"
-  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends slurmctld slurmd slurm-client munge; } \
+  { apt-get update -qq -o DPkg::Lock::Timeout=300 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=300 --no-install-recommends slurmctld slurmd slurm-client munge; } \
     > /tmp/distill-slurm-install.log 2>&1 \
     || skip "apt-get could not install Slurm (see /tmp/distill-slurm-install.log): $(tail -n 1 /tmp/distill-slurm-install.log)"
 fi

@@ -23,8 +23,7 @@ public sealed class KubernetesManifestTests
     public void Validate_WrongTypeAndUnknownEnum_NamesEachField()
     {
         using var dir = new TemporaryDirectory();
-        var manifest = File.ReadAllText(Path.Combine(TestAssets.RepositoryRoot, "pipelines", "k8s", "cache-job.yaml"));
-        var broken = dir.Write("broken.yaml", manifest
+        var broken = dir.Write("broken.yaml", CacheJob()
             .Replace("completions: 3", "completions: \"3\"", StringComparison.Ordinal)
             .Replace("restartPolicy: Never", "restartPolicy: Sometimes", StringComparison.Ordinal));
 
@@ -35,4 +34,19 @@ public sealed class KubernetesManifestTests
         Assert.Contains("spec/completions must be integer", run.Output, StringComparison.Ordinal);
         Assert.Contains("spec/template/spec/restartPolicy must be equal to one of the allowed values", run.Output, StringComparison.Ordinal);
     }
+
+    [SkippableFact]
+    public void Validate_CompletionsUnlikeNumShards_NamesTheMismatch()
+    {
+        using var dir = new TemporaryDirectory();
+        var broken = dir.Write("broken.yaml", CacheJob().Replace("completions: 3", "completions: 4", StringComparison.Ordinal));
+
+        var run = ScriptRun.Invoke(Validate, Limit, broken);
+
+        run.SkipIfSkipped();
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("container cache-teacher: NUM_SHARDS must equal spec.completions (4), found 3", run.Output, StringComparison.Ordinal);
+    }
+
+    private static string CacheJob() => File.ReadAllText(Path.Combine(TestAssets.RepositoryRoot, "pipelines", "k8s", "cache-job.yaml"));
 }

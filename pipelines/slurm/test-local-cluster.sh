@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Runs the Slurm chain (submit.sh) on a real one-node Slurm cluster made on this machine, and checks the result:
 #   1. installs slurmctld, slurmd and munge from Debian's packages if missing (as root; apt-get update first)
-#   2. starts a private munged and a one-node cluster (own key, socket, ports, state and spool under WORK; the
-#      node's CPUs and memory as `slurmd -C` reports them; no cgroups: proctrack/linuxproc, task/none)
+#   2. starts a private one-node cluster under WORK (lib/one-node-cluster.sh)
 #   3. fine-tunes a small teacher from the real MiniLM on 300 polarity rows (1 epoch, 32 tokens), outside Slurm
 #   4. submits the chain with 3 cache shards while task 1 cannot run (its job lock is held): the jobs after the
 #      array must be cancelled; then submits it again and checks that tasks 0 and 2 kept their shards, every job
@@ -25,84 +24,21 @@ polarity="$repo/pipelines/.data/polarity"
 [ -s "$minilm/model.onnx" ] || skip "the real MiniLM is not at $minilm; run pipelines/fetch-assets.sh"
 [ -s "$polarity/train.csv" ] || skip "the polarity data is not at $polarity; run pipelines/fetch-assets.sh"
 [ "$(id -u)" -eq 0 ] || skip "slurmd and munged must run as root to start jobs, and this is uid $(id -u)"
+source "$here/lib/one-node-cluster.sh"
 
 # One cluster at a time on this machine: the ports and the package install are shared.
 exec 9> /tmp/distill-slurm-test.lock
 flock -w 600 9 || fail "another run of this test held /tmp/distill-slurm-test.lock for 10 minutes"
-
-if ! command -v slurmctld > /dev/null || ! command -v slurmd > /dev/null || ! command -v sbatch > /dev/null || ! command -v munged > /dev/null; then
-  say "installing slurmctld, slurmd, slurm-client and munge from Debian's packages"
-  { apt-get update -qq -o DPkg::Lock::Timeout=300 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=300 --no-install-recommends slurmctld slurmd slurm-client munge; } \
-    > /tmp/distill-slurm-install.log 2>&1 \
-    || skip "apt-get could not install Slurm (see /tmp/distill-slurm-install.log): $(tail -n 1 /tmp/distill-slurm-install.log)"
-fi
+installed="$(cluster_install 2>&1)" || skip "$(echo "$installed" | tail -n 1)"
+[ -z "$installed" ] || echo "$installed"
 say "$(slurmctld -V)"
 
 rm -rf "$work"
-mkdir -p "$work"/{munge,slurm/state,slurm/spool,data}
+mkdir -p "$work/data"
 work="$(cd "$work" && pwd)"
-conf="$work/slurm/slurm.conf"
-export SLURM_CONF="$conf"
-pids=()
-job_ids=()
-stop() {
-  [ ${#job_ids[@]} -gt 0 ] && scancel "${job_ids[@]}" 2> /dev/null || true
-  for pid in "${pids[@]}"; do kill "$pid" 2> /dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2> /dev/null || true; done
-}
-trap stop EXIT
-
-# munged refuses a key that others can read.
-dd if=/dev/urandom of="$work/munge/munge.key" bs=1024 count=1 status=none
-chmod 400 "$work/munge/munge.key"
-munged --foreground --force --socket="$work/munge/socket" --key-file="$work/munge/munge.key" \
-  --pid-file="$work/munge/munged.pid" --log-file="$work/munge/munged.log" --seed-file="$work/munge/seed" 2> "$work/munge/munged.out" &
-pids+=($!)
-
-host="$(hostname)"
-node="$(slurmd -C | head -n 1)" # NodeName=HOST CPUs=.. Boards=.. SocketsPerBoard=.. CoresPerSocket=.. ThreadsPerCore=.. RealMemory=..
-cat > "$conf" << EOF
-ClusterName=distilltest
-SlurmctldHost=$host(127.0.0.1)
-SlurmctldPort=16817
-SlurmdPort=16818
-SlurmUser=root
-AuthType=auth/munge
-CredType=cred/munge
-AuthInfo=socket=$work/munge/socket
-StateSaveLocation=$work/slurm/state
-SlurmdSpoolDir=$work/slurm/spool
-SlurmctldPidFile=$work/slurm/slurmctld.pid
-SlurmdPidFile=$work/slurm/slurmd.pid
-SlurmctldLogFile=$work/slurm/slurmctld.log
-SlurmdLogFile=$work/slurm/slurmd.log
-ProctrackType=proctrack/linuxproc
-TaskPlugin=task/none
-JobAcctGatherType=jobacct_gather/none
-AccountingStorageType=accounting_storage/none
-JobCompType=jobcomp/none
-SelectType=select/cons_tres
-SelectTypeParameters=CR_Core
-MpiDefault=none
-MailProg=/bin/true
-ReturnToService=2
-# A job whose dependency failed is cancelled instead of pending forever, so the wait below ends.
-DependencyParameters=kill_invalid_depend
-MinJobAge=600
-$node NodeAddr=127.0.0.1 State=UNKNOWN
-PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
-EOF
-slurmctld -D -f "$conf" > "$work/slurm/slurmctld.out" 2>&1 &
-pids+=($!)
-slurmd -D -f "$conf" > "$work/slurm/slurmd.out" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 60); do
-  [ "$(sinfo -h -n "$host" -o %T 2> /dev/null)" = idle ] && break
-  sleep 0.5
-done
-[ "$(sinfo -h -n "$host" -o %T 2> /dev/null)" = idle ] \
-  || fail "the node did not come up idle: $(sinfo 2>&1 | tail -n 1); logs: $(tail -n 3 "$work/slurm/slurmctld.log" "$work/slurm/slurmd.log" 2>&1)"
-say "one-node cluster up: $node"
+trap cluster_stop EXIT
+cluster_start "$work/cluster" || fail "the one-node cluster did not start"
+say "cluster up"
 
 # Real data, small: 300 training rows, 100 dev rows.
 head -n 301 "$polarity/train.csv" > "$work/data/train.csv"

@@ -1,5 +1,4 @@
-using System.CommandLine;
 using Distill.Cli;
+using Distill.Export;
 
-var root = new RootCommand("export-onnx: write a distilled student as an ONNX graph, check parity, quantize and benchmark it");
-return await CommandRunner.RunAsync(root, args);
+return await CommandRunner.RunAsync(ExportOnnxCli.Create(), args);

@@ -1,3 +1,4 @@
+using Distill.Onnx;
 using Onnx;
 using DataType = Onnx.TensorProto.Types.DataType;
 
@@ -17,113 +18,20 @@ public static class Float16Converter
 
     public static OnnxPassResult<Float16Report> Convert(ModelProto model, Float16Options? options = null)
     {
-        options ??= new Float16Options();
         var result = model.Clone();
-        var graph = OnnxTensors.Open(result);
-        var proto = result.Graph;
-        var types = TensorTypes.Infer(proto);
-        var names = UniqueNames.Of(proto);
-        bool IsFloat(string name) => name.Length > 0 && types.TryGetValue(name, out var t) && t == (int)DataType.Float;
-        // A Constant given as value_float(s) has no tensor to convert: it runs as float32 and is cast after.
-        bool Keeps(NodeProto node) => options.KeepInFloat32.Contains(node.OpType)
-                                      || (node.OpType == "Constant" && node.Attribute.Any(a => a.Name is "value_float" or "value_floats"));
-
-        var graphInputs = proto.Input.Select(i => i.Name).ToHashSet();
-        var graphOutputs = proto.Output.Select(o => o.Name).ToHashSet();
-        var float32 = graphInputs.Where(IsFloat).ToHashSet();
-        long clamped = 0;
-        int convertedInitializers = 0, keptInitializers = 0, convertedConstants = 0;
-        for (var i = 0; i < proto.Initializer.Count; i++)
-        {
-            var initializer = proto.Initializer[i];
-            if (!IsFloat(initializer.Name) || graphInputs.Contains(initializer.Name)) continue;
-            var readers = graph.ConsumersOf(initializer.Name);
-            if (readers.Count == 0 || readers.All(Keeps) || graphOutputs.Contains(initializer.Name))
-            {
-                float32.Add(initializer.Name);
-                keptInitializers++;
-                continue;
-            }
-            proto.Initializer[i] = ToFloat16(initializer, ref clamped);
-            convertedInitializers++;
-        }
-
-        var kept = new Dictionary<string, int>();
-        foreach (var node in proto.Node)
-        {
-            if (Keeps(node))
-            {
-                kept[node.OpType] = kept.GetValueOrDefault(node.OpType) + 1;
-                float32.UnionWith(node.Output.Where(IsFloat));
-                continue;
-            }
-            foreach (var attribute in node.Attribute)
-            {
-                if (node.OpType == "Cast" && attribute.Name == "to" && attribute.I == (long)DataType.Float)
-                {
-                    attribute.I = (long)DataType.Float16;
-                }
-                else if (node.OpType is "Constant" or "ConstantOfShape" && attribute.Name == "value" && attribute.T?.DataType == (int)DataType.Float)
-                {
-                    attribute.T = ToFloat16(attribute.T, ref clamped);
-                    convertedConstants++;
-                }
-            }
-        }
-
-        var nodes = new List<NodeProto>();
-        var casts = new Dictionary<(string Name, bool ToFloat32), string>();
-        foreach (var node in proto.Node)
-        {
-            var wantsFloat32 = Keeps(node);
-            for (var i = 0; i < node.Input.Count; i++)
-            {
-                var input = node.Input[i];
-                if (!IsFloat(input) || float32.Contains(input) == wantsFloat32) continue;
-                if (!casts.TryGetValue((input, wantsFloat32), out var converted))
-                {
-                    converted = names.Fresh($"{input}_{(wantsFloat32 ? "fp32" : "fp16")}");
-                    casts[(input, wantsFloat32)] = converted;
-                    nodes.Add(OnnxNodes.Cast(names.Fresh($"{input}_to_{(wantsFloat32 ? "fp32" : "fp16")}"), input, converted, wantsFloat32 ? DataType.Float : DataType.Float16));
-                }
-                node.Input[i] = converted;
-            }
-            nodes.Add(node);
-        }
-        var outputCasts = 0;
-        foreach (var output in proto.Output.Where(o => IsFloat(o.Name) && !float32.Contains(o.Name)))
-        {
-            // The float16 value takes a new name inside the graph; the output's own name becomes the Cast's result.
-            var internalName = names.Fresh($"{output.Name}_fp16");
-            foreach (var node in nodes)
-            {
-                Rename(node.Input, output.Name, internalName);
-                Rename(node.Output, output.Name, internalName);
-            }
-            nodes.Add(OnnxNodes.Cast(names.Fresh($"{output.Name}_to_fp32"), internalName, output.Name, DataType.Float));
-            outputCasts++;
-        }
-        proto.Node.Clear();
-        proto.Node.AddRange(nodes);
-        // Declared intermediate types would now be wrong; ONNX Runtime infers them again.
-        foreach (var info in proto.ValueInfo.Where(v => IsFloat(v.Name)).ToList()) proto.ValueInfo.Remove(info);
-
-        var report = new Float16Report(convertedInitializers, keptInitializers, convertedConstants, clamped,
-            casts.Count + outputCasts, kept, model.CalculateSize(), 0);
-        if (!report.Changed) return new OnnxPassResult<Float16Report>(model, report with { BytesAfter = report.BytesBefore, NodesKeptInFloat32 = new Dictionary<string, int>() });
-        return new OnnxPassResult<Float16Report>(result, report with { BytesAfter = result.CalculateSize() });
-    }
-
-    private static void Rename(Google.Protobuf.Collections.RepeatedField<string> names, string from, string to)
-    {
-        for (var i = 0; i < names.Count; i++)
-        {
-            if (names[i] == from) names[i] = to;
-        }
+        var conversion = new Conversion(result, options ?? new Float16Options());
+        conversion.ConvertInitializers();
+        conversion.ConvertNodes();
+        var casts = conversion.InsertCasts();
+        var report = new Float16Report(conversion.ConvertedInitializers, conversion.KeptInitializers, conversion.ConvertedConstants,
+            conversion.Clamped, casts, conversion.KeptNodes, model.CalculateSize(), result.CalculateSize());
+        return report.Changed
+            ? new OnnxPassResult<Float16Report>(result, report)
+            : new OnnxPassResult<Float16Report>(model, report with { BytesAfter = report.BytesBefore, NodesKeptInFloat32 = new Dictionary<string, int>() });
     }
 
     /// <summary>The same tensor in float16 (round to nearest even), finite values clamped to ±<see cref="MaxFloat16"/>.</summary>
-    internal static TensorProto ToFloat16(TensorProto tensor, ref long clamped)
+    private static TensorProto ToFloat16(TensorProto tensor, ref long clamped)
     {
         var values = OnnxTensors.ReadFloats(tensor);
         var raw = new byte[values.Length * 2];
@@ -138,5 +46,140 @@ public static class Float16Converter
             BitConverter.TryWriteBytes(raw.AsSpan(i * 2), BitConverter.HalfToUInt16Bits((Half)value));
         }
         return OnnxTensors.Raw(tensor.Name, DataType.Float16, tensor.Dims, raw);
+    }
+
+    private sealed class Conversion
+    {
+        private readonly GraphProto proto;
+        private readonly OnnxGraph graph;
+        private readonly Float16Options options;
+        private readonly Dictionary<string, int> types;
+        private readonly UniqueNames names;
+        private readonly HashSet<string> graphInputs;
+        /// <summary>The float tensors stored in float32; every other float tensor is float16.</summary>
+        private readonly HashSet<string> float32;
+        private long clamped;
+
+        public Conversion(ModelProto model, Float16Options options)
+        {
+            graph = OnnxTensors.Open(model);
+            proto = model.Graph;
+            this.options = options;
+            types = TensorTypes.Infer(proto);
+            names = UniqueNames.Of(proto);
+            graphInputs = proto.Input.Select(i => i.Name).ToHashSet();
+            float32 = graphInputs.Where(IsFloat).ToHashSet();
+        }
+
+        public int ConvertedInitializers { get; private set; }
+        public int KeptInitializers { get; private set; }
+        public int ConvertedConstants { get; private set; }
+        public long Clamped => clamped;
+        public Dictionary<string, int> KeptNodes { get; } = new();
+
+        private bool IsFloat(string name) => name.Length > 0 && types.TryGetValue(name, out var t) && t == (int)DataType.Float;
+
+        /// <summary>Kept ops, and the two that make float32 with no tensor to convert (Constant from value_float(s),
+        /// ConstantOfShape with its default 0): those run as they are and are cast after.</summary>
+        private bool Keeps(NodeProto node) =>
+            options.KeepInFloat32.Contains(node.OpType)
+            || (node.OpType == "Constant" && node.Attribute.Any(a => a.Name is "value_float" or "value_floats"))
+            || (node.OpType == "ConstantOfShape" && node.Attribute.All(a => a.Name != "value"));
+
+        public void ConvertInitializers()
+        {
+            var graphOutputs = proto.Output.Select(o => o.Name).ToHashSet();
+            for (var i = 0; i < proto.Initializer.Count; i++)
+            {
+                var initializer = proto.Initializer[i];
+                if (!IsFloat(initializer.Name) || graphInputs.Contains(initializer.Name)) continue;
+                var readers = graph.ConsumersOf(initializer.Name);
+                if (readers.Count == 0 || readers.All(Keeps) || graphOutputs.Contains(initializer.Name))
+                {
+                    float32.Add(initializer.Name);
+                    KeptInitializers++;
+                    continue;
+                }
+                proto.Initializer[i] = ToFloat16(initializer, ref clamped);
+                ConvertedInitializers++;
+            }
+        }
+
+        /// <summary>Kept nodes mark their float outputs float32; the others get float16 casts and constants.</summary>
+        public void ConvertNodes()
+        {
+            foreach (var node in proto.Node)
+            {
+                if (Keeps(node))
+                {
+                    KeptNodes[node.OpType] = KeptNodes.GetValueOrDefault(node.OpType) + 1;
+                    float32.UnionWith(node.Output.Where(IsFloat));
+                    continue;
+                }
+                foreach (var attribute in node.Attribute)
+                {
+                    if (node.OpType == "Cast" && attribute.Name == "to" && attribute.I == (long)DataType.Float)
+                    {
+                        attribute.I = (long)DataType.Float16;
+                    }
+                    else if (node.OpType is "Constant" or "ConstantOfShape" && attribute.Name == "value" && attribute.T?.DataType == (int)DataType.Float)
+                    {
+                        attribute.T = ToFloat16(attribute.T, ref clamped);
+                        ConvertedConstants++;
+                    }
+                }
+            }
+        }
+
+        /// <summary>Casts each float input that its reader wants in the other precision, and each float16 graph output
+        /// back to float32; returns how many Casts were inserted.</summary>
+        public int InsertCasts()
+        {
+            var nodes = new List<NodeProto>();
+            var casts = new Dictionary<(string Name, bool ToFloat32), string>();
+            foreach (var node in proto.Node)
+            {
+                var wantsFloat32 = Keeps(node);
+                var suffix = wantsFloat32 ? "fp32" : "fp16";
+                for (var i = 0; i < node.Input.Count; i++)
+                {
+                    var input = node.Input[i];
+                    if (!IsFloat(input) || float32.Contains(input) == wantsFloat32) continue;
+                    if (!casts.TryGetValue((input, wantsFloat32), out var converted))
+                    {
+                        converted = names.Fresh($"{input}_{suffix}");
+                        casts[(input, wantsFloat32)] = converted;
+                        nodes.Add(OnnxNodes.Cast(names.Fresh($"{input}_to_{suffix}"), input, converted, wantsFloat32 ? DataType.Float : DataType.Float16));
+                    }
+                    node.Input[i] = converted;
+                }
+                nodes.Add(node);
+            }
+            var outputs = proto.Output.Where(o => IsFloat(o.Name) && !float32.Contains(o.Name)).ToList();
+            foreach (var output in outputs)
+            {
+                // The float16 value takes a new name inside the graph; the output's own name becomes the Cast's result.
+                var internalName = names.Fresh($"{output.Name}_fp16");
+                foreach (var node in nodes)
+                {
+                    Rename(node.Input, output.Name, internalName);
+                    Rename(node.Output, output.Name, internalName);
+                }
+                nodes.Add(OnnxNodes.Cast(names.Fresh($"{output.Name}_to_fp32"), internalName, output.Name, DataType.Float));
+            }
+            proto.Node.Clear();
+            proto.Node.AddRange(nodes);
+            // Declared intermediate types would now be wrong; ONNX Runtime infers them again.
+            foreach (var info in proto.ValueInfo.Where(v => IsFloat(v.Name)).ToList()) proto.ValueInfo.Remove(info);
+            return casts.Count + outputs.Count;
+        }
+
+        private static void Rename(Google.Protobuf.Collections.RepeatedField<string> list, string from, string to)
+        {
+            for (var i = 0; i < list.Count; i++)
+            {
+                if (list[i] == from) list[i] = to;
+            }
+        }
     }
 }

@@ -101,6 +101,27 @@ public sealed class Float16ConverterTests
     }
 
     [Fact]
+    public void Convert_ConstantOfShapeWithDefaultValue_CastToFloat16WhereRead()
+    {
+        // ConstantOfShape without a value makes float32 zeros; read by a float16 Add, it needs a Cast.
+        var graph = new GraphProto { Name = "zeros" };
+        graph.Input.Add(TinyOnnx.Value("x", DataType.Float, 3));
+        graph.Output.Add(TinyOnnx.Value("y", DataType.Float, 3));
+        graph.Initializer.Add(TinyOnnx.Floats("c", [3], [0.5f, -1f, 2f]));
+        graph.Node.Add(TinyOnnx.Node("Shape", ["x"], ["shape"]));
+        graph.Node.Add(TinyOnnx.Node("ConstantOfShape", ["shape"], ["zeros"]));
+        graph.Node.Add(TinyOnnx.Node("Add", ["zeros", "c"], ["shifted"]));
+        graph.Node.Add(TinyOnnx.Node("Add", ["x", "shifted"], ["y"]));
+        var model = TinyOnnx.Model(graph);
+
+        var result = Float16Converter.Convert(model);
+
+        using var x = OrtValue.CreateTensorValueFromMemory(new[] { 1f, 2f, 3f }, [3]);
+        Assert.Equal([1.5f, 1f, 5f], TinyOnnx.Run(result.Model, "y", GraphOptimizationLevel.ORT_DISABLE_ALL, ("x", x)));
+        Assert.Equal(1, result.Report.NodesKeptInFloat32["ConstantOfShape"]);
+    }
+
+    [Fact]
     public void Convert_NoFloatTensors_ReturnsTheSameModelAndSaysSo()
     {
         var graph = new GraphProto { Name = "ints" };

@@ -12,5 +12,6 @@ internal static class ExportCli
         new ParityCommand(),
         new PredictCommand(),
         new BenchCommand(),
+        new QuantizeCommand(),
     };
 }

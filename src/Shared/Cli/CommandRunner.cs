@@ -18,7 +18,10 @@ public static class CommandRunner
         try
         {
             var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = output, Error = error };
-            return await root.Parse(args).InvokeAsync(configuration);
+            var parse = root.Parse(args);
+            var code = await parse.InvokeAsync(configuration);
+            // System.CommandLine prints parse errors with the help and exits 1, which is CheckFailed here.
+            return parse.Errors.Count > 0 ? ExitCodes.Usage : code;
         }
         catch (Exception e) when (e is ConfigException or ModelLoadException or SafetensorsFormatException or OnnxImportException
                                       or OnnxModelException

@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using Microsoft.ML.OnnxRuntime;
 using Onnx;
 
 namespace Distill.Tests.Support;
@@ -22,15 +23,15 @@ internal static class TinyOnnx
         return tensor;
     }
 
-    /// <summary>A graph input or output; each dim is a symbolic name, or a number when it parses as one.</summary>
-    public static ValueInfoProto Value(string name, TensorProto.Types.DataType type, params string[] dims)
+    /// <summary>A graph input or output; each dim is a number (or a string that parses as one) or a symbolic name.</summary>
+    public static ValueInfoProto Value(string name, TensorProto.Types.DataType type, params object[] dims)
     {
         var shape = new TensorShapeProto();
         foreach (var dim in dims)
         {
-            shape.Dim.Add(long.TryParse(dim, out var size)
-                ? new TensorShapeProto.Types.Dimension { DimValue = size }
-                : new TensorShapeProto.Types.Dimension { DimParam = dim });
+            shape.Dim.Add(dim is string symbol && !long.TryParse(symbol, out _)
+                ? new TensorShapeProto.Types.Dimension { DimParam = symbol }
+                : new TensorShapeProto.Types.Dimension { DimValue = Convert.ToInt64(dim, System.Globalization.CultureInfo.InvariantCulture) });
         }
         return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)type, Shape = shape } } };
     }
@@ -47,4 +48,41 @@ internal static class TinyOnnx
         File.WriteAllBytes(path, model.ToByteArray());
         return path;
     }
+
+    public static NodeProto Node(string op, string[] inputs, string[] outputs, params AttributeProto[] attributes)
+    {
+        var node = new NodeProto { OpType = op, Name = $"{op}_{outputs[0]}" };
+        node.Input.AddRange(inputs);
+        node.Output.AddRange(outputs);
+        node.Attribute.AddRange(attributes);
+        return node;
+    }
+
+    public static AttributeProto Int(string name, long value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
+
+    public static ModelProto Model(GraphProto graph, long opset = 17)
+    {
+        var model = new ModelProto { IrVersion = 8, Graph = graph, ProducerName = "distill-tests" };
+        model.OpsetImport.Add(new OperatorSetIdProto { Version = opset });
+        return model;
+    }
+
+    /// <summary>Uniform values in [-scale, scale), the same for the same seed.</summary>
+    public static float[] Random(int count, int seed, float scale = 1f)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, count).Select(_ => (float)(random.NextDouble() * 2 - 1) * scale).ToArray();
+    }
+
+    /// <summary>Runs the model and returns the named float output.</summary>
+    public static float[] Run(ModelProto model, string output, GraphOptimizationLevel level, params (string Name, OrtValue Value)[] inputs)
+    {
+        using var options = new SessionOptions { GraphOptimizationLevel = level, IntraOpNumThreads = 1, InterOpNumThreads = 1 };
+        using var session = new InferenceSession(model.ToByteArray(), options);
+        using var runOptions = new RunOptions();
+        using var outputs = session.Run(runOptions, inputs.Select(i => i.Name).ToList(), inputs.Select(i => i.Value).ToList(), [output]);
+        return outputs[0].GetTensorDataAsSpan<float>().ToArray();
+    }
+
+    public static void Save(ModelProto model, string path) => File.WriteAllBytes(path, model.ToByteArray());
 }

@@ -1,0 +1,43 @@
+using Distill.IO;
+using Distill.Onnx;
+using Google.Protobuf;
+using Onnx;
+
+namespace Distill.Export.Quantization;
+
+/// <summary>Runs a quantization pass from an ONNX file to another: errors name the input file, the output is written atomically.</summary>
+public static class OnnxFilePass
+{
+    public static IReadOnlyList<string> Int8(string input, string output, Int8Options options) =>
+        Run(input, output, model =>
+        {
+            var result = DynamicInt8Quantizer.Quantize(model, options);
+            return (result.Model, result.Report.Lines());
+        });
+
+    public static IReadOnlyList<string> Float16(string input, string output, Float16Options options) =>
+        Run(input, output, model =>
+        {
+            var result = Float16Converter.Convert(model, options);
+            return (result.Model, result.Report.Lines());
+        });
+
+    private static IReadOnlyList<string> Run(string input, string output, Func<ModelProto, (ModelProto Model, IEnumerable<string> Lines)> pass)
+    {
+        var model = OnnxGraph.Load(input).Model;
+        ModelProto result;
+        List<string> lines;
+        try
+        {
+            var (rewritten, report) = pass(model);
+            (result, lines) = (rewritten, report.ToList());
+        }
+        catch (OnnxImportException e)
+        {
+            throw new OnnxImportException($"{input}: {e.Message}");
+        }
+        AtomicFile.Write(output, stream => result.WriteTo(stream));
+        lines.Add($"wrote {output} ({new FileInfo(output).Length / 1e6:F1} MB)");
+        return lines;
+    }
+}

@@ -38,6 +38,52 @@ public sealed class ExportCliTests
     }
 
     [Fact]
+    public void Export_Int8_QuantizesBeforePublishingAndJudgesByAgreement()
+    {
+        using var dir = new TemporaryDirectory();
+        var model = TinyModelDirectory.Write(dir);
+        var onnx = dir.File("int8", "model.onnx");
+
+        var export = Run("export", "--model", model, "--out", onnx, "--int8");
+
+        Assert.True(export.ExitCode == ExitCodes.Success, export.Output + export.Error);
+        var written = ModelProto.Parser.ParseFrom(File.ReadAllBytes(onnx));
+        // The tiny model's only weight of at least 16384 elements is the 512 x 32 position table.
+        Assert.Contains(written.Graph.Initializer, t => t.DataType == (int)TensorProto.Types.DataType.Int8);
+        Assert.Contains(written.Graph.Node, n => n.OpType == "DequantizeLinear");
+        Assert.Matches(@"parity logits: max_abs_diff=\S+ mean_abs_diff=\S+ argmax_agreement=", export.Output);
+    }
+
+    [Fact]
+    public void Export_Fp16_Float16WeightsFloat32Outputs()
+    {
+        using var dir = new TemporaryDirectory();
+        var model = TinyModelDirectory.Write(dir);
+        var onnx = dir.File("fp16", "model.onnx");
+
+        var export = Run("export", "--model", model, "--out", onnx, "--fp16");
+
+        Assert.True(export.ExitCode == ExitCodes.Success, export.Output + export.Error);
+        var written = ModelProto.Parser.ParseFrom(File.ReadAllBytes(onnx));
+        // Every float matrix is stored in float16; LayerNorm's scale and shift (vectors) stay float32 with the op.
+        var matrices = written.Graph.Initializer.Where(t => t.Dims.Count == 2 && t.DataType != (int)TensorProto.Types.DataType.Int64).ToList();
+        Assert.NotEmpty(matrices);
+        Assert.All(matrices, t => Assert.Equal((int)TensorProto.Types.DataType.Float16, t.DataType));
+        Assert.Equal((int)TensorProto.Types.DataType.Float, written.Graph.Output.Single(o => o.Name == "logits").Type.TensorType.ElemType);
+    }
+
+    [Fact]
+    public void Export_Int8AndFp16Together_UsageError()
+    {
+        using var dir = new TemporaryDirectory();
+
+        var export = Run("export", "--model", dir.Path, "--out", dir.File("m.onnx"), "--int8", "--fp16");
+
+        Assert.Equal(ExitCodes.Usage, export.ExitCode);
+        Assert.Contains("at most one of --int8 and --fp16", export.Error);
+    }
+
+    [Fact]
     public void Parity_Json_ReportsEveryOutput()
     {
         using var dir = new TemporaryDirectory();

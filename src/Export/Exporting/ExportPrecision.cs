@@ -1,0 +1,54 @@
+using Distill.Export.Quantization;
+
+namespace Distill.Export.Exporting;
+
+/// <summary>
+/// The numeric form of the exported graph, and how its parity with our float32 model is judged. Float32 must match
+/// to <see cref="ExportRequest.DefaultAtol"/>; int8 and fp16 change the numbers by design, so they are judged mainly by
+/// whether the decisions (classes, tags, span ends) stay the same, with a loose bound on the values.
+/// </summary>
+public enum ExportPrecision
+{
+    Float32,
+    Int8,
+    Float16,
+}
+
+public static class ExportPrecisions
+{
+    /// <summary>Largest absolute difference accepted by default: int8 logits moved up to 0.28 on the polarity dev set, fp16 0.001.</summary>
+    public static double DefaultAtol(this ExportPrecision precision) => precision switch
+    {
+        ExportPrecision.Int8 => 1.0,
+        ExportPrecision.Float16 => 0.05,
+        _ => ExportRequest.DefaultAtol,
+    };
+
+    /// <summary>Smallest argmax agreement accepted on the built-in inputs (a few dozen decisions, so one flip costs
+    /// a few percent for int8); null for float32, which is judged by the difference alone.</summary>
+    public static double? MinAgreement(this ExportPrecision precision) => precision switch
+    {
+        ExportPrecision.Int8 => 0.9,
+        ExportPrecision.Float16 => 1.0,
+        _ => null,
+    };
+
+    /// <summary>The rewrite that makes the precision, run before any ONNX Runtime optimisation (which would turn the
+    /// head's MatMul + Add into a Gemm the int8 pass leaves in float).</summary>
+    public static GraphPass? Pass(this ExportPrecision precision, Action<string> log) => precision switch
+    {
+        ExportPrecision.Int8 => new GraphPass("int8", model =>
+        {
+            var result = DynamicInt8Quantizer.Quantize(model);
+            foreach (var line in result.Report.Lines()) log($"export: {line}");
+            return result.Model;
+        }),
+        ExportPrecision.Float16 => new GraphPass("fp16", model =>
+        {
+            var result = Float16Converter.Convert(model);
+            foreach (var line in result.Report.Lines()) log($"export: {line}");
+            return result.Model;
+        }),
+        _ => null,
+    };
+}

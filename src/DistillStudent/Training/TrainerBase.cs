@@ -103,6 +103,7 @@ public abstract class TrainerBase
                 state = store.Restore(checkpoint, Student.Module, ExtraModules, optimizer);
                 output.Log.WriteLine($"train: resuming from {checkpoint} (step {state.GlobalStep} of {plan.TotalSteps})");
                 if (store.RepairBest(checkpoint, state) is { } repaired) output.Log.WriteLine(repaired);
+                store.Prune(checkpoint);
             }
             else
             {

@@ -130,7 +130,9 @@ public abstract class TrainerBase
                         Student.Module.train();
                         foreach (var (_, module) in ExtraModules) module.train();
                         var loss = ComputeLoss(batch, new TrainingProgress(state.GlobalStep, plan.TotalSteps, epoch));
-                        (loss.Total / Config.GradientAccumulationSteps).backward();
+                        // The gradient is the mean over the group; an epoch's last group may be short.
+                        var groupStart = b - (b % Config.GradientAccumulationSteps);
+                        (loss.Total / Math.Min(Config.GradientAccumulationSteps, batchesInEpoch - groupStart)).backward();
                         Accumulate(running, "loss", loss.Total.item<float>());
                         foreach (var (name, part) in loss.Components) Accumulate(running, name, part.item<float>());
                         runningBatches++;

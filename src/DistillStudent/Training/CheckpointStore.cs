@@ -133,13 +133,22 @@ public sealed class CheckpointStore(string outputDir)
     /// </summary>
     public string? RepairBest(string checkpoint, TrainerState state)
     {
-        if (state.BestStep is not { } bestStep || BestHolds(bestStep)) return null;
-        if (bestStep != state.GlobalStep)
+        string? done = null;
+        if (state.BestStep is { } bestStep && !BestHolds(bestStep))
         {
-            return $"train: warning: {BestDir} does not hold step {bestStep}, the best so far, and its checkpoint is gone; it is rewritten at the next better checkpoint";
+            if (bestStep == state.GlobalStep)
+            {
+                PublishBest(checkpoint);
+                done = $"train: {BestDir} did not hold step {bestStep}, the best so far (a run was killed before publishing it); rewritten from {checkpoint}";
+            }
+            else
+            {
+                done = $"train: warning: {BestDir} does not hold step {bestStep}, the best so far, and its checkpoint is gone; it is rewritten at the next better checkpoint";
+            }
         }
-        PublishBest(checkpoint);
-        return $"train: {BestDir} did not hold step {bestStep}, the best so far (a run was killed before publishing it); rewritten from {checkpoint}";
+        // What a kill inside PublishBest left beside it.
+        foreach (var leftover in new[] { BestDir + ".partial", BestDir + ".old" }.Where(Directory.Exists)) Directory.Delete(leftover, recursive: true);
+        return done;
     }
 
     private bool BestHolds(long step)

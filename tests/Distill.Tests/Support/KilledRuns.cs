@@ -42,6 +42,14 @@ internal static class KilledRuns
         return line!;
     }
 
+    /// <summary>Asserts that two run directories hold the same entries (no leftover of a killed run) and the same checkpoints.</summary>
+    public static void AssertSameLayout(string expected, string actual)
+    {
+        static string[] Entries(string dir) => [.. Directory.GetFileSystemEntries(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
+        Assert.Equal(Entries(expected), Entries(actual));
+        Assert.Equal(Entries(Path.Combine(expected, "checkpoints")), Entries(Path.Combine(actual, "checkpoints")));
+    }
+
     /// <summary>Asserts that two directories hold the same file names with the same bytes.</summary>
     public static void AssertSameFiles(string expected, string actual)
     {

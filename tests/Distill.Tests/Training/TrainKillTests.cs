@@ -32,6 +32,7 @@ public sealed class TrainKillTests
 
         KilledRuns.AssertSameFiles(dir.File("a", "best"), dir.File("b", "best"));
         KilledRuns.AssertSameFiles(dir.File("a", "checkpoints", "step-00000096"), dir.File("b", "checkpoints", "step-00000096"));
+        KilledRuns.AssertSameLayout(dir.File("a"), dir.File("b"));
         Assert.Equal(["pause: best-swap at step 8", "pause: step at step 13", "pause: checkpoint at step 16",
             "pause: prune at step 24", $"pause: best at step {lastBest}"], lines);
     }

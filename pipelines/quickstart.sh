@@ -25,7 +25,7 @@ bash scripts/build.sh
   --train pipelines/.data/sentiment/train.jsonl --dev pipelines/.data/sentiment/dev.jsonl \
   --out "$runs/teacher" --epochs 3 --lr 5e-5 --batch-size 32 --max-seq-length 64 --seed 42 --threads "$threads"
 "$bin/distill-student" eval --task classification --model "$runs/teacher/best" \
-  --data pipelines/.data/sentiment/dev.jsonl --predictions "$runs/teacher/dev.predictions.jsonl" --threads "$threads"
+  --data pipelines/.data/sentiment/dev.jsonl --out "$runs/teacher/dev-eval" --threads "$threads"
 
 "$bin/cache-teacher" run --model "$runs/teacher/best" --task classification --data pipelines/.data/sentiment/train.jsonl \
   --out "$runs/cache" --hidden-layers 0,2,4,6 --dtype fp16 --max-seq-length 64 --threads "$threads"
@@ -43,4 +43,4 @@ JSON
   --task classification --train pipelines/.data/sentiment/train.jsonl --dev pipelines/.data/sentiment/dev.jsonl \
   --out "$runs/student" --epochs 3 --lr 1e-4 --batch-size 32 --max-seq-length 64 --seed 42 --threads "$threads"
 "$bin/distill-student" eval --task classification --model "$runs/student/best" \
-  --data pipelines/.data/sentiment/dev.jsonl --predictions "$runs/student/dev.predictions.jsonl" --threads "$threads"
+  --data pipelines/.data/sentiment/dev.jsonl --out "$runs/student/dev-eval" --threads "$threads"

@@ -21,7 +21,7 @@ train() { # name task train dev extra...
     --out "$runs/$name" --seed 42 --threads "$threads" "$@"
   echo "teachers: $name trained in $((SECONDS - start)) s"
   "$bin/distill-student" eval --task "$task" --model "$runs/$name/best" --data "$dev" \
-    --predictions "$runs/$name/dev.predictions.jsonl" --threads "$threads" "${EVAL_EXTRA[@]}"
+    --out "$runs/$name/dev-eval" --threads "$threads" "${EVAL_EXTRA[@]}"
 }
 
 EVAL_EXTRA=(--max-seq-length 64)

@@ -8,13 +8,19 @@ using Distill.Tasks;
 
 namespace Distill.DistillStudent.Commands;
 
-/// <summary><c>eval</c>: a model's metrics on a labelled data set, and its predictions.</summary>
+/// <summary>
+/// <c>eval</c>: a model's metrics on a labelled data set, and its predictions where the user asks for them
+/// (never beside the data, which may be someone else's or read-only).
+/// </summary>
 internal sealed class EvalCommand : Command
 {
     private readonly Option<DirectoryInfo> model = new("--model") { Description = "trained task model directory (e.g. OUT/best of train)", Required = true };
     private readonly Option<string> task = new("--task") { Description = "classification | tagging | qa", Required = true };
     private readonly Option<FileInfo> data = new("--data") { Description = "labelled data file", Required = true };
-    private readonly Option<FileInfo?> predictions = new("--predictions") { Description = "where to write predictions as JSONL (default: next to the data, DATA.predictions.jsonl)" };
+    internal const string PredictionsFile = "predictions.jsonl";
+    internal const string MetricsFile = "metrics.json";
+
+    private readonly Option<string?> output = new("--out") { Description = "write DIR/predictions.jsonl and DIR/metrics.json, or - for predictions as JSONL on stdout (metrics then go to stderr); default: print the metrics only" };
     private readonly Option<int> maxSeqLength = new("--max-seq-length") { Description = "longer inputs are truncated", DefaultValueFactory = _ => 128 };
     private readonly Option<int> docStride = new("--doc-stride") { Description = "QA: tokens shared by consecutive context windows", DefaultValueFactory = _ => 64 };
     private readonly Option<int> maxQueryLength = new("--max-query-length") { Description = "QA: longer questions are cut to this many tokens", DefaultValueFactory = _ => 64 };
@@ -23,9 +29,9 @@ internal sealed class EvalCommand : Command
     private readonly Option<bool> skipBad = new("--skip-bad") { Description = "skip and count bad input records instead of failing" };
     private readonly Option<bool> json = new("--json") { Description = "print the metrics as JSON" };
 
-    public EvalCommand() : base("eval", "Evaluate a trained model on a labelled data set and write its predictions")
+    public EvalCommand() : base("eval", "Evaluate a trained model on a labelled data set; with --out, write its predictions")
     {
-        foreach (var option in new Option[] { model, task, data, predictions, maxSeqLength, docStride, maxQueryLength, batchSize, threads, skipBad, json }) Options.Add(option);
+        foreach (var option in new Option[] { model, task, data, output, maxSeqLength, docStride, maxQueryLength, batchSize, threads, skipBad, json }) Options.Add(option);
         SetAction((parse, _) => Task.FromResult(Execute(parse)));
     }
 
@@ -46,17 +52,29 @@ internal sealed class EvalCommand : Command
         foreach (var warning in dataSet.Warnings) parse.InvocationConfiguration.Error.WriteLine($"warning: {warning}");
 
         var result = dataSet.Score(ModelRunner.Logits(taskModel, dataSet.Features, parse.GetValue(batchSize), tokenizer.PadId));
-        var predictionsPath = parse.GetValue(predictions)?.FullName ?? dataPath + ".predictions.jsonl";
-        AtomicFile.WriteAllText(predictionsPath, string.Concat(result.Predictions.Select(p => p.ToJsonString() + "\n")));
+        var predictionLines = string.Concat(result.Predictions.Select(p => p.ToJsonString() + "\n"));
+        var metricsJson = JsonSerializer.Serialize(result.Metrics);
+        var outDir = parse.GetValue(output);
+        if (outDir == "-")
+        {
+            log.Write(predictionLines);
+            log = parse.InvocationConfiguration.Error;
+        }
+        else if (outDir is not null)
+        {
+            AtomicFile.WriteAllText(Path.Combine(outDir, PredictionsFile), predictionLines);
+            AtomicFile.WriteAllText(Path.Combine(outDir, MetricsFile), metricsJson + "\n");
+        }
 
         if (parse.GetValue(json))
         {
-            log.WriteLine(JsonSerializer.Serialize(result.Metrics));
+            log.WriteLine(metricsJson);
         }
         else
         {
             log.WriteLine(result.FormatMetrics());
-            log.WriteLine($"eval: {dataSet.Features.Count} inputs; predictions in {predictionsPath}");
+            var written = outDir is null or "-" ? "" : $"; predictions in {Path.Combine(Path.GetFullPath(outDir), PredictionsFile)}";
+            log.WriteLine($"eval: {dataSet.Features.Count} inputs{written}");
         }
         return 0;
     }

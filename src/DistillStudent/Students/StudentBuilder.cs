@@ -8,8 +8,8 @@ namespace Distill.DistillStudent.Students;
 
 /// <summary>
 /// Makes a student from a teacher directory and writes it as a Hugging Face model directory. The student mirrors
-/// its teacher's structure: a task teacher gives a task student with the same head kind, labels and pooler use; a
-/// plain encoder gives a plain encoder. The student's config.json records its origin under <see cref="OriginKey"/>.
+/// its teacher's structure: a task teacher gives a task student with the same head kind and labels (a classifier
+/// always with a pooler, as transformers has); a plain encoder gives a plain encoder, with a pooler if the teacher has one. The student's config.json records its origin under <see cref="OriginKey"/>.
 /// </summary>
 public static class StudentBuilder
 {
@@ -41,7 +41,7 @@ public static class StudentBuilder
 
         manual_seed(request.Seed);
         using nn.Module student = teacher.Kind is { } kind
-            ? StudentInit.CreateTaskModel(config, kind, teacher.Labels.Count, teacher.HasPooler)
+            ? StudentInit.CreateTaskModel(config, kind, teacher.Labels.Count)
             : StudentInit.CreateEncoder(config, teacher.HasPooler);
         var weights = CopyWeights(request, teacher, student);
 

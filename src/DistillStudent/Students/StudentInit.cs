@@ -59,11 +59,11 @@ public static partial class StudentInit
     }
 
     /// <summary>A randomly initialized task model (Hugging Face's init), in train mode; <paramref name="numLabels"/> is ignored for QA.</summary>
-    public static BertTaskModel CreateTaskModel(BertConfig config, TaskKind kind, int numLabels, bool usePooler = true)
+    public static BertTaskModel CreateTaskModel(BertConfig config, TaskKind kind, int numLabels)
     {
         BertTaskModel model = kind switch
         {
-            TaskKind.Classification => new BertForSequenceClassification(config, numLabels, usePooler),
+            TaskKind.Classification => new BertForSequenceClassification(config, numLabels),
             TaskKind.Tagging => new BertForTokenClassification(config, numLabels),
             _ => new BertForQuestionAnswering(config),
         };

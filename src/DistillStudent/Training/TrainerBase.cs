@@ -98,10 +98,12 @@ public abstract class TrainerBase
             var baseRates = optimizer.ParamGroups.Select(g => g.LearningRate).ToArray();
             var store = new CheckpointStore(output.OutputDir);
             var state = new TrainerState();
-            if (store.Latest() is { } checkpoint)
+            if (store.Latest(output.Log) is { } checkpoint)
             {
                 state = store.Restore(checkpoint, Student.Module, ExtraModules, optimizer);
                 output.Log.WriteLine($"train: resuming from {checkpoint} (step {state.GlobalStep} of {plan.TotalSteps})");
+                if (store.RepairBest(checkpoint, state) is { } repaired) output.Log.WriteLine(repaired);
+                store.Prune(checkpoint);
             }
             else
             {
@@ -128,7 +130,9 @@ public abstract class TrainerBase
                         Student.Module.train();
                         foreach (var (_, module) in ExtraModules) module.train();
                         var loss = ComputeLoss(batch, new TrainingProgress(state.GlobalStep, plan.TotalSteps, epoch));
-                        (loss.Total / Config.GradientAccumulationSteps).backward();
+                        // The gradient is the mean over the group; an epoch's last group may be short.
+                        var groupStart = b - (b % Config.GradientAccumulationSteps);
+                        (loss.Total / Math.Min(Config.GradientAccumulationSteps, batchesInEpoch - groupStart)).backward();
                         Accumulate(running, "loss", loss.Total.item<float>());
                         foreach (var (name, part) in loss.Components) Accumulate(running, name, part.item<float>());
                         runningBatches++;
@@ -138,6 +142,7 @@ public abstract class TrainerBase
                     b++;
                     if (!boundary) continue;
 
+                    PausePoint.Reach("step", state.GlobalStep + 1);
                     if (clip > 0) nn.utils.clip_grad_norm_(parameters, clip);
                     var factor = schedule(state.GlobalStep, plan.TotalSteps);
                     var groups = optimizer.ParamGroups.ToArray();
@@ -192,8 +197,12 @@ public abstract class TrainerBase
         {
             state = state with { BestStep = state.GlobalStep };
         }
+        // Best is decided before anything is deleted, and the checkpoint it comes from stays until best/ is published.
         var saved = store.Save(state, Student, ExtraModules, optimizer);
-        if (improved) store.SaveBest(saved);
+        PausePoint.Reach("best", state.GlobalStep);
+        if (improved) store.PublishBest(saved);
+        PausePoint.Reach("prune", state.GlobalStep);
+        store.Prune(saved);
         callback?.Invoke(new CheckpointEvent(state.GlobalStep, saved, Student.Module, state.Metrics));
         return state;
     }

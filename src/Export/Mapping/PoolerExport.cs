@@ -17,6 +17,6 @@ public static class PoolerExport
     }
 
     /// <summary>hidden[:, 0]: (B, T, H) → (B, H).</summary>
-    public static string FirstToken(OnnxGraphBuilder graph, string name, string hidden) =>
+    private static string FirstToken(OnnxGraphBuilder graph, string name, string hidden) =>
         graph.Node("Gather", name, [hidden, graph.Int64Scalar(0)], Attributes.Int("axis", 1));
 }

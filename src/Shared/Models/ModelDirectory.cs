@@ -22,7 +22,7 @@ public static class ModelDirectory
         var weights = SafetensorsFile.Read(weightsPath);
         try
         {
-            var hasPooler = weights.Keys.Any(k => k.StartsWith("pooler.", StringComparison.Ordinal) || k.StartsWith("bert.pooler.", StringComparison.Ordinal));
+            var hasPooler = weights.Keys.Any(IsPoolerKey);
             var model = new BertModel(config, hasPooler);
             StateDict.Load(model, weights, weightsPath, stripPrefix: "bert.");
             model.eval();
@@ -52,6 +52,9 @@ public static class ModelDirectory
             AtomicFile.Copy(vocabPath, vocabTarget);
         }
     }
+
+    /// <summary>Whether a weight belongs to the pooler, in an encoder's (<c>pooler.*</c>) or a task model's (<c>bert.pooler.*</c>) names.</summary>
+    internal static bool IsPoolerKey(string key) => key.StartsWith("pooler.", StringComparison.Ordinal) || key.StartsWith("bert.pooler.", StringComparison.Ordinal);
 
     internal static string RequireFile(string directory, string name)
     {

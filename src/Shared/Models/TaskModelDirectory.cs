@@ -34,14 +34,24 @@ public static class TaskModelDirectory
             {
                 throw new ConfigException($"{configPath}: a {kind.Name()} head needs at least 2 labels, found {headLabels.Count}");
             }
-            var hasPooler = weights.Keys.Any(k => k.StartsWith("bert.pooler.", StringComparison.Ordinal) || k.StartsWith("pooler.", StringComparison.Ordinal));
+            var hasPooler = weights.Keys.Any(ModelDirectory.IsPoolerKey);
+            if (kind == TaskKind.Classification && trainedHead && !hasPooler)
+            {
+                throw new ConfigException($"{weightsPath}: a trained classifier without pooler weights (bert.pooler.dense.*); transformers' "
+                    + "BertForSequenceClassification would put a random pooler in front of it and predict otherwise. Train it again from the encoder (a pooler is then trained and saved)");
+            }
             BertTaskModel model = kind switch
             {
-                TaskKind.Classification => new BertForSequenceClassification(config, headLabels.Count, hasPooler),
+                TaskKind.Classification => new BertForSequenceClassification(config, headLabels.Count),
                 TaskKind.Tagging => new BertForTokenClassification(config, headLabels.Count),
                 _ => new BertForQuestionAnswering(config),
             };
             if (!model.Encoder.HasPooler) RemovePooler(weights);
+            if (model is BertForSequenceClassification classifier && !hasPooler)
+            {
+                classifier.InitializePooler();
+                foreach (var (key, value) in StateDict.Of(model.Encoder).Where(kv => ModelDirectory.IsPoolerKey(kv.Key))) weights[key] = value.clone();
+            }
             if (trainedHead)
             {
                 StateDict.Load(model, weights, weightsPath);
@@ -88,7 +98,7 @@ public static class TaskModelDirectory
 
     private static void RemovePooler(Dictionary<string, Tensor> weights)
     {
-        foreach (var key in weights.Keys.Where(k => k.StartsWith("bert.pooler.", StringComparison.Ordinal) || k.StartsWith("pooler.", StringComparison.Ordinal)).ToList())
+        foreach (var key in weights.Keys.Where(ModelDirectory.IsPoolerKey).ToList())
         {
             weights[key].Dispose();
             weights.Remove(key);

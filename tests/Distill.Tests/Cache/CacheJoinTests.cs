@@ -7,7 +7,11 @@ public sealed class CacheJoinTests
     [Fact]
     public void Check_SameIdsInAnyOrder_Passes()
     {
-        CacheJoin.Check(["a", "b", "c"], ["c", "a", "b"]);
+        var sameIds = Record.Exception(() => CacheJoin.Check(["a", "b", "c"], ["c", "a", "b"]));
+        var oneDiffers = Record.Exception(() => CacheJoin.Check(["a", "b", "c"], ["c", "a", "d"]));
+
+        Assert.Null(sameIds);
+        Assert.IsType<CacheFormatException>(oneDiffers);
     }
 
     [Fact]

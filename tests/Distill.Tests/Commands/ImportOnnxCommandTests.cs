@@ -81,23 +81,43 @@ public sealed class ImportOnnxCommandTests(ImportedMiniLm imported) : IClassFixt
     }
 
     [SkippableFact]
-    public void LoadedModel_AttentionProbabilitiesPath_MatchesOnnx()
+    public void LoadedModel_AttentionProbabilities_MatchOnnx()
     {
         TestAssets.RequireMiniLm();
+        using var dir = new TemporaryDirectory();
+        // The export's outputs are the last hidden state and the pooler: every attention Softmax is made an output too.
+        var graph = OnnxGraph.Load(TestAssets.MiniLmOnnx);
+        var softmaxes = graph.Nodes.Where(n => n.OpType == "Softmax").Select(n => n.Output[0]).ToList();
+        foreach (var name in softmaxes)
+        {
+            graph.Model.Graph.Output.Add(new global::Onnx.ValueInfoProto
+            {
+                Name = name,
+                Type = new global::Onnx.TypeProto { TensorType = new global::Onnx.TypeProto.Types.Tensor { ElemType = (int)global::Onnx.TensorProto.Types.DataType.Float } },
+            });
+        }
+        using (var stream = File.Create(dir.File("attentions.onnx"))) Google.Protobuf.MessageExtensions.WriteTo(graph.Model, stream);
         using var model = ModelDirectory.LoadBert(imported.ModelDirectory!);
-        using var onnx = OnnxEncoderSession.Create(TestAssets.MiniLmOnnx, threads: 1, preferCuda: false, _ => { });
+        using var onnx = OnnxEncoderSession.Create(dir.File("attentions.onnx"), threads: 1, preferCuda: false, _ => { });
         var tokenizer = ModelDirectory.LoadTokenizer(imported.ModelDirectory!, model.Config);
         using var batch = InputBatch.Pad([tokenizer.Encode("Attention, please."), tokenizer.Encode("A much longer second sentence pads the first.")], tokenizer.PadId);
         using var scope = NewDisposeScope();
         using var _ = no_grad();
 
         var ours = model.forward(batch.InputIds, batch.AttentionMask, batch.TokenTypeIds, outputAttentions: true);
-        var (values, shape) = onnx.LastHiddenState(batch);
-        var theirs = tensor(values, shape);
-        var real = batch.AttentionMask.unsqueeze(-1).to(ScalarType.Float32);
+        var theirs = onnx.Run(batch, softmaxes);
+        // Rows of padded query positions are never read; compare the real ones (B, heads, T, T).
+        var realQueries = batch.AttentionMask.to(ScalarType.Float32).view(batch.Size, 1, batch.Length, 1);
 
-        Assert.True(((ours.LastHiddenState - theirs).abs() * real).max().item<float>() <= 1e-4);
+        Assert.Equal(6, softmaxes.Count);
         Assert.Equal(6, ours.Attentions!.Count);
+        for (var layer = 0; layer < 6; layer++)
+        {
+            var onnxProbabilities = tensor(theirs[layer].Values, theirs[layer].Shape);
+            Assert.Equal(onnxProbabilities.shape, ours.Attentions[layer].shape);
+            var diff = ((ours.Attentions[layer] - onnxProbabilities).abs() * realQueries).max().item<float>();
+            Assert.True(diff <= 1e-5, $"layer {layer}: attention probabilities differ from ONNX by {diff}");
+        }
     }
 
     [Fact]

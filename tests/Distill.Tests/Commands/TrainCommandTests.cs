@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Distill.DistillStudent;
+using Distill.Models;
 using Distill.Tests.Support;
 
 namespace Distill.Tests.Commands;
@@ -7,7 +8,7 @@ namespace Distill.Tests.Commands;
 public sealed class TrainCommandTests
 {
     [Fact]
-    public void TrainThenEval_TinyModel_WritesBestModelMetricsAndPredictions()
+    public void TrainThenEval_TinyModel_BestModelScoresItsRecordedDevMetrics()
     {
         TestAssets.EnsureTorch();
         using var dir = new TemporaryDirectory();
@@ -19,7 +20,7 @@ public sealed class TrainCommandTests
             "--model", encoderDir, "--train", dir.File("train.jsonl"), "--dev", dir.File("dev.jsonl"), "--out", output,
             "--batch-size", "8", "--max-seq-length", "16", "--seed", "1");
         var eval = CliRun.Invoke(DistillStudentCli.Create(), "eval", "--task", "classification", "--model", Path.Combine(output, "best"),
-            "--data", dir.File("dev.jsonl"), "--predictions", dir.File("pred.jsonl"), "--json");
+            "--data", dir.File("dev.jsonl"), "--max-seq-length", "16", "--out", dir.File("eval"), "--json");
 
         Assert.True(train.ExitCode == 0, train.Output + train.Error);
         Assert.Contains("train: done, 6 steps", train.Output);
@@ -28,11 +29,50 @@ public sealed class TrainCommandTests
         Assert.Equal(8, saved.GetProperty("batch_size").GetInt32());
         Assert.True(eval.ExitCode == 0, eval.Output + eval.Error);
         var metrics = JsonDocument.Parse(eval.Output).RootElement;
-        Assert.InRange(metrics.GetProperty("accuracy").GetDouble(), 0, 1);
-        Assert.True(metrics.TryGetProperty("macro_f1", out _));
-        var predictions = File.ReadAllLines(dir.File("pred.jsonl"));
-        Assert.Equal(8, predictions.Length);
-        Assert.Equal("dev.jsonl:1", JsonDocument.Parse(predictions[0]).RootElement.GetProperty("example_id").GetString());
+        AssertMetricsOfBestStep(output, metrics);
+        Assert.Equal(metrics.GetRawText(), File.ReadAllText(dir.File("eval", "metrics.json")).Trim());
+        var predictions = File.ReadAllLines(dir.File("eval", "predictions.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(8, predictions.Count);
+        Assert.Equal("dev.jsonl:1", predictions[0].GetProperty("example_id").GetString());
+        // The accuracy printed is the one of the predictions written.
+        var correct = predictions.Count(p => p.GetProperty("label").GetString() == p.GetProperty("gold").GetString());
+        Assert.Equal(correct / 8.0, metrics.GetProperty("accuracy").GetDouble(), 12);
+    }
+
+    [Fact]
+    public void Eval_NoOut_PrintsMetricsOnlyAndWritesNothing()
+    {
+        TestAssets.EnsureTorch();
+        using var dir = new TemporaryDirectory();
+        TinyTask.Write(dir.Path);
+        using (var classifier = new BertForSequenceClassification(TinyBert.Config(), numLabels: 2))
+        {
+            TaskModelDirectory.Save(dir.File("classifier"), classifier, ["neg", "pos"], dir.File("vocab.txt"));
+        }
+        string[] Files() => [.. Directory.GetFileSystemEntries(dir.Path, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)];
+        var before = Files();
+        string[] Eval(params string[] extra) => ["eval", "--task", "classification", "--model", dir.File("classifier"),
+            "--data", dir.File("dev.jsonl"), "--max-seq-length", "16", .. extra];
+
+        var metricsOnly = CliRun.Invoke(DistillStudentCli.Create(), Eval());
+        var toStdout = CliRun.Invoke(DistillStudentCli.Create(), Eval("--out", "-"));
+
+        Assert.True(metricsOnly.ExitCode == 0, metricsOnly.Output + metricsOnly.Error);
+        Assert.Matches(@"^accuracy=\d\.\d{4} macro_f1=\d\.\d{4}\neval: 8 inputs\n$", metricsOnly.Output);
+        Assert.True(toStdout.ExitCode == 0, toStdout.Output + toStdout.Error);
+        var lines = toStdout.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(8, lines.Length);
+        Assert.Equal("dev.jsonl:1", JsonDocument.Parse(lines[0]).RootElement.GetProperty("example_id").GetString());
+        Assert.StartsWith("accuracy=", toStdout.Error);
+        Assert.Equal(before, Files());
+    }
+
+    /// <summary>Eval of OUT/best gives the dev metrics the trainer recorded for the best step.</summary>
+    internal static void AssertMetricsOfBestStep(string output, JsonElement metrics)
+    {
+        var recorded = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "best", "trainer_state.json"))).RootElement.GetProperty("metrics");
+        Assert.Equal(recorded.EnumerateObject().Select(p => p.Name).Order(), metrics.EnumerateObject().Select(p => p.Name).Order());
+        foreach (var metric in recorded.EnumerateObject()) Assert.Equal(metric.Value.GetDouble(), metrics.GetProperty(metric.Name).GetDouble(), 12);
     }
 
     [Fact]
@@ -51,7 +91,7 @@ public sealed class TrainCommandTests
 public sealed class TrainCommandTaskTests
 {
     [Fact]
-    public void TrainThenEval_TinyTagging_ReportsTokenAccuracyAndEntityF1()
+    public void TrainThenEval_TinyTagging_LearnsTheSentencesItSaw()
     {
         TestAssets.EnsureTorch();
         using var dir = new TemporaryDirectory();
@@ -63,16 +103,18 @@ public sealed class TrainCommandTaskTests
         var output = dir.File("out");
 
         var train = CliRun.Invoke(DistillStudentCli.Create(), "train", "--task", "tagging", "--model", encoderDir,
-            "--train", dir.File("train.conll"), "--dev", dir.File("train.conll"), "--out", output, "--epochs", "2", "--batch-size", "4", "--lr", "0.005");
+            "--train", dir.File("train.conll"), "--dev", dir.File("train.conll"), "--out", output, "--epochs", "10", "--batch-size", "4", "--lr", "0.005");
         var eval = CliRun.Invoke(DistillStudentCli.Create(), "eval", "--task", "tagging", "--model", Path.Combine(output, "best"),
-            "--data", dir.File("train.conll"), "--predictions", dir.File("pred.jsonl"), "--json");
+            "--data", dir.File("train.conll"), "--out", dir.File("eval"), "--json");
 
         Assert.True(train.ExitCode == 0, train.Output + train.Error);
         Assert.True(eval.ExitCode == 0, eval.Output + eval.Error);
         var metrics = JsonDocument.Parse(eval.Output).RootElement;
-        Assert.InRange(metrics.GetProperty("token_accuracy").GetDouble(), 0, 1);
-        Assert.InRange(metrics.GetProperty("entity_f1").GetDouble(), 0, 1);
-        var first = JsonDocument.Parse(File.ReadLines(dir.File("pred.jsonl")).First()).RootElement;
+        TrainCommandTests.AssertMetricsOfBestStep(output, metrics);
+        // Two sentence shapes seen again and again: the model learns them (it scores on what it trained on).
+        Assert.True(metrics.GetProperty("token_accuracy").GetDouble() >= 0.95, eval.Output);
+        Assert.True(metrics.GetProperty("entity_f1").GetDouble() >= 0.9, eval.Output);
+        var first = JsonDocument.Parse(File.ReadLines(dir.File("eval", "predictions.jsonl")).First()).RootElement;
         Assert.Equal(4, first.GetProperty("tags").GetArrayLength());
     }
 
@@ -94,15 +136,14 @@ public sealed class TrainCommandTaskTests
             "--train", Path.Combine(fixtures, "train.json"), "--dev", Path.Combine(fixtures, "dev.json"), "--out", output,
             "--epochs", "1", "--batch-size", "16", "--max-seq-length", "96", "--max-query-length", "24", "--doc-stride", "32");
         var eval = CliRun.Invoke(DistillStudentCli.Create(), "eval", "--task", "qa", "--model", Path.Combine(output, "best"),
-            "--data", Path.Combine(fixtures, "dev.json"), "--predictions", dir.File("pred.jsonl"), "--max-seq-length", "96", "--max-query-length", "24", "--doc-stride", "32", "--json");
+            "--data", Path.Combine(fixtures, "dev.json"), "--out", dir.File("eval"), "--max-seq-length", "96", "--max-query-length", "24", "--doc-stride", "32", "--json");
 
         Assert.True(train.ExitCode == 0, train.Output + train.Error);
         Assert.Contains("contexts were longer than one window", train.Output);
         Assert.True(eval.ExitCode == 0, eval.Output + eval.Error);
         var metrics = JsonDocument.Parse(eval.Output).RootElement;
-        Assert.InRange(metrics.GetProperty("exact_match").GetDouble(), 0, 1);
-        Assert.InRange(metrics.GetProperty("f1").GetDouble(), 0, 1);
-        var predictions = File.ReadAllLines(dir.File("pred.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        TrainCommandTests.AssertMetricsOfBestStep(output, metrics);
+        var predictions = File.ReadAllLines(dir.File("eval", "predictions.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Equal(46, predictions.Count);
         Assert.Contains(predictions, p => p.GetProperty("example_id").GetString() == "q30-0-long");
     }

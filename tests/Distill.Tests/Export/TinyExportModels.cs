@@ -13,7 +13,7 @@ internal static class TinyExportModels
     public static readonly IReadOnlyList<string> Labels = ["neg", "neutral", "pos"];
 
     /// <summary>A task model (or a plain encoder for null) with random weights, in eval mode.</summary>
-    public static LoadedModel Create(TaskKind? kind, bool pooler = true, BertConfig? config = null, IReadOnlyList<string>? labels = null)
+    public static LoadedModel Create(TaskKind? kind, BertConfig? config = null, IReadOnlyList<string>? labels = null)
     {
         TestAssets.EnsureTorch();
         manual_seed(3);
@@ -21,7 +21,7 @@ internal static class TinyExportModels
         labels ??= Labels;
         BertTaskModel? task = kind switch
         {
-            TaskKind.Classification => new BertForSequenceClassification(config, labels.Count, pooler),
+            TaskKind.Classification => new BertForSequenceClassification(config, labels.Count),
             TaskKind.Tagging => new BertForTokenClassification(config, labels.Count),
             TaskKind.Qa => new BertForQuestionAnswering(config),
             _ => null,
@@ -39,7 +39,7 @@ internal static class TinyExportModels
             task.eval();
             return new LoadedModel(task, task.Encoder, kind, kind == TaskKind.Qa ? [] : labels);
         }
-        var encoder = new BertModel(config, pooler);
+        var encoder = new BertModel(config);
         encoder.eval();
         return new LoadedModel(encoder, encoder, null, []);
     }

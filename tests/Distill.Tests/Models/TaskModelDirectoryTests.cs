@@ -6,9 +6,9 @@ namespace Distill.Tests.Models;
 
 public sealed class TaskModelDirectoryTests
 {
-    private static string SaveEncoder(TemporaryDirectory dir)
+    private static string SaveEncoder(TemporaryDirectory dir, bool pooler = true)
     {
-        using var encoder = TinyBert.Create();
+        using var encoder = TinyBert.Create(pooler: pooler);
         File.WriteAllText(dir.File("vocab.txt"), "[PAD]\n[UNK]\n[CLS]\n[SEP]\n");
         var path = Path.Combine(dir.Path, "encoder");
         ModelDirectory.Save(path, encoder, dir.File("vocab.txt"));
@@ -72,5 +72,69 @@ public sealed class TaskModelDirectoryTests
         var error = Assert.Throws<ConfigException>(() => TaskModelDirectory.Load(Path.Combine(dir.Path, "trained"), TaskKind.Classification, ["x", "y"]));
 
         Assert.Contains("trained with labels [a, b], the data has [x, y]", error.Message);
+    }
+
+    /// <summary>
+    /// The parameters of transformers' <c>BertForSequenceClassification</c> (models/bert/modeling_bert.py: <c>bert</c> =
+    /// BertModel with its pooler, <c>classifier</c> = Linear); the <c>position_ids</c> and <c>token_type_ids</c>
+    /// buffers are not persistent there, or ignored when missing.
+    /// </summary>
+    private static IEnumerable<string> TransformersClassifierKeys(int layers)
+    {
+        string[] embeddings = ["word_embeddings.weight", "position_embeddings.weight", "token_type_embeddings.weight", "LayerNorm.weight", "LayerNorm.bias"];
+        string[] layer = ["attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense", "attention.output.LayerNorm",
+            "intermediate.dense", "output.dense", "output.LayerNorm"];
+        return embeddings.Select(k => "bert.embeddings." + k)
+            .Concat(Enumerable.Range(0, layers).SelectMany(i => layer.SelectMany(m => new[] { $"bert.encoder.layer.{i}.{m}.weight", $"bert.encoder.layer.{i}.{m}.bias" })))
+            .Concat(["bert.pooler.dense.weight", "bert.pooler.dense.bias", "classifier.weight", "classifier.bias"]);
+    }
+
+    [Fact]
+    public void Save_ClassifierFromAnEncoderWithoutPooler_HasEveryKeyOfTransformersAndClassifiesThePooledOutput()
+    {
+        using var dir = new TemporaryDirectory();
+        var (model, labels) = TaskModelDirectory.Load(SaveEncoder(dir, pooler: false), TaskKind.Classification, ["a", "b"]);
+        using var _ = model;
+        var saved = Path.Combine(dir.Path, "trained");
+
+        TaskModelDirectory.Save(saved, model, labels, dir.File("vocab.txt"));
+        var weights = Distill.Safetensors.SafetensorsFile.Read(Path.Combine(saved, "model.safetensors"));
+        var (reloaded, _) = TaskModelDirectory.Load(saved, TaskKind.Classification);
+        using var __ = reloaded;
+        using var scope = NewDisposeScope();
+        var ids = tensor(new long[] { 2, 5, 6, 3, 2, 7, 3, 0 }, [2, 4]);
+        var mask = tensor(new long[] { 1, 1, 1, 1, 1, 1, 1, 0 }, [2, 4]);
+        var output = reloaded.forward(ids, mask, null);
+        // transformers' forward: classifier(dropout(tanh(pooler.dense(h[:, 0])))), dropout off in eval.
+        var cls = output.Encoder.LastHiddenState[.., 0];
+        var pooled = nn.functional.linear(cls, weights["bert.pooler.dense.weight"], weights["bert.pooler.dense.bias"]).tanh();
+        var byHand = nn.functional.linear(pooled, weights["classifier.weight"], weights["classifier.bias"]);
+
+        Assert.Equal(TransformersClassifierKeys(layers: 2).Order(StringComparer.Ordinal), weights.Keys.Order(StringComparer.Ordinal));
+        Assert.True(byHand.allclose(output.Logits, rtol: 0, atol: 1e-6));
+        Assert.True(model.forward(ids, mask, null).Logits.allclose(output.Logits, rtol: 0, atol: 1e-6));
+        // The pooler the encoder lacked is Hugging Face's init: N(0, 0.02) weights, zero bias, not a copy of anything.
+        Assert.True(weights["bert.pooler.dense.bias"].abs().max().item<float>() == 0);
+        Assert.InRange(weights["bert.pooler.dense.weight"].std().item<float>(), 0.01, 0.03);
+        foreach (var t in weights.Values) t.Dispose();
+    }
+
+    [Fact]
+    public void Load_TrainedClassifierWithoutPooler_RefusesNamingTheFix()
+    {
+        using var dir = new TemporaryDirectory();
+        var (model, labels) = TaskModelDirectory.Load(SaveEncoder(dir), TaskKind.Classification, ["a", "b"]);
+        using var _ = model;
+        var saved = Path.Combine(dir.Path, "trained");
+        TaskModelDirectory.Save(saved, model, labels, dir.File("vocab.txt"));
+        var weightsPath = Path.Combine(saved, "model.safetensors");
+        var weights = Distill.Safetensors.SafetensorsFile.Read(weightsPath);
+        Distill.Safetensors.SafetensorsFile.Write(weightsPath, weights.Where(kv => !kv.Key.StartsWith("bert.pooler.", StringComparison.Ordinal)).ToDictionary());
+        foreach (var t in weights.Values) t.Dispose();
+
+        var error = Assert.Throws<ConfigException>(() => TaskModelDirectory.Load(saved, TaskKind.Classification));
+
+        Assert.Contains("a trained classifier without pooler weights", error.Message);
+        Assert.Contains(weightsPath, error.Message);
     }
 }

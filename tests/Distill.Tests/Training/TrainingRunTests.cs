@@ -24,43 +24,6 @@ public sealed class TrainingRunTests
         Seed = 3,
     }.Validate("test");
 
-    /// <summary>A console that cancels the run when it sees a given line, as a kill right after that point would.</summary>
-    private sealed class KillSwitch(string trigger, CancellationTokenSource cancellation) : StringWriter
-    {
-        public override void WriteLine(string? value)
-        {
-            base.WriteLine(value);
-            if (value?.StartsWith(trigger, StringComparison.Ordinal) == true) cancellation.Cancel();
-        }
-    }
-
-    [Fact]
-    public void Execute_KilledThenRerun_EndsExactlyAsAnUninterruptedRun()
-    {
-        TestAssets.EnsureTorch();
-        using var dir = new TemporaryDirectory();
-        var encoderDir = TinyTask.Write(dir.Path);
-
-        var uninterrupted = TrainingRun.Execute(Config(dir.Path, encoderDir, "a"), new StringWriter(), isTerminal: false);
-
-        using var cancellation = new CancellationTokenSource();
-        var interruptedConfig = Config(dir.Path, encoderDir, "b");
-        // 24 examples / batch 4 = 6 steps per epoch: the step-8 checkpoint falls in the middle of epoch 2.
-        Assert.Throws<OperationCanceledException>(() =>
-            TrainingRun.Execute(interruptedConfig, new KillSwitch("eval: step 8", cancellation), isTerminal: false, cancellation.Token));
-        var log = new StringWriter();
-        var resumed = TrainingRun.Execute(interruptedConfig, log, isTerminal: false);
-
-        Assert.Contains("resuming from", log.ToString());
-        Assert.Contains("step-00000008", log.ToString());
-        Assert.Equal(12, uninterrupted.Steps);
-        Assert.Equal(uninterrupted.Steps, resumed.Steps);
-        Assert.Equal(uninterrupted.LastMetrics, resumed.LastMetrics);
-        Assert.Equal(uninterrupted.BestStep, resumed.BestStep);
-        var weights = Path.Combine("checkpoints", "step-00000012", "model.safetensors");
-        Assert.Equal(File.ReadAllBytes(Path.Combine(dir.Path, "a", weights)), File.ReadAllBytes(Path.Combine(dir.Path, "b", weights)));
-    }
-
     [Fact]
     public void Execute_TinySentiment_LearnsAndKeepsBestModel()
     {

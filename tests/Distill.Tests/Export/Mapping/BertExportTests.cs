@@ -36,13 +36,12 @@ public sealed class BertExportTests
     }
 
     [Theory]
-    [InlineData(TaskKind.Classification, true)]
-    [InlineData(TaskKind.Classification, false)]
-    [InlineData(TaskKind.Tagging, false)]
-    [InlineData(TaskKind.Qa, false)]
-    public void Build_TaskHead_MatchesTorch(TaskKind kind, bool pooler)
+    [InlineData(TaskKind.Classification)]
+    [InlineData(TaskKind.Tagging)]
+    [InlineData(TaskKind.Qa)]
+    public void Build_TaskHead_MatchesTorch(TaskKind kind)
     {
-        using var model = TinyExportModels.Create(kind, pooler);
+        using var model = TinyExportModels.Create(kind);
         AssertMatches(model, batch: 4, length: 10);
     }
 

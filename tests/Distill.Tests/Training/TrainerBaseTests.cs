@@ -1,0 +1,47 @@
+using Distill.Configuration;
+using Distill.DistillStudent.Adaptors;
+using Distill.DistillStudent.Feeds;
+using Distill.DistillStudent.Training;
+using Distill.Tests.Support;
+using static TorchSharp.torch;
+
+namespace Distill.Tests.Training;
+
+public sealed class TrainerBaseTests
+{
+    /// <summary>One-example batches holding x; an epoch's batches in order.</summary>
+    private sealed class ScalarFeed(float[] xs) : IBatchFeed
+    {
+        public int Count => xs.Length;
+        public int BatchesPerEpoch => xs.Length;
+
+        public IEnumerable<Batch> Epoch(int epoch, int firstBatch) =>
+            xs.Skip(firstBatch).Select(x => new Batch(new Dictionary<string, Tensor> { ["x"] = tensor(new[] { x }) }, 1));
+    }
+
+    /// <summary>The loss of a batch is w·x, so its gradient with respect to w is x.</summary>
+    private sealed class LinearTrainer(TrainingConfig config, TorchSharp.Modules.Linear linear, TrainerOutput output)
+        : TrainerBase(config, new AdaptedModel(linear, _ => throw new NotSupportedException(), (_, _) => throw new NotSupportedException()), output)
+    {
+        protected override LossResult ComputeLoss(Batch batch, TrainingProgress progress) =>
+            new(linear.call(batch["x"].unsqueeze(1)).sum(), new Dictionary<string, Tensor>());
+    }
+
+    [Fact]
+    public void Train_ShortLastAccumulationGroup_AveragesOverItsRealSize()
+    {
+        TestAssets.EnsureTorch();
+        using var dir = new TemporaryDirectory();
+        using var linear = nn.Linear(1, 1, hasBias: false);
+        using (no_grad()) linear.weight!.fill_(10);
+        var config = new TrainingConfig { BatchSize = 1, GradientAccumulationSteps = 2, NumEpochs = 1, LogSteps = 1 };
+        var trainer = new LinearTrainer(config, linear, new TrainerOutput(dir.File("out"), new StringWriter(), IsTerminal: false));
+        using var sgd = optim.SGD(linear.parameters(), 1.0);
+
+        // x = 1, 2, 4 in groups of 2: the first step's gradient is the mean (1 + 2) / 2 = 1.5, the second's the
+        // mean of the one batch left, 4 (not 4 / 2). With SGD at learning rate 1: w = 10 − 1.5 − 4 = 4.5.
+        trainer.Train(sgd, new ScalarFeed([1, 2, 4]), scheduler: (_, _) => 1.0, maxGradNorm: 0);
+
+        Assert.Equal(4.5f, linear.weight!.item<float>(), 5);
+    }
+}

@@ -39,6 +39,6 @@ chain() {
 
   for model in teacher student; do
     stage "$model on dev: $("$bin/distill-student" eval --task "$TASK" --model "$RUNS/$model/best" --data "$DEV" \
-      --predictions "$RUNS/$model/dev.predictions.jsonl" --threads "$threads" "${DATA_ARGS[@]}" | head -n 1)"
+      --out "$RUNS/$model/dev-eval" --threads "$threads" "${DATA_ARGS[@]}" | head -n 1)"
   done
 }

@@ -3,7 +3,7 @@
 #   cache-shard.sbatch  array of NUM_SHARDS tasks caching the teacher's outputs on TRAIN
 #   merge.sbatch        merge the tasks' manifests and verify the cache
 #   distill.sbatch      init-student, distill from the cache, evaluate on DEV
-#   export.sbatch       export-onnx export (once issue 10 lands; until then it says so and succeeds)
+#   export.sbatch       export-onnx export (parity-checked)
 # Usage: [VAR=value ...] submit.sh [FIRST_STAGE]   FIRST_STAGE: cache (default) | merge | distill | export
 # Variables: settings.sh. Prints one line per job, "stage job_id", for scripts to wait on.
 set -euo pipefail

@@ -104,5 +104,6 @@ say "merged cache verifies and equals the single-process cache: $(wc -l < "$work
 
 student="$STUDENT_RUN/best"
 [ -s "$student/model.safetensors" ] && [ -s "$student/config.json" ] || fail "the distillation job wrote no student at $student"
+[ -s "$ONNX" ] && [ -s "$(dirname "$ONNX")/vocab.txt" ] || fail "the export job wrote no ONNX model at $ONNX"
 say "student written: $student ($(grep -h -o 'accuracy=[0-9.]*' "$LOGS"/distill-student-*.out | tail -n 1) on 100 dev rows); export: $(tail -n 1 "$LOGS"/distill-export-*.out)"
 echo "slurm-test: passed"

@@ -8,8 +8,8 @@ namespace Distill.DistillStudent.Runs;
 
 /// <summary>
 /// A whole distillation run as one JSON file: the training config (its <c>model</c> is the student), the
-/// distillation config, the distiller, and the teacher as cache directories (the default) or as a model run
-/// online. Saved into the output directory; a rerun must bring the same one.
+/// distillation config, the distiller, and the teacher as cache directories (the default; several make a
+/// multi-teacher run) or as a model run online. Saved into the output directory; a rerun must bring the same one.
 /// </summary>
 public sealed record DistillRunConfig
 {
@@ -21,8 +21,11 @@ public sealed record DistillRunConfig
     /// <summary><c>basic</c> or <c>general</c>; null picks general when there are intermediate matches, else basic.</summary>
     [JsonPropertyName("distiller")] public string? Distiller { get; init; }
 
-    /// <summary>Teacher cache directories (one for now; several make a multi-teacher run).</summary>
+    /// <summary>Teacher cache directories; several make a multi-teacher run (KD on their mean logits, matches naming a teacher by index).</summary>
     [JsonPropertyName("cache")] public IReadOnlyList<string> Cache { get; init; } = [];
+
+    /// <summary>With several caches, each teacher's weight in the mean of their logits (null: equal weights).</summary>
+    [JsonPropertyName("teacher_weights")] public IReadOnlyList<double>? TeacherWeights { get; init; }
 
     /// <summary>A teacher task-model directory, run in the loop instead of a cache.</summary>
     [JsonPropertyName("teacher")] public string? Teacher { get; init; }
@@ -76,7 +79,7 @@ public sealed record DistillRunConfig
         if (!Distillers.Contains(DistillerName)) problems.Add($"distiller \"{DistillerName}\" is not known; known: {string.Join(", ", Distillers)}");
         if (DistillerName == "basic" && distillation.IntermediateMatches.Count > 0) problems.Add("distiller \"basic\" does not read intermediate_matches; use \"general\"");
         if ((Cache.Count > 0) == (Teacher is not null)) problems.Add("give the teacher as cache directories (cache) or as a model (teacher), not both or neither");
-        if (Cache.Count > 1) problems.Add($"cache: several teacher caches make a multi-teacher run, which this version does not distil yet; found {Cache.Count}");
+        if (TeacherWeights is { } weights && Teachers.TeacherEnsemble.WeightsProblem(weights, Cache.Count) is { } problem) problems.Add($"teacher_weights: {problem}");
         if (problems.Count > 0) throw new ConfigException($"{source}: {string.Join("; ", problems)}");
         return this with { Distillation = distillation };
     }

@@ -14,7 +14,10 @@ public static class ModelDirectory
     public const string WeightsFile = "model.safetensors";
     public const string VocabFile = "vocab.txt";
 
-    /// <summary>Loads the encoder in eval mode (as Hugging Face's from_pretrained); the pooler is built when the weights have one.</summary>
+    /// <summary>
+    /// Loads the encoder in eval mode (as Hugging Face's from_pretrained); the pooler is built when the weights have
+    /// one. A task model directory's head (<c>classifier.*</c>, <c>qa_outputs.*</c>) is left out.
+    /// </summary>
     public static BertModel LoadBert(string directory)
     {
         var config = BertConfig.Load(RequireFile(directory, ConfigFile));
@@ -24,7 +27,9 @@ public static class ModelDirectory
         {
             var hasPooler = weights.Keys.Any(k => k.StartsWith("pooler.", StringComparison.Ordinal) || k.StartsWith("bert.pooler.", StringComparison.Ordinal));
             var model = new BertModel(config, hasPooler);
-            StateDict.Load(model, weights, weightsPath, stripPrefix: "bert.");
+            var encoder = weights.Where(kv => !kv.Key.StartsWith("classifier.", StringComparison.Ordinal) && !kv.Key.StartsWith("qa_outputs.", StringComparison.Ordinal))
+                .ToDictionary(kv => kv.Key, kv => kv.Value);
+            StateDict.Load(model, encoder, weightsPath, stripPrefix: "bert.");
             model.eval();
             return model;
         }

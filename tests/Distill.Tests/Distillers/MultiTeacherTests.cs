@@ -12,7 +12,7 @@ namespace Distill.Tests.Distillers;
 /// <summary>
 /// Multi-teacher distillation (<c>distill --cache A --cache B</c>) through real command lines on the tiny set-up
 /// plus a second teacher fine-tuned with another seed and cached (cache-b), a copy of the first cache whose
-/// manifest lists the labels in the other order, and a cache of a subset of the training data.
+/// manifest lists the labels in the other order, and a cache of the first 40 of the 48 training examples.
 /// </summary>
 public sealed class MultiTeacherTests : IClassFixture<MultiTeacherTests.Setup>
 {
@@ -30,8 +30,10 @@ public sealed class MultiTeacherTests : IClassFixture<MultiTeacherTests.Setup>
             TrainingRun.Execute(second, new StringWriter(), isTerminal: false);
             Cache(Dir.File("teacher-b-run", "best"), "train.jsonl", "cache-b");
 
-            File.WriteAllLines(Dir.File("train-subset.jsonl"), File.ReadLines(Dir.File("train.jsonl")).Take(40));
-            Cache(Dir.File("teacher-run", "best"), "train-subset.jsonl", "cache-subset");
+            // The same file name, so that the feature ids (file:line) of the 40 lines it keeps are the full cache's.
+            Directory.CreateDirectory(Dir.File("subset"));
+            File.WriteAllLines(Dir.File("subset", "train.jsonl"), File.ReadLines(Dir.File("train.jsonl")).Take(40));
+            Cache(Dir.File("teacher-run", "best"), Path.Combine("subset", "train.jsonl"), Path.Combine("subset", "cache"));
 
             CopyDirectory(Dir.File("cache"), Dir.File("cache-relabelled"));
             var manifestPath = Dir.File("cache-relabelled", "manifest.json");
@@ -85,12 +87,13 @@ public sealed class MultiTeacherTests : IClassFixture<MultiTeacherTests.Setup>
     [Fact]
     public void Distill_CachesCoverOtherExamples_Exits3NamingBothCachesAndTheCounts()
     {
-        var output = dir.File("subset");
+        var output = dir.File("not-covered");
 
-        var run = Run(Args(output, "cache-subset"));
+        var run = Run(Args(output, Path.Combine("subset", "cache")));
 
         Assert.Equal(3, run.ExitCode);
-        Assert.Contains($"{dir.File("cache-subset")} covers other examples than {dir.File("cache")}: 0 feature id(s) only in {dir.File("cache-subset")}, 8 only in {dir.File("cache")}", run.Error);
+        var subset = dir.File("subset", "cache");
+        Assert.Contains($"{subset} covers other examples than {dir.File("cache")}: 0 feature id(s) only in {subset}, 8 only in {dir.File("cache")}", run.Error);
         Assert.False(Directory.Exists(output));
     }
 

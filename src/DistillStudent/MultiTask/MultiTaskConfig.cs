@@ -1,8 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using Distill.Configuration;
 using Distill.DistillStudent.Runs;
-using Distill.IO;
 using Distill.Models;
 
 namespace Distill.DistillStudent.MultiTask;
@@ -29,28 +27,11 @@ public sealed record MultiTaskConfig
 
     public static readonly IReadOnlyList<string> TaskKindsAllowed = ["classification", "tagging"];
 
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        WriteIndented = true,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
+    [JsonIgnore] public string DistillerName => RunConfigs.DistillerName(Distiller, Distillation);
 
-    [JsonIgnore] public string DistillerName => Distiller ?? (Distillation.IntermediateMatches.Count + Distillation.Matches.Count > 0 ? "general" : "basic");
+    public static MultiTaskConfig Load(string path) => RunConfigs.Load<MultiTaskConfig>(path);
 
-    public static MultiTaskConfig Load(string path)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<MultiTaskConfig>(File.ReadAllText(path), Options) ?? throw new ConfigException($"{path}: the config is null");
-        }
-        catch (JsonException e)
-        {
-            throw new ConfigException($"{path}: {e.Message}");
-        }
-    }
-
-    public string ToJson() => JsonSerializer.Serialize(this, Options);
+    public string ToJson() => RunConfigs.ToJson(this);
 
     /// <summary>The training config of task <paramref name="index"/>: the shared one with the task's kind and data, over one epoch.</summary>
     public TrainingConfig TaskTraining(int index) => Training with
@@ -62,25 +43,12 @@ public sealed record MultiTaskConfig
     public MultiTaskConfig Validate(string source)
     {
         var problems = new List<string>();
-        void Collect(Action check, string prefix)
-        {
-            try
-            {
-                check();
-            }
-            catch (ConfigException e)
-            {
-                problems.Add($"{prefix}{e.Message.Replace(source + ": ", "", StringComparison.Ordinal)}");
-            }
-        }
         if (Training.TrainFile is not null || Training.DevFile is not null) problems.Add("training.train_file and training.dev_file must be unset: each task gives its own train and dev");
         if (NumSteps <= 0) problems.Add($"num_steps must be positive, found {NumSteps}");
         if (!(Tau >= 0)) problems.Add($"tau must not be negative, found {Tau}");
         if (Tasks.Count == 0) problems.Add("tasks must list at least one task");
-        var distillation = Distillation;
-        Collect(() => distillation = Distillation.Validate(source, Losses.LossRegistry.Arity), "distillation: ");
-        if (!DistillRunConfig.Distillers.Contains(DistillerName)) problems.Add($"distiller \"{DistillerName}\" is not known; known: {string.Join(", ", DistillRunConfig.Distillers)}");
-        if (DistillerName == "basic" && distillation.IntermediateMatches.Count > 0) problems.Add("distiller \"basic\" does not read intermediate_matches; use \"general\"");
+        // The shared training fields are checked with the first task's data standing in for the data fields.
+        var distillation = RunConfigs.Check(source, Training with { TrainFile = Tasks.FirstOrDefault()?.Train ?? "(tasks)" }, Distillation, Distiller, problems);
         for (var i = 0; i < Tasks.Count; i++)
         {
             var task = Tasks[i];
@@ -100,8 +68,6 @@ public sealed record MultiTaskConfig
             if (string.IsNullOrWhiteSpace(task.Train)) problems.Add($"{where}.train is required");
             if (string.IsNullOrWhiteSpace(task.Cache)) problems.Add($"{where}.cache is required (the task's teacher cache)");
         }
-        var training = Training with { Task = "classification", TrainFile = Tasks.FirstOrDefault()?.Train ?? "-", NumEpochs = 1 };
-        Collect(() => training.Validate(source), "training: ");
         if (problems.Count > 0) throw new ConfigException($"{source}: {string.Join("; ", problems)}");
         return this with { Distillation = distillation };
     }

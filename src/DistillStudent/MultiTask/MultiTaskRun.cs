@@ -1,5 +1,4 @@
 using Distill.Cache;
-using Distill.DistillStudent.Distillers;
 using Distill.DistillStudent.Feeds;
 using Distill.DistillStudent.Losses;
 using Distill.DistillStudent.Runs;
@@ -47,9 +46,7 @@ public static class MultiTaskRun
             FormattableString.Invariant($"{t.Name} ({t.Config.Task}, {t.Train.Features.Count} examples, p={feed.Sampler.Probabilities[i]:F3})"))));
         var attentions = distillation.IntermediateMatches.Any(m => m.Feature == "attention");
         var output = new TrainerOutput(outputDir, log, isTerminal);
-        TrainerBase distiller = run.DistillerName == "general"
-            ? new GeneralDistiller(training, distillation, student.Adapted(attentions), new CachedTeacher(), output, student.Evaluate())
-            : new BasicDistiller(training, distillation, student.Adapted(attentions), new CachedTeacher(), output, student.Evaluate());
+        var distiller = RunConfigs.CreateDistiller(run.DistillerName, training, distillation, student.Adapted(attentions), new CachedTeacher(), output, student.Evaluate());
         ZeroGradients(distiller);
         var summary = distiller.Train(feed, cancellation);
         student.ExportTasks(summary.BestDir);

@@ -56,9 +56,7 @@ public static class DistillationRun
         {
             RunDirectory.Claim(outputDir, DistillRunConfig.FileName, run.ToJson(), ignored: ["training.threads"]);
             var output = new TrainerOutput(outputDir, log, isTerminal);
-            TrainerBase distiller = run.DistillerName == "general"
-                ? new GeneralDistiller(training, distillation, student.Adapted(attentions), teacher, output, student.Evaluate(), run.TeacherWeights)
-                : new BasicDistiller(training, distillation, student.Adapted(attentions), teacher, output, student.Evaluate(), run.TeacherWeights);
+            var distiller = RunConfigs.CreateDistiller(run.DistillerName, training, distillation, student.Adapted(attentions), teacher, output, student.Evaluate(), run.TeacherWeights);
             return distiller.Train(feed, cancellation);
         }
     }

@@ -3,8 +3,6 @@ using Distill.CacheTeacher;
 using Distill.Configuration;
 using Distill.DistillStudent;
 using Distill.DistillStudent.Runs;
-using Distill.Models;
-using Distill.Tasks;
 using Distill.Tests.Support;
 
 namespace Distill.Tests.Distillers;
@@ -128,22 +126,6 @@ public sealed class MultiTeacherTests : IClassFixture<MultiTeacherTests.Setup>
         Assert.Contains(dir.File("cache-b"), File.ReadAllText(Path.Combine(output, "distill_run.json")));
     }
 
-    /// <summary>Mean squared difference between the student's logits and the mean of both teachers' over the training data.</summary>
-    private double DistanceToMeanTeacher(string studentDir)
-    {
-        var (a, labels) = TaskModelDirectory.Load(dir.File("teacher-run", "best"), TaskKind.Classification);
-        var (b, _) = TaskModelDirectory.Load(dir.File("teacher-b-run", "best"), TaskKind.Classification, labels);
-        var (student, _) = TaskModelDirectory.Load(studentDir, TaskKind.Classification, labels);
-        using (a)
-        using (b)
-        using (student)
-        {
-            var tokenizer = ModelDirectory.LoadTokenizer(dir.File("teacher-run", "best"), a.Config);
-            var data = TaskDataLoader.Load(TaskKind.Classification, dir.File("train.jsonl"), tokenizer, labels, new TaskDataSettings(16, new Distill.Data.DataReadOptions()));
-            var ta = ModelRunner.Logits(a, data.Features, 16, tokenizer.PadId);
-            var tb = ModelRunner.Logits(b, data.Features, 16, tokenizer.PadId);
-            var s = ModelRunner.Logits(student, data.Features, 16, tokenizer.PadId);
-            return s.Select((row, i) => row.Select((v, c) => v - (ta[i][c] + tb[i][c]) / 2.0).Average(d => d * d)).Average();
-        }
-    }
+    private double DistanceToMeanTeacher(string studentDir) =>
+        LogitDistance.ToMeanTeacher(dir, studentDir, dir.File("teacher-run", "best"), dir.File("teacher-b-run", "best"));
 }

@@ -19,7 +19,8 @@ public sealed record IntermediateMatch
     [JsonPropertyName("loss")] public string Loss { get; init; } = "hidden_mse";
     [JsonPropertyName("weight")] public double Weight { get; init; } = 1.0;
     [JsonPropertyName("proj")] public JsonElement? Proj { get; init; }
-    [JsonPropertyName("teacher")] public int Teacher { get; init; }
+    // Left out when 0, so that single-teacher run files read and compare as before.
+    [JsonPropertyName("teacher"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public int Teacher { get; init; }
 
     public static readonly IReadOnlyList<string> Features = ["hidden", "attention"];
 

@@ -66,8 +66,8 @@ try
     var kind = training.TaskKind;
     var teacherLayers = BertConfig.Load(Path.Combine(teacherDir, ModelDirectory.ConfigFile)).NumHiddenLayers;
     var distillation = DistillationConfig.Load(distillationPath)
-        .Validate("bench distillation config", LossRegistry.Arity, studentLayers: student.Model.Config.NumHiddenLayers, teacherLayers: teacherLayers);
-    CacheChecks.Check(cacheDir, training, distillation, student.Train);
+        .Validate("bench distillation config", LossRegistry.Arity, studentLayers: student.Model.Config.NumHiddenLayers, teacherLayers: [teacherLayers]);
+    CacheChecks.Check(cacheDir, CacheManifest.Load(Path.Combine(cacheDir, CacheManifest.FileName)), training, distillation, student.Train);
     var rows = student.Train.Features.Count;
     var epochSteps = (rows + training.BatchSize - 1) / training.BatchSize;
     var readLayers = distillation.TeacherHiddenLayers();
@@ -89,8 +89,8 @@ try
     Console.WriteLine($"1. student-only step (BasicTrainer): {basic.MsPerStep:F1} ms/step (warm-up and first batches took {basic.Startup.TotalSeconds:F2} s)");
 
     // 2. Cached teacher: batches joined to the cache's rows, only the layers the matches read.
-    var cachedFeed = new CachedTeacherFeed(cacheDir, student.Train.Features, kind, student.Tokenizer.PadId, training.BatchSize, training.Seed,
-        readLayers, distillation.TeacherAttentionLayers());
+    var cachedFeed = new CachedTeacherFeed([new TeacherCache(cacheDir, readLayers, distillation.TeacherAttentionLayers())], student.Train.Features, kind,
+        student.Tokenizer.PadId, training.BatchSize, training.Seed);
     var cached = Time("cached", o => new GeneralDistiller(training, distillation, student.Adapted(), new CachedTeacher(), o), cachedFeed);
     Console.WriteLine($"2. cached distillation step (GeneralDistiller, CachedTeacherFeed, teacher layers {string.Join(",", readLayers)}): {cached.MsPerStep:F1} ms/step, "
         + $"{cached.MsPerStep / basic.MsPerStep:F3}x student-only (goal <= 1.05x) (warm-up and first batches took {cached.Startup.TotalSeconds:F2} s)");

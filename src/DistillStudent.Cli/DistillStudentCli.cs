@@ -14,5 +14,6 @@ internal static class DistillStudentCli
         new EvalCommand(),
         new InitStudentCommand(),
         new DistillCommand(),
+        new DistillMultiTaskCommand(),
     };
 }

@@ -8,9 +8,9 @@ namespace Distill.DistillStudent.Commands;
 /// <summary><c>distill</c>: distils a student from a teacher cache (or a teacher run in the loop), resumable.</summary>
 internal sealed class DistillCommand : Command
 {
-    private readonly Option<FileInfo> config = new("--config") { Description = "a distillation run as JSON: {\"training\": {...}, \"distillation\": {...}, \"distiller\", \"cache\": [...] | \"teacher\"}; flags override it" };
+    private readonly Option<FileInfo> config = new("--config") { Description = "a distillation run as JSON: {\"training\": {...}, \"distillation\": {...}, \"distiller\", \"cache\": [...], \"teacher_weights\": [...] | \"teacher\"}; flags override it" };
     private readonly Option<string> student = new("--student") { Description = "the student's model directory (e.g. from init-student)" };
-    private readonly Option<string[]> cache = new("--cache") { Description = "teacher cache directory written by cache-teacher (the default teacher)", AllowMultipleArgumentsPerToken = false };
+    private readonly Option<string[]> cache = new("--cache") { Description = "teacher cache directory written by cache-teacher (the default teacher); repeat it for a multi-teacher run (KD on the teachers' mean logits)", AllowMultipleArgumentsPerToken = false };
     private readonly Option<string> teacher = new("--teacher") { Description = "a teacher task-model directory, run in the loop (online) instead of a cache" };
     private readonly Option<FileInfo> distillConfig = new("--distill-config") { Description = "a DistillationConfig JSON alone (TextBrewer names; the file cache-teacher run --config reads)" };
     private readonly Option<string> distiller = new("--distiller") { Description = "basic | general (default: general when there are intermediate matches)" };

@@ -7,11 +7,14 @@ using static TorchSharp.torch;
 
 namespace Distill.DistillStudent.Distillers;
 
-/// <summary>TextBrewer's BasicDistiller: one teacher, one task, KD on logits mixed with the hard-label loss.</summary>
+/// <summary>
+/// TextBrewer's BasicDistiller: KD on logits mixed with the hard-label loss. With several teachers it is
+/// TextBrewer's MultiTeacherDistiller (KD on the teachers' mean logits).
+/// </summary>
 public sealed class BasicDistiller(TrainingConfig config, DistillationConfig distillation, AdaptedModel student, ITeacherSource teacher,
-    TrainerOutput output, Func<EvaluationResult>? evaluate = null)
-    : DistillerBase(config, distillation, student, teacher, output, evaluate)
+    TrainerOutput output, Func<EvaluationResult>? evaluate = null, IReadOnlyList<double>? teacherWeights = null)
+    : DistillerBase(config, distillation, student, teacher, output, evaluate, teacherWeights)
 {
-    protected override Tensor Objective(AdaptorOutput student, AdaptorOutput teacher, TrainingProgress progress, Dictionary<string, Tensor> parts) =>
-        LogitsObjective(student, teacher, progress, parts);
+    protected override Tensor Objective(AdaptorOutput student, IReadOnlyList<AdaptorOutput> teachers, TrainingProgress progress, Dictionary<string, Tensor> parts) =>
+        LogitsObjective(student, teachers, progress, parts);
 }

@@ -13,19 +13,30 @@ namespace Distill.DistillStudent.Distillers;
 /// <summary>
 /// What every distiller shares: the student and teacher outputs of a batch, and TextBrewer's KD objective on
 /// logits (temperature and its scheduler, kd_loss_type, probability shift, the KD and hard-label weights and their
-/// schedulers). Subclasses add terms (intermediate matches); the loop is <see cref="TrainerBase"/>'s.
+/// schedulers). With several teachers the KD target is their (weighted) mean logits, as TextBrewer's
+/// MultiTeacherDistiller takes it (<see cref="TeacherEnsemble"/>). Subclasses add terms (intermediate matches);
+/// the loop is <see cref="TrainerBase"/>'s.
 /// </summary>
 public abstract class DistillerBase : TrainerBase
 {
     private readonly KdLoss kdLoss;
     private readonly TemperatureSchedule temperatureSchedule;
+    private readonly IReadOnlyList<double>? teacherWeights;
 
+    /// <param name="config">the training settings</param>
+    /// <param name="distillation">the validated distillation config</param>
+    /// <param name="student">the student, adapted</param>
+    /// <param name="teacher">where the teachers' outputs come from</param>
+    /// <param name="output">where checkpoints and logs go</param>
+    /// <param name="evaluate">scores the student on dev data at each checkpoint</param>
+    /// <param name="teacherWeights">with several teachers, each one's weight in the mean of their logits; null weighs them equally</param>
     protected DistillerBase(TrainingConfig config, DistillationConfig distillation, AdaptedModel student, ITeacherSource teacher,
-        TrainerOutput output, Func<EvaluationResult>? evaluate)
+        TrainerOutput output, Func<EvaluationResult>? evaluate, IReadOnlyList<double>? teacherWeights)
         : base(config, student, output, evaluate)
     {
         Distillation = distillation;
         Teacher = teacher;
+        this.teacherWeights = teacherWeights;
         kdLoss = LossRegistry.GetKd(distillation.KdLossType);
         temperatureSchedule = TemperatureSchedule.Parse(distillation.TemperatureScheduler, "temperature_scheduler");
     }
@@ -37,21 +48,30 @@ public abstract class DistillerBase : TrainerBase
     protected sealed override LossResult ComputeLoss(Batch batch, TrainingProgress progress)
     {
         var student = Student.Run(batch);
-        var teacher = Teacher.Teach(batch);
+        var teachers = Teacher.Teach(batch);
         var parts = new Dictionary<string, Tensor>();
-        var total = Objective(student, teacher, progress, parts);
+        var total = Objective(student, teachers, progress, parts);
         return new LossResult(total, parts);
     }
 
     /// <summary>The batch's total loss; named terms go into <paramref name="parts"/> for the logs.</summary>
-    protected abstract Tensor Objective(AdaptorOutput student, AdaptorOutput teacher, TrainingProgress progress, Dictionary<string, Tensor> parts);
+    /// <param name="student">the student's output</param>
+    /// <param name="teachers">each teacher's output, in the run's teacher order</param>
+    /// <param name="progress">where the run is</param>
+    /// <param name="parts">named terms, for the logs</param>
+    protected abstract Tensor Objective(AdaptorOutput student, IReadOnlyList<AdaptorOutput> teachers, TrainingProgress progress, Dictionary<string, Tensor> parts);
 
     /// <summary>kd_loss_weight × KD(logits) + hard_label_weight × Σ student losses, each weight through its scheduler.</summary>
-    protected Tensor LogitsObjective(AdaptorOutput student, AdaptorOutput teacher, TrainingProgress progress, Dictionary<string, Tensor> parts)
+    protected Tensor LogitsObjective(AdaptorOutput student, IReadOnlyList<AdaptorOutput> teachers, TrainingProgress progress, Dictionary<string, Tensor> parts)
     {
         var logitsS = student.RequireLogits("student");
         Tensor kd;
-        if (teacher.TopK is { } topK)
+        if (teachers.Count > 1 && teachers.Any(t => t.TopK is not null))
+        {
+            throw new Models.ConfigException("several teachers are averaged on their full logits; a cache with top-k logits cannot join a multi-teacher run "
+                + "(rebuild it with --topk-threshold above the output width)");
+        }
+        if (teachers[0].TopK is { } topK)
         {
             if (temperatureSchedule.Name is not ("none" or "constant") || Distillation.Temperature != 1 || Distillation.ProbabilityShift)
             {
@@ -62,7 +82,7 @@ public abstract class DistillerBase : TrainerBase
         }
         else
         {
-            var logitsT = teacher.RequireLogits("teacher");
+            var logitsT = TeacherEnsemble.MeanLogits(teachers.Select((t, i) => t.RequireLogits(teachers.Count == 1 ? "teacher" : $"teacher {i}")).ToList(), teacherWeights);
             if (Distillation.ProbabilityShift)
             {
                 var labels = student.Labels ?? throw new InvalidOperationException("probability_shift needs the labels, which the student adaptor did not return");

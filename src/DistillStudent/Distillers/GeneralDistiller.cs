@@ -15,7 +15,9 @@ namespace Distill.DistillStudent.Distillers;
 /// <summary>
 /// TextBrewer's GeneralDistiller: the BasicDistiller's objective plus intermediate matches, each a loss between
 /// student and teacher hidden states or attentions of chosen layers, weighted, the student's side passed through
-/// a trained projection where the match has <c>proj</c>. Matches are masked by the student's input mask.
+/// a trained projection where the match has <c>proj</c>. Matches are masked by the student's input mask. With
+/// several teachers the KD target is their mean logits and each match reads the teacher it names (<c>teacher</c>),
+/// which TextBrewer's MultiTeacherDistiller cannot do.
 /// </summary>
 public sealed class GeneralDistiller : DistillerBase
 {
@@ -23,8 +25,8 @@ public sealed class GeneralDistiller : DistillerBase
     private readonly List<(string Name, nn.Module Module)> projections = [];
 
     public GeneralDistiller(TrainingConfig config, DistillationConfig distillation, AdaptedModel student, ITeacherSource teacher,
-        TrainerOutput output, Func<EvaluationResult>? evaluate = null)
-        : base(config, distillation, student, teacher, output, evaluate)
+        TrainerOutput output, Func<EvaluationResult>? evaluate = null, IReadOnlyList<double>? teacherWeights = null)
+        : base(config, distillation, student, teacher, output, evaluate, teacherWeights)
     {
         var resolved = new List<ResolvedMatch>();
         for (var i = 0; i < distillation.IntermediateMatches.Count; i++)
@@ -38,7 +40,7 @@ public sealed class GeneralDistiller : DistillerBase
                 if (proj.InitFrom is { } path) LoadProjection(projection, path, where);
                 projections.Add(($"proj_{i}", projection));
             }
-            resolved.Add(new ResolvedMatch($"{match.Feature}_{match.Loss}_{i}", match.Feature, match.TeacherLayers(where), match.StudentLayers(where),
+            resolved.Add(new ResolvedMatch($"{match.Feature}_{match.Loss}_{i}", match.Feature, match.Teacher, match.TeacherLayers(where), match.StudentLayers(where),
                 LossRegistry.Get(match.Loss), match.Weight, projection));
         }
         matches = resolved;
@@ -46,13 +48,14 @@ public sealed class GeneralDistiller : DistillerBase
 
     public override IReadOnlyList<(string Name, nn.Module Module)> ExtraModules => projections;
 
-    protected override Tensor Objective(AdaptorOutput student, AdaptorOutput teacher, TrainingProgress progress, Dictionary<string, Tensor> parts)
+    protected override Tensor Objective(AdaptorOutput student, IReadOnlyList<AdaptorOutput> teachers, TrainingProgress progress, Dictionary<string, Tensor> parts)
     {
-        var total = LogitsObjective(student, teacher, progress, parts);
+        var total = LogitsObjective(student, teachers, progress, parts);
         foreach (var match in matches)
         {
+            if (match.Teacher >= teachers.Count) throw new InvalidOperationException($"match {match.Name} reads teacher {match.Teacher}, but the run has {teachers.Count} teacher(s)");
             var studentFeatures = match.StudentLayers.Select(l => Feature(student, match.Feature, l, "student")).ToList();
-            var teacherFeatures = match.TeacherLayers.Select(l => Feature(teacher, match.Feature, l, "teacher")).ToList();
+            var teacherFeatures = match.TeacherLayers.Select(l => Feature(teachers[match.Teacher], match.Feature, l, $"teacher {match.Teacher}")).ToList();
             if (match.Projection is { } projection) studentFeatures = studentFeatures.Select(f => projection.call(f)).ToList();
             var loss = match.Loss(studentFeatures, teacherFeatures, student.InputMask);
             parts[match.Name] = loss;
@@ -78,6 +81,6 @@ public sealed class GeneralDistiller : DistillerBase
         }
     }
 
-    private sealed record ResolvedMatch(string Name, string Feature, IReadOnlyList<int> TeacherLayers, IReadOnlyList<int> StudentLayers,
+    private sealed record ResolvedMatch(string Name, string Feature, int Teacher, IReadOnlyList<int> TeacherLayers, IReadOnlyList<int> StudentLayers,
         MatchLoss Loss, double Weight, ProjectionLayer? Projection);
 }

@@ -5,7 +5,8 @@ namespace Distill.DistillStudent.Feeds;
 
 /// <summary>
 /// One training batch: named tensors (model inputs and labels, as Hugging Face batches are dictionaries) and,
-/// when it comes from a teacher cache, the teacher's outputs for the same rows. Disposing it frees them all.
+/// when it comes from teacher caches, each teacher's outputs for the same rows; in a multi-task run, the task it
+/// belongs to. Disposing it frees them all.
 /// </summary>
 public sealed class Batch : IDisposable
 {
@@ -16,19 +17,24 @@ public sealed class Batch : IDisposable
 
     private readonly Dictionary<string, Tensor> tensors;
 
-    public Batch(IReadOnlyDictionary<string, Tensor> tensors, int size, AdaptorOutput? teacher = null, IReadOnlyList<string>? featureIds = null)
+    public Batch(IReadOnlyDictionary<string, Tensor> tensors, int size, IReadOnlyList<AdaptorOutput>? teachers = null, IReadOnlyList<string>? featureIds = null,
+        string? task = null)
     {
         this.tensors = new Dictionary<string, Tensor>(tensors);
         Size = size;
-        Teacher = teacher;
+        Teachers = teachers ?? [];
         FeatureIds = featureIds ?? [];
+        Task = task;
     }
 
     /// <summary>Rows in the batch.</summary>
     public int Size { get; }
 
-    /// <summary>The cached teacher's outputs for these rows, padded like the inputs; null when the teacher runs online.</summary>
-    public AdaptorOutput? Teacher { get; }
+    /// <summary>The cached teachers' outputs for these rows, padded like the inputs, in the run's teacher order; empty when the teacher runs online.</summary>
+    public IReadOnlyList<AdaptorOutput> Teachers { get; }
+
+    /// <summary>The task whose data these rows are (a multi-task run's task name); null in a single-task run.</summary>
+    public string? Task { get; }
 
     /// <summary>The features' ids, in row order (for messages and joins).</summary>
     public IReadOnlyList<string> FeatureIds { get; }
@@ -43,11 +49,13 @@ public sealed class Batch : IDisposable
     public void Dispose()
     {
         foreach (var t in tensors.Values) t.Dispose();
-        if (Teacher is null) return;
-        foreach (var t in new[] { Teacher.Logits, Teacher.LogitsMask, Teacher.InputMask, Teacher.TopK?.Values, Teacher.TopK?.Indices, Teacher.TopK?.LogSumExp }
-                     .Concat(Teacher.Hidden?.Values ?? []).Concat(Teacher.Attention?.Values ?? []))
+        foreach (var teacher in Teachers)
         {
-            t?.Dispose();
+            foreach (var t in new[] { teacher.Logits, teacher.LogitsMask, teacher.InputMask, teacher.TopK?.Values, teacher.TopK?.Indices, teacher.TopK?.LogSumExp }
+                         .Concat(teacher.Hidden?.Values ?? []).Concat(teacher.Attention?.Values ?? []))
+            {
+                t?.Dispose();
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
 using Distill.Cache;
+using Distill.DistillStudent.Adaptors;
 using Distill.Models;
 using Distill.Tasks;
 
@@ -10,40 +11,42 @@ namespace Distill.DistillStudent.Feeds;
 /// order is the cache reader's seeded shuffle (shards, row groups, a bounded buffer), so memory stays bounded
 /// whatever the cache size; only the columns the distiller reads are read, and a resumed epoch starts after the
 /// batches already taken.
+/// With several caches (a multi-teacher run) the first one streams and sets the order; the others are joined by
+/// feature id from memory, where they are held once, in their stored dtype, with only the columns the run reads
+/// from them (the logits, unless matches name that teacher): put the teacher whose layers are matched first.
 /// </summary>
 public sealed class CachedTeacherFeed : IBatchFeed
 {
-    private readonly string cacheDir;
+    private readonly IReadOnlyList<TeacherCache> caches;
     private readonly Dictionary<string, TrainingFeature> features;
     private readonly TaskKind kind;
     private readonly int padId;
     private readonly int batchSize;
     private readonly int seed;
-    private readonly IReadOnlyList<int> hiddenLayers;
-    private readonly IReadOnlyList<int> attentionLayers;
     private readonly CacheReaderOptions readerOptions;
+    private readonly string? task;
+    private IReadOnlyList<HeldCache>? held;
 
-    /// <param name="cacheDir">the cache directory (its manifest lists the shards)</param>
+    /// <param name="caches">the teachers' caches, in the run's teacher order, with the layers read from each</param>
     /// <param name="features">the student's features of the same data</param>
     /// <param name="kind">the task</param>
     /// <param name="padId">the student's padding id</param>
     /// <param name="batchSize">rows per batch</param>
     /// <param name="seed">the run's seed; each epoch reads in the order of its own derived seed</param>
-    /// <param name="hiddenLayers">teacher hidden layers the distiller reads</param>
-    /// <param name="attentionLayers">teacher attention layers the distiller reads</param>
     /// <param name="readerOptions">buffer and prefetch settings (shuffle and seed are set per epoch)</param>
-    public CachedTeacherFeed(string cacheDir, IReadOnlyList<TrainingFeature> features, TaskKind kind, int padId, int batchSize, int seed,
-        IReadOnlyList<int> hiddenLayers, IReadOnlyList<int> attentionLayers, CacheReaderOptions? readerOptions = null)
+    /// <param name="task">the task name the batches carry in a multi-task run</param>
+    public CachedTeacherFeed(IReadOnlyList<TeacherCache> caches, IReadOnlyList<TrainingFeature> features, TaskKind kind, int padId, int batchSize, int seed,
+        CacheReaderOptions? readerOptions = null, string? task = null)
     {
-        this.cacheDir = cacheDir;
+        ArgumentOutOfRangeException.ThrowIfZero(caches.Count);
+        this.caches = caches;
         this.features = features.ToDictionary(f => f.FeatureId, StringComparer.Ordinal);
         this.kind = kind;
         this.padId = padId;
         this.batchSize = batchSize;
         this.seed = seed;
-        this.hiddenLayers = hiddenLayers;
-        this.attentionLayers = attentionLayers;
         this.readerOptions = readerOptions ?? new CacheReaderOptions();
+        this.task = task;
         Count = features.Count;
     }
 
@@ -53,20 +56,28 @@ public sealed class CachedTeacherFeed : IBatchFeed
 
     public IEnumerable<Batch> Epoch(int epoch, int firstBatch)
     {
-        var reader = CacheReader.Open(cacheDir, readerOptions with
+        held ??= caches.Skip(1).Select(Hold).ToList();
+        var lead = caches[0];
+        var reader = CacheReader.Open(lead.Dir, readerOptions with
         {
             Shuffle = true,
             Seed = EpochOrder.Seed(seed, epoch),
             SkipRows = (long)firstBatch * batchSize,
-            Columns = new CacheColumns { HiddenLayers = hiddenLayers, AttentionLayers = attentionLayers, Pooled = false },
+            Columns = Columns(lead),
         });
         try
         {
             foreach (var chunk in reader.ReadAllAsync().ToBlockingEnumerable().Chunk(batchSize))
             {
-                var joined = chunk.Select(Join).ToList();
-                var teacher = TeacherTensors.Build(chunk, reader.Spec, reader.Columns, kind);
-                yield return TaskDataFeed.Collate(joined, kind, padId, teacher);
+                var joined = chunk.Select(row => Join(lead.Dir, row)).ToList();
+                var teachers = new List<AdaptorOutput> { TeacherTensors.Build(chunk, reader.Spec, reader.Columns, kind) };
+                foreach (var other in held)
+                {
+                    var rows = chunk.Select(row => other.Row(row.FeatureId)).ToList();
+                    foreach (var row in rows) Join(other.Dir, row);
+                    teachers.Add(TeacherTensors.Build(rows, other.Spec, other.Columns, kind));
+                }
+                yield return TaskDataFeed.Collate(joined, kind, padId, teachers, task);
             }
         }
         finally
@@ -75,7 +86,24 @@ public sealed class CachedTeacherFeed : IBatchFeed
         }
     }
 
-    private TrainingFeature Join(CachedRow row)
+    private static CacheColumns Columns(TeacherCache cache) =>
+        new() { HiddenLayers = cache.HiddenLayers, AttentionLayers = cache.AttentionLayers, Pooled = false };
+
+    private HeldCache Hold(TeacherCache cache)
+    {
+        var reader = CacheReader.Open(cache.Dir, readerOptions with { Shuffle = false, Columns = Columns(cache) });
+        try
+        {
+            var rows = reader.ReadAllAsync().ToBlockingEnumerable().ToDictionary(r => r.FeatureId, StringComparer.Ordinal);
+            return new HeldCache(cache.Dir, reader.Spec, reader.Columns, rows);
+        }
+        finally
+        {
+            reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    private TrainingFeature Join(string cacheDir, CachedRow row)
     {
         if (!features.TryGetValue(row.FeatureId, out var feature))
         {
@@ -87,5 +115,11 @@ public sealed class CachedTeacherFeed : IBatchFeed
                 + $"({row.InputIds.Length} vs {feature.Text.Length} tokens); teacher and student must share the vocabulary and max_seq_length");
         }
         return feature;
+    }
+
+    private sealed record HeldCache(string Dir, CacheSpec Spec, CacheColumns Columns, Dictionary<string, CachedRow> Rows)
+    {
+        public CachedRow Row(string featureId) => Rows.TryGetValue(featureId, out var row) ? row
+            : throw new CacheFormatException($"{Dir}: feature \"{featureId}\" of the first teacher's cache is missing; every teacher's cache must cover the same examples");
     }
 }

@@ -17,8 +17,8 @@ public sealed class TaskDataFeed(IReadOnlyList<TrainingFeature> features, TaskKi
 
     public IEnumerable<Batch> Epoch(int epoch, int firstBatch) => indexed.Epoch(epoch, firstBatch);
 
-    /// <summary>A padded batch of features with their labels.</summary>
-    public static Batch Collate(IReadOnlyList<TrainingFeature> rows, TaskKind kind, int padId, Adaptors.AdaptorOutput? teacher = null)
+    /// <summary>A padded batch of features with their labels, the teachers' outputs for them and their task's name, if any.</summary>
+    public static Batch Collate(IReadOnlyList<TrainingFeature> rows, TaskKind kind, int padId, IReadOnlyList<Adaptors.AdaptorOutput>? teachers = null, string? task = null)
     {
         var collated = FeatureBatch.Collate(rows, kind, padId);
         return new Batch(new Dictionary<string, TorchSharp.torch.Tensor>
@@ -27,6 +27,6 @@ public sealed class TaskDataFeed(IReadOnlyList<TrainingFeature> features, TaskKi
             [Batch.AttentionMask] = collated.Inputs.AttentionMask,
             [Batch.TokenTypeIds] = collated.Inputs.TokenTypeIds,
             [Batch.Labels] = collated.Labels,
-        }, rows.Count, teacher, rows.Select(r => r.FeatureId).ToList());
+        }, rows.Count, teachers, rows.Select(r => r.FeatureId).ToList(), task);
     }
 }

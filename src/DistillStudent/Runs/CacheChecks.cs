@@ -9,11 +9,18 @@ namespace Distill.DistillStudent.Runs;
 /// <summary>
 /// Checks, before a distillation writes anything, that a teacher cache is the one this run needs: made from the
 /// same data with the same reader settings, for the same task and label order, holding every teacher layer the
-/// matches read, and covering exactly the student's features. Every problem is named in one error.
+/// matches read, and covering exactly the student's features. Every problem is named in one error. The caches of
+/// a multi-teacher run must also agree with each other: same task, same label order, same examples.
 /// </summary>
 public static class CacheChecks
 {
-    public static void Check(string cacheDir, CacheManifest manifest, TrainingConfig training, DistillationConfig distillation, ITaskData train)
+    /// <param name="cacheDir">the cache</param>
+    /// <param name="manifest">its manifest</param>
+    /// <param name="training">the run's training config (task, data, reader settings)</param>
+    /// <param name="distillation">the validated distillation config</param>
+    /// <param name="train">the student's training data</param>
+    /// <param name="teacher">the cache's index among the run's teachers (the matches naming it say which layers it needs)</param>
+    public static void Check(string cacheDir, CacheManifest manifest, TrainingConfig training, DistillationConfig distillation, ITaskData train, int teacher = 0)
     {
         var spec = manifest.Spec;
         var problems = new List<string>();
@@ -37,8 +44,8 @@ public static class CacheChecks
             }
         }
 
-        Missing("hidden", distillation.TeacherHiddenLayers(), spec.HiddenLayers, problems);
-        Missing("attention", distillation.TeacherAttentionLayers(), spec.AttentionLayers, problems);
+        Missing("hidden", distillation.TeacherHiddenLayers(teacher), spec.HiddenLayers, problems);
+        Missing("attention", distillation.TeacherAttentionLayers(teacher), spec.AttentionLayers, problems);
         if (spec.TopK is not null && (distillation.Temperature != 1 || distillation.ProbabilityShift))
         {
             problems.Add($"it holds top-{spec.TopK} logits with the log-sum-exp at temperature 1 only; distil with temperature 1 and no probability_shift, or rebuild it with full logits");
@@ -47,6 +54,42 @@ public static class CacheChecks
 
         CacheJoin.Check(CacheFeatureIds.Read(cacheDir, manifest), train.Features.Select(f => f.FeatureId));
     }
+
+    /// <summary>
+    /// Checks that the caches of a multi-teacher run can be averaged: each has the first one's task, logit width and
+    /// label order (id2label), and the same feature ids. One error names each cache that differs and from which.
+    /// </summary>
+    public static void CheckTeachers(IReadOnlyList<(string Dir, CacheManifest Manifest)> caches)
+    {
+        if (caches.Count < 2) return;
+        var (firstDir, first) = caches[0];
+        var firstLabels = TeacherLabels(first.Teacher.Config);
+        var firstIds = new HashSet<string>(CacheFeatureIds.Read(firstDir, first), StringComparer.Ordinal);
+        var problems = new List<string>();
+        foreach (var (dir, manifest) in caches.Skip(1))
+        {
+            if (manifest.Spec.Task != first.Spec.Task || manifest.Spec.LogitWidth != first.Spec.LogitWidth)
+            {
+                problems.Add($"{dir} caches task \"{manifest.Spec.Task}\" with {manifest.Spec.LogitWidth} logits, {firstDir} task \"{first.Spec.Task}\" with {first.Spec.LogitWidth}");
+            }
+            var labels = TeacherLabels(manifest.Teacher.Config);
+            if (labels is not null && firstLabels is not null && !labels.SequenceEqual(firstLabels))
+            {
+                problems.Add($"{dir} has labels [{string.Join(", ", labels)}], {firstDir} [{string.Join(", ", firstLabels)}] (id2label of their teachers; the order must match)");
+            }
+            var ids = new HashSet<string>(CacheFeatureIds.Read(dir, manifest), StringComparer.Ordinal);
+            var onlyHere = ids.Where(id => !firstIds.Contains(id)).ToList();
+            var onlyFirst = firstIds.Where(id => !ids.Contains(id)).ToList();
+            if (onlyHere.Count + onlyFirst.Count > 0)
+            {
+                problems.Add($"{dir} covers other examples than {firstDir}: {onlyHere.Count} feature id(s) only in {dir}{Sample(onlyHere)}, "
+                    + $"{onlyFirst.Count} only in {firstDir}{Sample(onlyFirst)}; cache every teacher on the same data");
+            }
+        }
+        if (problems.Count > 0) throw new CacheFormatException($"the teacher caches do not agree: {string.Join("; ", problems)}");
+    }
+
+    private static string Sample(List<string> ids) => ids.Count == 0 ? "" : $" (e.g. {string.Join(", ", ids.Take(3).Select(id => $"\"{id}\""))})";
 
     private static void Missing(string what, IReadOnlyList<int> needed, IReadOnlyList<int> held, List<string> problems)
     {

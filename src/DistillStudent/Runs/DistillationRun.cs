@@ -12,7 +12,8 @@ namespace Distill.DistillStudent.Runs;
 
 /// <summary>
 /// One distillation run of a BERT student from a validated <see cref="DistillRunConfig"/>: loads the student and
-/// its data, checks the teacher (cache or model) against them before writing anything, claims the output
+/// its data, checks the teachers (caches, which must also agree with each other, or a model) against them before
+/// writing anything, claims the output
 /// directory, and trains with the chosen distiller, resuming from the newest checkpoint if there is one.
 /// </summary>
 public static class DistillationRun
@@ -25,19 +26,22 @@ public static class DistillationRun
 
         manual_seed(training.Seed);
         using var student = TaskStudent.Load(training, log);
-        var manifest = run.Cache.Count > 0 ? CacheManifest.Load(Path.Combine(run.Cache[0], CacheManifest.FileName)) : null;
-        var teacherLayers = manifest is not null ? TeacherDepth(manifest, run.Cache[0]) : BertConfig.Load(Path.Combine(run.Teacher!, ModelDirectory.ConfigFile)).NumHiddenLayers;
+        var caches = run.Cache.Select(dir => (Dir: dir, Manifest: CacheManifest.Load(Path.Combine(dir, CacheManifest.FileName)))).ToList();
+        IReadOnlyList<int> teacherLayers = caches.Count > 0
+            ? caches.Select(c => TeacherDepth(c.Manifest, c.Dir)).ToList()
+            : [BertConfig.Load(Path.Combine(run.Teacher!, ModelDirectory.ConfigFile)).NumHiddenLayers];
         distillation = distillation.Validate("distillation", LossRegistry.Arity, studentLayers: student.Model.Config.NumHiddenLayers, teacherLayers: teacherLayers);
         var attentions = distillation.IntermediateMatches.Any(m => m.Feature == "attention");
 
         IBatchFeed feed;
         ITeacherSource teacher;
         BertTaskModel? teacherModel = null;
-        if (manifest is not null)
+        if (caches.Count > 0)
         {
-            CacheChecks.Check(run.Cache[0], manifest, training, distillation, student.Train);
-            feed = new CachedTeacherFeed(run.Cache[0], student.Train.Features, training.TaskKind, student.Tokenizer.PadId, training.BatchSize, training.Seed,
-                distillation.TeacherHiddenLayers(), distillation.TeacherAttentionLayers());
+            CacheChecks.CheckTeachers(caches);
+            for (var i = 0; i < caches.Count; i++) CacheChecks.Check(caches[i].Dir, caches[i].Manifest, training, distillation, student.Train, teacher: i);
+            var read = caches.Select((c, i) => new TeacherCache(c.Dir, distillation.TeacherHiddenLayers(i), distillation.TeacherAttentionLayers(i))).ToList();
+            feed = new CachedTeacherFeed(read, student.Train.Features, training.TaskKind, student.Tokenizer.PadId, training.BatchSize, training.Seed);
             teacher = new CachedTeacher();
         }
         else
@@ -52,9 +56,7 @@ public static class DistillationRun
         {
             RunDirectory.Claim(outputDir, DistillRunConfig.FileName, run.ToJson(), ignored: ["training.threads"]);
             var output = new TrainerOutput(outputDir, log, isTerminal);
-            TrainerBase distiller = run.DistillerName == "general"
-                ? new GeneralDistiller(training, distillation, student.Adapted(attentions), teacher, output, student.Evaluate())
-                : new BasicDistiller(training, distillation, student.Adapted(attentions), teacher, output, student.Evaluate());
+            var distiller = RunConfigs.CreateDistiller(run.DistillerName, training, distillation, student.Adapted(attentions), teacher, output, student.Evaluate(), run.TeacherWeights);
             return distiller.Train(feed, cancellation);
         }
     }

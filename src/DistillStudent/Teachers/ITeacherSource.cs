@@ -3,8 +3,9 @@ using Distill.DistillStudent.Feeds;
 
 namespace Distill.DistillStudent.Teachers;
 
-/// <summary>Where a distiller gets the teacher's outputs for a batch: a cache read with the batch, or a teacher run now.</summary>
+/// <summary>Where a distiller gets the teachers' outputs for a batch: caches read with the batch, or a teacher run now.</summary>
 public interface ITeacherSource
 {
-    AdaptorOutput Teach(Batch batch);
+    /// <summary>One output per teacher, in the run's teacher order (one for a single-teacher run).</summary>
+    IReadOnlyList<AdaptorOutput> Teach(Batch batch);
 }

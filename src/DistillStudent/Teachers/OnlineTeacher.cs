@@ -7,10 +7,10 @@ namespace Distill.DistillStudent.Teachers;
 /// <summary>A teacher model run on every batch (TextBrewer's way): eval mode, no gradients.</summary>
 public sealed class OnlineTeacher(AdaptedModel teacher) : ITeacherSource
 {
-    public AdaptorOutput Teach(Batch batch)
+    public IReadOnlyList<AdaptorOutput> Teach(Batch batch)
     {
         teacher.Module.eval();
         using var _ = no_grad();
-        return teacher.Run(batch);
+        return [teacher.Run(batch)];
     }
 }

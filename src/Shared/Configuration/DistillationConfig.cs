@@ -24,7 +24,7 @@ public sealed record DistillationConfig
     [JsonPropertyName("kd_loss_weight_scheduler")] public string KdLossWeightScheduler { get; init; } = "none";
     [JsonPropertyName("probability_shift")] public bool ProbabilityShift { get; init; }
     [JsonPropertyName("intermediate_matches")] public IReadOnlyList<IntermediateMatch> IntermediateMatches { get; init; } = [];
-    /// <summary>Preset names; <see cref="Validate(string, IReadOnlyDictionary{string, int}?, int?, int?)"/> expands them and empties this list.</summary>
+    /// <summary>Preset names; <see cref="Validate(string, IReadOnlyDictionary{string, int}?, int?, IReadOnlyList{int}?)"/> expands them and empties this list.</summary>
     [JsonPropertyName("matches")] public IReadOnlyList<string> Matches { get; init; } = [];
 
     public static readonly IReadOnlyList<string> TemperatureSchedulers = Configuration.TemperatureSchedulerForm.Names;
@@ -38,7 +38,7 @@ public sealed record DistillationConfig
         WriteIndented = true,
     };
 
-    /// <summary>Reads, expands presets and validates without a loss registry (see <see cref="Validate(string, IReadOnlyDictionary{string, int}?, int?, int?)"/>).</summary>
+    /// <summary>Reads, expands presets and validates without a loss registry (see <see cref="Validate(string, IReadOnlyDictionary{string, int}?, int?, IReadOnlyList{int}?)"/>).</summary>
     public static DistillationConfig Load(string path)
     {
         DistillationConfig? config;
@@ -61,10 +61,12 @@ public sealed record DistillationConfig
     /// <summary>
     /// Checks every field and returns the config with the <c>matches</c> presets appended to
     /// <c>intermediate_matches</c>. With <paramref name="lossArity"/> (loss name → layers per side) each match's loss
-    /// must be known and take as many layers as it is given; with a layer count, hidden layers must lie in
-    /// [0, layers] (0 = embeddings) and attention layers in [0, layers − 1]. Every problem goes into one ConfigException.
+    /// must be known and take as many layers as it is given; with layer counts, hidden layers must lie in
+    /// [0, layers] (0 = embeddings) and attention layers in [0, layers − 1]. <paramref name="teacherLayers"/> holds one
+    /// count per teacher (several for a multi-teacher run), and each match's <c>teacher</c> must be one of them.
+    /// Every problem goes into one ConfigException.
     /// </summary>
-    public DistillationConfig Validate(string source, IReadOnlyDictionary<string, int>? lossArity = null, int? studentLayers = null, int? teacherLayers = null)
+    public DistillationConfig Validate(string source, IReadOnlyDictionary<string, int>? lossArity = null, int? studentLayers = null, IReadOnlyList<int>? teacherLayers = null)
     {
         var problems = new List<string>();
         if (!(Temperature > 0)) problems.Add($"temperature must be positive, found {Temperature}");
@@ -100,9 +102,19 @@ public sealed record DistillationConfig
         return this with { IntermediateMatches = matches.Select(p => p.Match).ToList(), Matches = [] };
     }
 
-    private static IEnumerable<string> MatchProblems(IntermediateMatch match, string where, IReadOnlyDictionary<string, int>? lossArity, int? studentLayers, int? teacherLayers)
+    private static IEnumerable<string> MatchProblems(IntermediateMatch match, string where, IReadOnlyDictionary<string, int>? lossArity, int? studentLayers, IReadOnlyList<int>? teacherLayers)
     {
         var problems = new List<string>();
+        int? teacherDepth = null;
+        if (teacherLayers is not null)
+        {
+            if (match.Teacher >= 0 && match.Teacher < teacherLayers.Count) teacherDepth = teacherLayers[match.Teacher];
+            else problems.Add($"{where}.teacher {match.Teacher} is not a teacher of this run; it has teachers 0..{teacherLayers.Count - 1}");
+        }
+        else if (match.Teacher < 0)
+        {
+            problems.Add($"{where}.teacher must not be negative, found {match.Teacher}");
+        }
         var featureKnown = IntermediateMatch.Features.Contains(match.Feature);
         if (!featureKnown)
         {
@@ -140,7 +152,7 @@ public sealed record DistillationConfig
                 }
             }
         }
-        Side("layer_T", match.TeacherLayers, teacherLayers, "teacher");
+        Side("layer_T", match.TeacherLayers, teacherDepth, "teacher");
         Side("layer_S", match.StudentLayers, studentLayers, "student");
         try
         {
@@ -153,15 +165,15 @@ public sealed record DistillationConfig
         return problems;
     }
 
-    /// <summary>Teacher hidden layers the matches read (0 = embeddings), sorted.</summary>
-    public IReadOnlyList<int> TeacherHiddenLayers() => TeacherLayers("hidden");
+    /// <summary>Teacher hidden layers the matches read (0 = embeddings), sorted: of one teacher, or of all when null.</summary>
+    public IReadOnlyList<int> TeacherHiddenLayers(int? teacher = null) => TeacherLayers("hidden", teacher);
 
-    /// <summary>Teacher attention layers the matches read (0 = the first layer's), sorted.</summary>
-    public IReadOnlyList<int> TeacherAttentionLayers() => TeacherLayers("attention");
+    /// <summary>Teacher attention layers the matches read (0 = the first layer's), sorted: of one teacher, or of all when null.</summary>
+    public IReadOnlyList<int> TeacherAttentionLayers(int? teacher = null) => TeacherLayers("attention", teacher);
 
-    private IReadOnlyList<int> TeacherLayers(string feature) => IntermediateMatches
+    private IReadOnlyList<int> TeacherLayers(string feature, int? teacher) => IntermediateMatches
         .Select((m, i) => (m, i))
-        .Where(p => p.m.Feature == feature)
+        .Where(p => p.m.Feature == feature && (teacher is null || p.m.Teacher == teacher))
         .SelectMany(p => p.m.TeacherLayers($"intermediate_matches[{p.i}]"))
         .Distinct().Order().ToList();
 }

@@ -8,7 +8,8 @@ namespace Distill.Configuration;
 /// One intermediate-layer match of TextBrewer's <c>intermediate_matches</c>: teacher layer(s), student layer(s),
 /// the feature compared (<c>hidden</c> or <c>attention</c>), the loss, its weight and an optional projection
 /// (<c>["linear", dim_S, dim_T]</c> or <c>["linear", dim_S, dim_T, "init.safetensors"]</c>, see <see cref="Projection"/>).
-/// Layers are one number or a pair (losses such as <c>nst</c> take two).
+/// Layers are one number or a pair (losses such as <c>nst</c> take two). With several teachers (a multi-teacher
+/// run), <c>teacher</c> names the one whose layers are read, by its index in the run's list of teachers (default 0).
 /// </summary>
 public sealed record IntermediateMatch
 {
@@ -18,6 +19,8 @@ public sealed record IntermediateMatch
     [JsonPropertyName("loss")] public string Loss { get; init; } = "hidden_mse";
     [JsonPropertyName("weight")] public double Weight { get; init; } = 1.0;
     [JsonPropertyName("proj")] public JsonElement? Proj { get; init; }
+    // Left out when 0, so that single-teacher run files read and compare as before.
+    [JsonPropertyName("teacher"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public int Teacher { get; init; }
 
     public static readonly IReadOnlyList<string> Features = ["hidden", "attention"];
 

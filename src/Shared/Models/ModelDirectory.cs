@@ -1,3 +1,4 @@
+using TorchSharp;
 using Distill.IO;
 using Distill.Safetensors;
 using Distill.Tokenization;
@@ -14,8 +15,12 @@ public static class ModelDirectory
     public const string WeightsFile = "model.safetensors";
     public const string VocabFile = "vocab.txt";
 
-    /// <summary>Loads the encoder in eval mode (as Hugging Face's from_pretrained); the pooler is built when the weights have one.</summary>
-    public static BertModel LoadBert(string directory)
+    /// <summary>
+    /// Loads the encoder in eval mode (as Hugging Face's from_pretrained); the pooler is built when the weights have
+    /// one, or when <paramref name="pooler"/> asks for it (then initialised as transformers does: a classifier's
+    /// pooler is trained with it). A task model directory's head (<c>classifier.*</c>, <c>qa_outputs.*</c>) is left out.
+    /// </summary>
+    public static BertModel LoadBert(string directory, bool pooler = false)
     {
         var config = BertConfig.Load(RequireFile(directory, ConfigFile));
         var weightsPath = RequireFile(directory, WeightsFile);
@@ -23,8 +28,15 @@ public static class ModelDirectory
         try
         {
             var hasPooler = weights.Keys.Any(IsPoolerKey);
-            var model = new BertModel(config, hasPooler);
-            StateDict.Load(model, weights, weightsPath, stripPrefix: "bert.");
+            if (pooler && !hasPooler)
+            {
+                weights["pooler.dense.weight"] = torch.normal(0, config.InitializerRange, [config.HiddenSize, config.HiddenSize]);
+                weights["pooler.dense.bias"] = torch.zeros(config.HiddenSize);
+            }
+            var model = new BertModel(config, hasPooler || pooler);
+            var encoder = weights.Where(kv => !kv.Key.StartsWith("classifier.", StringComparison.Ordinal) && !kv.Key.StartsWith("qa_outputs.", StringComparison.Ordinal))
+                .ToDictionary(kv => kv.Key, kv => kv.Value);
+            StateDict.Load(model, encoder, weightsPath, stripPrefix: "bert.");
             model.eval();
             return model;
         }

@@ -26,6 +26,29 @@ public sealed class DistillationConfigTests
     }
 
     [Fact]
+    public void TeacherLayers_MatchesNamingTeachers_PerTeacherOrAllTogether()
+    {
+        using var dir = new TemporaryDirectory();
+        var path = dir.Write("distill.json", """
+            {"intermediate_matches": [
+              {"layer_T": 6, "layer_S": 2, "feature": "hidden", "loss": "hidden_mse"},
+              {"layer_T": 3, "layer_S": 1, "feature": "hidden", "loss": "hidden_mse", "teacher": 1},
+              {"layer_T": 2, "layer_S": 1, "feature": "attention", "loss": "attention_mse", "teacher": 1}]}
+            """);
+
+        var config = DistillationConfig.Load(path);
+
+        Assert.Equal([6], config.TeacherHiddenLayers(0));
+        Assert.Equal([3], config.TeacherHiddenLayers(1));
+        Assert.Equal([3, 6], config.TeacherHiddenLayers());
+        Assert.Equal([], config.TeacherAttentionLayers(0));
+        Assert.Equal([2], config.TeacherAttentionLayers(1));
+        // Teacher 0 is left out when written, so single-teacher run files compare as they did before the field existed.
+        Assert.DoesNotContain("teacher", System.Text.Json.JsonSerializer.Serialize(config.IntermediateMatches[0]));
+        Assert.Contains("\"teacher\":1", System.Text.Json.JsonSerializer.Serialize(config.IntermediateMatches[1]));
+    }
+
+    [Fact]
     public void Load_BadFields_ListsEachByName()
     {
         using var dir = new TemporaryDirectory();

@@ -27,7 +27,7 @@ public sealed class DistillationConfigValidationTests
               {"layer_T": 0, "layer_S": 0, "proj": "linear"}]}
             """);
 
-        var error = Assert.Throws<ConfigException>(() => config.Validate("distill.json", LossRegistry.Arity, studentLayers: 3, teacherLayers: 12));
+        var error = Assert.Throws<ConfigException>(() => config.Validate("distill.json", LossRegistry.Arity, studentLayers: 3, teacherLayers: [12]));
 
         var message = error.Message;
         Assert.StartsWith("distill.json: ", message);
@@ -83,7 +83,7 @@ public sealed class DistillationConfigValidationTests
         foreach (var name in MatchPresets.Names)
         {
             var studentLayers = name.StartsWith("small", StringComparison.Ordinal) ? 12 : int.Parse(name[1..2]);
-            var config = new DistillationConfig { Matches = [name] }.Validate(name, LossRegistry.Arity, studentLayers, teacherLayers: 12);
+            var config = new DistillationConfig { Matches = [name] }.Validate(name, LossRegistry.Arity, studentLayers, teacherLayers: [12]);
 
             Assert.NotEmpty(config.IntermediateMatches);
         }

@@ -1,8 +1,5 @@
 using Distill.DistillStudent;
-using Distill.Models;
-using Distill.Tasks;
 using Distill.Tests.Support;
-using static TorchSharp.torch;
 
 namespace Distill.Tests.Distillers;
 
@@ -117,18 +114,5 @@ public sealed class DistillCommandTests : IClassFixture<DistillCommandTests.Setu
     private static string LastCheckpoint(string output) => Directory.GetDirectories(Path.Combine(output, "checkpoints")).Single();
 
     /// <summary>Mean squared difference between the student's and the teacher's logits over the training data.</summary>
-    private double KdDistance(string studentDir)
-    {
-        var (teacher, labels) = TaskModelDirectory.Load(dir.File("teacher-run", "best"), TaskKind.Classification);
-        var (student, _) = TaskModelDirectory.Load(studentDir, TaskKind.Classification, labels);
-        using (teacher)
-        using (student)
-        {
-            var tokenizer = ModelDirectory.LoadTokenizer(dir.File("teacher-run", "best"), teacher.Config);
-            var data = TaskDataLoader.Load(TaskKind.Classification, dir.File("train.jsonl"), tokenizer, labels, new TaskDataSettings(16, new Distill.Data.DataReadOptions()));
-            var t = ModelRunner.Logits(teacher, data.Features, 16, tokenizer.PadId);
-            var s = ModelRunner.Logits(student, data.Features, 16, tokenizer.PadId);
-            return t.Zip(s).Average(p => p.First.Zip(p.Second).Average(v => (v.First - v.Second) * (double)(v.First - v.Second)));
-        }
-    }
+    private double KdDistance(string studentDir) => LogitDistance.ToMeanTeacher(dir, studentDir, dir.File("teacher-run", "best"));
 }

@@ -37,6 +37,23 @@ public sealed class TaskModelDirectoryTests
     }
 
     [Fact]
+    public void LoadBert_TaskModelDirectory_LoadsTheEncoderAndLeavesTheHeadOut()
+    {
+        TestAssets.EnsureTorch();
+        using var dir = new TemporaryDirectory();
+        var (model, labels) = TaskModelDirectory.Load(SaveEncoder(dir), TaskKind.Classification, ["a", "b"]);
+        using var _ = model;
+        TaskModelDirectory.Save(dir.File("task"), model, labels, dir.File("vocab.txt"));
+
+        using var encoder = ModelDirectory.LoadBert(dir.File("task"));
+
+        var expected = StateDict.Of(model.Encoder);
+        var loaded = StateDict.Of(encoder);
+        Assert.Equal(expected.Keys.Order(), loaded.Keys.Order());
+        Assert.All(expected, kv => Assert.True(kv.Value.eq(loaded[kv.Key]).all().item<bool>(), kv.Key));
+    }
+
+    [Fact]
     public void SaveLoad_TrainedHead_SameLogitsAndHuggingFaceKeys()
     {
         using var dir = new TemporaryDirectory();

@@ -27,7 +27,7 @@ public abstract class BertTaskModel : nn.Module
     public abstract TaskOutput forward(Tensor inputIds, Tensor attentionMask, Tensor? tokenTypeIds, bool outputAttentions = false);
 
     /// <summary>Hugging Face's head initialization: N(0, initializer_range) weights, zero biases.</summary>
-    protected static void InitializeHead(TorchSharp.Modules.Linear head, BertConfig config)
+    public static void InitializeHead(TorchSharp.Modules.Linear head, BertConfig config)
     {
         using var _ = no_grad();
         head.weight!.normal_(0, config.InitializerRange);

@@ -1,0 +1,7 @@
+namespace Distill.DistillStudent.Feeds;
+
+/// <summary>A teacher cache directory and the teacher layers a run reads from it.</summary>
+/// <param name="Dir">the cache directory (its manifest lists the shards)</param>
+/// <param name="HiddenLayers">teacher hidden layers the distiller reads</param>
+/// <param name="AttentionLayers">teacher attention layers the distiller reads</param>
+public sealed record TeacherCache(string Dir, IReadOnlyList<int> HiddenLayers, IReadOnlyList<int> AttentionLayers);

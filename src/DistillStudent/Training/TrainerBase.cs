@@ -207,7 +207,7 @@ public abstract class TrainerBase
         return state;
     }
 
-    /// <summary>AdamW with weight decay on every weight except biases and LayerNorm weights (as BERT does).</summary>
+    /// <summary>AdamW (<see cref="GcSafeAdamW"/>) with weight decay on every weight except biases and LayerNorm weights (as BERT does).</summary>
     private AdamW CreateOptimizer()
     {
         var named = TrainableParameters().ToList();
@@ -217,7 +217,7 @@ public abstract class TrainerBase
             new AdamW.ParamGroup(named.Where(p => !NoDecay(p.Name)).Select(p => p.Parameter), Config.LearningRate, 0.9, 0.999, 1e-8, Config.WeightDecay, false, false),
             new AdamW.ParamGroup(named.Where(p => NoDecay(p.Name)).Select(p => p.Parameter), Config.LearningRate, 0.9, 0.999, 1e-8, 0.0, false, false),
         };
-        return optim.AdamW(groups, Config.LearningRate, 0.9, 0.999, 1e-8, Config.WeightDecay, false, false);
+        return new GcSafeAdamW(groups, Config.LearningRate, Config.WeightDecay);
     }
 
     private static void Log(SummaryWriter tensorboard, MetricsLog metricsLog, string split, long step, double epoch, IReadOnlyDictionary<string, double> values)

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 using Distill.Cache;
 using Distill.Data;
 using Distill.Logging;
@@ -21,8 +20,7 @@ public sealed record CacheRunSummary(int ShardsWritten, int ShardsReused, long R
 /// <summary>
 /// Runs a teacher once over a data set and writes its outputs as shards of one job's slice. Resumable: each
 /// shard is written under a temporary name and renamed when complete, then recorded in the job's progress
-/// file; a rerun of the same command keeps the recorded shards and redoes the rest. The shard writer runs
-/// on a background task so that disk work overlaps the teacher's forward passes.
+/// file; a rerun of the same command keeps the recorded shards and redoes the rest.
 /// </summary>
 public static class CacheRun
 {
@@ -96,40 +94,12 @@ public static class CacheRun
 
         await using var writer = await CacheShardWriter.CreateAsync(outputDir, name, spec,
             new CacheWriterOptions { Log = m => log.WriteLine($"cache: {m}") }, cancellation);
-        var channel = Channel.CreateBounded<IReadOnlyList<CacheRow>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
-        var consumer = Task.Run(async () =>
+        await ShardPipeline.RunAsync(slice, teacher, request, batchSize, async (rows, token) =>
         {
-            await foreach (var batch in channel.Reader.ReadAllAsync(cancellation))
-            {
-                await writer.WriteAsync(batch, cancellation);
-                onWritten((batch.Count, batch.Sum(r => r.InputIds.Length)));
-            }
+            await writer.WriteAsync(rows, token);
+            onWritten((rows.Count, rows.Sum(r => r.InputIds.Length)));
         }, cancellation);
-        try
-        {
-            // Sorted by length so that batches waste little compute on padding; the shard keeps that order.
-            foreach (var batch in slice.OrderBy(f => f.Text.Length).Chunk(batchSize))
-            {
-                cancellation.ThrowIfCancellationRequested();
-                var outputs = teacher.Run(batch, request);
-                var cacheRows = batch.Select((f, i) => ToRow(f, outputs[i])).ToList();
-                await channel.Writer.WriteAsync(cacheRows, cancellation);
-            }
-        }
-        finally
-        {
-            channel.Writer.TryComplete();
-        }
-        await consumer;
         return await writer.CompleteAsync(cancellation);
-    }
-
-    private static CacheRow ToRow(TrainingFeature feature, TeacherOutput output)
-    {
-        var text = feature.Text;
-        var offsets = new int[text.Length * 2];
-        for (var i = 0; i < text.Length; i++) (offsets[2 * i], offsets[2 * i + 1]) = text.Offsets[i];
-        return new CacheRow(feature.FeatureId, feature.ExampleId, text.Ids, offsets, text.Segments, output.Logits, output.Hidden, output.Attentions, output.Pooled);
     }
 
     /// <summary>

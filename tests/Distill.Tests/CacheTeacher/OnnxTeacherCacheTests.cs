@@ -105,4 +105,26 @@ public sealed class OnnxTeacherCacheTests
         Assert.Equal(Distill.Cli.ExitCodes.BadInput, run.ExitCode);
         Assert.Contains("no output scores; its outputs are: logits, hidden", run.Error);
     }
+
+    [Fact]
+    public async Task Run_LogitsMappedToAnOutputOfAnotherWidth_FailsPromptlyNamingTheShapes()
+    {
+        TestAssets.EnsureTorch();
+        using var dir = new TemporaryDirectory();
+        TinyTask.Write(dir.Path, trainCount: 40);
+        Directory.CreateDirectory(dir.File("onnx"));
+        WriteGraph(dir.File("onnx/model.onnx"), new float[Vocab * Hidden], new float[Hidden * 2]);
+        (TinyBert.Config() with { Id2Label = new Dictionary<string, string> { ["0"] = "neg", ["1"] = "pos" } }).Save(dir.File("onnx/config.json"));
+        File.Copy(dir.File("vocab.txt"), dir.File("onnx/vocab.txt"));
+
+        // An encoder's hidden states taken for a classifier's logits: (batch, seq, 16), not (batch, 2).
+        var running = Task.Run(() => CliRun.Invoke(CacheTeacherCli.Create(), "run", "--onnx", dir.File("onnx/model.onnx"), "--onnx-output", "logits=hidden",
+            "--task", "classification", "--data", dir.File("train.jsonl"), "--out", dir.File("cache"), "--batch-size", "2"));
+        var run = await running.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(Distill.Cli.ExitCodes.BadInput, run.ExitCode);
+        Assert.Contains("ONNX output \"hidden\" has shape [2, ", run.Error);
+        Assert.Contains("classification needs (batch, 2) for 2 labels", run.Error);
+        Assert.Empty(Directory.GetFiles(dir.File("cache"), "part-*"));
+    }
 }

@@ -186,6 +186,13 @@ public sealed class CacheShardWriter : IAsyncDisposable
         try
         {
             await _stream.DisposeAsync();
+        }
+        catch (Exception)
+        {
+            // Flushing the buffered tail fails on a full disk; the handle is closed all the same.
+        }
+        try
+        {
             File.Delete(_temporaryPath);
         }
         catch (Exception e)

@@ -10,7 +10,7 @@ namespace Distill.Tests.CacheTeacher;
 /// <summary>cache-teacher run/merge/verify through real command lines, on a tiny trained-head model.</summary>
 public sealed class RunCommandTests
 {
-    private static string TeacherDir(TemporaryDirectory dir)
+    internal static string TeacherDir(TemporaryDirectory dir)
     {
         var encoderDir = TinyTask.Write(dir.Path, trainCount: 50);
         var (model, labels) = TaskModelDirectory.Load(encoderDir, TaskKind.Classification, ["neg", "pos"]);

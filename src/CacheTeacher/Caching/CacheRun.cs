@@ -45,7 +45,7 @@ public static class CacheRun
         var template = new CacheManifest
         {
             Teacher = teacherInfo,
-            Data = new CacheDataInfo(CacheIdentity.Data(options.DataFile, options.Data), CacheIdentity.ReaderSettings(options.DataFile, options.Data)),
+            Data = new CacheDataInfo(CacheIdentity.Data(options.DataFile, options.Data), CacheIdentity.ReaderSettings(options.DataFile, options.Data), features.Count),
             Spec = spec,
             Shards = [],
             NumShards = options.NumShards > 1 ? options.NumShards : null,
@@ -54,7 +54,8 @@ public static class CacheRun
         var progressFile = CacheLayout.ProgressFile(outputDir, options.NumShards, options.ShardIndex);
         var manifestPath = CacheLayout.FinishedManifest(outputDir, options.NumShards, options.ShardIndex);
         // A finished job's manifest counts as progress too, so rerunning a finished command redoes nothing.
-        var done = ResumeState(File.Exists(progressFile) ? progressFile : manifestPath, template, outputDir, log);
+        var done = await CacheResume.KeptShardsAsync(File.Exists(progressFile) ? progressFile : manifestPath, template, outputDir, log, cancellation);
+        CacheResume.RemoveLeftovers(outputDir, plan.ShardsOfJob.Select(CacheShardNames.For).Where(name => !done.ContainsKey(name)), [progressFile, manifestPath], log);
         var request = new TeacherRequest(spec.HiddenLayers, spec.AttentionLayers, spec.Pooled);
 
         var todo = plan.ShardsOfJob.Where(k => !done.ContainsKey(CacheShardNames.For(k))).ToList();
@@ -88,10 +89,6 @@ public static class CacheRun
     private static async Task<ShardInfo> WriteShardAsync(string outputDir, string name, CacheSpec spec, List<TrainingFeature> slice, ITeacher teacher,
         TeacherRequest request, int batchSize, Action<(int Rows, int Tokens)> onWritten, TextWriter log, CancellationToken cancellation)
     {
-        // A shard renamed into place by a run that died before recording it is redone, not trusted.
-        var stale = Path.Combine(outputDir, name);
-        if (File.Exists(stale)) File.Delete(stale);
-
         await using var writer = await CacheShardWriter.CreateAsync(outputDir, name, spec,
             new CacheWriterOptions { Log = m => log.WriteLine($"cache: {m}") }, cancellation);
         await ShardPipeline.RunAsync(slice, teacher, request, batchSize, async (rows, token) =>
@@ -159,27 +156,8 @@ public static class CacheRun
             Pooled = options.Pooled,
             DType = options.DType,
             TopK = teacher.LogitWidth > options.TopKThreshold ? Math.Min(options.TopK, teacher.LogitWidth) : null,
+            RowsPerShard = options.RowsPerShard,
         };
-    }
-
-    /// <summary>Shards recorded by an earlier run of the same job, kept when their files are still there and whole.</summary>
-    private static Dictionary<string, CacheShardEntry> ResumeState(string recorded, CacheManifest template, string outputDir, TextWriter log)
-    {
-        var done = new Dictionary<string, CacheShardEntry>();
-        if (!File.Exists(recorded)) return done;
-        var previous = CacheManifest.Load(recorded);
-        if (previous.Teacher.Identity != template.Teacher.Identity || previous.Data.Identity != template.Data.Identity
-            || previous.Spec.ToJson() != template.Spec.ToJson())
-        {
-            throw new ConfigException($"{outputDir} holds a cache of another teacher, data set or spec ({recorded}); use a new --out, or delete it to start over");
-        }
-        foreach (var entry in previous.Shards)
-        {
-            var file = new FileInfo(Path.Combine(outputDir, entry.File));
-            if (file.Exists && file.Length == entry.Bytes) done[entry.File] = entry;
-        }
-        log.WriteLine($"cache: resuming; {done.Count} complete shards kept");
-        return done;
     }
 
     private static FileStream Lock(string outputDir, CacheRunOptions options)

@@ -46,6 +46,7 @@ public static partial class CacheShardNames
         return null;
     }
 
-    [GeneratedRegex(@"^part-[0-9]{5,}(-[0-9]{5,})*\.parquet$", RegexOptions.CultureInvariant)]
+    // \A and \z: "$" would also match before a trailing newline.
+    [GeneratedRegex(@"\Apart-[0-9]{5,}(-[0-9]{5,})*\.parquet\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 }

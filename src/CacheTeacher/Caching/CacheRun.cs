@@ -55,7 +55,7 @@ public static class CacheRun
         var manifestPath = CacheLayout.FinishedManifest(outputDir, options.NumShards, options.ShardIndex);
         // A finished job's manifest counts as progress too, so rerunning a finished command redoes nothing.
         var done = await CacheResume.KeptShardsAsync(File.Exists(progressFile) ? progressFile : manifestPath, template, outputDir, log, cancellation);
-        CacheResume.RemoveLeftovers(outputDir, plan.ShardsOfJob.Select(CacheShardNames.For).Where(name => !done.ContainsKey(name)), [progressFile, manifestPath], log);
+        CacheResume.RemoveLeftovers(outputDir, plan.ShardsOfJob.Select(k => CacheShardNames.For(k)).Where(name => !done.ContainsKey(name)), [progressFile, manifestPath], log);
         var request = new TeacherRequest(spec.HiddenLayers, spec.AttentionLayers, spec.Pooled);
 
         var todo = plan.ShardsOfJob.Where(k => !done.ContainsKey(CacheShardNames.For(k))).ToList();
@@ -128,9 +128,9 @@ public static class CacheRun
         var config = BertConfig.Load(configPath);
         var onnxTokenizer = WordPieceEncoder.FromVocabFile(vocab, new WordPieceOptions { LowerCase = config.DoLowerCase ?? !options.Cased });
         var configLabels = config.Id2Label?.OrderBy(kv => int.Parse(kv.Key, CultureInfo.InvariantCulture)).Select(kv => kv.Value).ToList();
-        var settings = JsonSerializer.Serialize(new { outputs.Logits, outputs.Hidden, outputs.Pooled, options.Cased, provider = "onnx" });
+        var settings = JsonSerializer.SerializeToNode(new { outputs.Logits, outputs.Hidden, outputs.Pooled, options.Cased, provider = "onnx" })!.AsObject();
         return new TeacherSource(onnxTokenizer, options.Task == TaskKind.Qa ? null : configLabels,
-            new CacheTeacherInfo(CacheManifest.HashFiles([onnx, configPath, vocab], settings), config.ToJson()),
+            new CacheTeacherInfo(CacheIdentity.OnnxTeacher(onnx, configPath, vocab, settings), config.ToJson(), settings),
             labels => new OnnxTeacher(OnnxEncoderSession.Create(onnx, options.Threads, preferCuda: true, log.WriteLine), outputs, options.Task,
                 options.Task == TaskKind.Qa ? 2 : labels.Count, config, onnxTokenizer.PadId));
     }

@@ -162,10 +162,16 @@ public sealed record CacheManifest
     }
 }
 
-/// <summary>The teacher a cache came from: a content hash (<see cref="CacheManifest.HashFiles"/>) and its config.</summary>
+/// <summary>
+/// The teacher a cache came from: a content hash (<see cref="CacheIdentity"/>), its config, and for an ONNX
+/// teacher the settings hashed with its files (output mapping, casing), so that verify can recompute the hash.
+/// </summary>
 public sealed record CacheTeacherInfo(
     [property: JsonPropertyName("identity")] string Identity,
-    [property: JsonPropertyName("config")] JsonObject Config);
+    [property: JsonPropertyName("config")] JsonObject Config,
+    [property: JsonPropertyName("onnx_settings")]
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    JsonObject? OnnxSettings = null);
 
 /// <summary>
 /// The data a cache came from: a content hash (<see cref="CacheIdentity.Data"/>), the reader settings (max length,

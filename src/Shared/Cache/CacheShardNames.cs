@@ -14,7 +14,7 @@ public static partial class CacheShardNames
     public const string Glob = "part-*.parquet";
 
     /// <summary>The name of shard <paramref name="index"/>: <c>part-00000.parquet</c>, ...</summary>
-    public static string For(int index)
+    public static string For(long index)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         return string.Create(CultureInfo.InvariantCulture, $"part-{index:D5}.parquet");

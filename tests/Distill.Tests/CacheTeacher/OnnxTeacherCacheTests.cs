@@ -67,6 +67,8 @@ public sealed class OnnxTeacherCacheTests
             "--hidden-layers", "0", "--dtype", "fp32", "--batch-size", "1");
 
         Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        var verify = CliRun.Invoke(CacheTeacherCli.Create(), "verify", dir.File("cache"), "--model", dir.File("onnx/model.onnx"), "--data", dir.File("train.jsonl"));
+        Assert.True(verify.ExitCode == 0, verify.Output + verify.Error);
         await using var reader = CacheReader.Open(dir.File("cache"));
         var rows = new List<CacheRow>();
         await foreach (var row in reader.ReadAllAsync()) rows.Add(row.ToCacheRow());

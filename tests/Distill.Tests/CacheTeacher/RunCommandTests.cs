@@ -253,4 +253,41 @@ public sealed class RunCommandTests
         Assert.Equal([".lock-00000-of-00001", ".part-00003.parquet.tmp-other-job", "manifest.json", "part-00000.parquet", "part-00001.parquet", "part-00002.parquet", "part-00003.parquet"],
             Directory.GetFiles(cache).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
+
+    [Fact]
+    public void Verify_BadManifest_ExitsOneListingEachProblem()
+    {
+        TestAssets.EnsureTorch();
+        using var dir = new TemporaryDirectory();
+        TeacherDir(dir);
+        Assert.Equal(0, Run(RunArgs(dir, dir.File("cache"))).ExitCode);
+        var path = Path.Combine(dir.File("cache"), "manifest.json");
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"part-00001.parquet\"", "\"../part-00001.parquet\"").Replace("\"rows\": 16", "\"rows\": -1"));
+
+        var verify = Run("verify", dir.File("cache"));
+
+        Assert.Equal(Distill.Cli.ExitCodes.CheckFailed, verify.ExitCode);
+        Assert.Contains("shards[1] (file \"../part-00001.parquet\"): file name contains \"..\"", verify.Error);
+        Assert.Contains("rows and bytes must not be negative, found -1", verify.Error);
+        Assert.DoesNotContain("   at ", verify.Error);
+    }
+
+    [Fact]
+    public void Verify_DataMovedOrRenamed_IdentityFollowsTheName()
+    {
+        TestAssets.EnsureTorch();
+        using var dir = new TemporaryDirectory();
+        TeacherDir(dir);
+        Assert.Equal(0, Run(RunArgs(dir, dir.File("cache"))).ExitCode);
+        Directory.CreateDirectory(dir.File("moved"));
+        File.Copy(dir.File("train.jsonl"), dir.File("moved", "train.jsonl"));
+        File.Copy(dir.File("train.jsonl"), dir.File("renamed.jsonl"));
+
+        var moved = Run("verify", dir.File("cache"), "--data", dir.File("moved", "train.jsonl"));
+        var renamed = Run("verify", dir.File("cache"), "--data", dir.File("renamed.jsonl"));
+
+        Assert.True(moved.ExitCode == 0, moved.Error);
+        Assert.Equal(Distill.Cli.ExitCodes.CheckFailed, renamed.ExitCode);
+        Assert.Contains("is not the data this cache was made from", renamed.Error);
+    }
 }

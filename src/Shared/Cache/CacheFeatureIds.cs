@@ -40,7 +40,7 @@ public static class CacheFeatureIds
             var path = Path.Combine(cacheDir, entry.File);
             if (!File.Exists(path)) throw new CacheFormatException($"{entry.File}: listed in {CacheManifest.FileName} but missing from {cacheDir}");
             await using var stream = ShardFile.OpenRead(path);
-            await using var reader = await ParquetReader.CreateAsync(stream, null, leaveStreamOpen: false, cancellationToken);
+            await using var reader = await ShardFile.OpenParquetAsync(stream, entry.File, leaveOpen: false, cancellationToken);
             var field = reader.Schema.GetDataFields().FirstOrDefault(f => f.Path.ToString() == expected.Path.ToString())
                 ?? throw new CacheFormatException($"{entry.File}: column {expected.Name} is missing");
             for (var g = 0; g < reader.RowGroupCount; g++)

@@ -79,14 +79,13 @@ public static class CacheVerifier
             stream.Position = 0;
             try
             {
-                await using var reader = await ParquetReader.CreateAsync(stream, null, leaveStreamOpen: true, cancellationToken);
+                await using var reader = await ShardFile.OpenParquetAsync(stream, entry.File, leaveOpen: true, cancellationToken);
                 problems.AddRange(ShardFile.CompareContents(reader, schema, entry.Rows));
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (CacheFormatException e)
             {
-                // A damaged footer surfaces as whichever exception the parser hits first (ParquetException,
-                // Thrift, IO, index errors): report it as this shard's problem rather than stop verifying.
-                problems.Add($"does not open as Parquet ({e.GetType().Name}: {e.Message})");
+                // This shard's problem: report it and go on verifying the others.
+                problems.Add(e.Message[(entry.File.Length + 2)..]);
             }
             return problems;
         }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using Distill.Safetensors;
+using Xunit.Abstractions;
 using Distill.Tests.Support;
 using TorchSharp;
 using static TorchSharp.torch;

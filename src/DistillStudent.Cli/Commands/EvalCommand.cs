@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Distill.Data;
+using Distill.Cli;
 using Distill.IO;
 using Distill.Models;
 using Distill.Runtime;
@@ -16,17 +16,14 @@ internal sealed class EvalCommand : Command
     private readonly Option<string> task = new("--task") { Description = "classification | tagging | qa", Required = true };
     private readonly Option<FileInfo> data = new("--data") { Description = "labelled data file", Required = true };
     private readonly Option<FileInfo?> predictions = new("--predictions") { Description = "where to write predictions as JSONL (default: next to the data, DATA.predictions.jsonl)" };
-    private readonly Option<int> maxSeqLength = new("--max-seq-length") { Description = "longer inputs are truncated", DefaultValueFactory = _ => 128 };
-    private readonly Option<int> docStride = new("--doc-stride") { Description = "QA: tokens shared by consecutive context windows", DefaultValueFactory = _ => 64 };
-    private readonly Option<int> maxQueryLength = new("--max-query-length") { Description = "QA: longer questions are cut to this many tokens", DefaultValueFactory = _ => 64 };
     private readonly Option<int> batchSize = new("--batch-size") { Description = "examples per forward pass", DefaultValueFactory = _ => 64 };
     private readonly Option<int> threads = new("--threads") { Description = "CPU threads", DefaultValueFactory = _ => 1 };
-    private readonly Option<bool> skipBad = new("--skip-bad") { Description = "skip and count bad input records instead of failing" };
+    private readonly DataReadingOptions reading = new();
     private readonly Option<bool> json = new("--json") { Description = "print the metrics as JSON" };
 
     public EvalCommand() : base("eval", "Evaluate a trained model on a labelled data set and write its predictions")
     {
-        foreach (var option in new Option[] { model, task, data, predictions, maxSeqLength, docStride, maxQueryLength, batchSize, threads, skipBad, json }) Options.Add(option);
+        foreach (var option in new Option[] { model, task, data, predictions, batchSize, threads, json }.Concat(reading.All)) Options.Add(option);
         SetAction((parse, _) => Task.FromResult(Execute(parse)));
     }
 
@@ -41,8 +38,7 @@ internal sealed class EvalCommand : Command
         var (taskModel, labels) = TaskModelDirectory.Load(modelDir, kind);
         using var _ = taskModel;
         var tokenizer = ModelDirectory.LoadTokenizer(modelDir, taskModel.Config);
-        var settings = new TaskDataSettings(parse.GetValue(maxSeqLength), new DataReadOptions { SkipBad = parse.GetValue(skipBad) },
-            parse.GetValue(docStride), parse.GetValue(maxQueryLength));
+        var settings = reading.Apply(parse, DataReadingOptions.Defaults);
         var dataSet = TaskDataLoader.Load(kind, dataPath, tokenizer, kind == TaskKind.Qa ? null : labels, settings);
         foreach (var warning in dataSet.Warnings) parse.InvocationConfiguration.Error.WriteLine($"warning: {warning}");
 

@@ -113,9 +113,7 @@ public sealed class CacheVerifierTests
         using var dir = new TemporaryDirectory();
         var spec = CacheFixtures.Tagging();
         // Shards cut with two sizes: part-00001 of 3 rows repeats features 3..5 of part-00000's 6.
-        var first = await CacheFixtures.WriteShardAsync(dir.Path, "part-00000.parquet", spec, CacheFixtures.Rows(spec, 6));
-        var second = await CacheFixtures.WriteShardAsync(dir.Path, "part-00001.parquet", spec, CacheFixtures.Rows(spec, 3, first: 3));
-        CacheFixtures.Manifest(spec, [CacheShardEntry.From(first, 0), CacheShardEntry.From(second, 0)]).Save(dir.File(CacheManifest.FileName));
+        CacheFixtures.Manifest(spec, await CacheFixtures.WriteShardsAsync(dir.Path, spec, (0, 6), (3, 3))).Save(dir.File(CacheManifest.FileName));
 
         var problem = Assert.Single(CacheVerifier.Verify(dir.Path));
 

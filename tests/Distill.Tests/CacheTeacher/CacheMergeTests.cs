@@ -63,10 +63,9 @@ public sealed class CacheMergeTests
     {
         using var dir = new TemporaryDirectory();
         var spec = CacheFixtures.Tagging();
-        var first = await CacheFixtures.WriteShardAsync(dir.Path, "part-00000.parquet", spec, CacheFixtures.Rows(spec, 4));
-        var second = await CacheFixtures.WriteShardAsync(dir.Path, "part-00001.parquet", spec, CacheFixtures.Rows(spec, 4, first: 2));
-        (CacheFixtures.Manifest(spec, [CacheShardEntry.From(first, 0)]) with { NumShards = 2, ShardIndex = 0 }).Save(dir.File("manifest-00000-of-00002.json"));
-        (CacheFixtures.Manifest(spec, [CacheShardEntry.From(second, 1)]) with { NumShards = 2, ShardIndex = 1 }).Save(dir.File("manifest-00001-of-00002.json"));
+        var shards = await CacheFixtures.WriteShardsAsync(dir.Path, spec, (0, 4), (2, 4));
+        (CacheFixtures.Manifest(spec, [shards[0]]) with { NumShards = 2, ShardIndex = 0 }).Save(dir.File("manifest-00000-of-00002.json"));
+        (CacheFixtures.Manifest(spec, [shards[1] with { ShardIndex = 1 }]) with { NumShards = 2, ShardIndex = 1 }).Save(dir.File("manifest-00001-of-00002.json"));
 
         var error = Assert.Throws<CacheFormatException>(() => CacheMerge.Execute(dir.Path));
 

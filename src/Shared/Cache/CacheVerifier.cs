@@ -84,8 +84,8 @@ public static class CacheVerifier
             }
             catch (CacheFormatException e)
             {
-                // This shard's problem: report it and go on verifying the others.
-                problems.Add(e.Message[(entry.File.Length + 2)..]);
+                // This shard's problem (its message names the shard again): report it and go on verifying the others.
+                problems.Add(e.Message);
             }
             return problems;
         }

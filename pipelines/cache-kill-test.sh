@@ -2,16 +2,18 @@
 # Crash test of cache-teacher: kill -9 a run at random moments, rerun the same command, and check that the
 # finished cache has exactly the shards (same rows, same bytes: SHA-256) of an uninterrupted run and passes verify.
 # Usage: cache-kill-test.sh [TEACHER_DIR] [DATA_FILE] [TRIALS]
+# Environment: BIN (folder of cache-teacher), WORK (scratch folder, emptied first), LAYERS (--hidden-layers),
+# ROWS_PER_SHARD; the test suite runs a short form on a tiny teacher (tests/.../CacheKillTests.cs).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bin="${BIN:-$root/artifacts/bin}"
 teacher="${1:-$root/pipelines/.runs/teachers/sentiment/best}"
 data="${2:-$root/pipelines/.data/sentiment/dev.jsonl}"
 trials="${3:-20}"
-work="$root/pipelines/.runs/kill-test"
+work="${WORK:-$root/pipelines/.runs/kill-test}"
 rm -rf "$work" && mkdir -p "$work"
 
-args=(--model "$teacher" --task classification --data "$data" --hidden-layers 0,2,4,6 --rows-per-shard 50 --batch-size 16 --threads 1)
+args=(--model "$teacher" --task classification --data "$data" --hidden-layers "${LAYERS:-0,2,4,6}" --rows-per-shard "${ROWS_PER_SHARD:-50}" --batch-size 16 --threads 1)
 run() { "$bin/cache-teacher" run "${args[@]}" --out "$1"; }
 shards() { grep -o '"sha256": "[0-9a-f]*"' "$1/manifest.json"; }
 

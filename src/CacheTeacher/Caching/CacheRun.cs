@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 using Distill.Cache;
 using Distill.Data;
 using Distill.Logging;
@@ -21,8 +20,7 @@ public sealed record CacheRunSummary(int ShardsWritten, int ShardsReused, long R
 /// <summary>
 /// Runs a teacher once over a data set and writes its outputs as shards of one job's slice. Resumable: each
 /// shard is written under a temporary name and renamed when complete, then recorded in the job's progress
-/// file; a rerun of the same command keeps the recorded shards and redoes the rest. The shard writer runs
-/// on a background task so that disk work overlaps the teacher's forward passes.
+/// file; a rerun of the same command keeps the recorded shards and redoes the rest.
 /// </summary>
 public static class CacheRun
 {
@@ -47,7 +45,7 @@ public static class CacheRun
         var template = new CacheManifest
         {
             Teacher = teacherInfo,
-            Data = new CacheDataInfo(CacheIdentity.Data(options.DataFile, options.Data), CacheIdentity.ReaderSettings(options.DataFile, options.Data)),
+            Data = new CacheDataInfo(CacheIdentity.Data(options.DataFile, options.Data), CacheIdentity.ReaderSettings(options.DataFile, options.Data), features.Count),
             Spec = spec,
             Shards = [],
             NumShards = options.NumShards > 1 ? options.NumShards : null,
@@ -56,7 +54,8 @@ public static class CacheRun
         var progressFile = CacheLayout.ProgressFile(outputDir, options.NumShards, options.ShardIndex);
         var manifestPath = CacheLayout.FinishedManifest(outputDir, options.NumShards, options.ShardIndex);
         // A finished job's manifest counts as progress too, so rerunning a finished command redoes nothing.
-        var done = ResumeState(File.Exists(progressFile) ? progressFile : manifestPath, template, outputDir, log);
+        var done = await CacheResume.KeptShardsAsync(File.Exists(progressFile) ? progressFile : manifestPath, template, outputDir, log, cancellation);
+        CacheResume.RemoveLeftovers(outputDir, plan.ShardsOfJob.Select(k => CacheShardNames.For(k)).Where(name => !done.ContainsKey(name)), [progressFile, manifestPath], log);
         var request = new TeacherRequest(spec.HiddenLayers, spec.AttentionLayers, spec.Pooled);
 
         var todo = plan.ShardsOfJob.Where(k => !done.ContainsKey(CacheShardNames.For(k))).ToList();
@@ -90,46 +89,14 @@ public static class CacheRun
     private static async Task<ShardInfo> WriteShardAsync(string outputDir, string name, CacheSpec spec, List<TrainingFeature> slice, ITeacher teacher,
         TeacherRequest request, int batchSize, Action<(int Rows, int Tokens)> onWritten, TextWriter log, CancellationToken cancellation)
     {
-        // A shard renamed into place by a run that died before recording it is redone, not trusted.
-        var stale = Path.Combine(outputDir, name);
-        if (File.Exists(stale)) File.Delete(stale);
-
         await using var writer = await CacheShardWriter.CreateAsync(outputDir, name, spec,
             new CacheWriterOptions { Log = m => log.WriteLine($"cache: {m}") }, cancellation);
-        var channel = Channel.CreateBounded<IReadOnlyList<CacheRow>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
-        var consumer = Task.Run(async () =>
+        await ShardPipeline.RunAsync(slice, teacher, request, batchSize, async (rows, token) =>
         {
-            await foreach (var batch in channel.Reader.ReadAllAsync(cancellation))
-            {
-                await writer.WriteAsync(batch, cancellation);
-                onWritten((batch.Count, batch.Sum(r => r.InputIds.Length)));
-            }
+            await writer.WriteAsync(rows, token);
+            onWritten((rows.Count, rows.Sum(r => r.InputIds.Length)));
         }, cancellation);
-        try
-        {
-            // Sorted by length so that batches waste little compute on padding; the shard keeps that order.
-            foreach (var batch in slice.OrderBy(f => f.Text.Length).Chunk(batchSize))
-            {
-                cancellation.ThrowIfCancellationRequested();
-                var outputs = teacher.Run(batch, request);
-                var cacheRows = batch.Select((f, i) => ToRow(f, outputs[i])).ToList();
-                await channel.Writer.WriteAsync(cacheRows, cancellation);
-            }
-        }
-        finally
-        {
-            channel.Writer.TryComplete();
-        }
-        await consumer;
         return await writer.CompleteAsync(cancellation);
-    }
-
-    private static CacheRow ToRow(TrainingFeature feature, TeacherOutput output)
-    {
-        var text = feature.Text;
-        var offsets = new int[text.Length * 2];
-        for (var i = 0; i < text.Length; i++) (offsets[2 * i], offsets[2 * i + 1]) = text.Offsets[i];
-        return new CacheRow(feature.FeatureId, feature.ExampleId, text.Ids, offsets, text.Segments, output.Logits, output.Hidden, output.Attentions, output.Pooled);
     }
 
     /// <summary>
@@ -161,9 +128,9 @@ public static class CacheRun
         var config = BertConfig.Load(configPath);
         var onnxTokenizer = WordPieceEncoder.FromVocabFile(vocab, new WordPieceOptions { LowerCase = config.DoLowerCase ?? !options.Cased });
         var configLabels = config.Id2Label?.OrderBy(kv => int.Parse(kv.Key, CultureInfo.InvariantCulture)).Select(kv => kv.Value).ToList();
-        var settings = JsonSerializer.Serialize(new { outputs.Logits, outputs.Hidden, outputs.Pooled, options.Cased, provider = "onnx" });
+        var settings = JsonSerializer.SerializeToNode(new { outputs.Logits, outputs.Hidden, outputs.Pooled, options.Cased, provider = "onnx" })!.AsObject();
         return new TeacherSource(onnxTokenizer, options.Task == TaskKind.Qa ? null : configLabels,
-            new CacheTeacherInfo(CacheManifest.HashFiles([onnx, configPath, vocab], settings), config.ToJson()),
+            new CacheTeacherInfo(CacheIdentity.OnnxTeacher(onnx, configPath, vocab, settings), config.ToJson(), settings),
             labels => new OnnxTeacher(OnnxEncoderSession.Create(onnx, options.Threads, preferCuda: true, log.WriteLine), outputs, options.Task,
                 options.Task == TaskKind.Qa ? 2 : labels.Count, config, onnxTokenizer.PadId));
     }
@@ -189,27 +156,8 @@ public static class CacheRun
             Pooled = options.Pooled,
             DType = options.DType,
             TopK = teacher.LogitWidth > options.TopKThreshold ? Math.Min(options.TopK, teacher.LogitWidth) : null,
+            RowsPerShard = options.RowsPerShard,
         };
-    }
-
-    /// <summary>Shards recorded by an earlier run of the same job, kept when their files are still there and whole.</summary>
-    private static Dictionary<string, CacheShardEntry> ResumeState(string recorded, CacheManifest template, string outputDir, TextWriter log)
-    {
-        var done = new Dictionary<string, CacheShardEntry>();
-        if (!File.Exists(recorded)) return done;
-        var previous = CacheManifest.Load(recorded);
-        if (previous.Teacher.Identity != template.Teacher.Identity || previous.Data.Identity != template.Data.Identity
-            || previous.Spec.ToJson() != template.Spec.ToJson())
-        {
-            throw new ConfigException($"{outputDir} holds a cache of another teacher, data set or spec ({recorded}); use a new --out, or delete it to start over");
-        }
-        foreach (var entry in previous.Shards)
-        {
-            var file = new FileInfo(Path.Combine(outputDir, entry.File));
-            if (file.Exists && file.Length == entry.Bytes) done[entry.File] = entry;
-        }
-        log.WriteLine($"cache: resuming; {done.Count} complete shards kept");
-        return done;
     }
 
     private static FileStream Lock(string outputDir, CacheRunOptions options)

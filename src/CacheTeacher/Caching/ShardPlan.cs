@@ -1,3 +1,5 @@
+using Distill.Models;
+
 namespace Distill.CacheTeacher.Caching;
 
 /// <summary>
@@ -19,8 +21,8 @@ public sealed record ShardPlan(int Features, int RowsPerShard, int Jobs, int Job
 
     public void Validate()
     {
-        if (RowsPerShard < 1) throw new ArgumentOutOfRangeException(nameof(RowsPerShard), RowsPerShard, "--rows-per-shard must be at least 1");
-        if (Jobs < 1) throw new ArgumentOutOfRangeException(nameof(Jobs), Jobs, "--num-shards must be at least 1");
-        if (Job < 0 || Job >= Jobs) throw new ArgumentOutOfRangeException(nameof(Job), Job, $"--shard-index must be in [0, {Jobs})");
+        if (RowsPerShard < 1) throw new ConfigException($"--rows-per-shard must be at least 1, found {RowsPerShard}");
+        if (Jobs < 1) throw new ConfigException($"--num-shards must be at least 1, found {Jobs}");
+        if (Job < 0 || Job >= Jobs) throw new ConfigException($"--shard-index must be in [0, {Jobs}), found {Job}");
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Distill.Cache;
 using Distill.CacheTeacher.Caching;
+using Distill.Cli;
 using Distill.Configuration;
 using Distill.Data;
 using Distill.Models;
@@ -30,20 +31,17 @@ internal sealed class RunCommand : Command
     private readonly Option<string> dtype = new("--dtype") { Description = "fp16 | bf16 | fp32 for hidden states, attentions and pooled output", DefaultValueFactory = _ => "fp16" };
     private readonly Option<int> topK = new("--topk") { Description = "k of the top-k logits kept for wide outputs", DefaultValueFactory = _ => 32 };
     private readonly Option<int> topKThreshold = new("--topk-threshold") { Description = "outputs with more classes than this are stored as top-k + log-sum-exp", DefaultValueFactory = _ => 1000 };
-    private readonly Option<int> maxSeqLength = new("--max-seq-length") { Description = "longer inputs are truncated, with a counted warning", DefaultValueFactory = _ => 128 };
-    private readonly Option<int> docStride = new("--doc-stride") { Description = "QA: tokens shared by consecutive context windows", DefaultValueFactory = _ => 64 };
-    private readonly Option<int> maxQueryLength = new("--max-query-length") { Description = "QA: longer questions are cut", DefaultValueFactory = _ => 64 };
     private readonly Option<int> batchSize = new("--batch-size") { Description = "features per forward pass", DefaultValueFactory = _ => 32 };
     private readonly Option<int> rowsPerShard = new("--rows-per-shard") { Description = "features per shard file", DefaultValueFactory = _ => 1000 };
     private readonly Option<int> numShards = new("--num-shards") { Description = "number of cluster jobs sharing the work", DefaultValueFactory = _ => 1 };
     private readonly Option<int> shardIndex = new("--shard-index") { Description = "this job's index in [0, --num-shards)", DefaultValueFactory = _ => 0 };
     private readonly Option<int> threads = new("--threads") { Description = "CPU threads", DefaultValueFactory = _ => 1 };
-    private readonly Option<bool> skipBad = new("--skip-bad") { Description = "skip and count bad input records instead of failing" };
+    private readonly DataReadingOptions reading = new();
 
     public RunCommand() : base("run", "Run a teacher once over a data set and cache logits, hidden states, attentions and token offsets; rerun the same command to resume")
     {
         foreach (var option in new Option[] { model, onnx, onnxConfig, vocab, onnxOutputs, cased, task, data, output, hiddenLayers, attentionLayers, distillConfig, pooled, dtype,
-                     topK, topKThreshold, maxSeqLength, docStride, maxQueryLength, batchSize, rowsPerShard, numShards, shardIndex, threads, skipBad })
+                     topK, topKThreshold, batchSize, rowsPerShard, numShards, shardIndex, threads }.Concat(reading.All))
         {
             Options.Add(option);
         }
@@ -65,8 +63,7 @@ internal sealed class RunCommand : Command
             Vocab = parse.GetValue(vocab),
             OnnxOutputs = parse.GetValue(onnx) is null ? null : OnnxTeacherOutputs.Parse(parse.GetValue(onnxOutputs) ?? []),
             Cased = parse.GetValue(cased),
-            Data = new TaskDataSettings(parse.GetValue(maxSeqLength), new DataReadOptions { SkipBad = parse.GetValue(skipBad) },
-                parse.GetValue(docStride), parse.GetValue(maxQueryLength)),
+            Data = reading.Apply(parse, DataReadingOptions.Defaults),
             HiddenLayers = Layers(parse.GetValue(hiddenLayers), "--hidden-layers", config?.TeacherHiddenLayers()),
             AttentionLayers = Layers(parse.GetValue(attentionLayers), "--attention-layers", config?.TeacherAttentionLayers()),
             Pooled = parse.GetValue(pooled),

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Distill.Cache;
-using Distill.CacheTeacher.Caching;
 using Distill.Cli;
 
 namespace Distill.CacheTeacher.Commands;
@@ -10,9 +9,9 @@ internal sealed class VerifyCommand : Command
 {
     private readonly Argument<DirectoryInfo> cache = new("CACHE_DIR") { Description = "the cache directory" };
     private readonly Option<string?> data = new("--data") { Description = "also check that the cache was made from this data file (with the reader settings it records)" };
-    private readonly Option<string?> model = new("--model") { Description = "also check that the cache was made by this teacher model directory" };
+    private readonly Option<string?> model = new("--model") { Description = "also check that the cache was made by this teacher: a model directory, or an ONNX file with its config.json and vocab.txt beside it" };
 
-    public VerifyCommand() : base("verify", "Check every shard's checksum, size, row count and schema against the manifest; exit 1 naming every bad shard")
+    public VerifyCommand() : base("verify", "Check the manifest and every shard's checksum, size, row count, schema and feature ids; exit 1 listing every problem")
     {
         Arguments.Add(cache);
         Options.Add(data);
@@ -23,21 +22,15 @@ internal sealed class VerifyCommand : Command
     private async Task<int> ExecuteAsync(ParseResult parse, CancellationToken cancellation)
     {
         var dir = parse.GetValue(cache)!.FullName;
-        var log = parse.InvocationConfiguration.Output;
-        var problems = (await CacheVerifier.VerifyAsync(dir, cancellation)).ToList();
-        var manifest = CacheManifest.Load(Path.Combine(dir, CacheManifest.FileName));
-        if (parse.GetValue(data) is { } dataFile)
-        {
-            if (CacheIdentity.Data(dataFile, CacheIdentity.DataSettingsFrom(manifest.Data.ReaderSettings)) != manifest.Data.Identity) problems.Add($"data: {dataFile} is not the data this cache was made from");
-        }
-        if (parse.GetValue(model) is { } modelDir)
-        {
-            if (CacheIdentity.TorchTeacher(modelDir) != manifest.Teacher.Identity) problems.Add($"teacher: {modelDir} is not the teacher this cache was made by");
-        }
+        var problems = await CacheVerifier.VerifyAsync(dir, parse.GetValue(data), parse.GetValue(model), cancellation);
         foreach (var problem in problems) parse.InvocationConfiguration.Error.WriteLine($"verify: {problem}");
-        log.WriteLine(problems.Count == 0
-            ? $"verify: {dir}: {manifest.Shards.Count} shards, {manifest.TotalRows} rows, all good"
-            : $"verify: {dir}: {problems.Count} problems");
-        return problems.Count == 0 ? ExitCodes.Success : ExitCodes.CheckFailed;
+        if (problems.Count > 0)
+        {
+            parse.InvocationConfiguration.Output.WriteLine($"verify: {dir}: {problems.Count} problems");
+            return ExitCodes.CheckFailed;
+        }
+        var manifest = CacheManifest.Load(Path.Combine(dir, CacheManifest.FileName));
+        parse.InvocationConfiguration.Output.WriteLine($"verify: {dir}: {manifest.Shards.Count} shards, {manifest.TotalRows} rows, all good");
+        return ExitCodes.Success;
     }
 }

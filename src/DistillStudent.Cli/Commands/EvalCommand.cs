@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using Distill.Data;
+using Distill.Cli;
 using Distill.IO;
 using Distill.Models;
 using Distill.Runtime;
@@ -21,17 +21,14 @@ internal sealed class EvalCommand : Command
     internal const string MetricsFile = "metrics.json";
 
     private readonly Option<string?> output = new("--out") { Description = "write DIR/predictions.jsonl and DIR/metrics.json, or - for predictions as JSONL on stdout (metrics then go to stderr); default: print the metrics only" };
-    private readonly Option<int> maxSeqLength = new("--max-seq-length") { Description = "longer inputs are truncated", DefaultValueFactory = _ => 128 };
-    private readonly Option<int> docStride = new("--doc-stride") { Description = "QA: tokens shared by consecutive context windows", DefaultValueFactory = _ => 64 };
-    private readonly Option<int> maxQueryLength = new("--max-query-length") { Description = "QA: longer questions are cut to this many tokens", DefaultValueFactory = _ => 64 };
     private readonly Option<int> batchSize = new("--batch-size") { Description = "examples per forward pass", DefaultValueFactory = _ => 64 };
     private readonly Option<int> threads = new("--threads") { Description = "CPU threads", DefaultValueFactory = _ => 1 };
-    private readonly Option<bool> skipBad = new("--skip-bad") { Description = "skip and count bad input records instead of failing" };
+    private readonly DataReadingOptions reading = new();
     private readonly Option<bool> json = new("--json") { Description = "print the metrics as JSON" };
 
     public EvalCommand() : base("eval", "Evaluate a trained model on a labelled data set; with --out, write its predictions")
     {
-        foreach (var option in new Option[] { model, task, data, output, maxSeqLength, docStride, maxQueryLength, batchSize, threads, skipBad, json }) Options.Add(option);
+        foreach (var option in new Option[] { model, task, data, output, batchSize, threads, json }.Concat(reading.All)) Options.Add(option);
         SetAction((parse, _) => Task.FromResult(Execute(parse)));
     }
 
@@ -46,8 +43,7 @@ internal sealed class EvalCommand : Command
         var (taskModel, labels) = TaskModelDirectory.Load(modelDir, kind);
         using var _ = taskModel;
         var tokenizer = ModelDirectory.LoadTokenizer(modelDir, taskModel.Config);
-        var settings = new TaskDataSettings(parse.GetValue(maxSeqLength), new DataReadOptions { SkipBad = parse.GetValue(skipBad) },
-            parse.GetValue(docStride), parse.GetValue(maxQueryLength));
+        var settings = reading.Apply(parse, DataReadingOptions.Defaults);
         var dataSet = TaskDataLoader.Load(kind, dataPath, tokenizer, kind == TaskKind.Qa ? null : labels, settings);
         foreach (var warning in dataSet.Warnings) parse.InvocationConfiguration.Error.WriteLine($"warning: {warning}");
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Distill.Cli;
 using Distill.Configuration;
 
 namespace Distill.DistillStudent.Commands;
@@ -16,17 +17,14 @@ internal sealed class TrainingOptions
     private readonly Option<int?> epochs = new("--epochs") { Description = "number of epochs (default 3)" };
     private readonly Option<double?> learningRate = new("--lr") { Description = "peak learning rate (default 5e-5)" };
     private readonly Option<int?> batchSize = new("--batch-size") { Description = "examples per batch (default 32)" };
-    private readonly Option<int?> maxSeqLength = new("--max-seq-length") { Description = "longer inputs are truncated, with a counted warning (default 128)" };
-    private readonly Option<int?> docStride = new("--doc-stride") { Description = "QA: tokens shared by consecutive context windows (default 64)" };
-    private readonly Option<int?> maxQueryLength = new("--max-query-length") { Description = "QA: longer questions are cut to this many tokens (default 64)" };
     private readonly Option<int?> seed = new("--seed") { Description = "random seed (default 42)" };
     private readonly Option<int?> threads = new("--threads") { Description = "CPU threads (default 1)" };
-    private readonly Option<bool> skipBad = new("--skip-bad") { Description = "skip and count bad input records instead of failing" };
+    private readonly DataReadingOptions data = new();
 
-    public IEnumerable<Option> All => [task, trainFile, devFile, output, epochs, learningRate, batchSize, maxSeqLength, docStride, maxQueryLength, seed, threads, skipBad];
+    public IEnumerable<Option> All => [task, trainFile, devFile, output, epochs, learningRate, batchSize, seed, threads, .. data.All];
 
     /// <summary>The config with every option given on the command line in place of its value.</summary>
-    public TrainingConfig Merge(ParseResult parse, TrainingConfig config) => config with
+    public TrainingConfig Merge(ParseResult parse, TrainingConfig config) => config.WithDataSettings(data.Apply(parse, config.DataSettings)) with
     {
         Task = parse.GetValue(task) ?? config.Task,
         TrainFile = parse.GetValue(trainFile) ?? config.TrainFile,
@@ -35,12 +33,8 @@ internal sealed class TrainingOptions
         NumEpochs = parse.GetValue(epochs) ?? config.NumEpochs,
         LearningRate = parse.GetValue(learningRate) ?? config.LearningRate,
         BatchSize = parse.GetValue(batchSize) ?? config.BatchSize,
-        MaxSeqLength = parse.GetValue(maxSeqLength) ?? config.MaxSeqLength,
-        DocStride = parse.GetValue(docStride) ?? config.DocStride,
-        MaxQueryLength = parse.GetValue(maxQueryLength) ?? config.MaxQueryLength,
         Seed = parse.GetValue(seed) ?? config.Seed,
         Threads = parse.GetValue(threads) ?? config.Threads,
-        SkipBad = parse.GetValue(skipBad) || config.SkipBad,
     };
 
     /// <summary>Whether the log is a terminal that a person watches (a progress bar) or a batch job's file (plain lines).</summary>

@@ -15,7 +15,29 @@ public static class CacheIdentity
     public static string TorchTeacher(string modelDir) => CacheManifest.HashFiles(
         new[] { ModelDirectory.ConfigFile, ModelDirectory.WeightsFile, ModelDirectory.VocabFile }.Select(f => Path.Combine(modelDir, f)), "torch");
 
-    /// <summary>The identity of a data set as read: a hash of the file and the reader settings.</summary>
+    /// <summary>
+    /// The identity of an ONNX teacher: a hash of the graph, its config.json and vocabulary, and the settings
+    /// that shape what is cached from it (output mapping, casing), which the manifest records beside it.
+    /// </summary>
+    public static string OnnxTeacher(string onnx, string config, string vocab, JsonObject settings) =>
+        CacheManifest.HashFiles([onnx, config, vocab], settings.ToJsonString());
+
+    /// <summary>
+    /// Whether <paramref name="model"/> is the teacher a cache records: a TorchSharp model directory, or an ONNX
+    /// file with its config.json and vocab.txt beside it (as Optimum exports them).
+    /// </summary>
+    public static bool IsTeacher(string model, CacheTeacherInfo recorded)
+    {
+        if (Directory.Exists(model)) return TorchTeacher(model) == recorded.Identity;
+        if (recorded.OnnxSettings is null) return false;
+        var beside = Path.GetDirectoryName(Path.GetFullPath(model))!;
+        return OnnxTeacher(model, Path.Combine(beside, ModelDirectory.ConfigFile), Path.Combine(beside, ModelDirectory.VocabFile), recorded.OnnxSettings) == recorded.Identity;
+    }
+
+    /// <summary>
+    /// The identity of a data set as read: a hash of the file's bytes and the reader settings, which include the
+    /// file's name (not its folder) because example ids default to <c>name:line</c>: a renamed file gives other ids.
+    /// </summary>
     public static string Data(string dataFile, TaskDataSettings settings) =>
         CacheManifest.HashFiles([dataFile], ReaderSettings(dataFile, settings).ToJsonString());
 

@@ -54,6 +54,6 @@ public static class CacheJoin
             + "The cache was built from other data or reader settings (max length, stride); rebuild it with cache-teacher.");
     }
 
-    private static string Sample(List<string> ids) =>
+    internal static string Sample(IReadOnlyList<string> ids) =>
         string.Join(", ", ids.Take(Listed).Select(id => $"\"{id}\"")) + (ids.Count > Listed ? ", ..." : "");
 }

@@ -162,15 +162,27 @@ public sealed record CacheManifest
     }
 }
 
-/// <summary>The teacher a cache came from: a content hash (<see cref="CacheManifest.HashFiles"/>) and its config.</summary>
+/// <summary>
+/// The teacher a cache came from: a content hash (<see cref="CacheIdentity"/>), its config, and for an ONNX
+/// teacher the settings hashed with its files (output mapping, casing), so that verify can recompute the hash.
+/// </summary>
 public sealed record CacheTeacherInfo(
     [property: JsonPropertyName("identity")] string Identity,
-    [property: JsonPropertyName("config")] JsonObject Config);
+    [property: JsonPropertyName("config")] JsonObject Config,
+    [property: JsonPropertyName("onnx_settings")]
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    JsonObject? OnnxSettings = null);
 
-/// <summary>The data a cache came from: a content hash and the reader settings (max length, stride, ...) used.</summary>
+/// <summary>
+/// The data a cache came from: a content hash (<see cref="CacheIdentity.Data"/>), the reader settings (max length,
+/// stride, columns, ...) used, and how many features the data gave, which a complete cache holds exactly once each.
+/// </summary>
 public sealed record CacheDataInfo(
     [property: JsonPropertyName("identity")] string Identity,
-    [property: JsonPropertyName("reader_settings")] JsonObject ReaderSettings);
+    [property: JsonPropertyName("reader_settings")] JsonObject ReaderSettings,
+    [property: JsonPropertyName("features")]
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    long? Features = null);
 
 /// <summary>One shard of a manifest; <see cref="ShardIndex"/> is the job of a sharded run that wrote it (0 for a single job).</summary>
 public sealed record CacheShardEntry(

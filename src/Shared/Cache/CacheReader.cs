@@ -192,23 +192,15 @@ public sealed class CacheReader : IAsyncDisposable
             {
                 throw Damaged(entry, string.Join("; ", problems));
             }
-            ParquetReader reader;
-            try
-            {
-                reader = await ParquetReader.CreateAsync(mapped.OpenStream(), null, leaveStreamOpen: false, cancellationToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // Only reachable unverified (a resumed pass placing skipped rows) or for a shard replaced
-                // together with its manifest entry; the parser throws whatever it meets first.
-                throw new CacheFormatException($"{entry.File}: does not open as Parquet ({e.GetType().Name}: {e.Message})");
-            }
+            // A damaged footer is only reachable unverified (a resumed pass placing skipped rows) or for a shard
+            // replaced together with its manifest entry.
+            var reader = await ShardFile.OpenParquetAsync(mapped.OpenStream(), entry.File, leaveOpen: false, cancellationToken);
             if (ShardFile.CompareContents(reader, _schema, entry.Rows) is { Count: > 0 } contentProblems)
             {
                 await reader.DisposeAsync();
                 throw new CacheFormatException($"{entry.File}: {string.Join("; ", contentProblems)}");
             }
-            return new OpenedShard(mapped, reader, new RowGroupDecoder(_schema, _selection, reader.Schema, entry.File));
+            return new OpenedShard(mapped, reader, new RowGroupDecoder(_schema, _selection, reader.Schema, entry.File, length));
         }
         catch
         {

@@ -1,6 +1,12 @@
+using System.Globalization;
+
 namespace Distill.Cache;
 
-/// <summary>Checks a row's array lengths against a spec before it is written.</summary>
+/// <summary>
+/// Checks a row against a spec before it is written: array lengths, and values that are finite and, in fp16,
+/// within its range (a larger value would be stored as infinity). A teacher output that fails is refused, with
+/// its example named, rather than cached: a distiller never meets a NaN or infinity from the cache.
+/// </summary>
 internal static class CacheRowChecks
 {
     /// <summary>Throws a <see cref="CacheFormatException"/> naming the row and every bad field.</summary>
@@ -34,6 +40,8 @@ internal static class CacheRowChecks
             Length(problems, "TopK.Values", topK.Values?.Length, (long)positions * k, $"positions × top_k");
             Length(problems, "TopK.Indices", topK.Indices?.Length, (long)positions * k, $"positions × top_k");
             Length(problems, "TopK.LogSumExp", topK.LogSumExp?.Length, positions, "positions");
+            Finite(problems, "TopK.Values", topK.Values, null);
+            Finite(problems, "TopK.LogSumExp", topK.LogSumExp, null);
             if (topK.Indices is not null && topK.Indices.Any(i => i < 0 || i >= spec.LogitWidth))
             {
                 problems.Add($"TopK.Indices holds {topK.Indices.First(i => i < 0 || i >= spec.LogitWidth)}, outside [0, {spec.LogitWidth})");
@@ -46,12 +54,15 @@ internal static class CacheRowChecks
                 problems.Add("TopK is set but the spec has no top_k");
             }
             Length(problems, "Logits", row.Logits?.Length, (long)positions * spec.LogitWidth, positionText);
+            Finite(problems, "Logits", row.Logits, null); // logits stay float32
         }
-        Tensors(problems, "Hidden", row.Hidden, spec.HiddenLayers, (long)t * spec.HiddenSize, "T × hidden_size");
-        Tensors(problems, "Attentions", row.Attentions, spec.AttentionLayers, (long)spec.NumHeads * t * t, "num_heads × T × T");
+        var tensorLimit = spec.DType == CacheDType.Fp16 ? (float)Half.MaxValue : (float?)null;
+        Tensors(problems, "Hidden", row.Hidden, spec.HiddenLayers, (long)t * spec.HiddenSize, "T × hidden_size", tensorLimit);
+        Tensors(problems, "Attentions", row.Attentions, spec.AttentionLayers, (long)spec.NumHeads * t * t, "num_heads × T × T", tensorLimit);
         if (spec.Pooled)
         {
             Length(problems, "Pooled", row.Pooled?.Length, spec.HiddenSize, "hidden_size");
+            Finite(problems, "Pooled", row.Pooled, tensorLimit);
         }
         else if (row.Pooled is not null)
         {
@@ -59,7 +70,7 @@ internal static class CacheRowChecks
         }
         if (problems.Count > 0)
         {
-            throw new CacheFormatException($"{where} (feature_id \"{row.FeatureId}\", T = {t}): {string.Join("; ", problems)}");
+            throw new CacheFormatException($"{where} (feature_id \"{row.FeatureId}\", example_id \"{row.ExampleId}\", T = {t}): {string.Join("; ", problems)}");
         }
     }
 
@@ -75,7 +86,27 @@ internal static class CacheRowChecks
         }
     }
 
-    private static void Tensors(List<string> problems, string field, IReadOnlyList<float[]>? tensors, IReadOnlyList<int> layers, long expected, string rule)
+    /// <summary>The first value of <paramref name="values"/> that is NaN, infinite, or beyond ±<paramref name="limit"/> when one is given.</summary>
+    private static void Finite(List<string> problems, string field, float[]? values, float? limit)
+    {
+        if (values is null) return;
+        for (var i = 0; i < values.Length; i++)
+        {
+            var value = values[i];
+            if (!float.IsFinite(value))
+            {
+                problems.Add($"{field}[{i}] is {value.ToString(CultureInfo.InvariantCulture)}: the teacher gave a non-finite output for this example");
+                return;
+            }
+            if (limit is { } max && Math.Abs(value) > max)
+            {
+                problems.Add($"{field}[{i}] is {value.ToString(CultureInfo.InvariantCulture)}, beyond fp16's ±{max.ToString(CultureInfo.InvariantCulture)} (it would be stored as infinity; cache with --dtype bf16 or fp32)");
+                return;
+            }
+        }
+    }
+
+    private static void Tensors(List<string> problems, string field, IReadOnlyList<float[]>? tensors, IReadOnlyList<int> layers, long expected, string rule, float? limit)
     {
         if (tensors is null || tensors.Count != layers.Count)
         {
@@ -85,6 +116,7 @@ internal static class CacheRowChecks
         for (int i = 0; i < layers.Count; i++)
         {
             Length(problems, $"{field}[{i}] (layer {layers[i]})", tensors[i]?.Length, expected, rule);
+            Finite(problems, $"{field}[{i}] (layer {layers[i]})", tensors[i], limit);
         }
     }
 }

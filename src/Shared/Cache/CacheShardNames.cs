@@ -14,7 +14,7 @@ public static partial class CacheShardNames
     public const string Glob = "part-*.parquet";
 
     /// <summary>The name of shard <paramref name="index"/>: <c>part-00000.parquet</c>, ...</summary>
-    public static string For(int index)
+    public static string For(long index)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         return string.Create(CultureInfo.InvariantCulture, $"part-{index:D5}.parquet");
@@ -46,6 +46,7 @@ public static partial class CacheShardNames
         return null;
     }
 
-    [GeneratedRegex(@"^part-[0-9]{5,}(-[0-9]{5,})*\.parquet$", RegexOptions.CultureInvariant)]
+    // \A and \z: "$" would also match before a trailing newline.
+    [GeneratedRegex(@"\Apart-[0-9]{5,}(-[0-9]{5,})*\.parquet\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 }

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using Distill.IO;
 using Parquet;
 using Polly;
 
@@ -126,7 +127,8 @@ public sealed class CacheShardWriter : IAsyncDisposable
 
     /// <summary>
     /// Writes the last row group and the footer, fsyncs, checks the row count, hashes the file and renames
-    /// it to its final name. Transient I/O failures of the flush and rename are retried.
+    /// it to its final name, then fsyncs the directory. Transient I/O failures of the rename are retried; a failed
+    /// fsync is not (<see cref="SyncFailedException"/>).
     /// </summary>
     public async Task<ShardInfo> CompleteAsync(CancellationToken cancellationToken = default)
     {
@@ -138,7 +140,8 @@ public sealed class CacheShardWriter : IAsyncDisposable
                 await FlushRowGroupAsync(cancellationToken);
             }
             await _parquet.DisposeAsync();
-            IoRetry.Run(_retry, $"flushing {_temporaryPath}", () => _stream.Flush(flushToDisk: true), cancellationToken);
+            // Not retried: a failed fsync fails the shard, which a rerun redoes.
+            AtomicFile.FlushToDisk(_stream);
             var (bytes, sha256) = await ShardFile.MeasureAsync(_stream, cancellationToken);
             _stream.Position = 0;
             long rows;
@@ -156,6 +159,7 @@ public sealed class CacheShardWriter : IAsyncDisposable
                 throw new IOException($"{_finalPath} appeared while the shard was written; completed shards are never overwritten");
             }
             IoRetry.Run(_retry, $"renaming {_temporaryPath} to {_finalPath}", () => File.Move(_temporaryPath, _finalPath, overwrite: false), cancellationToken);
+            AtomicFile.SyncDirectory(Path.GetDirectoryName(_finalPath)!);
             _state = State.Completed;
             return new ShardInfo(_shardName, rows, bytes, sha256);
         }
@@ -186,6 +190,13 @@ public sealed class CacheShardWriter : IAsyncDisposable
         try
         {
             await _stream.DisposeAsync();
+        }
+        catch (Exception)
+        {
+            // Flushing the buffered tail fails on a full disk; the handle is closed all the same.
+        }
+        try
+        {
             File.Delete(_temporaryPath);
         }
         catch (Exception e)

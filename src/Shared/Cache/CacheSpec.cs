@@ -48,6 +48,14 @@ public sealed record CacheSpec
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? TopK { get; init; }
 
+    /// <summary>
+    /// Rows per shard file (the last one may hold fewer): shard k holds features [k × rows, (k + 1) × rows) of
+    /// the data. Null in caches written without it; a resume or merge with another value is refused.
+    /// </summary>
+    [JsonPropertyName("rows_per_shard")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? RowsPerShard { get; init; }
+
     /// <summary>Logit positions of a row of <paramref name="tokens"/> tokens.</summary>
     public int Positions(int tokens) => TokenLevelLogits ? tokens : 1;
 
@@ -88,6 +96,10 @@ public sealed record CacheSpec
         if (TopK is { } k && (k <= 0 || k > LogitWidth))
         {
             problems.Add($"top_k must be in [1, logit_width = {LogitWidth}], found {k}");
+        }
+        if (RowsPerShard is < 1)
+        {
+            problems.Add($"rows_per_shard must be positive, found {RowsPerShard}");
         }
         if (!Enum.IsDefined(DType))
         {

@@ -1,3 +1,4 @@
+using Distill.IO;
 using Polly;
 using Polly.Retry;
 
@@ -5,7 +6,8 @@ namespace Distill.Cache;
 
 /// <summary>
 /// Bounded retries of file-system steps that can fail transiently (network and cluster file systems
-/// report brief outages as <see cref="IOException"/>); a missing file or folder is not transient.
+/// report brief outages as <see cref="IOException"/>); a missing file or folder is not transient, and a failed
+/// fsync (<see cref="SyncFailedException"/>) is never retried: the kernel has dropped the data it could not write.
 /// </summary>
 internal static class IoRetry
 {
@@ -19,7 +21,7 @@ internal static class IoRetry
         return new ResiliencePipelineBuilder()
             .AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = new PredicateBuilder().Handle<IOException>(e => e is not FileNotFoundException and not DirectoryNotFoundException),
+                ShouldHandle = new PredicateBuilder().Handle<IOException>(e => e is not FileNotFoundException and not DirectoryNotFoundException and not SyncFailedException),
                 MaxRetryAttempts = attempts - 1,
                 Delay = firstDelay,
                 BackoffType = DelayBackoffType.Exponential,

@@ -15,12 +15,15 @@ internal sealed class RowGroupDecoder
     private readonly ColumnSelection _columns;
     private readonly string _shard;
     private readonly Dictionary<string, DataField> _fields;
+    private readonly long _fileBytes;
 
-    public RowGroupDecoder(CacheSchema schema, ColumnSelection columns, ParquetSchema fileSchema, string shard)
+    // fileBytes, the shard's size, bounds every row count read from the file.
+    public RowGroupDecoder(CacheSchema schema, ColumnSelection columns, ParquetSchema fileSchema, string shard, long fileBytes)
     {
         _schema = schema;
         _columns = columns;
         _shard = shard;
+        _fileBytes = fileBytes;
         // Read with the file's own field objects: they carry the levels Parquet.Net resolved for this file.
         _fields = fileSchema.GetDataFields().ToDictionary(f => f.Path.ToString());
     }
@@ -28,9 +31,39 @@ internal sealed class RowGroupDecoder
     /// <summary>The length column alone: enough to place a group's rows in a pass's order.</summary>
     public async Task<int[]> ReadLengthsAsync(ParquetRowGroupReader group, CancellationToken cancellationToken)
     {
-        var lengths = new int[checked((int)group.RowCount)];
-        await group.ReadAsync(Field(_schema.Length), lengths.AsMemory(), null, cancellationToken);
+        var lengths = new int[Rows(group)];
+        await Decoding(() => group.ReadAsync(Field(_schema.Length), lengths.AsMemory(), null, cancellationToken).AsTask(), "the length column");
+        if (Array.FindIndex(lengths, t => t < 1) is var bad and >= 0)
+        {
+            throw new CacheFormatException($"{_shard}: row {bad} of a row group has length {lengths[bad]}, expected at least 1 token");
+        }
         return lengths;
+    }
+
+    /// <summary>The group's row count, checked against the file's size before anything is allocated for it.</summary>
+    private int Rows(ParquetRowGroupReader group)
+    {
+        if (group.RowCount < 0 || group.RowCount > _fileBytes || group.RowCount > Array.MaxLength)
+        {
+            throw new CacheFormatException($"{_shard}: a row group claims {group.RowCount} rows, more than the shard's {_fileBytes} bytes can hold");
+        }
+        return (int)group.RowCount;
+    }
+
+    /// <summary>
+    /// Runs a Parquet.Net read; a damaged page surfaces as whichever exception its decoder meets first, reported
+    /// here as this shard's format error.
+    /// </summary>
+    private async Task Decoding(Func<Task> read, string what)
+    {
+        try
+        {
+            await read();
+        }
+        catch (Exception e) when (e is not CacheFormatException and not OperationCanceledException)
+        {
+            throw new CacheFormatException($"{_shard}: {what} cannot be decoded ({e.GetType().Name}: {e.Message})");
+        }
     }
 
     /// <summary>
@@ -40,12 +73,12 @@ internal sealed class RowGroupDecoder
     public async Task<RowSlot[]> ReadAsync(ParquetRowGroupReader group, int groupIndex, bool[]? skipped, CancellationToken cancellationToken)
     {
         var spec = _schema.Spec;
-        int rows = checked((int)group.RowCount);
+        var lengths = await ReadLengthsAsync(group, cancellationToken);
+        int rows = lengths.Length;
         var featureIds = new string[rows];
         var exampleIds = new string[rows];
-        var lengths = await ReadLengthsAsync(group, cancellationToken);
-        await group.ReadAsync(Field(_schema.FeatureId), featureIds, null, cancellationToken);
-        await group.ReadAsync(Field(_schema.ExampleId), exampleIds, null, cancellationToken);
+        await Decoding(() => group.ReadAsync(Field(_schema.FeatureId), featureIds, null, cancellationToken).AsTask(), $"row group {groupIndex}, column feature_id");
+        await Decoding(() => group.ReadAsync(Field(_schema.ExampleId), exampleIds, null, cancellationToken).AsTask(), $"row group {groupIndex}, column example_id");
         var where = new Where(_shard, groupIndex, featureIds);
         bool Wanted(int r) => skipped is null || !skipped[r];
 
@@ -112,13 +145,24 @@ internal sealed class RowGroupDecoder
         var field = Field((DataField)list.Item);
         var chunk = group.GetMetadata(field)?.MetaData
             ?? throw new CacheFormatException($"{where.Shard}, row group {where.Group}: column {list.Name} has no column chunk metadata");
-        int levels = checked((int)chunk.NumValues);
+        // One level per value, one for an empty list: the lengths say how many there must be, before anything is rented.
+        long expectedLevels = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            expectedLevels += Math.Max(1, expected(r));
+        }
+        if (chunk.NumValues != expectedLevels || expectedLevels > Array.MaxLength)
+        {
+            throw new CacheFormatException($"{where.Shard}, row group {where.Group}: column {list.Name} holds {chunk.NumValues} values, the rows' lengths make {expectedLevels}");
+        }
+        int levels = (int)expectedLevels;
         var values = ArrayPool<T>.Shared.Rent(levels);
         var definitions = ArrayPool<int>.Shared.Rent(levels);
         var repetitions = ArrayPool<int>.Shared.Rent(levels);
         try
         {
-            await group.ReadRawAsync(field, values.AsMemory(0, levels), definitions.AsMemory(0, levels), repetitions.AsMemory(0, levels), cancellationToken);
+            await Decoding(() => group.ReadRawAsync(field, values.AsMemory(0, levels), definitions.AsMemory(0, levels), repetitions.AsMemory(0, levels), cancellationToken).AsTask(),
+                $"row group {where.Group}, column {list.Name}");
             return Split(values, definitions, repetitions, levels, field.MaxDefinitionLevel, rows, list.Name, where, expected, rule);
         }
         finally
@@ -190,7 +234,7 @@ internal sealed class RowGroupDecoder
         var dtype = _schema.Spec.DType;
         int size = TensorBlob.ElementSize(dtype);
         var blobs = new ReadOnlyMemory<byte>[rows];
-        await group.ReadRawAsync(Field(expectedField), blobs.AsMemory(), null, null, cancellationToken);
+        await Decoding(() => group.ReadRawAsync(Field(expectedField), blobs.AsMemory(), null, null, cancellationToken).AsTask(), $"row group {where.Group}, column {expectedField.Name}");
         var result = new CachedTensor[rows];
         for (int r = 0; r < rows; r++)
         {

@@ -8,7 +8,11 @@ using Distill.Safetensors;
 
 namespace Distill.Cli;
 
-/// <summary>Runs a stage's command line: bad input becomes one "error:" line and <see cref="ExitCodes.BadInput"/>, not a stack trace.</summary>
+/// <summary>
+/// Runs a stage's command line. Every failure a user can cause (bad input, a full disk, a runtime that cannot
+/// load, a cancel) becomes one "error:" line and its <see cref="ExitCodes"/> value, not a stack trace; only an
+/// unexpected exception, a bug, also prints its stack trace.
+/// </summary>
 public static class CommandRunner
 {
     public static async Task<int> RunAsync(RootCommand root, string[] args, TextWriter? output = null, TextWriter? error = null)
@@ -23,19 +27,30 @@ public static class CommandRunner
             // System.CommandLine prints parse errors with the help and exits 1, which is CheckFailed here.
             return parse.Errors.Count > 0 ? ExitCodes.Usage : code;
         }
-        catch (Exception e) when (e is ConfigException or ModelLoadException or SafetensorsFormatException or OnnxImportException
-                                      or OnnxModelException
-                                      or DataFormatException or CacheFormatException or FileNotFoundException or DirectoryNotFoundException)
-        {
-            await error.WriteLineAsync($"error: {e.Message}");
-            return ExitCodes.BadInput;
-        }
         catch (OperationCanceledException)
         {
             await error.WriteLineAsync("cancelled");
-            return ExitCodes.CheckFailed;
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception e)
+        {
+            var code = ExitCodeOf(e);
+            await error.WriteLineAsync(code == ExitCodes.InternalError
+                ? $"error: unexpected {e.GetType().Name}: {e.Message} (this is a bug; please report it with this stack trace)\n{e.StackTrace}"
+                : $"error: {e.Message}");
+            return code;
         }
     }
+
+    /// <summary>The exit code of a failure; <see cref="ExitCodes.InternalError"/> for exceptions no user input causes.</summary>
+    private static int ExitCodeOf(Exception e) => e switch
+    {
+        ConfigException or ModelLoadException or SafetensorsFormatException or OnnxImportException or OnnxModelException or DataFormatException
+            or CacheFormatException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException => ExitCodes.BadInput,
+        IOException or UnauthorizedAccessException => ExitCodes.IoFailure,
+        InvalidOperationException => ExitCodes.Environment,
+        _ => ExitCodes.InternalError,
+    };
 
     /// <summary>The <c>--threads</c> option every stage takes (LibTorch and ONNX Runtime CPU threads).</summary>
     public static Option<int> ThreadsOption() => new("--threads")

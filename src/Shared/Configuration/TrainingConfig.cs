@@ -66,6 +66,18 @@ public sealed record TrainingConfig
         new Data.DataReadOptions { TextColumn = TextColumn, TextBColumn = TextBColumn, LabelColumn = LabelColumn, SkipBad = SkipBad },
         DocStride, MaxQueryLength);
 
+    /// <summary>This config with the reading and cutting settings of <paramref name="data"/>.</summary>
+    public TrainingConfig WithDataSettings(Tasks.TaskDataSettings data) => this with
+    {
+        MaxSeqLength = data.MaxSeqLength,
+        DocStride = data.DocStride,
+        MaxQueryLength = data.MaxQueryLength,
+        TextColumn = data.ReadOptions.TextColumn,
+        TextBColumn = data.ReadOptions.TextBColumn,
+        LabelColumn = data.ReadOptions.LabelColumn,
+        SkipBad = data.ReadOptions.SkipBad,
+    };
+
     public static TrainingConfig Load(string path)
     {
         try

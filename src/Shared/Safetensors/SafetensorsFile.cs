@@ -24,6 +24,13 @@ public static class SafetensorsFile
         ["I16"] = ScalarType.Int16, ["I8"] = ScalarType.Int8, ["U8"] = ScalarType.Byte, ["BOOL"] = ScalarType.Bool,
     };
 
+    /// <summary>Bytes per element of each dtype, known before any tensor is allocated.</summary>
+    private static readonly Dictionary<ScalarType, int> ElementSizes = new()
+    {
+        [ScalarType.Float64] = 8, [ScalarType.Float32] = 4, [ScalarType.Float16] = 2, [ScalarType.BFloat16] = 2, [ScalarType.Int64] = 8,
+        [ScalarType.Int32] = 4, [ScalarType.Int16] = 2, [ScalarType.Int8] = 1, [ScalarType.Byte] = 1, [ScalarType.Bool] = 1,
+    };
+
     /// <summary>Reads every tensor, in file order, onto the CPU.</summary>
     public static Dictionary<string, Tensor> Read(string path)
     {
@@ -46,6 +53,8 @@ public static class SafetensorsFile
         {
             header = JsonNode.Parse(headerBytes)?.AsObject()
                 ?? throw new SafetensorsFormatException($"{path}: the header is not a JSON object");
+            // JsonObject decodes its property names lazily: force it here, where invalid UTF-8 is reported as such.
+            _ = header.Count;
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
@@ -55,26 +64,35 @@ public static class SafetensorsFile
         var dataStart = 8 + (long)headerLength;
         var dataLength = stream.Length - dataStart;
         var tensors = new Dictionary<string, Tensor>();
-        foreach (var (name, node) in header)
+        try
         {
-            if (name == MetadataKey) continue;
-            var (dtype, shape, begin, end) = ParseEntry(path, name, node);
-            if (begin < 0 || end < begin || end > dataLength)
+            foreach (var (name, node) in header)
             {
-                throw new SafetensorsFormatException($"{path}: tensor \"{name}\" has data_offsets [{begin}, {end}] outside the {dataLength}-byte data section");
+                if (name == MetadataKey) continue;
+                var (dtype, shape, begin, end) = ParseEntry(path, name, node);
+                if (begin < 0 || end < begin || end > dataLength)
+                {
+                    throw new SafetensorsFormatException($"{path}: tensor \"{name}\" has data_offsets [{begin}, {end}] outside the {dataLength}-byte data section");
+                }
+                // Sized from the header before anything is allocated: a hostile shape must not reach empty().
+                var expected = ByteCount(shape, ElementSizes[dtype]);
+                if (expected != end - begin)
+                {
+                    throw new SafetensorsFormatException($"{path}: tensor \"{name}\" of shape [{string.Join(",", shape)}] {dtype} needs {expected?.ToString() ?? "more than 2^63"} bytes, its offsets span {end - begin}");
+                }
+                var tensor = empty(shape, dtype);
+                tensors.Add(name, tensor);
+                stream.Position = dataStart + begin;
+                stream.ReadExactly(tensor.bytes);
             }
-            var tensor = empty(shape, dtype);
-            var expected = tensor.NumberOfElements * tensor.ElementSize;
-            if (end - begin != expected)
-            {
-                tensor.Dispose();
-                throw new SafetensorsFormatException($"{path}: tensor \"{name}\" of shape [{string.Join(",", shape)}] {dtype} needs {expected} bytes, its offsets span {end - begin}");
-            }
-            stream.Position = dataStart + begin;
-            stream.ReadExactly(tensor.bytes);
-            tensors.Add(name, tensor);
+            return tensors;
         }
-        return tensors;
+        catch
+        {
+            // Nothing read so far reaches the caller: free the native memory now rather than at finalization.
+            foreach (var tensor in tensors.Values) tensor.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -113,6 +131,19 @@ public static class SafetensorsFile
                 stream.Write(contiguous.bytes);
             }
         });
+    }
+
+    /// <summary>Elements × element size, or null when it overflows a long.</summary>
+    private static long? ByteCount(long[] shape, int elementSize)
+    {
+        try
+        {
+            return checked(shape.Aggregate(1L, (product, dimension) => product * dimension) * elementSize);
+        }
+        catch (OverflowException)
+        {
+            return null;
+        }
     }
 
     private static (ScalarType DType, long[] Shape, long Begin, long End) ParseEntry(string path, string name, JsonNode? node)

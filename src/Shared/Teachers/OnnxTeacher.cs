@@ -46,6 +46,7 @@ public sealed class OnnxTeacher : ITeacher
         var names = outputs.Logits.Concat(request.HiddenLayers.Select(l => outputs.Hidden[l]))
             .Concat(request.Pooled && outputs.Pooled is not null ? [outputs.Pooled] : []).ToList();
         var values = session.Run(inputs, names);
+        for (var i = 0; i < outputs.Logits.Count; i++) CheckLogitShape(outputs.Logits[i], values[i].Shape);
         var results = new TeacherOutput[batch.Count];
         for (var row = 0; row < batch.Count; row++)
         {
@@ -59,6 +60,26 @@ public sealed class OnnxTeacher : ITeacher
             results[row] = new TeacherOutput(logits, hidden, [], pooled);
         }
         return results;
+    }
+
+    /// <summary>
+    /// Fails on the first batch when the logits output has another shape than the task's: a mapping to the wrong
+    /// output (e.g. an encoder's hidden states) would otherwise give rows that no cache spec accepts.
+    /// </summary>
+    private void CheckLogitShape(string name, long[] shape)
+    {
+        // Classification: (batch, labels); tagging, or QA as one output: (batch, seq, width); QA start and end apart: (batch, seq).
+        var (rank, width, expected) = (Kind, outputs.Logits.Count) switch
+        {
+            (TaskKind.Classification, _) => (2, (long?)LogitWidth, $"(batch, {LogitWidth}) for {LogitWidth} labels"),
+            (_, 1) => (3, LogitWidth, $"(batch, seq, {LogitWidth})"),
+            _ => (2, (long?)null, "(batch, seq)"),
+        };
+        if (shape.Length != rank || (width is { } w && shape[^1] != w))
+        {
+            throw new ConfigException($"--onnx-output: the ONNX output \"{name}\" has shape [{string.Join(", ", shape)}]; {Kind.Name()} needs {expected}; "
+                + "map the logits to the output that holds them (or fix id2label in config.json)");
+        }
     }
 
     /// <summary>Row <paramref name="row"/> of a (B, ...) output; per-token outputs keep their first <paramref name="length"/> positions.</summary>

@@ -57,6 +57,18 @@ internal static class CacheFixtures
         return await writer.CompleteAsync();
     }
 
+    /// <summary>Shards part-00000, part-00001, ... holding rows [first, first + count) each, as given (they may overlap).</summary>
+    public static async Task<CacheShardEntry[]> WriteShardsAsync(string directory, CacheSpec spec, params (int First, int Count)[] parts)
+    {
+        var entries = new CacheShardEntry[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var info = await WriteShardAsync(directory, CacheShardNames.For(i), spec, Rows(spec, parts[i].Count, parts[i].First));
+            entries[i] = CacheShardEntry.From(info, 0);
+        }
+        return entries;
+    }
+
     /// <summary>Writes <paramref name="rows"/> as shards of <paramref name="rowsPerShard"/> rows plus a manifest.</summary>
     public static async Task<CacheManifest> WriteCacheAsync(
         string directory, CacheSpec spec, IReadOnlyList<CacheRow> rows, int rowsPerShard, CacheWriterOptions? options = null)

@@ -34,6 +34,7 @@ public sealed class CacheManifestTests
     [InlineData("sub\\dir.parquet", "contains a directory separator")]
     [InlineData("data.parquet", "does not match part-NNNNN.parquet")]
     [InlineData("part-1.parquet", "does not match part-NNNNN.parquet")]
+    [InlineData("part-00000.parquet\n", "does not match part-NNNNN.parquet")]
     [InlineData("", "is empty")]
     public void Load_BadShardName_ErrorNamesTheEntry(string file, string expected)
     {

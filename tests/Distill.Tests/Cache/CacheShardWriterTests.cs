@@ -154,10 +154,47 @@ public sealed class CacheShardWriterTests
 
         var error = await Assert.ThrowsAsync<CacheFormatException>(() => writer.WriteAsync(rows));
 
-        Assert.Contains("part-00000.parquet: row 2 (batch row 2) (feature_id \"f2\", T = 4)", error.Message);
+        Assert.Contains("part-00000.parquet: row 2 (batch row 2) (feature_id \"f2\", example_id \"e1\", T = 4)", error.Message);
         Assert.Contains("Hidden[1] (layer 2) has 5 values, expected T × hidden_size = 16", error.Message);
         Assert.Contains("Pooled is null, expected hidden_size = 4 values", error.Message);
         Assert.Equal(0, writer.Rows);
+    }
+
+    [Theory]
+    [InlineData(CacheDType.Fp16, "Logits[1] is NaN")]
+    [InlineData(CacheDType.Fp32, "Logits[1] is NaN")]
+    public async Task WriteAsync_NaNLogits_RefusedNamingTheExample(CacheDType dtype, string expected)
+    {
+        using var dir = new TemporaryDirectory();
+        var spec = CacheFixtures.Tagging(dtype);
+        var rows = CacheFixtures.Rows(spec, 3);
+        rows[1].Logits[1] = float.NaN;
+        await using var writer = await CacheShardWriter.CreateAsync(dir.Path, "part-00000.parquet", spec);
+
+        var error = await Assert.ThrowsAsync<CacheFormatException>(() => writer.WriteAsync(rows));
+
+        Assert.Contains("(feature_id \"f1\", example_id \"e0\", T = 3)", error.Message);
+        Assert.Contains(expected, error.Message);
+        Assert.Equal(0, writer.Rows);
+    }
+
+    [Fact]
+    public async Task WriteAsync_HiddenBeyondFp16Range_RefusedWhereFp32Keeps()
+    {
+        using var dir = new TemporaryDirectory();
+        var rows = CacheFixtures.Rows(CacheFixtures.Tagging(), 2);
+        rows[1].Hidden[0][5] = 70000f; // fp16 would store +Infinity
+        rows[1].Attentions[0][0] = float.NegativeInfinity;
+
+        await using var fp16 = await CacheShardWriter.CreateAsync(dir.Path, "part-00000.parquet", CacheFixtures.Tagging(CacheDType.Fp16));
+        var error = await Assert.ThrowsAsync<CacheFormatException>(() => fp16.WriteAsync(rows));
+        await using var fp32 = await CacheShardWriter.CreateAsync(dir.Path, "part-00001.parquet", CacheFixtures.Tagging(CacheDType.Fp32));
+        var fp32Error = await Assert.ThrowsAsync<CacheFormatException>(() => fp32.WriteAsync(rows));
+
+        Assert.Contains("Hidden[0] (layer 0)[5] is 70000, beyond fp16's ±65504 (it would be stored as infinity; cache with --dtype bf16 or fp32)", error.Message);
+        Assert.Contains("Attentions[0] (layer 1)[0] is -Infinity", error.Message);
+        Assert.DoesNotContain("Hidden", fp32Error.Message);
+        Assert.Contains("Attentions[0] (layer 1)[0] is -Infinity", fp32Error.Message);
     }
 
     [Fact]

@@ -106,4 +106,28 @@ public sealed class CacheVerifierTests
 
         Assert.Contains("manifest.json: not found", problem);
     }
+
+    [Fact]
+    public async Task Verify_SameFeaturesInTwoShards_NamesTheRepeatedIds()
+    {
+        using var dir = new TemporaryDirectory();
+        var spec = CacheFixtures.Tagging();
+        // Shards cut with two sizes: part-00001 of 3 rows repeats features 3..5 of part-00000's 6.
+        CacheFixtures.Manifest(spec, await CacheFixtures.WriteShardsAsync(dir.Path, spec, (0, 6), (3, 3))).Save(dir.File(CacheManifest.FileName));
+
+        var problem = Assert.Single(CacheVerifier.Verify(dir.Path));
+
+        Assert.Equal("features: 3 feature id(s) cached more than once: \"f3\", \"f4\", \"f5\"", problem);
+    }
+
+    [Fact]
+    public async Task Verify_FewerFeaturesThanTheDataGave_SaysHowManyAreMissing()
+    {
+        using var dir = new TemporaryDirectory();
+        var spec = CacheFixtures.Tagging();
+        var manifest = await CacheFixtures.WriteCacheAsync(dir.Path, spec, CacheFixtures.Rows(spec, 8), rowsPerShard: 4);
+        (manifest with { Data = manifest.Data with { Features = 10 } }).Save(dir.File(CacheManifest.FileName));
+
+        Assert.Equal(["features: holds 8 distinct features, the data gave 10 (2 missing)"], CacheVerifier.Verify(dir.Path));
+    }
 }

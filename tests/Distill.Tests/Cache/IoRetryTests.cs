@@ -46,4 +46,15 @@ public sealed class IoRetryTests
 
         Assert.Equal(1, calls);
     }
+
+    [Fact]
+    public void Run_FailedFsync_IsNotRetried()
+    {
+        var pipeline = IoRetry.Create(3, TimeSpan.FromMilliseconds(1), null);
+        int calls = 0;
+
+        Assert.Throws<Distill.IO.SyncFailedException>(() => IoRetry.Run(pipeline, "fsync", () => { calls++; throw new Distill.IO.SyncFailedException("EIO"); }, CancellationToken.None));
+
+        Assert.Equal(1, calls);
+    }
 }

@@ -49,6 +49,8 @@ public sealed class OnnxTeacherCacheTests
             "--hidden-layers", "0", "--dtype", "fp32", "--batch-size", "1");
 
         Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        var verify = CliRun.Invoke(CacheTeacherCli.Create(), "verify", dir.File("cache"), "--model", dir.File("onnx/model.onnx"), "--data", dir.File("train.jsonl"));
+        Assert.True(verify.ExitCode == 0, verify.Output + verify.Error);
         await using var reader = CacheReader.Open(dir.File("cache"));
         var rows = new List<CacheRow>();
         await foreach (var row in reader.ReadAllAsync()) rows.Add(row.ToCacheRow());
@@ -86,5 +88,27 @@ public sealed class OnnxTeacherCacheTests
 
         Assert.Equal(Distill.Cli.ExitCodes.BadInput, run.ExitCode);
         Assert.Contains("no output scores; its outputs are: logits, hidden", run.Error);
+    }
+
+    [Fact]
+    public async Task Run_LogitsMappedToAnOutputOfAnotherWidth_FailsPromptlyNamingTheShapes()
+    {
+        TestAssets.EnsureTorch();
+        using var dir = new TemporaryDirectory();
+        TinyTask.Write(dir.Path, trainCount: 40);
+        Directory.CreateDirectory(dir.File("onnx"));
+        WriteGraph(dir.File("onnx/model.onnx"), new float[Vocab * Hidden], new float[Hidden * 2]);
+        (TinyBert.Config() with { Id2Label = new Dictionary<string, string> { ["0"] = "neg", ["1"] = "pos" } }).Save(dir.File("onnx/config.json"));
+        File.Copy(dir.File("vocab.txt"), dir.File("onnx/vocab.txt"));
+
+        // An encoder's hidden states taken for a classifier's logits: (batch, seq, 16), not (batch, 2).
+        var running = Task.Run(() => CliRun.Invoke(CacheTeacherCli.Create(), "run", "--onnx", dir.File("onnx/model.onnx"), "--onnx-output", "logits=hidden",
+            "--task", "classification", "--data", dir.File("train.jsonl"), "--out", dir.File("cache"), "--batch-size", "2"));
+        var run = await running.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(Distill.Cli.ExitCodes.BadInput, run.ExitCode);
+        Assert.Contains("ONNX output \"hidden\" has shape [2, ", run.Error);
+        Assert.Contains("classification needs (batch, 2) for 2 labels", run.Error);
+        Assert.Empty(Directory.GetFiles(dir.File("cache"), "part-*"));
     }
 }

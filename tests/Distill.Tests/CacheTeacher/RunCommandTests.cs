@@ -10,7 +10,7 @@ namespace Distill.Tests.CacheTeacher;
 /// <summary>cache-teacher run/merge/verify through real command lines, on a tiny trained-head model.</summary>
 public sealed class RunCommandTests
 {
-    private static string TeacherDir(TemporaryDirectory dir)
+    internal static string TeacherDir(TemporaryDirectory dir)
     {
         var encoderDir = TinyTask.Write(dir.Path, trainCount: 50);
         var (model, labels) = TaskModelDirectory.Load(encoderDir, TaskKind.Classification, ["neg", "pos"]);
@@ -201,5 +201,93 @@ public sealed class RunCommandTests
 
         Assert.Equal(Distill.Cli.ExitCodes.BadInput, run.ExitCode);
         Assert.Contains("the teacher has 2 layers", run.Error);
+    }
+
+    /// <summary>A finished cache turned back into the state a run killed after <paramref name="recorded"/> shards leaves.</summary>
+    private static string Interrupt(TemporaryDirectory dir, string cache, int recorded)
+    {
+        var manifest = CacheManifest.Load(Path.Combine(cache, "manifest.json"));
+        var progress = Path.Combine(cache, ".progress-00000-of-00001.json");
+        (manifest with { Shards = manifest.Shards.Take(recorded).ToList() }).Save(progress);
+        File.Delete(Path.Combine(cache, "manifest.json"));
+        return progress;
+    }
+
+    [Fact]
+    public void Run_ResumeWithOtherRowsPerShard_RefusesNamingBothSizes()
+    {
+        TestAssets.EnsureTorch();
+        using var dir = new TemporaryDirectory();
+        TeacherDir(dir);
+        Assert.Equal(0, Run(RunArgs(dir, dir.File("cache"))).ExitCode);
+        Interrupt(dir, dir.File("cache"), recorded: 2);
+
+        var run = Run([.. RunArgs(dir, dir.File("cache")).Where(a => a != "16").Select(a => a == "--rows-per-shard" ? "--rows-per-shard=20" : a)]);
+
+        Assert.Equal(Distill.Cli.ExitCodes.BadInput, run.ExitCode);
+        Assert.Contains("holds shards of 16 rows", run.Error);
+        Assert.Contains("this run cuts 20", run.Error);
+    }
+
+    [Fact]
+    public void Run_RecordedShardChangedInPlace_IsRedoneAndLeftoversRemoved()
+    {
+        TestAssets.EnsureTorch();
+        using var dir = new TemporaryDirectory();
+        TeacherDir(dir);
+        Assert.Equal(0, Run(RunArgs(dir, dir.File("cache"))).ExitCode);
+        var whole = CacheManifest.Load(Path.Combine(dir.File("cache"), "manifest.json"));
+        var cache = dir.File("cache");
+        Interrupt(dir, cache, recorded: 3);
+        Distill.Tests.Cache.CacheFixtures.FlipMiddleByte(Path.Combine(cache, "part-00001.parquet")); // same size, other bytes
+        File.WriteAllText(Path.Combine(cache, ".part-00003.parquet.4242-0123abcd.tmp"), "half a shard");
+        File.WriteAllText(Path.Combine(cache, ".progress-00000-of-00001.json.tmp-4242"), "{");
+        File.WriteAllText(Path.Combine(cache, ".part-00003.parquet.tmp-other-job"), "not ours to judge");
+
+        var rerun = Run(RunArgs(dir, cache));
+
+        Assert.True(rerun.ExitCode == 0, rerun.Output + rerun.Error);
+        Assert.Contains("2 complete shards kept, 1 missing or changed since they were recorded, redone: part-00001.parquet", rerun.Output);
+        Assert.Contains("removed 4 files left by an interrupted run", rerun.Output);
+        Assert.Equal(whole.Shards.Select(s => s.Sha256), CacheManifest.Load(Path.Combine(cache, "manifest.json")).Shards.Select(s => s.Sha256));
+        Assert.Equal([".lock-00000-of-00001", ".part-00003.parquet.tmp-other-job", "manifest.json", "part-00000.parquet", "part-00001.parquet", "part-00002.parquet", "part-00003.parquet"],
+            Directory.GetFiles(cache).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Verify_BadManifest_ExitsOneListingEachProblem()
+    {
+        TestAssets.EnsureTorch();
+        using var dir = new TemporaryDirectory();
+        TeacherDir(dir);
+        Assert.Equal(0, Run(RunArgs(dir, dir.File("cache"))).ExitCode);
+        var path = Path.Combine(dir.File("cache"), "manifest.json");
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"part-00001.parquet\"", "\"../part-00001.parquet\"").Replace("\"rows\": 16", "\"rows\": -1"));
+
+        var verify = Run("verify", dir.File("cache"));
+
+        Assert.Equal(Distill.Cli.ExitCodes.CheckFailed, verify.ExitCode);
+        Assert.Contains("shards[1] (file \"../part-00001.parquet\"): file name contains \"..\"", verify.Error);
+        Assert.Contains("rows and bytes must not be negative, found -1", verify.Error);
+        Assert.DoesNotContain("   at ", verify.Error);
+    }
+
+    [Fact]
+    public void Verify_DataMovedOrRenamed_IdentityFollowsTheName()
+    {
+        TestAssets.EnsureTorch();
+        using var dir = new TemporaryDirectory();
+        TeacherDir(dir);
+        Assert.Equal(0, Run(RunArgs(dir, dir.File("cache"))).ExitCode);
+        Directory.CreateDirectory(dir.File("moved"));
+        File.Copy(dir.File("train.jsonl"), dir.File("moved", "train.jsonl"));
+        File.Copy(dir.File("train.jsonl"), dir.File("renamed.jsonl"));
+
+        var moved = Run("verify", dir.File("cache"), "--data", dir.File("moved", "train.jsonl"));
+        var renamed = Run("verify", dir.File("cache"), "--data", dir.File("renamed.jsonl"));
+
+        Assert.True(moved.ExitCode == 0, moved.Error);
+        Assert.Equal(Distill.Cli.ExitCodes.CheckFailed, renamed.ExitCode);
+        Assert.Contains("is not the data this cache was made from", renamed.Error);
     }
 }

@@ -36,7 +36,7 @@ public sealed class DataReadingOptionsTests
 
         var cache = CliRun.Invoke(CacheTeacherCli.Create(), ["run", "--model", dir.File("teacher"), "--task", "classification", "--data", dir.File("custom.jsonl"), "--out", dir.File("cache"), .. columns]);
         var eval = CliRun.Invoke(DistillStudentCli.Create(), ["eval", "--model", dir.File("teacher"), "--task", "classification", "--data", dir.File("custom.jsonl"),
-            "--predictions", dir.File("predictions.jsonl"), .. columns]);
+            "--out", dir.File("eval"), .. columns]);
         var verify = CliRun.Invoke(CacheTeacherCli.Create(), "verify", dir.File("cache"), "--data", dir.File("custom.jsonl"));
 
         Assert.True(cache.ExitCode == 0, cache.Error);
@@ -45,6 +45,6 @@ public sealed class DataReadingOptionsTests
         var settings = CacheManifest.Load(dir.File("cache", "manifest.json")).Data.ReaderSettings;
         Assert.Equal("sentence", (string)settings["text_column"]!);
         Assert.Equal("polarity", (string)settings["label_column"]!);
-        Assert.Equal(50, File.ReadAllLines(dir.File("predictions.jsonl")).Length);
+        Assert.Equal(50, File.ReadAllLines(dir.File("eval", "predictions.jsonl")).Length);
     }
 }

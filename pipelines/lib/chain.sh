@@ -16,6 +16,15 @@ DISTILL_CONFIG="${DISTILL_CONFIG:-$repo/pipelines/configs/distill-L2.json}"
 
 stage() { echo "$NAME: $* ($SECONDS s)"; }
 
+# slice TRAIN_FILE TRAIN_LINES DEV_FILE DEV_LINES: the first lines of each file, copied once (whole or not at all)
+# into $RUNS/data for --small runs; sets TRAIN and DEV to the copies.
+slice() {
+  mkdir -p "$RUNS/data"
+  TRAIN="$RUNS/data/$(basename "$1")" DEV="$RUNS/data/$(basename "$3")"
+  [ -s "$TRAIN" ] || { head -n "$2" "$1" > "$TRAIN.tmp" && mv "$TRAIN.tmp" "$TRAIN"; }
+  [ -s "$DEV" ] || { head -n "$4" "$3" > "$DEV.tmp" && mv "$DEV.tmp" "$DEV"; }
+}
+
 chain() {
   mkdir -p "$RUNS"
   [ -s "$RUNS/minilm/model.safetensors" ] || "$bin/distill-student" import-onnx --onnx "$minilm/model.onnx" \

@@ -30,9 +30,10 @@ public static class ReportPlots
             var line = plot.Add.Scatter(log.Losses.Select(p => (double)p.Step).ToArray(), log.Losses.Select(p => p.Loss).ToArray());
             (line.LegendText, line.LineWidth, line.MarkerSize) = (log.Name, 2, 0);
         }
-        plot.Title("Training loss per step (each run's own loss: the teacher's cross-entropy, the student's distillation total)");
+        plot.Title("Training loss per step");
         plot.XLabel("optimizer step");
-        plot.YLabel("loss");
+        // Each run logs its own objective, so the curves compare shapes, not heights.
+        plot.YLabel("loss (teacher: cross-entropy; student: distillation total)");
         return Png(plot, Alignment.UpperRight);
     }
 

@@ -22,19 +22,19 @@ public sealed record BenchFigures(string Path, int BatchSize, int Threads, IRead
             throw new DataFormatException(path, "", $"expected the JSON of export-onnx bench --json; found invalid JSON ({e.Message})");
         }
         var figures = new List<BenchFigure>();
-        var models = Required(path, root, "models", "$").AsArray();
+        var models = Array(path, root, "models", "$");
         for (var m = 0; m < models.Count; m++)
         {
-            var model = Required(path, models[m], "model", $"$.models[{m}]").GetValue<string>();
-            var lengths = Required(path, models[m], "lengths", $"$.models[{m}]").AsArray();
+            var model = Value<string>(path, models[m], "model", $"$.models[{m}]", "a string");
+            var lengths = Array(path, models[m], "lengths", $"$.models[{m}]");
             for (var l = 0; l < lengths.Count; l++)
             {
                 var where = $"$.models[{m}].lengths[{l}]";
-                figures.Add(new BenchFigure(model, Required(path, lengths[l], "length", where).GetValue<int>(),
-                    Required(path, lengths[l], "p50_ms", where).GetValue<double>(), Required(path, lengths[l], "sequences_per_second", where).GetValue<double>()));
+                figures.Add(new BenchFigure(model, Value<int>(path, lengths[l], "length", where, "an integer"),
+                    Value<double>(path, lengths[l], "p50_ms", where, "a number"), Value<double>(path, lengths[l], "sequences_per_second", where, "a number")));
             }
         }
-        return new BenchFigures(path, Required(path, root, "batch_size", "$").GetValue<int>(), Required(path, root, "threads", "$").GetValue<int>(), figures);
+        return new BenchFigures(path, Value<int>(path, root, "batch_size", "$", "an integer"), Value<int>(path, root, "threads", "$", "an integer"), figures);
     }
 
     /// <summary>The figure of the model at <paramref name="onnxPath"/> (compared as full paths) at <paramref name="length"/> tokens.</summary>
@@ -46,6 +46,12 @@ public sealed record BenchFigures(string Path, int BatchSize, int Threads, IRead
                 string.Join(", ", Figures.Select(f => $"{f.Model} at {f.Length}")));
     }
 
-    private static JsonNode Required(string path, JsonNode? node, string key, string where) =>
-        node is JsonObject o && o[key] is { } value ? value : throw new DataFormatException(path, where, $"expected a \"{key}\" entry; found none");
+    private static JsonArray Array(string path, JsonNode? node, string key, string where) =>
+        node is JsonObject o && o[key] is JsonArray array ? array : throw Expected(path, node, key, where, "an array");
+
+    private static T Value<T>(string path, JsonNode? node, string key, string where, string expected) =>
+        node is JsonObject o && o[key] is JsonValue value && value.TryGetValue<T>(out var result) ? result : throw Expected(path, node, key, where, expected);
+
+    private static DataFormatException Expected(string path, JsonNode? node, string key, string where, string expected) =>
+        new(path, where, $"expected \"{key}\" to be {expected}; found {(node as JsonObject)?[key]?.ToJsonString() ?? "none"}");
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Distill.IO;
+using Distill.Models;
 
 namespace Distill.Export.Reporting;
 
@@ -21,7 +22,7 @@ public static class RunReport
 
     public static ReportResult Write(ReportRequest request)
     {
-        if (request.Models.Count == 0) throw new Models.ConfigException("report: expected at least one --model; found none");
+        if (request.Models.Count == 0) throw new ConfigException("report: expected at least one --model; found none");
         var bench = BenchFigures.Read(request.BenchPath);
         var rows = request.Models.Select(model =>
         {

@@ -29,7 +29,7 @@ public sealed record TrainingLog(string Name, string Path, IReadOnlyList<LossPoi
             if (line.Trim().Length == 0) continue;
             var record = ParseObject(path, lineNumber, line);
             var step = (int)Number(path, lineNumber, record, "step");
-            var split = record["split"]?.GetValue<string>();
+            var split = record["split"] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
             if (split == "train") losses[step] = new LossPoint(step, Number(path, lineNumber, record, "loss"));
             else if (split == "dev")
             {

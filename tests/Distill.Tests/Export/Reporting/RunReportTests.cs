@@ -124,6 +124,19 @@ public sealed class RunReportTests
     }
 
     [Fact]
+    public void Read_BenchLatencyNotANumber_ErrorNamesFilePlaceExpectedAndFound()
+    {
+        using var fixture = new ReportFixture();
+        var path = fixture.Dir.Write("bad-bench.json", """
+            {"threads": 1, "batch_size": 32, "models": [{"model": "a.onnx", "lengths": [{"length": 128, "p50_ms": "fast", "sequences_per_second": 3}]}]}
+            """);
+
+        var error = Assert.Throws<Distill.Data.DataFormatException>(() => BenchFigures.Read(path));
+
+        Assert.Equal($"{path}:$.models[0].lengths[0]: expected \"p50_ms\" to be a number; found \"fast\"", error.Message);
+    }
+
+    [Fact]
     public void Report_ModelSpecWithoutEvaluation_UsageErrorShowsTheSyntax()
     {
         using var fixture = new ReportFixture();

@@ -11,10 +11,7 @@ data="$repo/pipelines/.data/pos"
 case "${1:-}" in
   --small)
     RUNS="${RUNS:-$repo/pipelines/.runs/pos-small}"
-    mkdir -p "$RUNS/data"
-    [ -s "$RUNS/data/train.txt" ] || head -n 300 "$data/train.txt" > "$RUNS/data/train.txt"
-    [ -s "$RUNS/data/dev.txt" ] || head -n 100 "$data/dev.txt" > "$RUNS/data/dev.txt"
-    TRAIN="$RUNS/data/train.txt" DEV="$RUNS/data/dev.txt"
+    slice "$data/train.txt" 300 "$data/dev.txt" 100
     DATA_ARGS=(--max-seq-length 64)
     TEACHER_ARGS=(--epochs 2 --lr 2e-4 --batch-size 32)
     DISTILL_ARGS=(--epochs 4 --lr 3e-4 --batch-size 32) ;;

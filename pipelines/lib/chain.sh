@@ -3,7 +3,7 @@
 #   → distil it from the cache → evaluate teacher and student on dev with the same metric code.
 # Each stage's outputs are the next one's inputs, all under $RUNS; a rerun resumes or reuses finished stages
 # (train and distill resume from their last checkpoint, the cache keeps complete shards, init-student is skipped
-# once its directory exists, and it is written whole or not at all).
+# once its directory exists, and it is written whole or not at all; an evaluation newer than its best/ is kept).
 # The caller sets: NAME TASK TRAIN DEV RUNS, and the arrays DATA_ARGS (reader flags every stage shares, e.g.
 # --max-seq-length), TEACHER_ARGS and DISTILL_ARGS (epochs, lr, batch size). From the environment: BIN,
 # THREADS (1), STUDENT_LAYERS (0,3: a 2-layer student) and DISTILL_CONFIG (its matches choose the cached layers).
@@ -15,6 +15,15 @@ STUDENT_LAYERS="${STUDENT_LAYERS:-0,3}"
 DISTILL_CONFIG="${DISTILL_CONFIG:-$repo/pipelines/configs/distill-L2.json}"
 
 stage() { echo "$NAME: $* ($SECONDS s)"; }
+
+# slice TRAIN_FILE TRAIN_LINES DEV_FILE DEV_LINES: the first lines of each file, copied once (whole or not at all)
+# into $RUNS/data for --small runs; sets TRAIN and DEV to the copies.
+slice() {
+  mkdir -p "$RUNS/data"
+  TRAIN="$RUNS/data/$(basename "$1")" DEV="$RUNS/data/$(basename "$3")"
+  [ -s "$TRAIN" ] || { head -n "$2" "$1" > "$TRAIN.tmp" && mv "$TRAIN.tmp" "$TRAIN"; }
+  [ -s "$DEV" ] || { head -n "$4" "$3" > "$DEV.tmp" && mv "$DEV.tmp" "$DEV"; }
+}
 
 chain() {
   mkdir -p "$RUNS"
@@ -38,7 +47,9 @@ chain() {
     "${DATA_ARGS[@]}" "${DISTILL_ARGS[@]}"
 
   for model in teacher student; do
-    stage "$model on dev: $("$bin/distill-student" eval --task "$TASK" --model "$RUNS/$model/best" --data "$DEV" \
-      --out "$RUNS/$model/dev-eval" --threads "$threads" "${DATA_ARGS[@]}" | head -n 1)"
+    [ "$RUNS/$model/dev-eval/metrics.json" -nt "$RUNS/$model/best/model.safetensors" ] || "$bin/distill-student" eval \
+      --task "$TASK" --model "$RUNS/$model/best" --data "$DEV" --out "$RUNS/$model/dev-eval" --threads "$threads" \
+      "${DATA_ARGS[@]}" > /dev/null
+    stage "$model on dev: $(cat "$RUNS/$model/dev-eval/metrics.json")"
   done
 }

@@ -20,6 +20,12 @@ public sealed class GcSafeAdamW : AdamW
     {
     }
 
+    /// <summary>One group over <paramref name="parameters"/>, as <c>torch.optim.AdamW(parameters, lr, weight_decay)</c>.</summary>
+    public GcSafeAdamW(IEnumerable<Parameter> parameters, double lr = 1e-3, double weightDecay = 0)
+        : this([new ParamGroup(parameters, lr, 0.9, 0.999, 1e-8, weightDecay, false, false)], lr, weightDecay)
+    {
+    }
+
     public override Tensor step(Func<Tensor>? closure = null) => _step<ParamGroup>(group =>
     {
         var options = (Options)group.Options;

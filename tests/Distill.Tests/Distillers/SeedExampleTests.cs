@@ -84,7 +84,7 @@ public sealed class SeedExampleTests
         });
         var before = HiddenDistance(teacherModel, studentModel, ids, mask);
 
-        using var optimizer = optim.AdamW(distiller.TrainableParameters().Select(p => p.Parameter), lr: 1e-2);
+        using var optimizer = new GcSafeAdamW(distiller.TrainableParameters().Select(p => p.Parameter), lr: 1e-2);
         var checkpoints = new List<long>();
         var summary = distiller.Train(optimizer, data, numEpochs: 3, callback: e => checkpoints.Add(e.GlobalStep));
 

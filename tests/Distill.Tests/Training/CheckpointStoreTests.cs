@@ -13,7 +13,7 @@ public sealed class CheckpointStoreTests
         TestAssets.EnsureTorch();
         manual_seed(1);
         using var module = nn.Linear(3, 2);
-        using var optimizer = optim.AdamW(module.parameters(), 0.1);
+        using var optimizer = new GcSafeAdamW(module.parameters(), 0.1);
         var model = new AdaptedModel(module, _ => throw new NotSupportedException(), (_, _) => throw new NotSupportedException());
         var store = new CheckpointStore(dir.File("out"));
         foreach (var step in new[] { 1L, 2L })

@@ -49,6 +49,11 @@ public static class StudentBuilder
         var weights = CopyWeights(request, teacher, student, vocabPath);
         var ownVocabulary = vocabulary is null ? null : new VocabularyCopy(vocabulary.Path, vocabulary.Tokens.Count,
             weights.LeftRandom.Any(IsWordEmbeddings) ? vocabulary.CopyTeacherRows(student, teacher.Weights, File.ReadAllLines(teacher.VocabPath)) : 0);
+        // Word embeddings with teacher rows count as copied; the report's vocabulary line says how many rows.
+        if (ownVocabulary is { RowsCopied: > 0 })
+        {
+            weights = new WeightCopy([.. weights.Copied, .. weights.LeftRandom.Where(IsWordEmbeddings)], weights.LeftRandom.Where(k => !IsWordEmbeddings(k)).ToList());
+        }
 
         var temporary = $"{output}.tmp-{Environment.ProcessId}";
         if (System.IO.Directory.Exists(temporary)) System.IO.Directory.Delete(temporary, recursive: true);

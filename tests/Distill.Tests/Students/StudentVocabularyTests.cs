@@ -42,6 +42,7 @@ public sealed class StudentVocabularyTests
             Assert.Equal(0, rows[studentId].unsqueeze(0).eq(teacherRows).all(1).sum().item<long>());
         }
         Assert.Equal(new VocabularyCopy(Path.GetFullPath(vocab), 7, 3), report.Vocabulary);
+        Assert.Equal(Path.GetFullPath(vocab), BertConfig.Load(Path.Combine(output, "config.json")).Extra![StudentBuilder.OriginKey].GetProperty("vocab").GetString());
         Assert.Empty(report.Weights.LeftRandom);
         Assert.Contains("bert.embeddings.word_embeddings.weight", report.Weights.Copied);
     }
@@ -60,6 +61,21 @@ public sealed class StudentVocabularyTests
         Assert.True(run.ExitCode == ExitCodes.Success, run.Error);
         Assert.Contains($"vocabulary: 7 tokens from {vocab}; 3 embedding rows copied from the teacher, 4 initialised", run.Output);
         Assert.Equal(7, BertConfig.Load(Path.Combine(output, "config.json")).VocabSize);
+    }
+
+    [Fact]
+    public void InitStudent_ConfigVocabSizeNotTheVocabularys_OneErrorLineExit3()
+    {
+        using var dir = new TemporaryDirectory();
+        var vocab = dir.Write("own-vocab.txt", OwnVocabulary);
+        StudentTeachers.Config.Save(dir.File("student-config.json"));
+        var output = Path.Combine(dir.Path, "student");
+
+        var run = CliRun.Invoke(DistillStudentCli.Create(), "init-student", "--teacher", StudentTeachers.Encoder(dir), "--config", dir.File("student-config.json"), "--vocab", vocab, "--out", output);
+
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.Equal($"error: {dir.File("student-config.json")}: vocab_size 50 differs from the 7 tokens of --vocab {vocab}", run.Error.TrimEnd());
+        Assert.False(Directory.Exists(output));
     }
 
     [Fact]

@@ -13,6 +13,7 @@ internal static class DistillStudentCli
         new TrainCommand(),
         new EvalCommand(),
         new InitStudentCommand(),
+        new BuildVocabCommand(),
         new DistillCommand(),
         new DistillMultiTaskCommand(),
     };

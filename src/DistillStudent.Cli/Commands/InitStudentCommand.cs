@@ -12,14 +12,15 @@ internal sealed class InitStudentCommand : Command
     private readonly Option<string> preset = new("--preset") { Description = $"random student of a TextBrewer shape: {string.Join(", ", StudentPresets.Names)}" };
     private readonly Option<string> layers = new("--layers") { Description = "copy these teacher layers, e.g. 0,1,2 (TextBrewer's FAQ: the first three for a 3-layer student) or 0,4,8; embeddings, pooler and head are copied too" };
     private readonly Option<int?> hidden = new("--hidden") { Description = "with --layers: must equal the teacher's hidden size (copied layers keep their width); other widths: use --preset or --config" };
-    private readonly Option<string> config = new("--config") { Description = "random student from this config.json (vocab_size must be the teacher's)" };
+    private readonly Option<string> config = new("--config") { Description = "random student from this config.json (vocab_size must be that of the student's vocab.txt)" };
     private readonly Option<string> from = new("--from") { Description = "student with the architecture of this Hugging Face model directory, copying every weight whose name and shape match" };
+    private readonly Option<string> vocab = new("--vocab") { Description = "the student's own vocab.txt (e.g. from build-vocab); embedding rows of tokens the teacher also has are copied from the teacher" };
     private readonly Option<string> output = new("--out") { Description = "student directory to create (must not exist or be empty); written whole or not at all", Required = true };
     private readonly Option<int> seed = new("--seed") { Description = "seed of the random init", DefaultValueFactory = _ => 42 };
 
     public InitStudentCommand() : base("init-student", "Create a student model directory from a teacher: --preset NAME | --layers 0,3 | --config FILE | --from DIR")
     {
-        foreach (var option in new Option[] { teacher, preset, layers, hidden, config, from, output, seed })
+        foreach (var option in new Option[] { teacher, preset, layers, hidden, config, from, vocab, output, seed })
         {
             Options.Add(option);
         }
@@ -38,6 +39,7 @@ internal sealed class InitStudentCommand : Command
             Hidden = parse.GetValue(hidden),
             ConfigFile = parse.GetValue(config),
             From = parse.GetValue(from),
+            Vocab = parse.GetValue(vocab),
             Seed = parse.GetValue(seed),
         });
         foreach (var line in report.Describe())

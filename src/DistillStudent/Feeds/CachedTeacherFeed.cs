@@ -25,6 +25,7 @@ public sealed class CachedTeacherFeed : IBatchFeed
     private readonly int seed;
     private readonly CacheReaderOptions readerOptions;
     private readonly string? task;
+    private readonly bool sameTokens;
     private IReadOnlyList<HeldCache>? held;
 
     /// <param name="caches">the teachers' caches, in the run's teacher order, with the layers read from each</param>
@@ -35,8 +36,10 @@ public sealed class CachedTeacherFeed : IBatchFeed
     /// <param name="seed">the run's seed; each epoch reads in the order of its own derived seed</param>
     /// <param name="readerOptions">buffer and prefetch settings (shuffle and seed are set per epoch)</param>
     /// <param name="task">the task name the batches carry in a multi-task run</param>
+    /// <param name="sameTokens">whether the student tokenizes with the teacher's vocabulary, so each row's token ids must be the
+    /// student's; false for a student with its own vocabulary, whose rows are joined by feature id only (sequence-level targets, see <see cref="Runs.CacheChecks.SharesVocabulary"/>)</param>
     public CachedTeacherFeed(IReadOnlyList<TeacherCache> caches, IReadOnlyList<TrainingFeature> features, TaskKind kind, int padId, int batchSize, int seed,
-        CacheReaderOptions? readerOptions = null, string? task = null)
+        CacheReaderOptions? readerOptions = null, string? task = null, bool sameTokens = true)
     {
         ArgumentOutOfRangeException.ThrowIfZero(caches.Count);
         this.caches = caches;
@@ -47,6 +50,7 @@ public sealed class CachedTeacherFeed : IBatchFeed
         this.seed = seed;
         this.readerOptions = readerOptions ?? new CacheReaderOptions();
         this.task = task;
+        this.sameTokens = sameTokens;
         Count = features.Count;
     }
 
@@ -109,7 +113,7 @@ public sealed class CachedTeacherFeed : IBatchFeed
         {
             throw new CacheFormatException($"{cacheDir}: feature \"{row.FeatureId}\" is in the cache but not in the student's data; the cache was made from other data");
         }
-        if (!feature.Text.Ids.AsSpan().SequenceEqual(row.InputIds))
+        if (sameTokens && !feature.Text.Ids.AsSpan().SequenceEqual(row.InputIds))
         {
             throw new CacheFormatException($"{cacheDir}: feature \"{row.FeatureId}\": the teacher's tokens differ from the student's "
                 + $"({row.InputIds.Length} vs {feature.Text.Length} tokens); teacher and student must share the vocabulary and max_seq_length");

@@ -56,6 +56,32 @@ public static class CacheChecks
     }
 
     /// <summary>
+    /// Whether the student tokenizes with the teacher's vocabulary, judged by vocab_size (the teacher's is in the
+    /// manifest). A student with its own vocabulary (<c>init-student --vocab</c>) gets other token ids and often
+    /// another token count, so the cache's rows can only be joined by feature id and only sequence-level targets
+    /// (classification logits) carry over; token-level ones, which pair the i-th teacher token with the i-th student
+    /// token, are refused here, each named, before anything is written.
+    /// </summary>
+    public static bool SharesVocabulary(string cacheDir, CacheManifest manifest, int studentVocabSize, TaskKind kind, DistillationConfig distillation)
+    {
+        if (manifest.Teacher.Config["vocab_size"] is not { } teacherVocabSize || (int)teacherVocabSize == studentVocabSize) return true;
+
+        var problems = new List<string>();
+        if (kind != TaskKind.Classification) problems.Add($"the task \"{kind.Name()}\" distils a logit per token");
+        for (var i = 0; i < distillation.IntermediateMatches.Count; i++)
+        {
+            var match = distillation.IntermediateMatches[i];
+            problems.Add($"intermediate_matches[{i}] ({match.Feature}, layer_T {match.LayerT.GetRawText()}, layer_S {match.LayerS.GetRawText()}) matches every token");
+        }
+        if (problems.Count > 0)
+        {
+            throw new ConfigException(
+                $"{cacheDir}: the student's vocabulary ({studentVocabSize} tokens) is not the teacher's ({(int)teacherVocabSize}), so teacher and student tokens do not pair up and only sequence-level targets can be distilled: {string.Join("; ", problems)}");
+        }
+        return false;
+    }
+
+    /// <summary>
     /// Checks that the caches of a multi-teacher run can be averaged: each has the first one's task, logit width and
     /// label order (id2label), and the same feature ids. One error names each cache that differs and from which.
     /// </summary>

@@ -21,7 +21,7 @@ public static class StudentBuilder
     private static readonly JsonSerializerOptions OriginJson = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
     /// <summary>
-    /// Builds the student and writes config.json, model.safetensors and the teacher's vocab.txt into
+    /// Builds the student and writes config.json, model.safetensors and its vocab.txt (the teacher's or its own) into
     /// <see cref="StudentRequest.Output"/>. Everything is written into a temporary sibling directory that is renamed
     /// at the end, so a failure never leaves a partial student.
     /// </summary>
@@ -36,14 +36,24 @@ public static class StudentBuilder
         }
 
         using var teacher = TeacherCheckpoint.Load(request.Teacher);
-        var (config, origin) = StudentConfig(request, teacher);
+        var vocabulary = request.Vocab is { } file ? StudentVocabulary.Load(file) : null;
+        var (config, origin) = StudentConfig(request, teacher, vocabulary?.Tokens.Count ?? teacher.Config.VocabSize);
+        if (vocabulary is not null) config = config with { VocabSize = vocabulary.Tokens.Count, PadTokenId = vocabulary.PadId };
         config = config with { Extra = WithOrigin(config.Extra, request, teacher) };
+        var vocabPath = vocabulary?.Path ?? teacher.VocabPath;
 
         manual_seed(request.Seed);
         using nn.Module student = teacher.Kind is { } kind
             ? StudentInit.CreateTaskModel(config, kind, teacher.Labels.Count)
             : StudentInit.CreateEncoder(config, teacher.HasPooler);
-        var weights = CopyWeights(request, teacher, student);
+        var weights = CopyWeights(request, teacher, student, vocabPath);
+        var ownVocabulary = vocabulary is null ? null : new VocabularyCopy(vocabulary.Path, vocabulary.Tokens.Count,
+            weights.LeftRandom.Any(IsWordEmbeddings) ? vocabulary.CopyTeacherRows(student, teacher.Weights, File.ReadAllLines(teacher.VocabPath)) : 0);
+        // Word embeddings with teacher rows count as copied; the report's vocabulary line says how many rows.
+        if (ownVocabulary is { RowsCopied: > 0 })
+        {
+            weights = new WeightCopy([.. weights.Copied, .. weights.LeftRandom.Where(IsWordEmbeddings)], weights.LeftRandom.Where(k => !IsWordEmbeddings(k)).ToList());
+        }
 
         var temporary = $"{output}.tmp-{Environment.ProcessId}";
         if (System.IO.Directory.Exists(temporary)) System.IO.Directory.Delete(temporary, recursive: true);
@@ -51,11 +61,11 @@ public static class StudentBuilder
         {
             if (student is BertTaskModel task)
             {
-                TaskModelDirectory.Save(temporary, task, teacher.Labels, teacher.VocabPath);
+                TaskModelDirectory.Save(temporary, task, teacher.Labels, vocabPath);
             }
             else
             {
-                ModelDirectory.Save(temporary, (BertModel)student, teacher.VocabPath);
+                ModelDirectory.Save(temporary, (BertModel)student, vocabPath);
             }
             if (System.IO.Directory.Exists(output)) System.IO.Directory.Delete(output);
             System.IO.Directory.Move(temporary, output);
@@ -68,10 +78,10 @@ public static class StudentBuilder
         return new StudentReport(
             output, origin, config, teacher.Kind, teacher.Labels, weights,
             student.parameters().Sum(p => p.numel()), teacher.Parameters,
-            new FileInfo(Path.Combine(output, ModelDirectory.WeightsFile)).Length);
+            new FileInfo(Path.Combine(output, ModelDirectory.WeightsFile)).Length, ownVocabulary);
     }
 
-    private static (BertConfig Config, string Origin) StudentConfig(StudentRequest request, TeacherCheckpoint teacher)
+    private static (BertConfig Config, string Origin) StudentConfig(StudentRequest request, TeacherCheckpoint teacher, int vocabSize)
     {
         var t = teacher.Config;
         if (request.Preset is { } preset)
@@ -92,9 +102,11 @@ public static class StudentBuilder
         if (request.ConfigFile is { } file)
         {
             var loaded = BertConfig.Load(file);
-            if (loaded.VocabSize != t.VocabSize)
+            if (loaded.VocabSize != vocabSize)
             {
-                throw new ConfigException($"{file}: vocab_size {loaded.VocabSize} differs from the teacher's {t.VocabSize}; the student shares the teacher's vocab.txt");
+                throw new ConfigException(request.Vocab is null
+                    ? $"{file}: vocab_size {loaded.VocabSize} differs from the teacher's {t.VocabSize}; the student shares the teacher's vocab.txt"
+                    : $"{file}: vocab_size {loaded.VocabSize} differs from the {vocabSize} tokens of --vocab {request.Vocab}");
             }
             return (Inputs(loaded, t), $"config {Path.GetFullPath(file)}, random init (seed {request.Seed})");
         }
@@ -102,7 +114,7 @@ public static class StudentBuilder
         return (Inputs(from, t) with { VocabSize = t.VocabSize }, $"matching weights of {Path.GetFullPath(request.From!)}");
     }
 
-    // The student reads the teacher's token ids, so tokenization settings are the teacher's; labels and
+    // Tokenization settings are the teacher's (an own vocabulary is made of teacher pieces); labels and
     // architectures come from the teacher when the student is saved.
     private static BertConfig Inputs(BertConfig config, BertConfig teacher) => config with
     {
@@ -113,16 +125,23 @@ public static class StudentBuilder
         Label2Id = null,
     };
 
-    private static WeightCopy CopyWeights(StudentRequest request, TeacherCheckpoint teacher, nn.Module student)
+    private static bool IsWordEmbeddings(string key) => key.EndsWith(StudentVocabulary.WordEmbeddingsKey, StringComparison.Ordinal);
+
+    // With an own vocabulary the teacher's word embeddings do not fit by shape; their rows are copied by token afterwards.
+    private static WeightCopy CopyWeights(StudentRequest request, TeacherCheckpoint teacher, nn.Module student, string vocabPath)
     {
-        if (request.Layers is { } layers) return StudentInit.CopyTeacherLayers(student, teacher.Weights, layers);
+        if (request.Layers is { } layers)
+        {
+            var source = request.Vocab is null ? teacher.Weights : teacher.Weights.Where(kv => !IsWordEmbeddings(kv.Key)).ToDictionary();
+            return StudentInit.CopyTeacherLayers(student, source, layers);
+        }
         if (request.From is not { } from) return WeightCopy.None(student.state_dict().Keys);
 
         var fromConfig = BertConfig.Load(Path.Combine(from, ModelDirectory.ConfigFile));
         var weights = SafetensorsFile.Read(Path.Combine(from, ModelDirectory.WeightsFile));
         try
         {
-            var sameVocabulary = SameVocabulary(Path.Combine(from, ModelDirectory.VocabFile), teacher.VocabPath);
+            var sameVocabulary = SameVocabulary(Path.Combine(from, ModelDirectory.VocabFile), vocabPath);
             var headFits = HeadFits(fromConfig, student, teacher.Labels);
             return StudentInit.CopyMatching(student, weights, key =>
                 (!sameVocabulary && key == "embeddings.word_embeddings.weight")
@@ -157,6 +176,7 @@ public static class StudentBuilder
             request.Layers,
             request.ConfigFile is null ? null : Path.GetFullPath(request.ConfigFile),
             request.From is null ? null : Path.GetFullPath(request.From),
+            request.Vocab is null ? null : Path.GetFullPath(request.Vocab),
             request.Seed);
         result[OriginKey] = JsonSerializer.SerializeToElement(origin, OriginJson);
         return result;
@@ -168,5 +188,6 @@ public static class StudentBuilder
         [property: JsonPropertyName("layers")] IReadOnlyList<int>? Layers,
         [property: JsonPropertyName("config")] string? Config,
         [property: JsonPropertyName("from")] string? From,
+        [property: JsonPropertyName("vocab")] string? Vocab,
         [property: JsonPropertyName("seed")] int Seed);
 }

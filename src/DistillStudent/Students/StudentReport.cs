@@ -13,6 +13,7 @@ namespace Distill.DistillStudent.Students;
 /// <param name="StudentParameters">parameter count of the student</param>
 /// <param name="TeacherParameters">parameter count of the teacher</param>
 /// <param name="WeightsBytes">size of the written model.safetensors</param>
+/// <param name="Vocabulary">the student's own vocabulary and how many of its embedding rows came from the teacher; null when it has the teacher's</param>
 public sealed record StudentReport(
     string Output,
     string Origin,
@@ -22,7 +23,8 @@ public sealed record StudentReport(
     WeightCopy Weights,
     long StudentParameters,
     long TeacherParameters,
-    long WeightsBytes)
+    long WeightsBytes,
+    VocabularyCopy? Vocabulary = null)
 {
     private const int ListedKeys = 8;
 
@@ -39,6 +41,11 @@ public sealed record StudentReport(
         {
             var listed = string.Join(", ", Weights.LeftRandom.Take(ListedKeys));
             lines.Add($"left random: {listed}{(Weights.LeftRandom.Count > ListedKeys ? $", ... ({Weights.LeftRandom.Count - ListedKeys} more)" : "")}");
+        }
+        if (Vocabulary is { } own)
+        {
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
+                $"vocabulary: {own.Size:N0} tokens from {own.Path}; {own.RowsCopied:N0} embedding rows copied from the teacher, {own.Size - own.RowsCopied:N0} initialised"));
         }
         var share = TeacherParameters == 0 ? 0 : (double)StudentParameters / TeacherParameters;
         lines.Add(string.Create(CultureInfo.InvariantCulture,

@@ -27,11 +27,17 @@ public sealed record StudentRequest
     /// </summary>
     public int? Hidden { get; init; }
 
-    /// <summary>A student config.json; random init. Its vocab_size must be the teacher's (the student gets the teacher's vocab.txt).</summary>
+    /// <summary>A student config.json; random init. Its vocab_size must be that of the student's vocab.txt (the teacher's, or <see cref="Vocab"/>).</summary>
     public string? ConfigFile { get; init; }
 
     /// <summary>A Hugging Face model directory whose architecture the student takes and whose matching weights it copies.</summary>
     public string? From { get; init; }
+
+    /// <summary>
+    /// The student's own vocab.txt (e.g. from <c>build-vocab</c>) instead of the teacher's: vocab_size and
+    /// pad_token_id follow it, and the word-embedding rows of tokens the teacher also has are the teacher's.
+    /// </summary>
+    public string? Vocab { get; init; }
 
     /// <summary>Seed of the random init (everything not copied).</summary>
     public int Seed { get; init; } = 42;

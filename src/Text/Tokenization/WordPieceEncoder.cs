@@ -105,6 +105,13 @@ public sealed class WordPieceEncoder
         return new TokenizedText(ids, types, offsets, segments, truncated);
     }
 
+    /// <summary>The words of one text after BERT's basic tokenization (normalized as this encoder normalizes), before WordPiece.</summary>
+    public IEnumerable<string> Words(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return BertPreTokenizer.Split(text, lowerCase, stripAccents).Select(word => word.Text);
+    }
+
     /// <summary>Word pieces of one text, without special tokens, with character ranges in that text.</summary>
     public IReadOnlyList<WordPieceToken> Tokenize(string text)
     {

@@ -111,6 +111,58 @@ public sealed class DistillCommandTests : IClassFixture<DistillCommandTests.Setu
         Assert.True(after < before / 4, $"before {before}, after {after}");
     }
 
+    [Fact]
+    public void Distill_StudentWithOwnVocabulary_MovesTheStudentsLogitsTowardTheTeachers()
+    {
+        var student = OwnVocabularyStudent("own-vocab");
+        var output = dir.File("own-vocab-run");
+        File.WriteAllText(dir.File("kd-only.json"), """{"temperature": 2, "kd_loss_type": "ce", "hard_label_weight": 0.5}""");
+        var before = KdDistance(student);
+
+        var args = TinyDistillation.DistillArgs(dir, output, distillConfig: dir.File("kd-only.json")).ToList();
+        args[args.IndexOf("--student") + 1] = student;
+        var run = Run([.. args]);
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        var after = KdDistance(LastCheckpoint(output));
+        Assert.True(after < before / 4, $"mean squared distance of student to teacher logits: before {before}, after {after}");
+    }
+
+    [Fact]
+    public void Distill_StudentWithOwnVocabularyAndHiddenMatch_RefusedNamingTheMatchBeforeWriting()
+    {
+        var student = OwnVocabularyStudent("own-vocab-hidden");
+        var output = dir.File("own-vocab-hidden-run");
+
+        var args = TinyDistillation.DistillArgs(dir, output).ToList();
+        args[args.IndexOf("--student") + 1] = student;
+        var run = Run([.. args]);
+
+        Assert.Equal(3, run.ExitCode);
+        Assert.Contains("the student's vocabulary (21 tokens) is not the teacher's (50)", run.Error);
+        Assert.Contains("intermediate_matches[0] (hidden, layer_T 2, layer_S 1) matches every token", run.Error);
+        Assert.Single(run.Error.TrimEnd().Split('\n'));
+        Assert.False(Directory.Exists(output));
+    }
+
+    // build-vocab then init-student --vocab: a random 1-layer classifier whose token ids are not the teacher's
+    // (its 21 pieces are ordered by use on the data, the teacher's 50 by the tiny vocabulary's order).
+    private string OwnVocabularyStudent(string name)
+    {
+        var teacher = dir.File("teacher-run", "best");
+        var vocab = dir.File($"{name}.txt");
+        Assert.Equal(0, Run("build-vocab", "--teacher", teacher, "--data", dir.File("train.jsonl"), "--size", "40", "--out", vocab).ExitCode);
+        var config = Distill.Models.BertConfig.Load(Path.Combine(teacher, "config.json")) with
+        {
+            NumHiddenLayers = 1, VocabSize = File.ReadAllLines(vocab).Length, Architectures = null, Id2Label = null, Label2Id = null,
+        };
+        config.Save(dir.File($"{name}-config.json"));
+        var student = dir.File($"{name}-student");
+        var init = Run("init-student", "--teacher", teacher, "--config", dir.File($"{name}-config.json"), "--vocab", vocab, "--out", student);
+        Assert.True(init.ExitCode == 0, init.Error);
+        return student;
+    }
+
     private static string LastCheckpoint(string output) => Directory.GetDirectories(Path.Combine(output, "checkpoints")).Single();
 
     /// <summary>Mean squared difference between the student's and the teacher's logits over the training data.</summary>

@@ -6,17 +6,23 @@ namespace Distill.Tests.Support;
 /// <summary>How far a student's logits are from its teachers' on the tiny training data (<see cref="TinyDistillation"/>).</summary>
 internal static class LogitDistance
 {
-    /// <summary>Mean squared difference between the student's logits and the mean of the teachers' logits over DIR/train.jsonl.</summary>
+    /// <summary>
+    /// Mean squared difference between the student's logits and the mean of the teachers' logits over DIR/train.jsonl,
+    /// each model reading the data through its own vocab.txt (a student may have its own vocabulary).
+    /// </summary>
     public static double ToMeanTeacher(TemporaryDirectory dir, string studentDir, params string[] teacherDirs)
     {
         var (first, labels) = TaskModelDirectory.Load(teacherDirs[0], TaskKind.Classification);
-        var tokenizer = ModelDirectory.LoadTokenizer(teacherDirs[0], first.Config);
-        var data = TaskDataLoader.Load(TaskKind.Classification, dir.File("train.jsonl"), tokenizer, labels, new TaskDataSettings(16, new Distill.Data.DataReadOptions()));
         first.Dispose();
         float[][] Logits(string modelDir)
         {
             var (model, _) = TaskModelDirectory.Load(modelDir, TaskKind.Classification, labels);
-            using (model) return ModelRunner.Logits(model, data.Features, 16, tokenizer.PadId);
+            using (model)
+            {
+                var tokenizer = ModelDirectory.LoadTokenizer(modelDir, model.Config);
+                var data = TaskDataLoader.Load(TaskKind.Classification, dir.File("train.jsonl"), tokenizer, labels, new TaskDataSettings(16, new Distill.Data.DataReadOptions()));
+                return ModelRunner.Logits(model, data.Features, 16, tokenizer.PadId);
+            }
         }
         var teachers = teacherDirs.Select(Logits).ToList();
         var student = Logits(studentDir);

@@ -6,8 +6,8 @@
 # $RUNS/bench.json and $RUNS/report/. A rerun skips every output that is complete and newer than its inputs:
 # an export is complete once config.json (copied last, after the parity-checked model.onnx and vocab.txt) exists;
 # metrics and bench figures are written under a temporary name and renamed.
-# The caller sets, besides chain's settings: BENCH_ARGS (array, e.g. --iterations 30) and METRIC (the dev metric
-# of the table and plots, e.g. accuracy).
+# The caller sets, besides chain's settings: BENCH_ARGS (array, e.g. --iterations 30), METRIC (the dev metric
+# of the table and plots, e.g. accuracy) and optionally DEPLOY (the models; see deploy).
 
 # newer TARGET SOURCE...: TARGET exists, is not empty, and is newer than every SOURCE.
 newer() {
@@ -35,27 +35,28 @@ evaluate_onnx() { # NAME
   stage "$1 (ONNX) on dev: $(cat "$out/dev-metrics.json")"
 }
 
+# DEPLOY (array, set by the caller; default below): one "NAME|RUN|LABEL|EXPORT FLAGS" per model, in table order:
+# RUN is the training run under $RUNS whose best/ is exported, LABEL the name in the table and plots.
 deploy() {
-  export_onnx teacher "$RUNS/teacher/best"
-  export_onnx student "$RUNS/student/best"
-  export_onnx student-int8 "$RUNS/student/best" --int8
-  local name onnx=()
-  for name in teacher student student-int8; do
+  local default=("teacher|teacher|teacher|" "student|student|student|" "student-int8|student|student int8|--int8")
+  local entries=("${DEPLOY[@]:-${default[@]}}") entry name run label flags onnx=() bench=() models=() curves=()
+  for entry in "${entries[@]}"; do
+    IFS='|' read -r name run label flags <<< "$entry"
+    # shellcheck disable=SC2086 # flags are words
+    export_onnx "$name" "$RUNS/$run/best" $flags
     evaluate_onnx "$name"
     onnx+=("$RUNS/onnx/$name/model.onnx")
+    bench+=(--onnx "$RUNS/onnx/$name/model.onnx")
+    models+=(--model "$label,$RUNS/$run/best,$RUNS/onnx/$name/model.onnx,$RUNS/onnx/$name/dev-metrics.json")
+    [ -z "$flags" ] && curves+=(--curve "$label,$RUNS/$run/metrics.jsonl")
   done
 
   if ! newer "$RUNS/bench.json" "${onnx[@]}"; then
     stage "bench: batch 1 latency and throughput at 128 tokens"
-    "$bin/export-onnx" bench --onnx "${onnx[0]}" --onnx "${onnx[1]}" --onnx "${onnx[2]}" --lengths 128 --threads "$threads" \
-      --json "${BENCH_ARGS[@]}" > "$RUNS/bench.json.tmp"
+    "$bin/export-onnx" bench "${bench[@]}" --lengths 128 --threads "$threads" --json "${BENCH_ARGS[@]}" > "$RUNS/bench.json.tmp"
     mv "$RUNS/bench.json.tmp" "$RUNS/bench.json"
   fi
 
   stage "report: $RUNS/report/report.md"
-  "$bin/export-onnx" report --out "$RUNS/report" --bench "$RUNS/bench.json" --metric "$METRIC" \
-    --curve "teacher,$RUNS/teacher/metrics.jsonl" --curve "student,$RUNS/student/metrics.jsonl" \
-    --model "teacher,$RUNS/teacher/best,${onnx[0]},$RUNS/onnx/teacher/dev-metrics.json" \
-    --model "student,$RUNS/student/best,${onnx[1]},$RUNS/onnx/student/dev-metrics.json" \
-    --model "student int8,$RUNS/student/best,${onnx[2]},$RUNS/onnx/student-int8/dev-metrics.json"
+  "$bin/export-onnx" report --out "$RUNS/report" --bench "$RUNS/bench.json" --metric "$METRIC" "${curves[@]}" "${models[@]}"
 }

@@ -1,4 +1,5 @@
 using Distill.Export.Quantization;
+using Onnx;
 
 namespace Distill.Export.Exporting;
 
@@ -37,18 +38,16 @@ public static class ExportPrecisions
     /// head's MatMul + Add into a Gemm the int8 pass leaves in float).</summary>
     public static GraphPass? Pass(this ExportPrecision precision, Action<string> log) => precision switch
     {
-        ExportPrecision.Int8 => new GraphPass("int8", model =>
-        {
-            var result = DynamicInt8Quantizer.Quantize(model);
-            foreach (var line in result.Report.Lines()) log($"export: {line}");
-            return result.Model;
-        }),
-        ExportPrecision.Float16 => new GraphPass("fp16", model =>
-        {
-            var result = Float16Converter.Convert(model);
-            foreach (var line in result.Report.Lines()) log($"export: {line}");
-            return result.Model;
-        }),
+        ExportPrecision.Int8 => Logged("int8", model => DynamicInt8Quantizer.Quantize(model), log),
+        ExportPrecision.Float16 => Logged("fp16", model => Float16Converter.Convert(model), log),
         _ => null,
     };
+
+    private static GraphPass Logged<TReport>(string name, Func<ModelProto, OnnxPassResult<TReport>> pass, Action<string> log)
+        where TReport : IPassReport => new(name, model =>
+        {
+            var result = pass(model);
+            foreach (var line in result.Report.Lines()) log($"export: {line}");
+            return result.Model;
+        });
 }

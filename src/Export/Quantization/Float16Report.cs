@@ -5,7 +5,7 @@ namespace Distill.Export.Quantization;
 /// masks written with float32's minimum would otherwise become -inf and 0 × -inf = NaN.</param>
 public sealed record Float16Report(
     int ConvertedInitializers, int KeptInitializers, int ConvertedConstants, long ClampedValues,
-    int CastsInserted, IReadOnlyDictionary<string, int> NodesKeptInFloat32, long BytesBefore, long BytesAfter)
+    int CastsInserted, IReadOnlyDictionary<string, int> NodesKeptInFloat32, long BytesBefore, long BytesAfter) : IPassReport
 {
     public bool Changed => ConvertedInitializers + ConvertedConstants + CastsInserted > 0;
 

@@ -9,28 +9,21 @@ namespace Distill.Export.Quantization;
 public static class OnnxFilePass
 {
     public static IReadOnlyList<string> Int8(string input, string output, Int8Options options) =>
-        Run(input, output, model =>
-        {
-            var result = DynamicInt8Quantizer.Quantize(model, options);
-            return (result.Model, result.Report.Lines());
-        });
+        Run(input, output, model => DynamicInt8Quantizer.Quantize(model, options));
 
     public static IReadOnlyList<string> Float16(string input, string output, Float16Options options) =>
-        Run(input, output, model =>
-        {
-            var result = Float16Converter.Convert(model, options);
-            return (result.Model, result.Report.Lines());
-        });
+        Run(input, output, model => Float16Converter.Convert(model, options));
 
-    private static IReadOnlyList<string> Run(string input, string output, Func<ModelProto, (ModelProto Model, IEnumerable<string> Lines)> pass)
+    private static IReadOnlyList<string> Run<TReport>(string input, string output, Func<ModelProto, OnnxPassResult<TReport>> pass)
+        where TReport : IPassReport
     {
         var model = OnnxGraph.Load(input).Model;
         ModelProto result;
         List<string> lines;
         try
         {
-            var (rewritten, report) = pass(model);
-            (result, lines) = (rewritten, report.ToList());
+            var rewritten = pass(model);
+            (result, lines) = (rewritten.Model, rewritten.Report.Lines().ToList());
         }
         catch (OnnxImportException e)
         {

@@ -28,34 +28,10 @@ case "${1:-}" in
 esac
 DATA_ARGS=(--max-seq-length 64)
 
-mkdir -p "$RUNS"
-[ -s "$RUNS/minilm/model.safetensors" ] || "$bin/distill-student" import-onnx --onnx "$minilm/model.onnx" \
-  --vocab "$minilm/vocab.txt" --out "$RUNS/minilm" --threads "$threads"
-stage "teacher: fine-tuning MiniLM on $TRAIN"
-"$bin/distill-student" train --task "$TASK" --model "$RUNS/minilm" --train "$TRAIN" --dev "$DEV" --out "$RUNS/teacher" \
-  --seed 42 --threads "$threads" "${DATA_ARGS[@]}" "${TEACHER_ARGS[@]}"
-stage "cache: running the teacher once over $TRAIN (logits)"
-"$bin/cache-teacher" run --model "$RUNS/teacher/best" --task "$TASK" --data "$TRAIN" --out "$RUNS/cache" \
-  --threads "$threads" "${DATA_ARGS[@]}"
-"$bin/cache-teacher" verify "$RUNS/cache" --data "$TRAIN" --model "$RUNS/teacher/best"
-
-stage "vocabulary: the $VOCAB_SIZE teacher pieces the data uses most"
-[ -s "$RUNS/vocab.txt" ] || "$bin/distill-student" build-vocab --teacher "$RUNS/teacher/best" --data "$TRAIN" \
-  --size "$VOCAB_SIZE" --out "$RUNS/vocab.txt"
-for student in student-teacher-vocab student-own-vocab; do
-  vocab=()
-  [ "$student" = student-own-vocab ] && vocab=(--vocab "$RUNS/vocab.txt")
-  [ -s "$RUNS/$student-init/config.json" ] || "$bin/distill-student" init-student --teacher "$RUNS/teacher/best" \
-    --layers "$STUDENT_LAYERS" "${vocab[@]}" --out "$RUNS/$student-init"
-  stage "$student: distilled from the cache"
-  "$bin/distill-student" distill --student "$RUNS/$student-init" --cache "$RUNS/cache" --distill-config "$DISTILL_CONFIG" \
-    --task "$TASK" --train "$TRAIN" --dev "$DEV" --out "$RUNS/$student" --seed 42 --threads "$threads" \
-    "${DATA_ARGS[@]}" "${DISTILL_ARGS[@]}"
-done
-
-for model in teacher student-teacher-vocab student-own-vocab; do
-  [ "$RUNS/$model/dev-eval/metrics.json" -nt "$RUNS/$model/best/model.safetensors" ] || "$bin/distill-student" eval \
-    --task "$TASK" --model "$RUNS/$model/best" --data "$DEV" --out "$RUNS/$model/dev-eval" --threads "$threads" \
-    "${DATA_ARGS[@]}" > /dev/null
-  stage "$model on dev: $(cat "$RUNS/$model/dev-eval/metrics.json"), model.safetensors $(du -h "$RUNS/$model/best/model.safetensors" | cut -f1)"
-done
+import_minilm
+train_teacher teacher 42
+cache_teacher teacher cache
+init_student teacher student-teacher-vocab-init
+distill_student student-teacher-vocab-init student-teacher-vocab "$DISTILL_CONFIG" cache
+own_vocabulary_student teacher cache "$VOCAB_SIZE" student-own-vocab "$DISTILL_CONFIG"
+evaluate teacher student-teacher-vocab student-own-vocab

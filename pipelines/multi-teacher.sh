@@ -27,34 +27,16 @@ esac
 DATA_ARGS=(--max-seq-length 64)
 seeds=(42 7)
 
-mkdir -p "$RUNS"
-[ -s "$RUNS/minilm/model.safetensors" ] || "$bin/distill-student" import-onnx --onnx "$minilm/model.onnx" \
-  --vocab "$minilm/vocab.txt" --out "$RUNS/minilm" --threads "$threads"
+import_minilm
 caches=()
 for seed in "${seeds[@]}"; do
-  stage "teacher-$seed: fine-tuning MiniLM (seed $seed) on $TRAIN"
-  "$bin/distill-student" train --task "$TASK" --model "$RUNS/minilm" --train "$TRAIN" --dev "$DEV" \
-    --out "$RUNS/teacher-$seed" --seed "$seed" --threads "$threads" "${DATA_ARGS[@]}" "${TEACHER_ARGS[@]}"
+  train_teacher "teacher-$seed" "$seed"
   # The first teacher's cache holds the layers the matches read; the others' hold logits only.
   layers=()
   [ ${#caches[@]} -eq 0 ] && layers=(--config "$DISTILL_CONFIG")
-  stage "cache-$seed: running teacher-$seed once over $TRAIN"
-  "$bin/cache-teacher" run --model "$RUNS/teacher-$seed/best" --task "$TASK" --data "$TRAIN" --out "$RUNS/cache-$seed" \
-    "${layers[@]}" --threads "$threads" "${DATA_ARGS[@]}"
-  "$bin/cache-teacher" verify "$RUNS/cache-$seed" --data "$TRAIN" --model "$RUNS/teacher-$seed/best"
-  caches+=(--cache "$RUNS/cache-$seed")
+  cache_teacher "teacher-$seed" "cache-$seed" "${layers[@]}"
+  caches+=("cache-$seed")
 done
-
-stage "student: layers $STUDENT_LAYERS of teacher-${seeds[0]}, distilled from ${#seeds[@]} caches"
-[ -s "$RUNS/student-init/config.json" ] || "$bin/distill-student" init-student --teacher "$RUNS/teacher-${seeds[0]}/best" \
-  --layers "$STUDENT_LAYERS" --out "$RUNS/student-init"
-"$bin/distill-student" distill --student "$RUNS/student-init" "${caches[@]}" --distill-config "$DISTILL_CONFIG" \
-  --task "$TASK" --train "$TRAIN" --dev "$DEV" --out "$RUNS/student" --seed 42 --threads "$threads" \
-  "${DATA_ARGS[@]}" "${DISTILL_ARGS[@]}"
-
-for model in "${seeds[@]/#/teacher-}" student; do
-  [ "$RUNS/$model/dev-eval/metrics.json" -nt "$RUNS/$model/best/model.safetensors" ] || "$bin/distill-student" eval \
-    --task "$TASK" --model "$RUNS/$model/best" --data "$DEV" --out "$RUNS/$model/dev-eval" --threads "$threads" \
-    "${DATA_ARGS[@]}" > /dev/null
-  stage "$model on dev: $(cat "$RUNS/$model/dev-eval/metrics.json")"
-done
+init_student "teacher-${seeds[0]}" student-init
+distill_student student-init student "$DISTILL_CONFIG" "${caches[@]}"
+evaluate "${seeds[@]/#/teacher-}" student

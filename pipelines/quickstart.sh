@@ -43,14 +43,7 @@ case "${1:-}" in
 esac
 chain
 
-stage "student with its own vocabulary: the $VOCAB_SIZE teacher pieces the data uses most"
-[ -s "$RUNS/vocab.txt" ] || "$bin/distill-student" build-vocab --teacher "$RUNS/teacher/best" --data "$TRAIN" \
-  --size "$VOCAB_SIZE" --out "$RUNS/vocab.txt"
-[ -s "$RUNS/student-vocab-init/config.json" ] || "$bin/distill-student" init-student --teacher "$RUNS/teacher/best" \
-  --layers "$STUDENT_LAYERS" --vocab "$RUNS/vocab.txt" --out "$RUNS/student-vocab-init"
-"$bin/distill-student" distill --student "$RUNS/student-vocab-init" --cache "$RUNS/cache" \
-  --distill-config "$repo/pipelines/configs/kd-T2.json" --task "$TASK" --train "$TRAIN" --dev "$DEV" \
-  --out "$RUNS/student-vocab" --seed 42 --threads "$threads" "${DATA_ARGS[@]}" "${DISTILL_ARGS[@]}"
+own_vocabulary_student teacher cache "$VOCAB_SIZE" student-vocab "$repo/pipelines/configs/kd-T2.json"
 
 DEPLOY=("teacher|teacher|teacher|" "student|student|student|" "student-int8|student|student int8|--int8"
   "student-vocab|student-vocab|student own vocab|")

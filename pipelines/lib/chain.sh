@@ -25,31 +25,69 @@ slice() {
   [ -s "$DEV" ] || { head -n "$4" "$3" > "$DEV.tmp" && mv "$DEV.tmp" "$DEV"; }
 }
 
-chain() {
+# The stages, each skipped or resumed when its output is complete; names are folders under $RUNS.
+import_minilm() {
   mkdir -p "$RUNS"
   [ -s "$RUNS/minilm/model.safetensors" ] || "$bin/distill-student" import-onnx --onnx "$minilm/model.onnx" \
     --vocab "$minilm/vocab.txt" --out "$RUNS/minilm" --threads "$threads"
+}
 
-  stage "teacher: fine-tuning MiniLM on $TRAIN"
-  "$bin/distill-student" train --task "$TASK" --model "$RUNS/minilm" --train "$TRAIN" --dev "$DEV" --out "$RUNS/teacher" \
-    --seed 42 --threads "$threads" "${DATA_ARGS[@]}" "${TEACHER_ARGS[@]}"
+train_teacher() { # OUT SEED
+  stage "$1: fine-tuning MiniLM (seed $2) on $TRAIN"
+  "$bin/distill-student" train --task "$TASK" --model "$RUNS/minilm" --train "$TRAIN" --dev "$DEV" --out "$RUNS/$1" \
+    --seed "$2" --threads "$threads" "${DATA_ARGS[@]}" "${TEACHER_ARGS[@]}"
+}
 
-  stage "cache: running the teacher once over $TRAIN"
-  "$bin/cache-teacher" run --model "$RUNS/teacher/best" --task "$TASK" --data "$TRAIN" --out "$RUNS/cache" \
-    --config "$DISTILL_CONFIG" --threads "$threads" "${DATA_ARGS[@]}"
-  "$bin/cache-teacher" verify "$RUNS/cache" --data "$TRAIN" --model "$RUNS/teacher/best"
+cache_teacher() { # TEACHER CACHE [cache-teacher run flags...]
+  local teacher="$1" cache="$2"
+  shift 2
+  stage "$cache: running $teacher once over $TRAIN"
+  "$bin/cache-teacher" run --model "$RUNS/$teacher/best" --task "$TASK" --data "$TRAIN" --out "$RUNS/$cache" \
+    "$@" --threads "$threads" "${DATA_ARGS[@]}"
+  "$bin/cache-teacher" verify "$RUNS/$cache" --data "$TRAIN" --model "$RUNS/$teacher/best"
+}
 
-  stage "student: teacher layers $STUDENT_LAYERS, distilled from the cache"
-  [ -s "$RUNS/student-init/config.json" ] || "$bin/distill-student" init-student --teacher "$RUNS/teacher/best" \
-    --layers "$STUDENT_LAYERS" --out "$RUNS/student-init"
-  "$bin/distill-student" distill --student "$RUNS/student-init" --cache "$RUNS/cache" --distill-config "$DISTILL_CONFIG" \
-    --task "$TASK" --train "$TRAIN" --dev "$DEV" --out "$RUNS/student" --seed 42 --threads "$threads" \
+init_student() { # TEACHER OUT [init-student flags...]: teacher layers $STUDENT_LAYERS
+  local teacher="$1" out="$2"
+  shift 2
+  [ -s "$RUNS/$out/config.json" ] || "$bin/distill-student" init-student --teacher "$RUNS/$teacher/best" \
+    --layers "$STUDENT_LAYERS" "$@" --out "$RUNS/$out"
+}
+
+distill_student() { # INIT OUT CONFIG CACHE...: distilled from every cache (several: MultiTeacher)
+  local init="$1" out="$2" config="$3" cache caches=()
+  shift 3
+  for cache in "$@"; do caches+=(--cache "$RUNS/$cache"); done
+  stage "$out: $init distilled from $*"
+  "$bin/distill-student" distill --student "$RUNS/$init" "${caches[@]}" --distill-config "$config" \
+    --task "$TASK" --train "$TRAIN" --dev "$DEV" --out "$RUNS/$out" --seed 42 --threads "$threads" \
     "${DATA_ARGS[@]}" "${DISTILL_ARGS[@]}"
+}
 
-  for model in teacher student; do
+own_vocabulary_student() { # TEACHER CACHE SIZE OUT CONFIG: a student with the SIZE teacher pieces the data uses most
+  local teacher="$1" cache="$2" size="$3" out="$4" config="$5"
+  stage "$out: a vocabulary of the $size teacher pieces the data uses most"
+  [ -s "$RUNS/$out.vocab.txt" ] || "$bin/distill-student" build-vocab --teacher "$RUNS/$teacher/best" --data "$TRAIN" \
+    --size "$size" --out "$RUNS/$out.vocab.txt"
+  init_student "$teacher" "$out-init" --vocab "$RUNS/$out.vocab.txt"
+  distill_student "$out-init" "$out" "$config" "$cache"
+}
+
+evaluate() { # RUN...: each run's best/ on dev
+  local model
+  for model in "$@"; do
     [ "$RUNS/$model/dev-eval/metrics.json" -nt "$RUNS/$model/best/model.safetensors" ] || "$bin/distill-student" eval \
       --task "$TASK" --model "$RUNS/$model/best" --data "$DEV" --out "$RUNS/$model/dev-eval" --threads "$threads" \
       "${DATA_ARGS[@]}" > /dev/null
-    stage "$model on dev: $(cat "$RUNS/$model/dev-eval/metrics.json")"
+    stage "$model on dev: $(cat "$RUNS/$model/dev-eval/metrics.json"), model.safetensors $(du -h "$RUNS/$model/best/model.safetensors" | cut -f1)"
   done
+}
+
+chain() {
+  import_minilm
+  train_teacher teacher 42
+  cache_teacher teacher cache --config "$DISTILL_CONFIG"
+  init_student teacher student-init
+  distill_student student-init student "$DISTILL_CONFIG" cache
+  evaluate teacher student
 }

@@ -41,7 +41,7 @@ public sealed class WordPieceEncoder
             ? id
             : throw new FormatException($"{vocabPath}: the vocabulary has no {token} token, which BERT inputs need");
         var wordPiece = WordPieceTokenizer.Create(vocabPath, new Microsoft.ML.Tokenizers.WordPieceOptions());
-        return new WordPieceEncoder(wordPiece, options.LowerCase, options.StripAccents ?? options.LowerCase,
+        return new WordPieceEncoder(wordPiece, options.LowerCase, options.StripsAccents,
             Special("[CLS]"), Special("[SEP]"), Special("[PAD]"));
     }
 

@@ -8,4 +8,7 @@ public sealed class WordPieceOptions
 
     /// <summary>Strip accents ("Héllo" → "hello"). Default: null, meaning the same as <see cref="LowerCase"/>, as in Hugging Face.</summary>
     public bool? StripAccents { get; init; }
+
+    /// <summary>Whether accents are stripped, <see cref="StripAccents"/> resolved.</summary>
+    internal bool StripsAccents => StripAccents ?? LowerCase;
 }

@@ -1,22 +1,24 @@
 using System.CommandLine;
 using Distill.Cli;
-using Distill.Data;
 using Distill.DistillStudent.Students;
-using Distill.Models;
+using Distill.Tokenization;
 
 namespace Distill.DistillStudent.Commands;
 
-/// <summary><c>build-vocab</c>: a smaller student vocabulary from the teacher's and classification training text.</summary>
+/// <summary><c>build-vocab</c>: a smaller student vocabulary from classification training text, of teacher pieces or learnt.</summary>
 internal sealed class BuildVocabCommand : Command
 {
-    private readonly Option<string> teacher = new("--teacher") { Description = "teacher model directory; its vocab.txt and do_lower_case tokenize the data", Required = true };
+    private readonly Option<string> teacher = new("--teacher") { Description = "teacher model directory: its do_lower_case normalizes the data and its vocab.txt gives the pieces (required without --learn; with --learn optional, uncased without it)" };
     private readonly Option<string> data = new("--data") { Description = "classification training data (CSV, TSV or JSONL with text and optional text_b)", Required = true };
-    private readonly Option<int> size = new("--size") { Description = "number of entries: specials, then every single character of the data, then the teacher pieces most used on it", Required = true };
+    private readonly Option<int> size = new("--size") { Description = "number of entries: specials, then every single character of the data, then the teacher pieces most used on it (or, with --learn, the learnt pieces)", Required = true };
+    private readonly Option<bool> learn = new("--learn") { Description = "learn a WordPiece vocabulary from the data (Hugging Face's WordPieceTrainer: merges of the most frequent pairs) instead of choosing teacher pieces" };
+    private readonly Option<int?> minFrequency = new("--min-frequency") { Description = $"with --learn: merge no pair seen fewer times (default {WordPieceTrainerOptions.DefaultMinFrequency})" };
+    private readonly Option<int?> limitAlphabet = new("--limit-alphabet") { Description = "with --learn: keep only this many distinct characters, the most frequent (default: all, so no word of the data becomes [UNK])" };
     private readonly Option<string> output = new("--out") { Description = "vocab.txt to write (atomically); give it to init-student --vocab", Required = true };
 
-    public BuildVocabCommand() : base("build-vocab", "Build a student vocabulary: the teacher's specials, characters and most used pieces on the data")
+    public BuildVocabCommand() : base("build-vocab", "Build a student vocabulary: the teacher's specials, characters and most used pieces on the data, or with --learn a WordPiece vocabulary learnt from it")
     {
-        foreach (var option in new Option[] { teacher, data, size, output })
+        foreach (var option in new Option[] { teacher, data, size, learn, minFrequency, limitAlphabet, output })
         {
             Options.Add(option);
         }
@@ -25,18 +27,17 @@ internal sealed class BuildVocabCommand : Command
 
     private int Execute(ParseResult parse)
     {
-        var directory = parse.GetValue(teacher)!;
-        var config = BertConfig.Load(Path.Combine(directory, ModelDirectory.ConfigFile));
-        var examples = ClassificationReader.Read(parse.GetValue(data)!, new DataReadOptions()).Examples;
-        var vocabulary = VocabularyBuilder.Build(
-            File.ReadAllLines(Path.Combine(directory, ModelDirectory.VocabFile)),
-            ModelDirectory.LoadTokenizer(directory, config),
-            examples.SelectMany(e => e.TextB is null ? [e.TextA] : new[] { e.TextA, e.TextB }),
-            parse.GetValue(size));
-        var path = parse.GetValue(output)!;
-        VocabularyBuilder.Write(path, vocabulary);
-        parse.InvocationConfiguration.Output.WriteLine(
-            $"build-vocab: {vocabulary.Count} entries from {examples.Count} examples written to {path} (teacher: {config.VocabSize})");
+        var report = VocabularyBuilder.Run(new VocabularyRequest
+        {
+            Data = parse.GetValue(data)!,
+            Size = parse.GetValue(size),
+            Output = parse.GetValue(output)!,
+            Teacher = parse.GetValue(teacher),
+            Learn = parse.GetValue(learn),
+            MinFrequency = parse.GetValue(minFrequency),
+            LimitAlphabet = parse.GetValue(limitAlphabet),
+        });
+        parse.InvocationConfiguration.Output.WriteLine($"build-vocab: {report.Describe()}");
         return ExitCodes.Success;
     }
 }

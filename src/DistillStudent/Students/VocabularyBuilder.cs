@@ -1,3 +1,4 @@
+using Distill.Data;
 using Distill.IO;
 using Distill.Models;
 using Distill.Tokenization;
@@ -9,13 +10,43 @@ namespace Distill.DistillStudent.Students;
 /// special tokens, every single character of the teacher's vocabulary that occurs in the text (alone and as its
 /// <c>##</c> continuation, so any word of the text still tokenizes without [UNK] where the teacher had none), then
 /// the teacher's pieces most used on the text. Every entry is a teacher piece, so its embedding row can be copied.
+/// <see cref="Run"/> makes this or a vocabulary learnt from the text (<see cref="WordPieceTrainer"/>), as asked.
 /// </summary>
 public static class VocabularyBuilder
 {
-    /// <summary>BERT's special tokens, kept (in the teacher's order) when the teacher has them.</summary>
-    public static readonly IReadOnlyList<string> SpecialTokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"];
+    /// <summary>
+    /// Makes the vocabulary a request asks for from its classification data (text and text_b) and writes it; the
+    /// data is normalized as the teacher's config says (uncased without a teacher).
+    /// </summary>
+    public static VocabularyReport Run(VocabularyRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.Validate();
+        var examples = ClassificationReader.Read(request.Data, new DataReadOptions()).Examples;
+        var texts = examples.SelectMany(e => e.TextB is null ? [e.TextA] : new[] { e.TextA, e.TextB });
+        BertConfig? config = null;
+        string[]? teacherPieces = null;
+        if (request.Teacher is { } teacher)
+        {
+            config = BertConfig.Load(Path.Combine(teacher, ModelDirectory.ConfigFile));
+            teacherPieces = File.ReadAllLines(Path.Combine(teacher, ModelDirectory.VocabFile));
+        }
 
-    private const string Continuation = "##";
+        var vocabulary = request.Learn
+            ? WordPieceTrainer.Learn(
+                texts,
+                config is null ? new WordPieceOptions() : ModelDirectory.TokenizerOptions(config),
+                new WordPieceTrainerOptions
+                {
+                    VocabularySize = request.Size,
+                    MinFrequency = request.MinFrequency ?? WordPieceTrainerOptions.DefaultMinFrequency,
+                    LimitAlphabet = request.LimitAlphabet,
+                })
+            : Build(teacherPieces!, ModelDirectory.LoadTokenizer(request.Teacher!, config!), texts, request.Size);
+        Write(request.Output, vocabulary);
+        (int, int)? shared = teacherPieces is null ? null : (vocabulary.Intersect(teacherPieces).Count(), teacherPieces.Length);
+        return new VocabularyReport(request.Output, vocabulary.Count, examples.Count, request.Learn, shared);
+    }
 
     /// <summary>
     /// The student vocabulary in id order: specials and characters each in teacher-id order, then pieces by use
@@ -40,7 +71,7 @@ public static class VocabularyBuilder
                 {
                     var character = rune.ToString();
                     if (idOf.TryGetValue(character, out var id)) characters.Add(id);
-                    if (idOf.TryGetValue(Continuation + character, out var continuation)) characters.Add(continuation);
+                    if (idOf.TryGetValue(WordPieceTrainer.ContinuationPrefix + character, out var continuation)) characters.Add(continuation);
                 }
             }
             foreach (var token in teacherTokenizer.Tokenize(text))
@@ -49,7 +80,7 @@ public static class VocabularyBuilder
             }
         }
 
-        var specials = SpecialTokens.Where(idOf.ContainsKey).Select(t => idOf[t]).Order().ToList();
+        var specials = WordPieceTrainer.BertSpecialTokens.Where(idOf.ContainsKey).Select(t => idOf[t]).Order().ToList();
         var head = specials.Concat(characters.Except(specials).Order()).ToList();
         if (head.Count > size)
         {

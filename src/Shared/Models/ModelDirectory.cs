@@ -47,7 +47,14 @@ public static class ModelDirectory
     }
 
     public static WordPieceEncoder LoadTokenizer(string directory, BertConfig config) =>
-        WordPieceEncoder.FromVocabFile(RequireFile(directory, VocabFile), new WordPieceOptions { LowerCase = config.DoLowerCase ?? true });
+        WordPieceEncoder.FromVocabFile(RequireFile(directory, VocabFile), TokenizerOptions(config));
+
+    /// <summary>How a model's text is normalized: its config's <c>do_lower_case</c>, uncased when the config does not say.</summary>
+    public static WordPieceOptions TokenizerOptions(BertConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return new WordPieceOptions { LowerCase = config.DoLowerCase ?? true };
+    }
 
     /// <summary>Writes config, weights and a copy of the vocabulary; each file is written atomically.</summary>
     public static void Save(string directory, BertModel model, string vocabPath) => Write(directory, model.Config, model, vocabPath);

@@ -8,8 +8,11 @@ public sealed class WordPieceTrainerOptions
     /// <summary>The most entries of the vocabulary, specials and characters included.</summary>
     public required int VocabularySize { get; init; }
 
+    /// <summary>The default of <see cref="MinFrequency"/>.</summary>
+    public const int DefaultMinFrequency = 2;
+
     /// <summary>A pair occurring fewer times than this (over all words, each weighted by its count) is not merged. Default: 2.</summary>
-    public int MinFrequency { get; init; } = 2;
+    public int MinFrequency { get; init; } = DefaultMinFrequency;
 
     /// <summary>
     /// Keep at most this many distinct characters, dropping the rarest first; words are then split as if the

@@ -111,11 +111,13 @@ public sealed class DistillCommandTests : IClassFixture<DistillCommandTests.Setu
         Assert.True(after < before / 4, $"before {before}, after {after}");
     }
 
-    [Fact]
-    public void Distill_StudentWithOwnVocabulary_MovesTheStudentsLogitsTowardTheTeachers()
+    [Theory]
+    [InlineData("own-vocab", 40)]
+    [InlineData("learnt-vocab", 100, "--learn", "--min-frequency", "1")]
+    public void Distill_StudentWithOwnVocabulary_MovesTheStudentsLogitsTowardTheTeachers(string name, int size, params string[] buildVocab)
     {
-        var student = OwnVocabularyStudent("own-vocab");
-        var output = dir.File("own-vocab-run");
+        var student = OwnVocabularyStudent(name, size, buildVocab);
+        var output = dir.File($"{name}-run");
         File.WriteAllText(dir.File("kd-only.json"), """{"temperature": 2, "kd_loss_type": "ce", "hard_label_weight": 0.5}""");
         var before = KdDistance(student);
 
@@ -146,12 +148,13 @@ public sealed class DistillCommandTests : IClassFixture<DistillCommandTests.Setu
     }
 
     // build-vocab then init-student --vocab: a random 1-layer classifier whose token ids are not the teacher's
-    // (its 21 pieces are ordered by use on the data, the teacher's 50 by the tiny vocabulary's order).
-    private string OwnVocabularyStudent(string name)
+    // (its 21 pieces are ordered by use on the data, the teacher's 50 by the tiny vocabulary's order; or, learnt
+    // from the data, characters and pieces most of which the teacher lacks).
+    private string OwnVocabularyStudent(string name, int size = 40, params string[] buildVocab)
     {
         var teacher = dir.File("teacher-run", "best");
         var vocab = dir.File($"{name}.txt");
-        Assert.Equal(0, Run("build-vocab", "--teacher", teacher, "--data", dir.File("train.jsonl"), "--size", "40", "--out", vocab).ExitCode);
+        Assert.Equal(0, Run(["build-vocab", .. buildVocab, "--teacher", teacher, "--data", dir.File("train.jsonl"), "--size", size.ToString(System.Globalization.CultureInfo.InvariantCulture), "--out", vocab]).ExitCode);
         var config = Distill.Models.BertConfig.Load(Path.Combine(teacher, "config.json")) with
         {
             NumHiddenLayers = 1, VocabSize = File.ReadAllLines(vocab).Length, Architectures = null, Id2Label = null, Label2Id = null,

@@ -94,7 +94,8 @@ public static class WordPieceTrainer
         return new SortedSet<Rune>(kept);
     }
 
-    // A word as piece ids: its first kept character bare, every later one in its ## form; dropped characters vanish.
+    // A word as piece ids: its first character bare, every later one in its ## form (also after a dropped first one,
+    // as Hugging Face does); characters outside the alphabet vanish.
     private static int[] Split(string word, SortedSet<Rune> alphabet, Vocabulary vocabulary)
     {
         var ids = new List<int>();

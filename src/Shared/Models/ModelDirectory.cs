@@ -47,7 +47,10 @@ public static class ModelDirectory
     }
 
     public static WordPieceEncoder LoadTokenizer(string directory, BertConfig config) =>
-        WordPieceEncoder.FromVocabFile(RequireFile(directory, VocabFile), new WordPieceOptions { LowerCase = config.DoLowerCase ?? true });
+        WordPieceEncoder.FromVocabFile(RequireFile(directory, VocabFile), new WordPieceOptions { LowerCase = LowerCase(config) });
+
+    /// <summary>Whether a model directory's tokenizer lower-cases: do_lower_case, true when absent (Hugging Face's BERT default).</summary>
+    public static bool LowerCase(BertConfig config) => config.DoLowerCase ?? true;
 
     /// <summary>Writes config, weights and a copy of the vocabulary; each file is written atomically.</summary>
     public static void Save(string directory, BertModel model, string vocabPath) => Write(directory, model.Config, model, vocabPath);

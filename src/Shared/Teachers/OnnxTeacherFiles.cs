@@ -13,31 +13,18 @@ namespace Distill.Teachers;
 /// the .onnx file, as Optimum and <c>export-onnx</c> write them), the output mapping and the casing. One definition
 /// for <c>cache-teacher run --onnx</c> and <c>distill --teacher model.onnx</c>.
 /// </summary>
-public sealed record OnnxTeacherFiles
+/// <param name="Onnx">the graph</param>
+/// <param name="ConfigPath">its config.json</param>
+/// <param name="VocabPath">its vocab.txt</param>
+/// <param name="Config">config.json as read</param>
+/// <param name="Outputs">which graph outputs hold what</param>
+/// <param name="Cased">whether the vocabulary is cased, when config.json has no do_lower_case</param>
+public sealed record OnnxTeacherFiles(string Onnx, string ConfigPath, string VocabPath, BertConfig Config, OnnxTeacherOutputs Outputs, bool Cased)
 {
-    private OnnxTeacherFiles(string onnx, string configPath, string vocabPath, BertConfig config, OnnxTeacherOutputs outputs, bool cased)
-    {
-        Onnx = onnx;
-        ConfigPath = configPath;
-        VocabPath = vocabPath;
-        Config = config;
-        Outputs = outputs;
-        Cased = cased;
-        LowerCase = config.DoLowerCase ?? !cased;
-        Tokenizer = WordPieceEncoder.FromVocabFile(vocabPath, new WordPieceOptions { LowerCase = LowerCase });
-    }
-
-    public string Onnx { get; }
-    public string ConfigPath { get; }
-    public string VocabPath { get; }
-    public BertConfig Config { get; }
-    public OnnxTeacherOutputs Outputs { get; }
-    public bool Cased { get; }
-
     /// <summary>Whether the teacher's tokenizer lower-cases: config.json's do_lower_case, else not <see cref="Cased"/>.</summary>
-    public bool LowerCase { get; }
+    public bool LowerCase => LowerCasing(Config, Cased);
 
-    public WordPieceEncoder Tokenizer { get; }
+    public WordPieceEncoder Tokenizer { get; } = WordPieceEncoder.FromVocabFile(VocabPath, new WordPieceOptions { LowerCase = LowerCasing(Config, Cased) });
 
     /// <summary>The label order of config.json's id2label, or null when it has none.</summary>
     public IReadOnlyList<string>? Labels => Config.Id2Label?.OrderBy(kv => int.Parse(kv.Key, CultureInfo.InvariantCulture)).Select(kv => kv.Value).ToList();
@@ -61,6 +48,8 @@ public sealed record OnnxTeacherFiles
         if (!File.Exists(vocab)) throw new ConfigException($"the ONNX teacher {onnx} needs its vocab.txt: none at {vocab}; pass --vocab");
         return new OnnxTeacherFiles(onnx, configPath, vocab, BertConfig.Load(configPath), outputs, cased);
     }
+
+    private static bool LowerCasing(BertConfig config, bool cased) => config.DoLowerCase ?? !cased;
 
     /// <summary>Opens the graph in ONNX Runtime (CUDA when <paramref name="preferCuda"/> and present) as a teacher of <paramref name="logitWidth"/> logits.</summary>
     public OnnxTeacher Open(TaskKind task, int logitWidth, int threads, bool preferCuda, Action<string> log) =>

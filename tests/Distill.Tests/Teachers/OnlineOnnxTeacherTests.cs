@@ -103,6 +103,18 @@ public sealed class OnlineOnnxTeacherTests : IClassFixture<OnlineOnnxTeacherTest
     }
 
     [Fact]
+    public void Distill_OnnxOutputTheGraphLacks_Exits3ListingItsOutputsAndWritesNothing()
+    {
+        var output = dir.File("no-such-output");
+
+        var run = Run(Args(output, ["--teacher", dir.File("onnx", "teacher.onnx"), "--onnx-output", "logits=logits", "--onnx-output", "hidden.2=hidden_states"]));
+
+        Assert.Equal(3, run.ExitCode);
+        Assert.Contains("the ONNX model has no output hidden_states; its outputs are: logits, last_hidden_state", run.Error);
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
     public void Distill_OnnxTeacherOfThreeLabels_Exits3NamingTheWidthsAndWritesNothing()
     {
         var onnxDir = dir.File("three-labels");

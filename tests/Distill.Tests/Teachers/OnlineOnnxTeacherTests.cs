@@ -92,26 +92,18 @@ public sealed class OnlineOnnxTeacherTests : IClassFixture<OnlineOnnxTeacherTest
     [Fact]
     public void Distill_OnnxTeacherWithoutAMatchedLayer_Exits3NamingItAndWritesNothing()
     {
-        var output = dir.File("unmapped");
+        var error = Refused("unmapped", ["--teacher", dir.File("onnx", "teacher.onnx"), "--onnx-output", "logits=logits"]);
 
-        var run = Run(Args(output, ["--teacher", dir.File("onnx", "teacher.onnx"), "--onnx-output", "logits=logits"]));
-
-        Assert.Equal(3, run.ExitCode);
-        Assert.Contains("the matches read teacher hidden layers [2], which onnx_output does not map (it maps [])", run.Error);
-        Assert.Single(run.Error.TrimEnd().Split('\n'));
-        Assert.False(Directory.Exists(output));
+        Assert.Contains("the matches read teacher hidden layers [2], which onnx_output does not map (it maps [])", error);
+        Assert.Single(error.TrimEnd().Split('\n'));
     }
 
     [Fact]
     public void Distill_OnnxOutputTheGraphLacks_Exits3ListingItsOutputsAndWritesNothing()
     {
-        var output = dir.File("no-such-output");
+        var error = Refused("no-such-output", ["--teacher", dir.File("onnx", "teacher.onnx"), "--onnx-output", "logits=logits", "--onnx-output", "hidden.2=hidden_states"]);
 
-        var run = Run(Args(output, ["--teacher", dir.File("onnx", "teacher.onnx"), "--onnx-output", "logits=logits", "--onnx-output", "hidden.2=hidden_states"]));
-
-        Assert.Equal(3, run.ExitCode);
-        Assert.Contains("the ONNX model has no output hidden_states; its outputs are: logits, last_hidden_state", run.Error);
-        Assert.False(Directory.Exists(output));
+        Assert.Contains("the ONNX model has no output hidden_states; its outputs are: logits, last_hidden_state", error);
     }
 
     [Fact]
@@ -124,13 +116,10 @@ public sealed class OnlineOnnxTeacherTests : IClassFixture<OnlineOnnxTeacherTest
         TinyBert.Config().Save(Path.Combine(onnxDir, "config.json"));
         File.Copy(dir.File("vocab.txt"), Path.Combine(onnxDir, "vocab.txt"));
         File.WriteAllText(dir.File("kd-only.json"), """{"temperature": 2, "kd_loss_type": "ce"}""");
-        var output = dir.File("three-labels-run");
 
-        var run = Run(Args(output, ["--teacher", Path.Combine(onnxDir, "model.onnx"), "--onnx-output", "logits=logits"], distillConfig: dir.File("kd-only.json")));
+        var error = Refused("three-labels-run", ["--teacher", Path.Combine(onnxDir, "model.onnx"), "--onnx-output", "logits=logits"], distillConfig: dir.File("kd-only.json"));
 
-        Assert.Equal(3, run.ExitCode);
-        Assert.Contains("the ONNX output \"logits\" has shape [1, 3]; classification needs (batch, 2) for 2 labels", run.Error);
-        Assert.False(Directory.Exists(output));
+        Assert.Contains("the ONNX output \"logits\" has shape [1, 3]; classification needs (batch, 2) for 2 labels", error);
     }
 
     [Fact]
@@ -143,13 +132,10 @@ public sealed class OnlineOnnxTeacherTests : IClassFixture<OnlineOnnxTeacherTest
         var vocab = File.ReadAllLines(dir.File("vocab.txt"));
         (vocab[10], vocab[11]) = (vocab[11], vocab[10]);
         File.WriteAllLines(Path.Combine(onnxDir, "vocab.txt"), vocab);
-        var output = dir.File("other-vocab-run");
 
-        var run = Run(Args(output, ["--teacher", Path.Combine(onnxDir, "teacher.onnx"), "--onnx-output", "logits=logits", "--onnx-output", "hidden.2=last_hidden_state"]));
+        var error = Refused("other-vocab-run", ["--teacher", Path.Combine(onnxDir, "teacher.onnx"), "--onnx-output", "logits=logits", "--onnx-output", "hidden.2=last_hidden_state"]);
 
-        Assert.Equal(3, run.ExitCode);
-        Assert.Contains($"the teacher's vocabulary is not the student's (token 10 is \"{vocab[10]}\" in ", run.Error);
-        Assert.False(Directory.Exists(output));
+        Assert.Contains($"the teacher's vocabulary is not the student's (token 10 is \"{vocab[10]}\" in ", error);
     }
 
     [Fact]
@@ -159,6 +145,15 @@ public sealed class OnlineOnnxTeacherTests : IClassFixture<OnlineOnnxTeacherTest
 
         Assert.Equal(3, run.ExitCode);
         Assert.Contains("onnx_config, vocab, onnx_output and cased describe an ONNX teacher", run.Error);
+    }
+
+    /// <summary>Runs the tiny distillation into <paramref name="name"/> with <paramref name="teacher"/>; asserts exit code 3 and no output directory; returns the error.</summary>
+    private string Refused(string name, string[] teacher, string? distillConfig = null)
+    {
+        var run = Run(Args(dir.File(name), teacher, distillConfig));
+        Assert.Equal(3, run.ExitCode);
+        Assert.False(Directory.Exists(dir.File(name)));
+        return run.Error;
     }
 
     private static Dictionary<string, Tensor> Weights(string output) =>

@@ -18,41 +18,44 @@ using static TorchSharp.torch;
 // Measures a distillation step against the student-only step, cached teacher vs online teacher, on one student
 // and one data set in one process, plus the cache reader alone and the feed's memory at 1x and 10x the cache.
 // Plain lines; MB = 10^6 bytes.
-// Usage: distill-bench STUDENT_DIR TEACHER_DIR CACHE_DIR DATA_FILE [--steps N] [--threads 1]
+// With --onnx FILE (the teacher exported by export-onnx --hidden-state) it compares the online teachers instead: the
+// matches keep the teacher layers that graph outputs (its last hidden state), 3b times the ONNX teacher online, and
+// 4-6 are left out.
+// Usage: distill-bench STUDENT_DIR TEACHER_DIR CACHE_DIR DATA_FILE [--steps N] [--threads 1] [--onnx FILE]
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 if (args.Length > 0 && args[0] == MemoryProbe.Mode) return await MemoryProbe.Child(args);
 if (args.Length < 4)
 {
-    Console.Error.WriteLine("usage: distill-bench STUDENT_DIR TEACHER_DIR CACHE_DIR DATA_FILE [--steps N] [--threads 1]");
+    Console.Error.WriteLine("usage: distill-bench STUDENT_DIR TEACHER_DIR CACHE_DIR DATA_FILE [--steps N] [--threads 1] [--onnx FILE]");
     return 2;
 }
 var (studentDir, teacherDir, cacheDir, dataFile) = (args[0], args[1], args[2], args[3]);
 var steps = Option("--steps", 40);
 var threads = Option("--threads", 1);
+var onnxAt = Array.IndexOf(args, "--onnx");
+var onnxFile = onnxAt >= 0 && onnxAt + 1 < args.Length ? args[onnxAt + 1] : null;
 const int WarmupSteps = 5;
 const int RecipeEpochs = 30;
 TorchRuntime.Initialize(threads);
 var work = Directory.CreateTempSubdirectory("distill-bench-").FullName;
 
-// kd ce at T=8 plus hidden_mse on T0-S0, T3-S1, T6-S2 (teacher 6 layers, student 2, both 384 wide: no projection).
-const string DistillationJson = """
+// kd ce at T=8 plus hidden_mse on T0-S0, T3-S1, T6-S2 (teacher 6 layers, student 2, both 384 wide: no projection);
+// with --onnx, T6-S2 only.
+(int T, int S)[] matchedLayers = onnxFile is null ? [(0, 0), (3, 1), (6, 2)] : [(6, 2)];
+var distillationJson = $$"""
 {
   "temperature": 8,
   "kd_loss_type": "ce",
   "kd_loss_weight": 1,
   "hard_label_weight": 0,
-  "intermediate_matches": [
-    { "layer_T": 0, "layer_S": 0, "feature": "hidden", "loss": "hidden_mse", "weight": 1 },
-    { "layer_T": 3, "layer_S": 1, "feature": "hidden", "loss": "hidden_mse", "weight": 1 },
-    { "layer_T": 6, "layer_S": 2, "feature": "hidden", "loss": "hidden_mse", "weight": 1 }
-  ]
+  "intermediate_matches": [{{string.Join(", ", matchedLayers.Select(m => $$"""{ "layer_T": {{m.T}}, "layer_S": {{m.S}}, "feature": "hidden", "loss": "hidden_mse", "weight": 1 }"""))}}]
 }
 """;
 
 try
 {
     var distillationPath = Path.Combine(work, "distillation.json");
-    File.WriteAllText(distillationPath, DistillationJson);
+    File.WriteAllText(distillationPath, distillationJson);
     // One epoch of (warm-up + timed + 1) batches; the checkpoint after the last step falls outside the timed window
     // (see StepClock), and there is no dev file, so no evaluation runs.
     var training = new TrainingConfig
@@ -101,6 +104,16 @@ try
     {
         var online = Time("online", o => new GeneralDistiller(training, distillation, student.Adapted(), new OnlineTeacher(BertAdaptor.For(teacherModel, false)), o), student.Feed());
         Console.WriteLine($"3. online distillation step (GeneralDistiller, OnlineTeacher): {online.MsPerStep:F1} ms/step, {online.MsPerStep / basic.MsPerStep:F3}x student-only");
+        if (onnxFile is not null)
+        {
+            // 3b. The ONNX teacher online: ONNX Runtime on every batch, its outputs built into teacher tensors as cached rows are.
+            var files = OnnxTeacherFiles.Locate(onnxFile, null, null, OnnxTeacherOutputs.Parse(["logits=logits", $"hidden.{teacherLayers}=last_hidden_state"]), cased: false);
+            using var onnx = files.Open(kind, student.Labels.Count, threads, preferCuda: false, _ => { });
+            var onnxOnline = Time("onnx", o => new GeneralDistiller(training, distillation, student.Adapted(), new OnlineOnnxTeacher(onnx, student.Train.Features, kind, readLayers), o), student.Feed());
+            Console.WriteLine($"3b. online distillation step, ONNX teacher (GeneralDistiller, OnlineOnnxTeacher, {onnxFile}): {onnxOnline.MsPerStep:F1} ms/step, "
+                + $"{onnxOnline.MsPerStep / basic.MsPerStep:F3}x student-only, {onnxOnline.MsPerStep / online.MsPerStep:F3}x the TorchSharp teacher online, {onnxOnline.MsPerStep / cached.MsPerStep:F3}x cached");
+            return 0;
+        }
 
         // 4. The whole recipe. Caching is measured as the teacher's forward passes over every example once (batches of 32 in
         //    length order, as cache-teacher batches, the cache's layers copied out as floats); the Parquet writing is not included.

@@ -1,12 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Distill.Cache;
 using Distill.Data;
 using Distill.Logging;
 using Distill.Models;
-using Distill.Onnx;
 using Distill.Tasks;
 using Distill.Teachers;
 using Distill.Tokenization;
@@ -118,21 +115,11 @@ public static class CacheRun
         }
 
         var onnx = options.OnnxFile ?? throw new ConfigException("give the teacher as --model DIR or --onnx FILE");
-        var outputs = options.OnnxOutputs ?? throw new ConfigException("--onnx needs --onnx-output mappings (e.g. logits=logits)");
-        // Optimum writes config.json and vocab.txt beside model.onnx; either can be given instead.
-        var beside = Path.GetDirectoryName(Path.GetFullPath(onnx))!;
-        var configPath = options.OnnxConfig ?? Path.Combine(beside, ModelDirectory.ConfigFile);
-        var vocab = options.Vocab ?? Path.Combine(beside, ModelDirectory.VocabFile);
-        if (!File.Exists(configPath)) throw new ConfigException($"--onnx needs the teacher's config.json: none at {configPath}; pass --onnx-config");
-        if (!File.Exists(vocab)) throw new ConfigException($"--onnx needs the teacher's vocab.txt: none at {vocab}; pass --vocab");
-        var config = BertConfig.Load(configPath);
-        var onnxTokenizer = WordPieceEncoder.FromVocabFile(vocab, new WordPieceOptions { LowerCase = config.DoLowerCase ?? !options.Cased });
-        var configLabels = config.Id2Label?.OrderBy(kv => int.Parse(kv.Key, CultureInfo.InvariantCulture)).Select(kv => kv.Value).ToList();
-        var settings = JsonSerializer.SerializeToNode(new { outputs.Logits, outputs.Hidden, outputs.Pooled, options.Cased, provider = "onnx" })!.AsObject();
-        return new TeacherSource(onnxTokenizer, options.Task == TaskKind.Qa ? null : configLabels,
-            new CacheTeacherInfo(CacheIdentity.OnnxTeacher(onnx, configPath, vocab, settings), config.ToJson(), settings),
-            labels => new OnnxTeacher(OnnxEncoderSession.Create(onnx, options.Threads, preferCuda: true, log.WriteLine), outputs, options.Task,
-                options.Task == TaskKind.Qa ? 2 : labels.Count, config, onnxTokenizer.PadId));
+        var files = OnnxTeacherFiles.Locate(onnx, options.OnnxConfig, options.Vocab, options.OnnxOutputs, options.Cased);
+        var settings = files.Settings;
+        return new TeacherSource(files.Tokenizer, options.Task == TaskKind.Qa ? null : files.Labels,
+            new CacheTeacherInfo(CacheIdentity.OnnxTeacher(onnx, files.ConfigPath, files.VocabPath, settings), files.Config.ToJson(), settings),
+            labels => files.Open(options.Task, options.Task == TaskKind.Qa ? 2 : labels.Count, options.Threads, preferCuda: true, log.WriteLine));
     }
 
     private static CacheSpec Spec(CacheRunOptions options, ITeacher teacher)

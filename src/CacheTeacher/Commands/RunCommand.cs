@@ -17,10 +17,6 @@ internal sealed class RunCommand : Command
 {
     private readonly Option<string?> model = new("--model") { Description = "teacher: a trained task model directory (TorchSharp)" };
     private readonly Option<string?> onnx = new("--onnx") { Description = "teacher: an ONNX model exported elsewhere (run with ONNX Runtime, CUDA when present)" };
-    private readonly Option<string?> onnxConfig = new("--onnx-config") { Description = "with --onnx: the teacher's config.json (default: beside the .onnx file, as Optimum exports it)" };
-    private readonly Option<string?> vocab = new("--vocab") { Description = "with --onnx: the teacher's vocab.txt (default: beside the .onnx file)" };
-    private readonly Option<string[]> onnxOutputs = new("--onnx-output") { Description = "with --onnx: KEY=OUTPUT_NAME, KEY one of logits, start_logits, end_logits, hidden.N, pooled (repeatable)", AllowMultipleArgumentsPerToken = true };
-    private readonly Option<bool> cased = new("--cased") { Description = "with --onnx: the vocabulary is cased (when config.json has no do_lower_case)" };
     private readonly Option<string> task = new("--task") { Description = "classification | tagging | qa", Required = true };
     private readonly Option<string> data = new("--data") { Description = "the data set to run the teacher on", Required = true };
     private readonly Option<string> output = new("--out") { Description = "cache directory (manifest.json + part-NNNNN.parquet)", Required = true };
@@ -36,12 +32,13 @@ internal sealed class RunCommand : Command
     private readonly Option<int> numShards = new("--num-shards") { Description = "number of cluster jobs sharing the work", DefaultValueFactory = _ => 1 };
     private readonly Option<int> shardIndex = new("--shard-index") { Description = "this job's index in [0, --num-shards)", DefaultValueFactory = _ => 0 };
     private readonly Option<int> threads = new("--threads") { Description = "CPU threads", DefaultValueFactory = _ => 1 };
+    private readonly OnnxTeacherOptions onnxTeacher = new();
     private readonly DataReadingOptions reading = new();
 
     public RunCommand() : base("run", "Run a teacher once over a data set and cache logits, hidden states, attentions and token offsets; rerun the same command to resume")
     {
-        foreach (var option in new Option[] { model, onnx, onnxConfig, vocab, onnxOutputs, cased, task, data, output, hiddenLayers, attentionLayers, distillConfig, pooled, dtype,
-                     topK, topKThreshold, batchSize, rowsPerShard, numShards, shardIndex, threads }.Concat(reading.All))
+        foreach (var option in new Option[] { model, onnx, task, data, output, hiddenLayers, attentionLayers, distillConfig, pooled, dtype,
+                     topK, topKThreshold, batchSize, rowsPerShard, numShards, shardIndex, threads }.Concat(onnxTeacher.All).Concat(reading.All))
         {
             Options.Add(option);
         }
@@ -59,10 +56,10 @@ internal sealed class RunCommand : Command
             OutputDir = parse.GetValue(output)!,
             ModelDir = parse.GetValue(model),
             OnnxFile = parse.GetValue(onnx),
-            OnnxConfig = parse.GetValue(onnxConfig),
-            Vocab = parse.GetValue(vocab),
-            OnnxOutputs = parse.GetValue(onnx) is null ? null : OnnxTeacherOutputs.Parse(parse.GetValue(onnxOutputs) ?? []),
-            Cased = parse.GetValue(cased),
+            OnnxConfig = parse.GetValue(onnxTeacher.Config),
+            Vocab = parse.GetValue(onnxTeacher.Vocab),
+            OnnxOutputs = parse.GetValue(onnx) is null ? null : OnnxTeacherOutputs.Parse(parse.GetValue(onnxTeacher.Outputs) ?? []),
+            Cased = parse.GetValue(onnxTeacher.Cased),
             Data = reading.Apply(parse, DataReadingOptions.Defaults),
             HiddenLayers = Layers(parse.GetValue(hiddenLayers), "--hidden-layers", config?.TeacherHiddenLayers()),
             AttentionLayers = Layers(parse.GetValue(attentionLayers), "--attention-layers", config?.TeacherAttentionLayers()),

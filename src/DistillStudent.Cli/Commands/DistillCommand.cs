@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Distill.Cli;
 using Distill.Configuration;
 using Distill.DistillStudent.Runs;
 using Distill.Runtime;
@@ -8,17 +9,18 @@ namespace Distill.DistillStudent.Commands;
 /// <summary><c>distill</c>: distils a student from a teacher cache (or a teacher run in the loop), resumable.</summary>
 internal sealed class DistillCommand : Command
 {
-    private readonly Option<FileInfo> config = new("--config") { Description = "a distillation run as JSON: {\"training\": {...}, \"distillation\": {...}, \"distiller\", \"cache\": [...], \"teacher_weights\": [...] | \"teacher\"}; flags override it" };
+    private readonly Option<FileInfo> config = new("--config") { Description = "a distillation run as JSON: {\"training\": {...}, \"distillation\": {...}, \"distiller\", \"cache\": [...], \"teacher_weights\": [...] | \"teacher\" (with \"onnx_output\", \"onnx_config\", \"vocab\", \"cased\" for a .onnx file)}; flags override it" };
     private readonly Option<string> student = new("--student") { Description = "the student's model directory (e.g. from init-student)" };
     private readonly Option<string[]> cache = new("--cache") { Description = "teacher cache directory written by cache-teacher (the default teacher); repeat it for a multi-teacher run (KD on the teachers' mean logits)", AllowMultipleArgumentsPerToken = false };
-    private readonly Option<string> teacher = new("--teacher") { Description = "a teacher task-model directory, run in the loop (online) instead of a cache" };
+    private readonly Option<string> teacher = new("--teacher") { Description = "a teacher run in the loop (online) instead of a cache: a task-model directory, or an ONNX file (with --onnx-output; it must share the student's vocabulary)" };
     private readonly Option<FileInfo> distillConfig = new("--distill-config") { Description = "a DistillationConfig JSON alone (TextBrewer names; the file cache-teacher run --config reads)" };
     private readonly Option<string> distiller = new("--distiller") { Description = "basic | general (default: general when there are intermediate matches)" };
+    private readonly OnnxTeacherOptions onnxTeacher = new();
     private readonly TrainingOptions training = new();
 
     public DistillCommand() : base("distill", "Distil a student from a teacher cache (Basic or General distiller: KD on logits, intermediate matches); rerun the same command to resume")
     {
-        foreach (var option in new Option[] { config, student, cache, teacher, distillConfig, distiller }.Concat(training.All)) Options.Add(option);
+        foreach (var option in new Option[] { config, student, cache, teacher, distillConfig, distiller }.Concat(onnxTeacher.All).Concat(training.All)) Options.Add(option);
         SetAction((parse, cancellation) => Task.FromResult(Execute(parse, cancellation)));
     }
 
@@ -37,6 +39,10 @@ internal sealed class DistillCommand : Command
             Distiller = parse.GetValue(distiller) ?? fromFile.Distiller,
             Cache = fromFlags ? flagCaches ?? [] : fromFile.Cache,
             Teacher = fromFlags ? flagTeacher : fromFile.Teacher,
+            OnnxConfig = parse.GetValue(onnxTeacher.Config) ?? fromFile.OnnxConfig,
+            Vocab = parse.GetValue(onnxTeacher.Vocab) ?? fromFile.Vocab,
+            OnnxOutput = parse.GetValue(onnxTeacher.Outputs) is { Length: > 0 } outputs ? outputs : fromFile.OnnxOutput,
+            Cased = parse.GetValue(onnxTeacher.Cased) ? true : fromFile.Cased,
         };
         run = run.Validate(configFile?.FullName ?? "command line");
         TorchRuntime.Initialize(run.Training.Threads);

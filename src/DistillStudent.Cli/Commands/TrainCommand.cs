@@ -7,14 +7,14 @@ using Distill.Runtime;
 
 namespace Distill.DistillStudent.Commands;
 
-/// <summary><c>train</c>: supervised training of a task model (TextBrewer's BasicTrainer), resumable.</summary>
+/// <summary><c>train</c>: supervised training of a task model (TextBrewer's BasicTrainer), or the distiller a distillation run file names; resumable.</summary>
 internal sealed class TrainCommand : Command
 {
-    private readonly Option<FileInfo> config = new("--config") { Description = "training config JSON (TextBrewer TrainingConfig names); flags below override it" };
+    private readonly Option<FileInfo> config = new("--config") { Description = "training config JSON (TextBrewer TrainingConfig names; BasicTrainer), or a whole distillation run as distill --config reads it (runs the distiller it names); flags below override its training part" };
     private readonly Option<string> model = new("--model") { Description = "Hugging Face model directory to start from (e.g. an imported MiniLM)" };
     private readonly TrainingOptions training = new();
 
-    public TrainCommand() : base("train", "Train a task model on labelled data (BasicTrainer): AdamW, warm-up, clipping, checkpoints, best model, resume")
+    public TrainCommand() : base("train", "Train a task model on labelled data (BasicTrainer), or run a distillation run file (--config): AdamW, warm-up, clipping, checkpoints, best model, resume")
     {
         Options.Add(config);
         Options.Add(model);
@@ -25,13 +25,13 @@ internal sealed class TrainCommand : Command
     private int Execute(ParseResult parse, CancellationToken cancellation)
     {
         var configFile = parse.GetValue(config);
-        var fromFile = configFile is null ? new TrainingConfig() : TrainingConfig.Load(configFile.FullName);
-        var merged = training.Merge(parse, fromFile with { Model = parse.GetValue(model) ?? fromFile.Model });
-        merged.Validate(configFile?.FullName ?? "command line");
-        TorchRuntime.Initialize(merged.Threads);
+        var fromFile = configFile is null ? RunFile.Of(new TrainingConfig()) : RunFile.Load(configFile.FullName);
+        var run = fromFile.WithTraining(file => training.Merge(parse, file with { Model = parse.GetValue(model) ?? file.Model }))
+            .Validate(configFile?.FullName ?? "command line");
+        TorchRuntime.Initialize(run.Training.Threads);
 
         var log = parse.InvocationConfiguration.Output;
-        var summary = TrainingRun.Execute(merged, log, TrainingOptions.IsTerminal(log), cancellation);
+        var summary = TrainingRun.Execute(run, log, TrainingOptions.IsTerminal(log), cancellation);
         log.WriteLine($"train: done, {summary.Steps} steps in {summary.Elapsed:hh\\:mm\\:ss}{Describe(summary)}; model in {summary.BestDir}");
         return 0;
     }

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Distill.Configuration;
 using Distill.IO;
 using Distill.Models;
+using Distill.Teachers;
 
 namespace Distill.DistillStudent.Runs;
 
@@ -26,10 +27,27 @@ public sealed record DistillRunConfig
     /// <summary>With several caches, each teacher's weight in the mean of their logits (null: equal weights).</summary>
     [JsonPropertyName("teacher_weights")] public IReadOnlyList<double>? TeacherWeights { get; init; }
 
-    /// <summary>A teacher task-model directory, run in the loop instead of a cache.</summary>
+    /// <summary>A teacher run in the loop instead of a cache: a task-model directory, or an ONNX file (<c>.onnx</c>) run through ONNX Runtime.</summary>
     [JsonPropertyName("teacher")] public string? Teacher { get; init; }
 
+    /// <summary>ONNX teacher: its config.json (null: beside the .onnx file).</summary>
+    [JsonPropertyName("onnx_config")] public string? OnnxConfig { get; init; }
+
+    /// <summary>ONNX teacher: its vocab.txt (null: beside the .onnx file).</summary>
+    [JsonPropertyName("vocab")] public string? Vocab { get; init; }
+
+    /// <summary>ONNX teacher: which graph outputs hold what, as <c>KEY=OUTPUT_NAME</c> (<see cref="OnnxTeacherOutputs.Parse"/>).</summary>
+    [JsonPropertyName("onnx_output")] public IReadOnlyList<string>? OnnxOutput { get; init; }
+
+    /// <summary>ONNX teacher: the vocabulary is cased (when its config.json has no do_lower_case).</summary>
+    [JsonPropertyName("cased")] public bool? Cased { get; init; }
+
+    [JsonIgnore] public bool IsOnnxTeacher => Teacher?.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) == true;
+
     [JsonIgnore] public string DistillerName => RunConfigs.DistillerName(Distiller, Distillation);
+
+    /// <summary>The ONNX teacher's files and output mapping; only for a run whose teacher is a .onnx file.</summary>
+    public OnnxTeacherFiles OnnxTeacherFiles() => Distill.Teachers.OnnxTeacherFiles.Locate(Teacher!, OnnxConfig, Vocab, OnnxTeacherOutputs.Parse(OnnxOutput ?? []), Cased ?? false);
 
     public static DistillRunConfig Load(string path) => RunConfigs.Load<DistillRunConfig>(path);
 
@@ -43,7 +61,22 @@ public sealed record DistillRunConfig
         var problems = new List<string>();
         var distillation = RunConfigs.Check(source, Training, Distillation, Distiller, problems);
         if ((Cache.Count > 0) == (Teacher is not null)) problems.Add("give the teacher as cache directories (cache) or as a model (teacher), not both or neither");
-        if (TeacherWeights is { } weights && Teachers.TeacherEnsemble.WeightsProblem(weights, Cache.Count) is { } problem) problems.Add($"teacher_weights: {problem}");
+        if (IsOnnxTeacher)
+        {
+            try
+            {
+                OnnxTeacherOutputs.Parse(OnnxOutput ?? []);
+            }
+            catch (ConfigException e)
+            {
+                problems.Add($"onnx_output: {e.Message}");
+            }
+        }
+        else if (OnnxConfig is not null || Vocab is not null || OnnxOutput is not null || Cased is not null)
+        {
+            problems.Add("onnx_config, vocab, onnx_output and cased describe an ONNX teacher; give teacher as a .onnx file or leave them out");
+        }
+        if (TeacherWeights is { } weights && DistillStudent.Teachers.TeacherEnsemble.WeightsProblem(weights, Cache.Count) is { } problem) problems.Add($"teacher_weights: {problem}");
         if (problems.Count > 0) throw new ConfigException($"{source}: {string.Join("; ", problems)}");
         return this with { Distillation = distillation };
     }

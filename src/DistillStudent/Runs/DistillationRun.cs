@@ -12,9 +12,9 @@ namespace Distill.DistillStudent.Runs;
 
 /// <summary>
 /// One distillation run of a BERT student from a validated <see cref="DistillRunConfig"/>: loads the student and
-/// its data, checks the teachers (caches, which must also agree with each other, or a model) against them before
-/// writing anything, claims the output
-/// directory, and trains with the chosen distiller, resuming from the newest checkpoint if there is one.
+/// its data, checks the teachers (caches, which must also agree with each other, or a model or ONNX file run
+/// online) against them before writing anything, claims the output directory, and trains with the chosen
+/// distiller, resuming from the newest checkpoint if there is one.
 /// </summary>
 public static class DistillationRun
 {
@@ -27,38 +27,58 @@ public static class DistillationRun
         manual_seed(training.Seed);
         using var student = TaskStudent.Load(training, log);
         var caches = run.Cache.Select(dir => (Dir: dir, Manifest: CacheManifest.Load(Path.Combine(dir, CacheManifest.FileName)))).ToList();
+        var onnxFiles = run.IsOnnxTeacher ? run.OnnxTeacherFiles() : null;
         IReadOnlyList<int> teacherLayers = caches.Count > 0
             ? caches.Select(c => TeacherDepth(c.Manifest, c.Dir)).ToList()
-            : [BertConfig.Load(Path.Combine(run.Teacher!, ModelDirectory.ConfigFile)).NumHiddenLayers];
+            : [(onnxFiles?.Config ?? BertConfig.Load(Path.Combine(run.Teacher!, ModelDirectory.ConfigFile))).NumHiddenLayers];
         distillation = distillation.Validate("distillation", LossRegistry.Arity, studentLayers: student.Model.Config.NumHiddenLayers, teacherLayers: teacherLayers);
         var attentions = distillation.IntermediateMatches.Any(m => m.Feature == "attention");
 
         IBatchFeed feed;
         ITeacherSource teacher;
-        BertTaskModel? teacherModel = null;
-        if (caches.Count > 0)
+        IDisposable? teacherModel = null;
+        try
         {
-            CacheChecks.CheckTeachers(caches);
-            for (var i = 0; i < caches.Count; i++) CacheChecks.Check(caches[i].Dir, caches[i].Manifest, training, distillation, student.Train, teacher: i);
-            var read = caches.Select((c, i) => new TeacherCache(c.Dir, distillation.TeacherHiddenLayers(i), distillation.TeacherAttentionLayers(i))).ToList();
-            var sameTokens = caches.All(c => CacheChecks.SharesVocabulary(c.Dir, c.Manifest, student.Model.Config.VocabSize, training.TaskKind, distillation));
-            feed = new CachedTeacherFeed(read, student.Train.Features, training.TaskKind, student.Tokenizer.PadId, training.BatchSize, training.Seed, sameTokens: sameTokens);
-            teacher = new CachedTeacher();
-        }
-        else
-        {
-            var (model, _) = TaskModelDirectory.Load(run.Teacher!, training.TaskKind, training.TaskKind == TaskKind.Qa ? null : student.Labels);
-            teacherModel = model;
-            feed = student.Feed();
-            teacher = new OnlineTeacher(BertAdaptor.For(model, attentions));
-        }
+            string description;
+            if (caches.Count > 0)
+            {
+                CacheChecks.CheckTeachers(caches);
+                for (var i = 0; i < caches.Count; i++) CacheChecks.Check(caches[i].Dir, caches[i].Manifest, training, distillation, student.Train, teacher: i);
+                var read = caches.Select((c, i) => new TeacherCache(c.Dir, distillation.TeacherHiddenLayers(i), distillation.TeacherAttentionLayers(i))).ToList();
+                var sameTokens = caches.All(c => CacheChecks.SharesVocabulary(c.Dir, c.Manifest, student.Model.Config.VocabSize, training.TaskKind, distillation));
+                feed = new CachedTeacherFeed(read, student.Train.Features, training.TaskKind, student.Tokenizer.PadId, training.BatchSize, training.Seed, sameTokens: sameTokens);
+                teacher = new CachedTeacher();
+                description = caches.Count == 1 ? $"the cache {caches[0].Dir}" : $"{caches.Count} teacher caches (multi-teacher: KD on their mean logits)";
+            }
+            else if (onnxFiles is not null)
+            {
+                OnnxTeacherChecks.Check(onnxFiles, distillation, student);
+                var onnx = onnxFiles.Open(training.TaskKind, training.TaskKind == TaskKind.Qa ? 2 : student.Labels.Count, training.Threads, preferCuda: true, log.WriteLine);
+                teacherModel = onnx;
+                var online = new OnlineOnnxTeacher(onnx, student.Train.Features, training.TaskKind, distillation.TeacherHiddenLayers());
+                online.Probe();
+                feed = student.Feed();
+                teacher = online;
+                description = $"the ONNX teacher {run.Teacher} run online";
+            }
+            else
+            {
+                var (model, _) = TaskModelDirectory.Load(run.Teacher!, training.TaskKind, training.TaskKind == TaskKind.Qa ? null : student.Labels);
+                teacherModel = model;
+                feed = student.Feed();
+                teacher = new OnlineTeacher(BertAdaptor.For(model, attentions));
+                description = $"the teacher {run.Teacher} run online";
+            }
 
-        using (teacherModel)
-        {
             RunDirectory.Claim(outputDir, DistillRunConfig.FileName, run.ToJson(), ignored: ["training.threads"]);
             var output = new TrainerOutput(outputDir, log, isTerminal);
             var distiller = RunConfigs.CreateDistiller(run.DistillerName, training, distillation, student.Adapted(attentions), teacher, output, student.Evaluate(), run.TeacherWeights);
+            log.WriteLine($"trainer: {distiller.GetType().Name} (distiller \"{run.DistillerName}\") from {description}");
             return distiller.Train(feed, cancellation);
+        }
+        finally
+        {
+            teacherModel?.Dispose();
         }
     }
 

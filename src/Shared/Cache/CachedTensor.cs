@@ -10,6 +10,14 @@ namespace Distill.Cache;
 /// <param name="Count">Number of values.</param>
 public readonly record struct CachedTensor(ReadOnlyMemory<byte> Bytes, CacheDType DType, int Count)
 {
+    /// <summary>Float32 values as a tensor of their own (a teacher's output that was never cached, for code that reads cached rows).</summary>
+    public static CachedTensor FromFloats(ReadOnlySpan<float> values)
+    {
+        var bytes = new byte[values.Length * TensorBlob.ElementSize(CacheDType.Fp32)];
+        TensorBlob.Encode(values, CacheDType.Fp32, bytes);
+        return new CachedTensor(bytes, CacheDType.Fp32, values.Length);
+    }
+
     /// <summary>The values as float32, in a new array.</summary>
     public float[] ToFloats()
     {

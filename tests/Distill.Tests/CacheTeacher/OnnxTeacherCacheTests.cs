@@ -9,23 +9,23 @@ namespace Distill.Tests.CacheTeacher;
 /// <summary>cache-teacher with an ONNX teacher: a small hand-built graph whose outputs are computed here by hand.</summary>
 public sealed class OnnxTeacherCacheTests
 {
-    private const int Vocab = 50, Hidden = 16;
+    internal const int Vocab = 50, Hidden = 16;
 
-    /// <summary>hidden = E[input_ids]; logits = mean over tokens of hidden · W.</summary>
-    private static void WriteGraph(string path, float[] embeddings, float[] weights)
+    /// <summary>hidden = E[input_ids]; logits = mean over tokens of hidden · W, W of <paramref name="labels"/> columns.</summary>
+    internal static void WriteGraph(string path, float[] embeddings, float[] weights, int labels = 2)
     {
         var graph = new GraphProto { Name = "tiny" };
         graph.Input.Add(TinyOnnx.Value("input_ids", TensorProto.Types.DataType.Int64, "batch", "seq"));
         graph.Input.Add(TinyOnnx.Value("attention_mask", TensorProto.Types.DataType.Int64, "batch", "seq"));
         graph.Initializer.Add(TinyOnnx.Floats("E", [Vocab, Hidden], embeddings));
-        graph.Initializer.Add(TinyOnnx.Floats("W", [Hidden, 2], weights));
+        graph.Initializer.Add(TinyOnnx.Floats("W", [Hidden, labels], weights));
         graph.Node.Add(new NodeProto { OpType = "Gather", Input = { "E", "input_ids" }, Output = { "hidden" } });
         var mean = new NodeProto { OpType = "ReduceMean", Input = { "hidden" }, Output = { "mean" } };
         mean.Attribute.Add(new AttributeProto { Name = "axes", Type = AttributeProto.Types.AttributeType.Ints, Ints = { 1 } });
         mean.Attribute.Add(new AttributeProto { Name = "keepdims", Type = AttributeProto.Types.AttributeType.Int, I = 0 });
         graph.Node.Add(mean);
         graph.Node.Add(new NodeProto { OpType = "MatMul", Input = { "mean", "W" }, Output = { "logits" } });
-        graph.Output.Add(TinyOnnx.Value("logits", TensorProto.Types.DataType.Float, "batch", "2"));
+        graph.Output.Add(TinyOnnx.Value("logits", TensorProto.Types.DataType.Float, "batch", labels));
         graph.Output.Add(TinyOnnx.Value("hidden", TensorProto.Types.DataType.Float, "batch", "seq", "16"));
         TinyOnnx.Save(path, graph);
     }

@@ -24,6 +24,7 @@ public sealed class TrainCommandTests
 
         Assert.True(train.ExitCode == 0, train.Output + train.Error);
         Assert.Contains("train: done, 6 steps", train.Output);
+        Assert.Contains("trainer: BasicTrainer (supervised, no teacher)", train.Output);
         var saved = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "training_config.json"))).RootElement;
         Assert.Equal(0.001, saved.GetProperty("learning_rate").GetDouble());
         Assert.Equal(8, saved.GetProperty("batch_size").GetInt32());

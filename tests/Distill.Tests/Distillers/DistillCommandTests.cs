@@ -4,24 +4,11 @@ using Distill.Tests.Support;
 namespace Distill.Tests.Distillers;
 
 /// <summary><c>distill-student distill</c> through real command lines on the tiny set-up (<see cref="TinyDistillation"/>).</summary>
-public sealed class DistillCommandTests : IClassFixture<DistillCommandTests.Setup>
+public sealed class DistillCommandTests : IClassFixture<TinyDistillationFixture>
 {
-    public sealed class Setup : IDisposable
-    {
-        public Setup()
-        {
-            TestAssets.EnsureTorch();
-            TinyDistillation.Write(Dir);
-        }
-
-        internal TemporaryDirectory Dir { get; } = new();
-
-        public void Dispose() => Dir.Dispose();
-    }
-
     private readonly TemporaryDirectory dir;
 
-    public DistillCommandTests(Setup setup) => dir = setup.Dir;
+    public DistillCommandTests(TinyDistillationFixture setup) => dir = setup.Dir;
 
     private static CliRun Run(params string[] args) => CliRun.Invoke(DistillStudentCli.Create(), args);
 

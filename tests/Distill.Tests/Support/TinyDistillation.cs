@@ -15,6 +15,12 @@ internal static class TinyDistillation
 {
     public const int TrainCount = 48;
 
+    /// <summary>
+    /// A student vocabulary that splits some of the teacher's words (mo ##vie, fi ##lm, go ##od, aw ##ful) and lacks
+    /// others ("is"), so that its tokens differ from the teacher's in number and place.
+    /// </summary>
+    public const string SplitVocabulary = "[PAD]\n[UNK]\n[CLS]\n[SEP]\nthe\nmo\n##vie\nfi\n##lm\nplot\nwas\nvery\ngo\n##od\ngreat\nfun\nbad\naw\n##ful\nboring\nacting\nmusic\n.\n!\n";
+
     public static void Write(TemporaryDirectory dir)
     {
         var encoderDir = TinyTask.Write(dir.Path, trainCount: TrainCount, devCount: 16);

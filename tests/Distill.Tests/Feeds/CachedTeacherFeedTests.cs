@@ -1,5 +1,6 @@
 using Distill.Cache;
 using Distill.Data;
+using Distill.DistillStudent.Adaptors;
 using Distill.DistillStudent.Feeds;
 using Distill.Models;
 using Distill.Tasks;
@@ -9,7 +10,11 @@ using static TorchSharp.torch;
 
 namespace Distill.Tests.Feeds;
 
-/// <summary>The feed on the tiny cache (<see cref="TinyDistillation"/>), for a student whose vocabulary is not the teacher's.</summary>
+/// <summary>
+/// The feed on the tiny caches (<see cref="TinyMultiTask"/>), for a student whose vocabulary splits the teacher's
+/// words (<see cref="TinyDistillation.SplitVocabulary"/>): each of its tokens lies inside exactly one teacher token,
+/// so each aligned row must be that token's row.
+/// </summary>
 public sealed class CachedTeacherFeedTests : IClassFixture<CachedTeacherFeedTests.Setup>
 {
     public sealed class Setup : IDisposable
@@ -17,7 +22,7 @@ public sealed class CachedTeacherFeedTests : IClassFixture<CachedTeacherFeedTest
         public Setup()
         {
             TestAssets.EnsureTorch();
-            TinyDistillation.Write(Dir);
+            TinyMultiTask.Write(Dir);
         }
 
         internal TemporaryDirectory Dir { get; } = new();
@@ -32,10 +37,32 @@ public sealed class CachedTeacherFeedTests : IClassFixture<CachedTeacherFeedTest
     [Fact]
     public void Epoch_StudentSplitsTeachersWords_HiddenRowsAreTheTeachersWordOnTheStudentsTokens()
     {
+        var longer = AssertAligned(TaskKind.Classification, "train.jsonl", "cache", teacher => teacher.Hidden![2], row => row.Hidden[2]);
+
+        Assert.True(longer > TinyDistillation.TrainCount / 2, $"the split vocabulary should give longer inputs than the teacher's in most rows, found {longer}");
+    }
+
+    [Fact]
+    public void Epoch_TaggingStudentSplitsTeachersWords_LogitsAreTheTeachersWordOnTheStudentsTokens()
+    {
+        var longer = AssertAligned(TaskKind.Tagging, "tags-train.txt", "tags-cache", teacher =>
+        {
+            Assert.Same(teacher.AlignedMask, teacher.LogitsMask);
+            return teacher.Logits!;
+        }, row => row.Logits);
+
+        Assert.True(longer > 0, "the split vocabulary should give longer inputs than the teacher's in some rows");
+    }
+
+    // Reads one epoch of the feed and checks every real student token's aligned row against the cached row of the
+    // teacher token containing it, and the aligned mask against the input mask (every token here is aligned);
+    // returns how many rows the student reads in more tokens than the teacher.
+    private int AssertAligned(TaskKind kind, string data, string cacheName, Func<AdaptorOutput, Tensor> aligned, Func<CacheRow, float[]> teacherValues)
+    {
         var tokenizer = WordPieceEncoder.FromVocabFile(dir.Write("split-vocab.txt", TinyDistillation.SplitVocabulary));
-        var students = ClassificationData.Load(dir.File("train.jsonl"), tokenizer, ["neg", "pos"], 16, new DataReadOptions()).Features;
-        var cached = ReadCache();
-        var feed = new CachedTeacherFeed([new TeacherCache(dir.File("cache"), [2], [])], students, TaskKind.Classification, tokenizer.PadId, batchSize: 4, seed: 3, sameTokens: false);
+        var students = TaskDataLoader.Load(kind, dir.File(data), tokenizer, null, new TaskDataSettings(16, new DataReadOptions())).Features;
+        var cached = ReadCache(dir.File(cacheName));
+        var feed = new CachedTeacherFeed([new TeacherCache(dir.File(cacheName), [2], [])], students, kind, tokenizer.PadId, batchSize: 4, seed: 3, sameTokens: false);
         var byId = students.ToDictionary(f => f.FeatureId);
         var longer = 0;
 
@@ -45,11 +72,11 @@ public sealed class CachedTeacherFeedTests : IClassFixture<CachedTeacherFeedTest
             using (batch)
             {
                 var teacher = batch.Teachers.Single();
-                var hidden = teacher.Hidden![2];                                        // (B, T_student, H)
-                var length = (int)hidden.shape[1];
-                var width = (int)hidden.shape[2];
+                var values = aligned(teacher);                                           // (B, T_student, width)
+                var length = (int)values.shape[1];
+                var width = (int)values.shape[2];
                 Assert.Equal(batch[Batch.AttentionMask].data<long>().ToArray(), teacher.AlignedMask!.data<long>().ToArray());
-                var values = hidden.data<float>().ToArray();
+                var flat = values.data<float>().ToArray();
                 for (var r = 0; r < batch.Size; r++)
                 {
                     var student = byId[batch.FeatureIds[r]].Text;
@@ -57,14 +84,13 @@ public sealed class CachedTeacherFeedTests : IClassFixture<CachedTeacherFeedTest
                     if (student.Length > row.Length) longer++;
                     for (var s = 0; s < student.Length; s++)
                     {
-                        // Each student token lies inside exactly one teacher token: [CLS] in [CLS], [SEP] in [SEP], a piece in its word.
                         var t = Containing(row, student, s);
-                        Assert.Equal(row.Hidden[2].AsSpan(t * width, width).ToArray(), values.AsSpan((r * length + s) * width, width).ToArray());
+                        Assert.Equal(teacherValues(row).AsSpan(t * width, width).ToArray(), flat.AsSpan((r * length + s) * width, width).ToArray());
                     }
                 }
             }
         }
-        Assert.True(longer > TinyDistillation.TrainCount / 2, $"the split vocabulary should give longer inputs than the teacher's in most rows, found {longer}");
+        return longer;
     }
 
     private static int Containing(CacheRow row, TokenizedText student, int s)
@@ -75,9 +101,9 @@ public sealed class CachedTeacherFeedTests : IClassFixture<CachedTeacherFeedTest
         return Enumerable.Range(1, row.Length - 2).Single(t => row.Offsets[2 * t] <= start && end <= row.Offsets[2 * t + 1]);
     }
 
-    private Dictionary<string, CacheRow> ReadCache()
+    private static Dictionary<string, CacheRow> ReadCache(string cacheDir)
     {
-        var reader = CacheReader.Open(dir.File("cache"));
+        var reader = CacheReader.Open(cacheDir);
         try
         {
             return reader.ReadAllAsync().ToBlockingEnumerable().ToDictionary(r => r.FeatureId, r => r.ToCacheRow());

@@ -174,26 +174,7 @@ public sealed class DistillCommandTests : IClassFixture<DistillCommandTests.Setu
         Assert.False(Directory.Exists(output));
     }
 
-    // build-vocab (or the vocabulary given) then init-student --vocab: a random 1-layer classifier whose token ids are
-    // not the teacher's (build-vocab's 21 pieces are ordered by use on the data, the teacher's 50 by the tiny vocabulary's order).
-    private string OwnVocabularyStudent(string name, string? vocab = null)
-    {
-        var teacher = dir.File("teacher-run", "best");
-        if (vocab is null)
-        {
-            vocab = dir.File($"{name}.txt");
-            Assert.Equal(0, Run("build-vocab", "--teacher", teacher, "--data", dir.File("train.jsonl"), "--size", "40", "--out", vocab).ExitCode);
-        }
-        var config = Distill.Models.BertConfig.Load(Path.Combine(teacher, "config.json")) with
-        {
-            NumHiddenLayers = 1, VocabSize = File.ReadAllLines(vocab).Length, Architectures = null, Id2Label = null, Label2Id = null,
-        };
-        config.Save(dir.File($"{name}-config.json"));
-        var student = dir.File($"{name}-student");
-        var init = Run("init-student", "--teacher", teacher, "--config", dir.File($"{name}-config.json"), "--vocab", vocab, "--out", student);
-        Assert.True(init.ExitCode == 0, init.Error);
-        return student;
-    }
+    private string OwnVocabularyStudent(string name, string? vocab = null) => TinyDistillation.OwnVocabularyStudent(dir, name, vocab);
 
     private static string LastCheckpoint(string output) => Directory.GetDirectories(Path.Combine(output, "checkpoints")).Single();
 

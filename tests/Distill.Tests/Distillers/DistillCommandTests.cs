@@ -174,6 +174,23 @@ public sealed class DistillCommandTests : IClassFixture<DistillCommandTests.Setu
         Assert.False(Directory.Exists(output));
     }
 
+    [Fact]
+    public void Distill_OnlineTeacherWithOwnVocabularyStudent_RefusedBeforeWriting()
+    {
+        var output = dir.File("own-vocab-online");
+        var args = TinyDistillation.DistillArgs(dir, output).ToList();
+        args[args.IndexOf("--student") + 1] = OwnVocabularyStudent("own-vocab-online");
+        var cacheAt = args.IndexOf("--cache");
+        args[cacheAt] = "--teacher";
+        args[cacheAt + 1] = dir.File("teacher-run", "best");
+
+        var run = Run([.. args]);
+
+        Assert.Equal(3, run.ExitCode);
+        Assert.Contains("the student's vocabulary (21 tokens) is not the teacher's (50), and an online teacher reads the student's token ids", run.Error);
+        Assert.False(Directory.Exists(output));
+    }
+
     private string OwnVocabularyStudent(string name, string? vocab = null) => TinyDistillation.OwnVocabularyStudent(dir, name, vocab);
 
     private static string LastCheckpoint(string output) => Directory.GetDirectories(Path.Combine(output, "checkpoints")).Single();

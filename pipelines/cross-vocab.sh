@@ -2,7 +2,7 @@
 # A student with its own, smaller vocabulary beside one with the teacher's: MiniLM fine-tuned on the UCI sentiment
 # sentences → cached once (logits) → a vocabulary of the teacher pieces the data uses (build-vocab) → two 2-layer
 # students from teacher layers 0 and 3, one with the teacher's 30,522 pieces and one with its own → both distilled
-# from the same cache with KD on the logits (the only targets that carry across vocabularies) → evaluated, sizes shown.
+# from the same cache with KD on the logits (hidden-state matches also carry across, aligned by character offsets: README) → evaluated, sizes shown.
 # Usage: cross-vocab.sh [--small]   --small: 400 training and 150 dev sentences, fewer epochs (minutes)
 # Outputs under pipelines/.runs/cross-vocab[-small] (RUNS overrides); other settings: lib/chain.sh.
 set -euo pipefail

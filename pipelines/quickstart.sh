@@ -4,7 +4,7 @@
 #   2. (lib/chain.sh) import MiniLM, fine-tune it on the sentences (the teacher), cache it once (verified), make a
 #      2-layer student from teacher layers 0 and 3, distil it from the cache (KD + hidden-state matches), evaluate both
 #   3. a second 2-layer student with its own vocabulary (the teacher pieces the data uses most), distilled from the
-#      same cache with KD on the logits (token-level matches do not carry across vocabularies)
+#      same cache with KD on the logits (hidden-state matches also carry across, aligned by character offsets: README)
 #   4. (lib/deploy.sh) export teacher and students as optimised ONNX, the first student also as int8, evaluate them
 #      through ONNX Runtime, time them, and write the table and the report (plots) under RUNS/report
 # Usage: quickstart.sh [--small]   --small: 400 training and 150 dev sentences, fewer epochs and timed runs

@@ -25,6 +25,13 @@ public sealed record AdaptorOutput(
     /// <summary>Top-k teacher logits from a cache of a wide output (then <see cref="Logits"/> is null).</summary>
     public TopKTensors? TopK { get; init; }
 
+    /// <summary>
+    /// (B, T) over the student's tokens, for a teacher with another vocabulary whose token-level outputs were aligned
+    /// to the student's tokens (<see cref="CrossVocabulary.TokenAlignment"/>): 1 where a student token took any teacher
+    /// token. Token-level losses leave the others out. Null when the tokens are the student's own.
+    /// </summary>
+    public Tensor? AlignedMask { get; init; }
+
     /// <summary>A list of per-layer tensors (index = layer number), as models usually return them.</summary>
     public static IReadOnlyDictionary<int, Tensor> Layers(IEnumerable<Tensor> layers) =>
         layers.Select((t, i) => (t, i)).ToDictionary(p => p.i, p => p.t);

@@ -61,6 +61,20 @@ public abstract class DistillerBase : TrainerBase
     /// <param name="parts">named terms, for the logs</param>
     protected abstract Tensor Objective(AdaptorOutput student, IReadOnlyList<AdaptorOutput> teachers, TrainingProgress progress, Dictionary<string, Tensor> parts);
 
+    /// <summary>
+    /// The student's token mask less the tokens that some teacher with another vocabulary aligned nothing to
+    /// (<see cref="AdaptorOutput.AlignedMask"/>); null stays null (sequence-level logits).
+    /// </summary>
+    protected static Tensor? Aligned(Tensor? mask, IEnumerable<AdaptorOutput> teachers)
+    {
+        if (mask is null) return null;
+        foreach (var teacher in teachers)
+        {
+            if (teacher.AlignedMask is { } aligned) mask = mask * aligned;
+        }
+        return mask;
+    }
+
     /// <summary>kd_loss_weight × KD(logits) + hard_label_weight × Σ student losses, each weight through its scheduler.</summary>
     protected Tensor LogitsObjective(AdaptorOutput student, IReadOnlyList<AdaptorOutput> teachers, TrainingProgress progress, Dictionary<string, Tensor> parts)
     {
@@ -78,7 +92,7 @@ public abstract class DistillerBase : TrainerBase
                 throw new Models.ConfigException("the cache holds top-k logits with the log-sum-exp at temperature 1 only: distil from it with temperature 1, "
                     + "no temperature_scheduler and no probability_shift, or rebuild the cache with full logits (--topk-threshold above the output width)");
             }
-            kd = TopKLoss.TopKSoftCrossEntropy(logitsS, topK.Values, topK.Indices, topK.LogSumExp, 1.0, student.LogitsMask);
+            kd = TopKLoss.TopKSoftCrossEntropy(logitsS, topK.Values, topK.Indices, topK.LogSumExp, 1.0, Aligned(student.LogitsMask, teachers));
         }
         else
         {
@@ -89,7 +103,7 @@ public abstract class DistillerBase : TrainerBase
                 logitsT = TeacherLogits.ProbabilityShift(logitsT, labels);
             }
             var temperature = TemperatureScheduler.Temperature(temperatureSchedule, Distillation.Temperature, logitsS, logitsT);
-            kd = kdLoss(logitsS, logitsT, temperature, student.LogitsMask);
+            kd = kdLoss(logitsS, logitsT, temperature, Aligned(student.LogitsMask, teachers));
         }
         parts["kd_loss"] = kd;
         var total = kd * WeightScheduler.Weight(Distillation.KdLossWeightScheduler, Distillation.KdLossWeight, progress.GlobalStep, progress.TotalSteps);

@@ -15,7 +15,8 @@ namespace Distill.DistillStudent.Distillers;
 /// <summary>
 /// TextBrewer's GeneralDistiller: the BasicDistiller's objective plus intermediate matches, each a loss between
 /// student and teacher hidden states or attentions of chosen layers, weighted, the student's side passed through
-/// a trained projection where the match has <c>proj</c>. Matches are masked by the student's input mask. With
+/// a trained projection where the match has <c>proj</c>. Matches are masked by the student's input mask (less the
+/// tokens a teacher with another vocabulary aligned nothing to). With
 /// several teachers the KD target is their mean logits and each match reads the teacher it names (<c>teacher</c>),
 /// which TextBrewer's MultiTeacherDistiller cannot do.
 /// </summary>
@@ -57,7 +58,7 @@ public sealed class GeneralDistiller : DistillerBase
             var studentFeatures = match.StudentLayers.Select(l => Feature(student, match.Feature, l, "student")).ToList();
             var teacherFeatures = match.TeacherLayers.Select(l => Feature(teachers[match.Teacher], match.Feature, l, $"teacher {match.Teacher}")).ToList();
             if (match.Projection is { } projection) studentFeatures = studentFeatures.Select(f => projection.call(f)).ToList();
-            var loss = match.Loss(studentFeatures, teacherFeatures, student.InputMask);
+            var loss = match.Loss(studentFeatures, teacherFeatures, Aligned(student.InputMask, [teachers[match.Teacher]]));
             parts[match.Name] = loss;
             total = total + loss * match.Weight;
         }

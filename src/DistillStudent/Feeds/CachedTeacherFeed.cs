@@ -1,3 +1,4 @@
+using Distill.CrossVocabulary;
 using Distill.Cache;
 using Distill.DistillStudent.Adaptors;
 using Distill.Models;
@@ -14,6 +15,8 @@ namespace Distill.DistillStudent.Feeds;
 /// With several caches (a multi-teacher run) the first one streams and sets the order; the others are joined by
 /// feature id from memory, where they are held once, in their stored dtype, with only the columns the run reads
 /// from them (the logits, unless matches name that teacher): put the teacher whose layers are matched first.
+/// A student with its own vocabulary gets each teacher's token-level outputs aligned to its own tokens through the
+/// character offsets both sides keep (<see cref="TokenAlignment"/>).
 /// </summary>
 public sealed class CachedTeacherFeed : IBatchFeed
 {
@@ -37,7 +40,8 @@ public sealed class CachedTeacherFeed : IBatchFeed
     /// <param name="readerOptions">buffer and prefetch settings (shuffle and seed are set per epoch)</param>
     /// <param name="task">the task name the batches carry in a multi-task run</param>
     /// <param name="sameTokens">whether the student tokenizes with the teacher's vocabulary, so each row's token ids must be the
-    /// student's; false for a student with its own vocabulary, whose rows are joined by feature id only (sequence-level targets, see <see cref="Runs.CacheChecks.SharesVocabulary"/>)</param>
+    /// student's; false for a student with its own vocabulary, whose rows are joined by feature id and whose token-level
+    /// targets are aligned to its tokens (see <see cref="Runs.CacheChecks.SharesVocabulary"/>)</param>
     public CachedTeacherFeed(IReadOnlyList<TeacherCache> caches, IReadOnlyList<TrainingFeature> features, TaskKind kind, int padId, int batchSize, int seed,
         CacheReaderOptions? readerOptions = null, string? task = null, bool sameTokens = true)
     {
@@ -74,12 +78,12 @@ public sealed class CachedTeacherFeed : IBatchFeed
             foreach (var chunk in reader.ReadAllAsync().ToBlockingEnumerable().Chunk(batchSize))
             {
                 var joined = chunk.Select(row => Join(lead.Dir, row)).ToList();
-                var teachers = new List<AdaptorOutput> { TeacherTensors.Build(chunk, reader.Spec, reader.Columns, kind) };
+                var teachers = new List<AdaptorOutput> { TeacherTensors.Build(chunk, reader.Spec, reader.Columns, kind, Alignments(chunk, joined)) };
                 foreach (var other in held)
                 {
                     var rows = chunk.Select(row => other.Row(row.FeatureId)).ToList();
                     foreach (var row in rows) Join(other.Dir, row);
-                    teachers.Add(TeacherTensors.Build(rows, other.Spec, other.Columns, kind));
+                    teachers.Add(TeacherTensors.Build(rows, other.Spec, other.Columns, kind, Alignments(rows, joined)));
                 }
                 yield return TaskDataFeed.Collate(joined, kind, padId, teachers, task);
             }
@@ -89,6 +93,9 @@ public sealed class CachedTeacherFeed : IBatchFeed
             reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
     }
+
+    private IReadOnlyList<TokenAlignment>? Alignments(IReadOnlyList<CachedRow> rows, IReadOnlyList<TrainingFeature> students) => sameTokens ? null
+        : rows.Select((row, i) => TokenAlignment.Build(new TokenSpans(row.Offsets, row.Segments), TokenSpans.Of(students[i].Text))).ToList();
 
     private static CacheColumns Columns(TeacherCache cache) =>
         new() { HiddenLayers = cache.HiddenLayers, AttentionLayers = cache.AttentionLayers, Pooled = false };

@@ -1,3 +1,4 @@
+using Distill.CrossVocabulary;
 using Distill.Cache;
 using Distill.DistillStudent.Adaptors;
 using Distill.Models;
@@ -9,6 +10,9 @@ namespace Distill.DistillStudent.Feeds;
 /// Builds a batch's teacher outputs from cached rows: padded to the batch's length as the student's inputs are,
 /// logits in their KD form (<see cref="KdLogits"/>), hidden states and attentions of the layers read. Tensors stay
 /// in the cache's dtype until here, where they are decoded once, straight into the batch's padded layout.
+/// For a student with its own vocabulary the token-level outputs (hidden states, tagging logits) are laid out on
+/// the student's tokens instead: each student token's row is the weighted mean of the teacher rows its
+/// <see cref="TokenAlignment"/> takes, and <see cref="AdaptorOutput.AlignedMask"/> says which student tokens took any.
 /// </summary>
 public static class TeacherTensors
 {
@@ -16,12 +20,17 @@ public static class TeacherTensors
     /// <param name="spec">the cache's spec</param>
     /// <param name="columns">the resolved columns the rows hold: <c>Hidden[i]</c> is layer <c>HiddenLayers[i]</c></param>
     /// <param name="kind">the task</param>
-    public static AdaptorOutput Build(IReadOnlyList<CachedRow> rows, CacheSpec spec, CacheColumns columns, TaskKind kind)
+    /// <param name="alignments">per row, the student's tokens aligned to the row's (a student with its own vocabulary), or null when they are the row's own</param>
+    public static AdaptorOutput Build(IReadOnlyList<CachedRow> rows, CacheSpec spec, CacheColumns columns, TaskKind kind, IReadOnlyList<TokenAlignment>? alignments = null)
     {
         var b = rows.Count;
-        var t = rows.Max(r => r.Length);
+        var t = alignments?.Max(a => a.StudentLength) ?? rows.Max(r => r.Length);
         var mask = new long[b * t];
-        for (var r = 0; r < b; r++) Array.Fill(mask, 1L, r * t, rows[r].Length);
+        for (var r = 0; r < b; r++)
+        {
+            if (alignments is null) Array.Fill(mask, 1L, r * t, rows[r].Length);
+            else for (var i = 0; i < alignments[r].StudentLength; i++) mask[r * t + i] = alignments[r].IsAligned(i) ? 1 : 0;
+        }
         var maskTensor = tensor(mask, [b, t]);
 
         Tensor? logits = null;
@@ -47,26 +56,39 @@ public static class TeacherTensors
             var width = spec.LogitWidth;
             var positions = spec.TokenLevelLogits ? t : 1;
             var values = new float[b * positions * width];
-            for (var r = 0; r < b; r++) rows[r].Logits.CopyTo(values, r * positions * width);
+            for (var r = 0; r < b; r++) Place(rows[r].Logits, values.AsSpan(r * positions * width, positions * width), width, spec.TokenLevelLogits ? alignments?[r] : null);
             logits = KdLogits.Of(kind, tensor(values, spec.TokenLevelLogits ? [b, t, width] : [b, width]), maskTensor);
         }
 
         var hiddenLayers = columns.HiddenLayers ?? [];
         var attentionLayers = columns.AttentionLayers ?? [];
-        var hidden = hiddenLayers.Select((layer, i) => (layer, Hidden(rows, i, t, spec.HiddenSize))).ToDictionary(p => p.layer, p => p.Item2);
+        var hidden = hiddenLayers.Select((layer, i) => (layer, Hidden(rows, i, t, spec.HiddenSize, alignments))).ToDictionary(p => p.layer, p => p.Item2);
+        if (alignments is not null && attentionLayers.Count > 0) throw new InvalidOperationException("attention matches do not carry across vocabularies (CacheChecks refuses them)");
         var attention = attentionLayers.Select((layer, i) => (layer, Attention(rows, i, t, spec.NumHeads))).ToDictionary(p => p.layer, p => p.Item2);
-        return new AdaptorOutput(Logits: logits, LogitsMask: KdLogits.Mask(kind, maskTensor), Hidden: hidden, Attention: attention, InputMask: maskTensor) { TopK = topK };
+        return new AdaptorOutput(Logits: logits, LogitsMask: KdLogits.Mask(kind, maskTensor), Hidden: hidden, Attention: attention, InputMask: maskTensor)
+        {
+            TopK = topK,
+            AlignedMask = alignments is null ? null : maskTensor,
+        };
     }
 
-    /// <summary>(B, T, H), each row's T_r × H values decoded straight into its place, padding left at zero.</summary>
-    private static Tensor Hidden(IReadOnlyList<CachedRow> rows, int index, int t, int hiddenSize)
+    /// <summary>(B, T, H), each row's T_r × H values decoded straight into its place (or aligned to the student's tokens), padding left at zero.</summary>
+    private static Tensor Hidden(IReadOnlyList<CachedRow> rows, int index, int t, int hiddenSize, IReadOnlyList<TokenAlignment>? alignments)
     {
         var values = new float[rows.Count * t * hiddenSize];
         for (var r = 0; r < rows.Count; r++)
         {
-            rows[r].Hidden[index].DecodeInto(values.AsSpan(r * t * hiddenSize, rows[r].Length * hiddenSize));
+            if (alignments is null) rows[r].Hidden[index].DecodeInto(values.AsSpan(r * t * hiddenSize, rows[r].Length * hiddenSize));
+            else Place(rows[r].Hidden[index].ToFloats(), values.AsSpan(r * t * hiddenSize, t * hiddenSize), hiddenSize, alignments[r]);
         }
         return tensor(values, [rows.Count, t, hiddenSize]);
+    }
+
+    /// <summary>A row's per-token values (tokens × width) into its place in the batch: as they are, or aligned to the student's tokens.</summary>
+    private static void Place(ReadOnlySpan<float> row, Span<float> into, int width, TokenAlignment? alignment)
+    {
+        if (alignment is null) row.CopyTo(into);
+        else alignment.Apply(row, into, width);
     }
 
     /// <summary>(B, heads, T, T): each row's (heads, T_r, T_r) probabilities placed in the top-left corner of each head.</summary>

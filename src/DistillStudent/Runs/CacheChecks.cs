@@ -58,25 +58,34 @@ public static class CacheChecks
     /// <summary>
     /// Whether the student tokenizes with the teacher's vocabulary, judged by vocab_size (the teacher's is in the
     /// manifest). A student with its own vocabulary (<c>init-student --vocab</c>) gets other token ids and often
-    /// another token count, so the cache's rows can only be joined by feature id and only sequence-level targets
-    /// (classification logits) carry over; token-level ones, which pair the i-th teacher token with the i-th student
-    /// token, are refused here, each named, before anything is written.
+    /// another token count, so the cache's rows are joined by feature id and token-level targets are aligned to the
+    /// student's tokens through both sides' character offsets (<see cref="CrossVocabulary.TokenAlignment"/>): hidden-state
+    /// matches and tagging logits carry over. What does not is refused here, each named, before anything is written:
+    /// attention matches (an attention row is a distribution over the teacher's tokens; averaging rows and columns
+    /// over an alignment gives no distribution the student's attention over its own tokens should match), QA (its
+    /// windows differ between tokenizers) and token-level top-k logits (their indices are per teacher token).
     /// </summary>
     public static bool SharesVocabulary(string cacheDir, CacheManifest manifest, int studentVocabSize, TaskKind kind, DistillationConfig distillation)
     {
         if (manifest.Teacher.Config["vocab_size"] is not { } teacherVocabSize || (int)teacherVocabSize == studentVocabSize) return true;
 
         var problems = new List<string>();
-        if (kind != TaskKind.Classification) problems.Add($"the task \"{kind.Name()}\" distils a logit per token");
+        if (kind == TaskKind.Qa) problems.Add("QA windows are cut by each tokenizer and are not joined across vocabularies");
+        if (kind == TaskKind.Tagging && manifest.Spec.TopK is { } k) problems.Add($"the cache holds top-{k} logits per teacher token, which do not average over an alignment (rebuild it with full logits)");
         for (var i = 0; i < distillation.IntermediateMatches.Count; i++)
         {
             var match = distillation.IntermediateMatches[i];
-            problems.Add($"intermediate_matches[{i}] ({match.Feature}, layer_T {match.LayerT.GetRawText()}, layer_S {match.LayerS.GetRawText()}) matches every token");
+            if (match.Feature == "attention")
+            {
+                problems.Add($"intermediate_matches[{i}] (attention, layer_T {match.LayerT.GetRawText()}, layer_S {match.LayerS.GetRawText()}) "
+                    + "matches attention over the teacher's tokens, which has no counterpart over the student's");
+            }
         }
         if (problems.Count > 0)
         {
             throw new ConfigException(
-                $"{cacheDir}: the student's vocabulary ({studentVocabSize} tokens) is not the teacher's ({(int)teacherVocabSize}), so teacher and student tokens do not pair up and only sequence-level targets can be distilled: {string.Join("; ", problems)}");
+                $"{cacheDir}: the student's vocabulary ({studentVocabSize} tokens) is not the teacher's ({(int)teacherVocabSize}), so its tokens are aligned to the teacher's by character offsets, "
+                + $"which carries hidden states and tagging logits but not: {string.Join("; ", problems)}");
         }
         return false;
     }

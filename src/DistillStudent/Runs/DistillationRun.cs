@@ -63,6 +63,13 @@ public static class DistillationRun
             }
             else
             {
+                // The online teacher reads the student's batches, token ids included: they must be its own.
+                var teacherVocabSize = BertConfig.Load(Path.Combine(run.Teacher!, ModelDirectory.ConfigFile)).VocabSize;
+                if (teacherVocabSize != student.Model.Config.VocabSize)
+                {
+                    throw new ConfigException($"{run.Teacher}: the student's vocabulary ({student.Model.Config.VocabSize} tokens) is not the teacher's ({teacherVocabSize}), "
+                        + "and an online teacher reads the student's token ids; cache the teacher (cache-teacher run) and distil from the cache, which aligns the two tokenizations");
+                }
                 var (model, _) = TaskModelDirectory.Load(run.Teacher!, training.TaskKind, training.TaskKind == TaskKind.Qa ? null : student.Labels);
                 teacherModel = model;
                 feed = student.Feed();

@@ -103,7 +103,7 @@ public sealed class DistillCommandTests : IClassFixture<TinyDistillationFixture>
     [InlineData("learnt-vocab", 100, "--learn", "--min-frequency", "1")]
     public void Distill_StudentWithOwnVocabulary_MovesTheStudentsLogitsTowardTheTeachers(string name, int size, params string[] buildVocab)
     {
-        var student = OwnVocabularyStudent(name, size, buildVocab);
+        var student = TinyDistillation.OwnVocabularyStudent(dir, name, size: size, buildVocab: buildVocab);
         var output = dir.File($"{name}-run");
         File.WriteAllText(dir.File("kd-only.json"), """{"temperature": 2, "kd_loss_type": "ce", "hard_label_weight": 0.5}""");
         var before = KdDistance(student);
@@ -118,40 +118,69 @@ public sealed class DistillCommandTests : IClassFixture<TinyDistillationFixture>
     }
 
     [Fact]
-    public void Distill_StudentWithOwnVocabularyAndHiddenMatch_RefusedNamingTheMatchBeforeWriting()
+    public void Distill_StudentSplittingTheTeachersWordsWithHiddenMatch_AlignedHiddenLossFallsAndLogitsMove()
     {
-        var student = OwnVocabularyStudent("own-vocab-hidden");
-        var output = dir.File("own-vocab-hidden-run");
+        var student = OwnVocabularyStudent("split-vocab", dir.Write("split-vocab.txt", TinyDistillation.SplitVocabulary));
+        var output = dir.File("split-vocab-run");
+        var before = KdDistance(student);
 
         var args = TinyDistillation.DistillArgs(dir, output).ToList();
         args[args.IndexOf("--student") + 1] = student;
         var run = Run([.. args]);
 
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        var hiddenLoss = File.ReadLines(Path.Combine(output, "metrics.jsonl")).Select(line => System.Text.Json.Nodes.JsonNode.Parse(line)!)
+            .Where(m => (string?)m["split"] == "train").Select(m => (double)m["hidden_hidden_mse_0"]!).ToList();
+        Assert.True(hiddenLoss[^1] < hiddenLoss[0] / 2, $"hidden_mse between the student's layer 1 and the teacher's layer 2 aligned to it: first {hiddenLoss[0]}, last {hiddenLoss[^1]}");
+        var after = KdDistance(LastCheckpoint(output));
+        Assert.True(after < before / 4, $"mean squared distance of student to teacher logits: before {before}, after {after}");
+    }
+
+    [Fact]
+    public void Distill_StudentWithOwnVocabularyAndAttentionMatch_RefusedNamingTheMatchBeforeWriting()
+    {
+        var student = OwnVocabularyStudent("own-vocab-attention");
+        File.WriteAllText(dir.File("hidden-and-attention.json"), """
+            {"intermediate_matches": [{"layer_T": 2, "layer_S": 1, "feature": "hidden", "loss": "hidden_mse"},
+                                      {"layer_T": 0, "layer_S": 0, "feature": "attention", "loss": "attention_mse"}]}
+            """);
+        var output = dir.File("own-vocab-attention-run");
+        var cache = dir.File("attention-cache");
+        var cached = CliRun.Invoke(Distill.CacheTeacher.CacheTeacherCli.Create(), "run", "--model", dir.File("teacher-run", "best"), "--task", "classification",
+            "--data", dir.File("train.jsonl"), "--out", cache, "--config", dir.File("hidden-and-attention.json"), "--max-seq-length", "16");
+        Assert.True(cached.ExitCode == 0, cached.Output + cached.Error);
+
+        var args = TinyDistillation.DistillArgs(dir, output, distillConfig: dir.File("hidden-and-attention.json")).ToList();
+        args[args.IndexOf("--student") + 1] = student;
+        args[args.IndexOf("--cache") + 1] = cache;
+        var run = Run([.. args]);
+
         Assert.Equal(3, run.ExitCode);
         Assert.Contains("the student's vocabulary (21 tokens) is not the teacher's (50)", run.Error);
-        Assert.Contains("intermediate_matches[0] (hidden, layer_T 2, layer_S 1) matches every token", run.Error);
+        Assert.Contains("intermediate_matches[1] (attention, layer_T 0, layer_S 0) matches attention over the teacher's tokens", run.Error);
+        Assert.DoesNotContain("intermediate_matches[0]", run.Error);
         Assert.Single(run.Error.TrimEnd().Split('\n'));
         Assert.False(Directory.Exists(output));
     }
 
-    // build-vocab then init-student --vocab: a random 1-layer classifier whose token ids are not the teacher's
-    // (its 21 pieces are ordered by use on the data, the teacher's 50 by the tiny vocabulary's order; or, learnt
-    // from the data, characters and pieces most of which the teacher lacks).
-    private string OwnVocabularyStudent(string name, int size = 40, params string[] buildVocab)
+    [Fact]
+    public void Distill_OnlineTeacherWithOwnVocabularyStudent_RefusedBeforeWriting()
     {
-        var teacher = dir.File("teacher-run", "best");
-        var vocab = dir.File($"{name}.txt");
-        Assert.Equal(0, Run(["build-vocab", .. buildVocab, "--teacher", teacher, "--data", dir.File("train.jsonl"), "--size", size.ToString(System.Globalization.CultureInfo.InvariantCulture), "--out", vocab]).ExitCode);
-        var config = Distill.Models.BertConfig.Load(Path.Combine(teacher, "config.json")) with
-        {
-            NumHiddenLayers = 1, VocabSize = File.ReadAllLines(vocab).Length, Architectures = null, Id2Label = null, Label2Id = null,
-        };
-        config.Save(dir.File($"{name}-config.json"));
-        var student = dir.File($"{name}-student");
-        var init = Run("init-student", "--teacher", teacher, "--config", dir.File($"{name}-config.json"), "--vocab", vocab, "--out", student);
-        Assert.True(init.ExitCode == 0, init.Error);
-        return student;
+        var output = dir.File("own-vocab-online");
+        var args = TinyDistillation.DistillArgs(dir, output).ToList();
+        args[args.IndexOf("--student") + 1] = OwnVocabularyStudent("own-vocab-online");
+        var cacheAt = args.IndexOf("--cache");
+        args[cacheAt] = "--teacher";
+        args[cacheAt + 1] = dir.File("teacher-run", "best");
+
+        var run = Run([.. args]);
+
+        Assert.Equal(3, run.ExitCode);
+        Assert.Contains("the student's vocabulary (21 tokens) is not the teacher's (50), and an online teacher reads the student's token ids", run.Error);
+        Assert.False(Directory.Exists(output));
     }
+
+    private string OwnVocabularyStudent(string name, string? vocab = null) => TinyDistillation.OwnVocabularyStudent(dir, name, vocab);
 
     private static string LastCheckpoint(string output) => Directory.GetDirectories(Path.Combine(output, "checkpoints")).Single();
 

@@ -56,6 +56,23 @@ public sealed class MultiTaskCommandTests : IClassFixture<MultiTaskCommandTests.
     }
 
     [Fact]
+    public void DistillMultiTask_StudentSplittingTheTeachersWords_BothHeadsLearnThroughTheAlignment()
+    {
+        var student = TinyDistillation.OwnVocabularyStudent(dir, "split-vocab", dir.Write("split-vocab.txt", TinyDistillation.SplitVocabulary));
+        var output = dir.File("split-vocab-run");
+
+        var run = Run("distill-multitask", "--config", TinyMultiTask.Config(dir, output, steps: 300, ckptSteps: 300, name: "split-vocab.json", student: student));
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        var lines = File.ReadLines(Path.Combine(output, "metrics.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var hidden = lines.Where(e => e.TryGetProperty("hidden_hidden_mse_0", out _)).Select(e => e.GetProperty("hidden_hidden_mse_0").GetDouble()).ToList();
+        Assert.True(hidden[^1] < hidden[0] / 2, $"aligned hidden_mse: first {hidden[0]}, last {hidden[^1]}");
+        var dev = lines.Last(e => e.GetProperty("split").GetString() == "dev");
+        Assert.True(dev.GetProperty("sentiment/accuracy").GetDouble() >= 0.9, dev.ToString());
+        Assert.True(dev.GetProperty("tags/token_accuracy").GetDouble() >= 0.9, dev.ToString());
+    }
+
+    [Fact]
     public void DistillMultiTask_BadTaskFields_OneErrorNamingEachField()
     {
         var config = dir.Write("bad-multitask.json", """

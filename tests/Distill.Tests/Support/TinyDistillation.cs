@@ -1,5 +1,6 @@
 using Distill.CacheTeacher;
 using Distill.Configuration;
+using Distill.DistillStudent;
 using Distill.DistillStudent.Runs;
 using Distill.Models;
 using static TorchSharp.torch;
@@ -14,6 +15,12 @@ namespace Distill.Tests.Support;
 internal static class TinyDistillation
 {
     public const int TrainCount = 48;
+
+    /// <summary>
+    /// A student vocabulary that splits some of the teacher's words (mo ##vie, fi ##lm, go ##od, aw ##ful) and lacks
+    /// others ("is"), so that its tokens differ from the teacher's in number and place.
+    /// </summary>
+    public const string SplitVocabulary = "[PAD]\n[UNK]\n[CLS]\n[SEP]\nthe\nmo\n##vie\nfi\n##lm\nplot\nwas\nvery\ngo\n##od\ngreat\nfun\nbad\naw\n##ful\nboring\nacting\nmusic\n.\n!\n";
 
     public static void Write(TemporaryDirectory dir)
     {
@@ -47,5 +54,30 @@ internal static class TinyDistillation
         return ["distill", "--student", dir.File("student"), "--cache", dir.File("cache"), "--distill-config", distillConfig ?? dir.File("distill.json"),
             "--task", "classification", "--train", dir.File(train), "--dev", dir.File("dev.jsonl"), "--out", output,
             "--batch-size", "4", "--lr", "5e-3", "--max-seq-length", "16", "--seed", "9", .. (extra.Contains("--epochs") ? extra : [.. extra, "--epochs", "20"])];
+    }
+
+    /// <summary>
+    /// build-vocab (or the vocabulary given) then init-student --vocab: a random 1-layer classifier whose token ids are
+    /// not the teacher's (build-vocab's 21 pieces are ordered by use on the data, the teacher's 50 by the tiny
+    /// vocabulary's order; learnt with <c>--learn</c>, mostly pieces the teacher lacks); returns its directory.
+    /// </summary>
+    public static string OwnVocabularyStudent(TemporaryDirectory dir, string name, string? vocab = null, int size = 40, params string[] buildVocab)
+    {
+        var teacher = dir.File("teacher-run", "best");
+        if (vocab is null)
+        {
+            vocab = dir.File($"{name}.txt");
+            var built = CliRun.Invoke(DistillStudentCli.Create(), ["build-vocab", .. buildVocab, "--teacher", teacher, "--data", dir.File("train.jsonl"), "--size", size.ToString(System.Globalization.CultureInfo.InvariantCulture), "--out", vocab]);
+            if (built.ExitCode != 0) throw new InvalidOperationException(built.Output + built.Error);
+        }
+        var config = BertConfig.Load(Path.Combine(teacher, "config.json")) with
+        {
+            NumHiddenLayers = 1, VocabSize = File.ReadAllLines(vocab).Length, Architectures = null, Id2Label = null, Label2Id = null,
+        };
+        config.Save(dir.File($"{name}-config.json"));
+        var student = dir.File($"{name}-student");
+        var init = CliRun.Invoke(DistillStudentCli.Create(), "init-student", "--teacher", teacher, "--config", dir.File($"{name}-config.json"), "--vocab", vocab, "--out", student);
+        if (init.ExitCode != 0) throw new InvalidOperationException(init.Output + init.Error);
+        return student;
     }
 }

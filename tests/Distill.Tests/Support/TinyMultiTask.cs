@@ -33,12 +33,15 @@ internal static class TinyMultiTask
         if (cache.ExitCode != 0) throw new InvalidOperationException(cache.Output + cache.Error);
     }
 
-    /// <summary>Writes the run config of a multi-task distillation (sentiment classification + tags) into the directory and returns its path.</summary>
-    public static string Config(TemporaryDirectory dir, string output, int steps, int ckptSteps, string name = "multitask.json")
+    /// <summary>
+    /// Writes the run config of a multi-task distillation (sentiment classification + tags) of the student (DIR/student
+    /// unless given) into the directory and returns its path.
+    /// </summary>
+    public static string Config(TemporaryDirectory dir, string output, int steps, int ckptSteps, string name = "multitask.json", string? student = null)
     {
         string Json(string path) => System.Text.Json.JsonSerializer.Serialize(path);
         return dir.Write(name, $$"""
-            {"training": {"model": {{Json(dir.File("student"))}}, "output_dir": {{Json(output)}}, "learning_rate": 5e-3, "batch_size": 4,
+            {"training": {"model": {{Json(student ?? dir.File("student"))}}, "output_dir": {{Json(output)}}, "learning_rate": 5e-3, "batch_size": 4,
                           "max_seq_length": 16, "seed": 9, "ckpt_steps": {{ckptSteps}}, "log_steps": 5},
              "distillation": {"temperature": 2, "hard_label_weight": 0.5,
                               "intermediate_matches": [{"layer_T": 2, "layer_S": 1, "feature": "hidden", "loss": "hidden_mse"}]},

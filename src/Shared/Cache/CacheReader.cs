@@ -200,7 +200,7 @@ public sealed class CacheReader : IAsyncDisposable
                 await reader.DisposeAsync();
                 throw new CacheFormatException($"{entry.File}: {string.Join("; ", contentProblems)}");
             }
-            return new OpenedShard(mapped, reader, new RowGroupDecoder(_schema, _selection, reader.Schema, entry.File, length));
+            return new OpenedShard(mapped, reader, new RowGroupDecoder(_schema, _selection, reader.Schema, entry.File, mapped));
         }
         catch
         {

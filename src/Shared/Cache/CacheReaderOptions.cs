@@ -33,6 +33,13 @@ public sealed record CacheReaderOptions
     /// </summary>
     public long SkipRows { get; init; }
 
+    /// <summary>
+    /// Shards checked by earlier passes of the same run: a shard in it that has not changed since is not hashed
+    /// again (see <see cref="VerifiedShards"/>); the shards this pass checks are added. Pass one object to every
+    /// epoch's reader. Default null: every pass checks every shard it reads.
+    /// </summary>
+    public VerifiedShards? Verified { get; init; }
+
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(ShuffleBufferBytes, 1, nameof(ShuffleBufferBytes));

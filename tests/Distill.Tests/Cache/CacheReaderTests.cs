@@ -282,4 +282,67 @@ public sealed class CacheReaderTests
         Assert.StartsWith("part-00001.parquet: SHA-256 is ", error.Message);
         Assert.DoesNotContain(seen, id => int.Parse(id[1..], System.Globalization.CultureInfo.InvariantCulture) is >= 15 and < 30);
     }
+
+    [Fact]
+    public async Task ReadAllAsync_VerifiedShardRewrittenBetweenPasses_IsHashedAgain()
+    {
+        var (dir, _) = await CacheAsync();
+        using var __ = dir;
+        var options = new CacheReaderOptions { Verified = new VerifiedShards() };
+        await CacheFixtures.ReadAllAsync(dir.Path, options);
+        CacheFixtures.FlipMiddleByte(dir.File("part-00001.parquet"));
+
+        var error = await Assert.ThrowsAsync<CacheFormatException>(() => CacheFixtures.ReadAllAsync(dir.Path, options));
+
+        Assert.StartsWith("part-00001.parquet: SHA-256 is ", error.Message);
+    }
+
+    [Fact]
+    public async Task ReadAllAsync_VerifiedShardUnchangedByTime_IsNotHashedAgain()
+    {
+        var (dir, rows) = await CacheAsync();
+        using var __ = dir;
+        var options = new CacheReaderOptions { Verified = new VerifiedShards() };
+        await CacheFixtures.ReadAllAsync(dir.Path, options);
+        // Damage that keeps the size and the modification time: only a hash sees it.
+        var path = dir.File("part-00001.parquet");
+        var written = File.GetLastWriteTimeUtc(path);
+        CacheFixtures.FlipMiddleByte(path);
+        File.SetLastWriteTimeUtc(path, written);
+
+        var fresh = await Assert.ThrowsAsync<CacheFormatException>(() => CacheFixtures.ReadAllAsync(dir.Path));
+        var again = await Record.ExceptionAsync(() => CacheFixtures.ReadAllAsync(dir.Path, options));
+
+        Assert.StartsWith("part-00001.parquet: SHA-256 is ", fresh.Message);
+        Assert.False(again?.Message.StartsWith("part-00001.parquet: SHA-256 is ", StringComparison.Ordinal) ?? false, again?.Message);
+    }
+
+    [Theory]
+    [InlineData(Parquet.CompressionMethod.None)]
+    [InlineData(Parquet.CompressionMethod.Snappy)]
+    public async Task ReadAllAsync_OtherCodecs_GiveTheRowsTheWriterWrote(Parquet.CompressionMethod codec)
+    {
+        // Uncompressed pages are read from the mapping in place, Snappy ones through Parquet.Net: both give the rows back.
+        using var dir = new TemporaryDirectory();
+        var spec = CacheFixtures.Tagging();
+        var rows = CacheFixtures.Rows(spec, 9);
+        await CacheFixtures.WriteCacheAsync(dir.Path, spec, rows, rowsPerShard: 5, new CacheWriterOptions { RowGroupRows = 2, Compression = codec });
+
+        var read = await CacheFixtures.ReadCachedAsync(dir.Path);
+
+        Assert.Equal(rows.Select(r => r.FeatureId), read.Select(r => r.FeatureId));
+        for (var r = 0; r < rows.Length; r++)
+        {
+            Assert.Equal(rows[r].Hidden.Select(t => Encoded(t, spec.DType)), read[r].Hidden.Select(t => t.Bytes.ToArray()));
+            Assert.Equal(rows[r].Attentions.Select(t => Encoded(t, spec.DType)), read[r].Attentions.Select(t => t.Bytes.ToArray()));
+            Assert.Equal(Encoded(rows[r].Pooled!, spec.DType), read[r].Pooled!.Value.Bytes.ToArray());
+        }
+    }
+
+    private static byte[] Encoded(float[] values, CacheDType dtype)
+    {
+        var bytes = new byte[values.Length * TensorBlob.ElementSize(dtype)];
+        TensorBlob.Encode(values, dtype, bytes);
+        return bytes;
+    }
 }

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
 using Distill.Cache;
 using Distill.DistillStudent.Adaptors;
 using Distill.Models;
@@ -61,28 +63,46 @@ public static class TeacherTensors
     /// <summary>(B, T, H), each row's T_r × H values decoded straight into its place, padding left at zero.</summary>
     private static Tensor Hidden(IReadOnlyList<CachedRow> rows, int index, int t, int hiddenSize)
     {
-        var values = new float[rows.Count * t * hiddenSize];
+        var result = zeros(rows.Count, t, hiddenSize);
+        var values = Floats(result);
         for (var r = 0; r < rows.Count; r++)
         {
-            rows[r].Hidden[index].DecodeInto(values.AsSpan(r * t * hiddenSize, rows[r].Length * hiddenSize));
+            rows[r].Hidden[index].DecodeInto(values.Slice(r * t * hiddenSize, rows[r].Length * hiddenSize));
         }
-        return tensor(values, [rows.Count, t, hiddenSize]);
+        return result;
     }
 
     /// <summary>(B, heads, T, T): each row's (heads, T_r, T_r) probabilities placed in the top-left corner of each head.</summary>
     private static Tensor Attention(IReadOnlyList<CachedRow> rows, int index, int t, int heads)
     {
-        var values = new float[rows.Count * heads * t * t];
-        for (var r = 0; r < rows.Count; r++)
+        var result = zeros(rows.Count, heads, t, t);
+        var values = Floats(result);
+        // One row's probabilities at a time, in a pooled buffer: at 128 tokens a row alone is a large object.
+        var row = ArrayPool<float>.Shared.Rent(heads * t * t);
+        try
         {
-            var length = rows[r].Length;
-            var row = rows[r].Attentions[index].ToFloats();
-            for (var h = 0; h < heads; h++)
-            for (var q = 0; q < length; q++)
+            for (var r = 0; r < rows.Count; r++)
             {
-                row.AsSpan((h * length + q) * length, length).CopyTo(values.AsSpan(((r * heads + h) * t + q) * t, length));
+                var length = rows[r].Length;
+                rows[r].Attentions[index].DecodeInto(row.AsSpan(0, heads * length * length));
+                for (var h = 0; h < heads; h++)
+                for (var q = 0; q < length; q++)
+                {
+                    row.AsSpan((h * length + q) * length, length).CopyTo(values.Slice(((r * heads + h) * t + q) * t, length));
+                }
             }
         }
-        return tensor(values, [rows.Count, heads, t, t]);
+        finally
+        {
+            ArrayPool<float>.Shared.Return(row);
+        }
+        return result;
     }
+
+    /// <summary>
+    /// The values of a new float32 CPU tensor, written in place. A managed array built first and handed to
+    /// <c>tensor(...)</c> is a few MB per batch and layer, a large object that only a full collection frees: the
+    /// feed's memory then grew with the number of batches read.
+    /// </summary>
+    private static Span<float> Floats(Tensor tensor) => MemoryMarshal.Cast<byte, float>(tensor.bytes);
 }

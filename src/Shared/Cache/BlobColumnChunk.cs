@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using Parquet.Meta;
 using Parquet.Schema;
@@ -10,7 +9,7 @@ internal delegate void BlobSink(int row, ReadOnlySpan<byte> blob);
 
 /// <summary>
 /// Reads a tensor column's chunk of one row group straight from the mapped shard: each page is decompressed
-/// from the mapping into one pooled buffer and its values are handed out as views of it. Parquet.Net's own read
+/// from the mapping into a buffer the pass reuses and its values are handed out as views of it. Parquet.Net's own read
 /// copies a page three times and allocates every value (a compressed copy, the decompressed frame, a copy of that,
 /// then an array per value), which made it most of the reader's time; this path leaves one copy per kept row, the
 /// caller's. It handles the layout the cache writer produces (a required binary column, v1 data pages, PLAIN,
@@ -19,12 +18,13 @@ internal delegate void BlobSink(int row, ReadOnlySpan<byte> blob);
 internal static class BlobColumnChunk
 {
     /// <summary>
-    /// Hands each of the chunk's <paramref name="rows"/> blobs to <paramref name="sink"/> in row order, or returns
+    /// Hands each of the chunk's <paramref name="rows"/> blobs to <paramref name="sink"/> in row order (zstd pages
+    /// decompressed into <paramref name="pages"/>, which the caller reuses from chunk to chunk), or returns
     /// false (possibly after some rows) when the chunk is laid out in a way this path does not read. A chunk that
     /// claims more than <paramref name="maxBytes"/> decompressed bytes, or whose pages disagree with their headers,
     /// throws <see cref="InvalidDataException"/> before anything that large is allocated.
     /// </summary>
-    public static bool TryRead(MappedShard shard, DataField field, ColumnMetaData chunk, int rows, long maxBytes, BlobSink sink)
+    public static bool TryRead(MappedShard shard, DataField field, ColumnMetaData chunk, int rows, long maxBytes, GrowableBuffer<byte> pages, BlobSink sink)
     {
         if (field.MaxDefinitionLevel != 0 || field.MaxRepetitionLevel != 0 || chunk.DictionaryPageOffset is > 0
             || chunk.Codec is not (CompressionCodec.ZSTD or CompressionCodec.UNCOMPRESSED))
@@ -72,20 +72,14 @@ internal static class BlobColumnChunk
                 row = Split(stored, header, row, sink);
                 continue;
             }
-            var page = ArrayPool<byte>.Shared.Rent(header.UncompressedSize);
-            try
+            pages.Clear();
+            var page = pages.Reserve(header.UncompressedSize);
+            int written = zstd.Unwrap(stored, page);
+            if (written != header.UncompressedSize)
             {
-                int written = zstd.Unwrap(stored, page.AsSpan(0, header.UncompressedSize));
-                if (written != header.UncompressedSize)
-                {
-                    throw new InvalidDataException($"a page decompressed to {written} bytes, its header says {header.UncompressedSize}");
-                }
-                row = Split(page.AsSpan(0, written), header, row, sink);
+                throw new InvalidDataException($"a page decompressed to {written} bytes, its header says {header.UncompressedSize}");
             }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(page);
-            }
+            row = Split(page, header, row, sink);
         }
         return true;
     }

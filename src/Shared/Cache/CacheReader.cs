@@ -226,6 +226,7 @@ public sealed class CacheReader : IAsyncDisposable
         try
         {
             var plan = _options.SkipRows > 0 ? await SkipPlan.BuildAsync(this, _options.SkipRows, cancellationToken) : null;
+            var pages = new GrowableBuffer<byte>();
             foreach (int shard in ShardOrder())
             {
                 var planned = plan?.Shard(shard);
@@ -248,7 +249,7 @@ public sealed class CacheReader : IAsyncDisposable
                         continue;
                     }
                     using var rowGroup = opened.Reader.OpenRowGroupReader(g);
-                    await writer.WriteAsync(await opened.Decoder.ReadAsync(rowGroup, g, group?.Skipped, cancellationToken), cancellationToken);
+                    await writer.WriteAsync(await opened.Decoder.ReadAsync(rowGroup, g, group?.Skipped, pages, cancellationToken), cancellationToken);
                 }
             }
         }

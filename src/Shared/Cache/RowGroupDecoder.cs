@@ -70,9 +70,10 @@ internal sealed class RowGroupDecoder
 
     /// <summary>
     /// The group's rows in file order; rows marked in <paramref name="skipped"/> come back as empty slots
-    /// whose tensors are not copied.
+    /// whose tensors are not copied. <paramref name="pages"/> holds decompressed pages meanwhile: one buffer for a
+    /// whole pass, so that a pass's page buffers are one array, not one per page.
     /// </summary>
-    public async Task<RowSlot[]> ReadAsync(ParquetRowGroupReader group, int groupIndex, bool[]? skipped, CancellationToken cancellationToken)
+    public async Task<RowSlot[]> ReadAsync(ParquetRowGroupReader group, int groupIndex, bool[]? skipped, GrowableBuffer<byte> pages, CancellationToken cancellationToken)
     {
         var spec = _schema.Spec;
         var lengths = await ReadLengthsAsync(group, cancellationToken);
@@ -107,15 +108,15 @@ internal sealed class RowGroupDecoder
         var hidden = new CachedTensor[_columns.Hidden.Length][];
         for (int i = 0; i < hidden.Length; i++)
         {
-            hidden[i] = await ReadBlobsAsync(group, _schema.Hidden[_columns.Hidden[i]], rows, Wanted, where, r => (long)lengths[r] * spec.HiddenSize, "T × hidden_size", cancellationToken);
+            hidden[i] = await ReadBlobsAsync(group, pages, _schema.Hidden[_columns.Hidden[i]], rows, Wanted, where, r => (long)lengths[r] * spec.HiddenSize, "T × hidden_size", cancellationToken);
         }
         var attentions = new CachedTensor[_columns.Attentions.Length][];
         for (int i = 0; i < attentions.Length; i++)
         {
-            attentions[i] = await ReadBlobsAsync(group, _schema.Attentions[_columns.Attentions[i]], rows, Wanted, where, r => (long)spec.NumHeads * lengths[r] * lengths[r], "num_heads × T × T", cancellationToken);
+            attentions[i] = await ReadBlobsAsync(group, pages, _schema.Attentions[_columns.Attentions[i]], rows, Wanted, where, r => (long)spec.NumHeads * lengths[r] * lengths[r], "num_heads × T × T", cancellationToken);
         }
         var pooled = _columns.Pooled
-            ? await ReadBlobsAsync(group, _schema.Pooled!, rows, Wanted, where, _ => spec.HiddenSize, "hidden_size", cancellationToken)
+            ? await ReadBlobsAsync(group, pages, _schema.Pooled!, rows, Wanted, where, _ => spec.HiddenSize, "hidden_size", cancellationToken)
             : null;
 
         var result = new RowSlot[rows];
@@ -231,7 +232,7 @@ internal sealed class RowGroupDecoder
     /// when it has the writer's layout, otherwise through Parquet.Net.
     /// </summary>
     private async Task<CachedTensor[]> ReadBlobsAsync(
-        ParquetRowGroupReader group, DataField expectedField, int rows, Func<int, bool> wanted, Where where, Func<int, long> expected, string rule,
+        ParquetRowGroupReader group, GrowableBuffer<byte> pages, DataField expectedField, int rows, Func<int, bool> wanted, Where where, Func<int, long> expected, string rule,
         CancellationToken cancellationToken)
     {
         var dtype = _schema.Spec.DType;
@@ -264,7 +265,7 @@ internal sealed class RowGroupDecoder
         bool read = false;
         await Decoding(() =>
         {
-            read = BlobColumnChunk.TryRead(_mapped, field, chunk, rows, maxBytes, Keep);
+            read = BlobColumnChunk.TryRead(_mapped, field, chunk, rows, maxBytes, pages, Keep);
             return Task.CompletedTask;
         }, $"row group {where.Group}, column {field.Name}");
         if (!read)

@@ -21,7 +21,7 @@ public sealed class BlobColumnChunkTests
         var field = reader.Schema.GetDataFields().Single(f => f.Name == "hidden_L2");
         var blobs = new byte[rows.Length][];
 
-        var read = BlobColumnChunk.TryRead(mapped, field, group.GetMetadata(field)!.MetaData!, rows.Length, maxBytes: 1 << 20,
+        var read = BlobColumnChunk.TryRead(mapped, field, group.GetMetadata(field)!.MetaData!, rows.Length, maxBytes: 1 << 20, new GrowableBuffer<byte>(),
             (r, blob) => blobs[r] = blob.ToArray());
 
         Assert.True(read);
@@ -46,7 +46,7 @@ public sealed class BlobColumnChunkTests
         var field = reader.Schema.GetDataFields().Single(f => f.Name == "hidden_L0");
 
         var error = Assert.Throws<InvalidDataException>(() =>
-            BlobColumnChunk.TryRead(mapped, field, group.GetMetadata(field)!.MetaData!, 3, maxBytes: 16, (_, _) => { }));
+            BlobColumnChunk.TryRead(mapped, field, group.GetMetadata(field)!.MetaData!, 3, maxBytes: 16, new GrowableBuffer<byte>(), (_, _) => { }));
 
         Assert.Contains("more than the 16 bytes", error.Message);
     }

@@ -132,12 +132,10 @@ try
 
     // 6. Memory of one epoch of batches at 1x and 10x the rows, each in its own process so that peaks do not mix.
     var tenfold = Path.Combine(work, "cache-10x");
-    var copy = Stopwatch.StartNew();
     MemoryProbe.Replicate(cacheDir, tenfold, 10);
-    copy.Stop();
     var one = MemoryProbe.Run(cacheDir, readLayers, training.BatchSize);
     var ten = MemoryProbe.Run(tenfold, readLayers, training.BatchSize);
-    Console.WriteLine($"6. memory streaming one epoch of batches (CacheReader + teacher tensors, no join; child processes; 10x = shards copied 10 times in {copy.Elapsed.TotalSeconds:F0} s):");
+    Console.WriteLine($"6. memory streaming one epoch of batches (CacheReader + teacher tensors, no join; child processes; 10x = every shard linked 10 times):");
     Console.WriteLine($"   1x:  {one.Rows} rows, peak working set {one.PeakWorkingSet / 1e6:F0} MB, peak managed heap {one.PeakManaged / 1e6:F0} MB, {one.Seconds:F1} s");
     Console.WriteLine($"   10x: {ten.Rows} rows, peak working set {ten.PeakWorkingSet / 1e6:F0} MB, peak managed heap {ten.PeakManaged / 1e6:F0} MB, {ten.Seconds:F1} s");
     Console.WriteLine($"   ratio 10x/1x: working set {(double)ten.PeakWorkingSet / one.PeakWorkingSet:F3} (goal <= 1.1), managed heap {(double)ten.PeakManaged / one.PeakManaged:F3}");

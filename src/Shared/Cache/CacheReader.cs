@@ -178,11 +178,16 @@ public sealed class CacheReader : IAsyncDisposable
     {
         var entry = Manifest.Shards[shard];
         var path = Path.Combine(_directory, entry.File);
-        if (!File.Exists(path))
+        // A shard may be a symbolic link (a cache assembled from other caches' shards): its size and time are the target's.
+        var file = new FileInfo(path);
+        if (file.LinkTarget is not null)
+        {
+            file = file.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? file;
+        }
+        if (!file.Exists)
         {
             throw new CacheFormatException($"{entry.File}: listed in {CacheManifest.FileName} but missing from {_directory}");
         }
-        var file = new FileInfo(path);
         long length = file.Length;
         if (length == 0 || (verify && length != entry.Bytes))
         {

@@ -27,9 +27,7 @@ public sealed class BlobColumnChunkTests
         Assert.True(read);
         for (var r = 0; r < rows.Length; r++)
         {
-            var expected = new byte[rows[r].Hidden[1].Length * 2];
-            TensorBlob.Encode(rows[r].Hidden[1], CacheDType.Fp16, expected);
-            Assert.Equal(expected, blobs[r]);
+            Assert.Equal(CacheFixtures.Encoded(rows[r].Hidden[1], CacheDType.Fp16), blobs[r]);
         }
     }
 

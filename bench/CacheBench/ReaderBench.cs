@@ -35,7 +35,7 @@ internal static class ReaderBench
             {
                 Console.WriteLine($"  {mode,-14} {Child(mode, one)}");
             }
-            Console.WriteLine("peak memory, shuffled with the default 256 MiB buffer, same options:");
+            Console.WriteLine("peak memory, shuffled with the default buffer (CacheReaderOptions.ShuffleBufferBytes), same options:");
             Console.WriteLine($"  x1  {Child("read-shuffled", one)}");
             Console.WriteLine($"  x10 {Child("read-shuffled", ten)}");
         }

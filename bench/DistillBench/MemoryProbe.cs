@@ -68,8 +68,9 @@ public static class MemoryProbe
     }
 
     /// <summary>
-    /// A cache of <paramref name="times"/> copies of every shard of <paramref name="source"/>, under new shard names,
-    /// with a manifest listing them all (same teacher, data and spec; the rows repeat).
+    /// A cache of <paramref name="times"/> links to every shard of <paramref name="source"/>, under new shard names,
+    /// with a manifest listing them all (same teacher, data and spec; the rows repeat). Symbolic links, not copies:
+    /// the reader reads a link's target like a file, and a 10x copy of a real cache is gigabytes of a shared disk.
     /// </summary>
     public static void Replicate(string source, string target, int times)
     {
@@ -81,7 +82,7 @@ public static class MemoryProbe
             foreach (var shard in manifest.Shards)
             {
                 var name = CacheShardNames.For(shards.Count);
-                File.Copy(Path.Combine(source, shard.File), Path.Combine(target, name));
+                File.CreateSymbolicLink(Path.Combine(target, name), Path.GetFullPath(Path.Combine(source, shard.File)));
                 shards.Add(shard with { File = name, ShardIndex = 0 });
             }
         }

@@ -11,7 +11,7 @@ namespace Distill.DistillStudent.Feeds;
 /// batch carries the student's inputs and labels and the teacher's outputs for the same examples. The epoch
 /// order is the cache reader's seeded shuffle (shards, row groups, a bounded buffer), so memory stays bounded
 /// whatever the cache size; only the columns the distiller reads are read, and a resumed epoch starts after the
-/// batches already taken.
+/// batches already taken. Each shard is hashed in the first epoch that reads it, not again in later ones (<see cref="VerifiedShards"/>).
 /// With several caches (a multi-teacher run) the first one streams and sets the order; the others are joined by
 /// feature id from memory, where they are held once, in their stored dtype, with only the columns the run reads
 /// from them (the logits, unless matches name that teacher): put the teacher whose layers are matched first.
@@ -29,6 +29,7 @@ public sealed class CachedTeacherFeed : IBatchFeed
     private readonly CacheReaderOptions readerOptions;
     private readonly string? task;
     private readonly bool sameTokens;
+    private readonly VerifiedShards verified = new();
     private IReadOnlyList<HeldCache>? held;
 
     /// <param name="caches">the teachers' caches, in the run's teacher order, with the layers read from each</param>
@@ -72,6 +73,7 @@ public sealed class CachedTeacherFeed : IBatchFeed
             Seed = EpochOrder.Seed(seed, epoch),
             SkipRows = (long)firstBatch * batchSize,
             Columns = Columns(lead),
+            Verified = readerOptions.Verified ?? verified,
         });
         try
         {

@@ -1,5 +1,7 @@
-using Distill.CrossVocabulary;
+using System.Buffers;
+using System.Runtime.InteropServices;
 using Distill.Cache;
+using Distill.CrossVocabulary;
 using Distill.DistillStudent.Adaptors;
 using Distill.Models;
 using static TorchSharp.torch;
@@ -75,13 +77,14 @@ public static class TeacherTensors
     /// <summary>(B, T, H), each row's T_r × H values decoded straight into its place (or aligned to the student's tokens), padding left at zero.</summary>
     private static Tensor Hidden(IReadOnlyList<CachedRow> rows, int index, int t, int hiddenSize, IReadOnlyList<TokenAlignment>? alignments)
     {
-        var values = new float[rows.Count * t * hiddenSize];
+        var result = zeros(rows.Count, t, hiddenSize);
+        var values = Floats(result);
         for (var r = 0; r < rows.Count; r++)
         {
-            if (alignments is null) rows[r].Hidden[index].DecodeInto(values.AsSpan(r * t * hiddenSize, rows[r].Length * hiddenSize));
-            else Place(rows[r].Hidden[index].ToFloats(), values.AsSpan(r * t * hiddenSize, t * hiddenSize), hiddenSize, alignments[r]);
+            if (alignments is null) rows[r].Hidden[index].DecodeInto(values.Slice(r * t * hiddenSize, rows[r].Length * hiddenSize));
+            else Place(rows[r].Hidden[index].ToFloats(), values.Slice(r * t * hiddenSize, t * hiddenSize), hiddenSize, alignments[r]);
         }
-        return tensor(values, [rows.Count, t, hiddenSize]);
+        return result;
     }
 
     /// <summary>A row's per-token values (tokens × width) into its place in the batch: as they are, or aligned to the student's tokens.</summary>
@@ -94,17 +97,34 @@ public static class TeacherTensors
     /// <summary>(B, heads, T, T): each row's (heads, T_r, T_r) probabilities placed in the top-left corner of each head.</summary>
     private static Tensor Attention(IReadOnlyList<CachedRow> rows, int index, int t, int heads)
     {
-        var values = new float[rows.Count * heads * t * t];
-        for (var r = 0; r < rows.Count; r++)
+        var result = zeros(rows.Count, heads, t, t);
+        var values = Floats(result);
+        // One row's probabilities at a time, in a pooled buffer: at 128 tokens a row alone is a large object.
+        var row = ArrayPool<float>.Shared.Rent(heads * t * t);
+        try
         {
-            var length = rows[r].Length;
-            var row = rows[r].Attentions[index].ToFloats();
-            for (var h = 0; h < heads; h++)
-            for (var q = 0; q < length; q++)
+            for (var r = 0; r < rows.Count; r++)
             {
-                row.AsSpan((h * length + q) * length, length).CopyTo(values.AsSpan(((r * heads + h) * t + q) * t, length));
+                var length = rows[r].Length;
+                rows[r].Attentions[index].DecodeInto(row.AsSpan(0, heads * length * length));
+                for (var h = 0; h < heads; h++)
+                for (var q = 0; q < length; q++)
+                {
+                    row.AsSpan((h * length + q) * length, length).CopyTo(values.Slice(((r * heads + h) * t + q) * t, length));
+                }
             }
         }
-        return tensor(values, [rows.Count, heads, t, t]);
+        finally
+        {
+            ArrayPool<float>.Shared.Return(row);
+        }
+        return result;
     }
+
+    /// <summary>
+    /// The values of a new float32 CPU tensor, written in place. A managed array built first and handed to
+    /// <c>tensor(...)</c> is a few MB per batch and layer, a large object that only a full collection frees: the
+    /// feed's memory then grew with the number of batches read.
+    /// </summary>
+    private static Span<float> Floats(Tensor tensor) => MemoryMarshal.Cast<byte, float>(tensor.bytes);
 }

@@ -9,7 +9,8 @@ namespace Distill.Cache;
 /// until the caller decodes them, and only the columns of <see cref="CacheReaderOptions.Columns"/> are read.
 /// Each shard is memory-mapped and its size and SHA-256 are checked against the manifest on the mapped
 /// bytes, which are then parsed: the file is read from disk once, and a damaged shard fails naming the
-/// shard before any of its rows is yielded. Row groups are decoded ahead on a background task; memory is
+/// shard before any of its rows is yielded (checked once per run when passes share
+/// <see cref="CacheReaderOptions.Verified"/>). Row groups are decoded ahead on a background task; memory is
 /// bounded by one mapped shard (file-cache pages), <see cref="CacheReaderOptions.Prefetch"/> decoded row
 /// groups and <see cref="CacheReaderOptions.ShuffleBufferBytes"/>, not by the size of the cache. The order
 /// of rows depends only on the options, never on timing, and <see cref="CacheReaderOptions.SkipRows"/>
@@ -170,27 +171,39 @@ public sealed class CacheReader : IAsyncDisposable
 
     /// <summary>
     /// Maps and opens the shard at manifest position <paramref name="shard"/> and checks its schema, metadata
-    /// and row count; with <paramref name="verify"/>, first its size and SHA-256.
+    /// and row count; with <paramref name="verify"/>, first its size and SHA-256 (unless
+    /// <see cref="CacheReaderOptions.Verified"/> holds the shard unchanged).
     /// </summary>
     internal async Task<OpenedShard> OpenShardAsync(int shard, bool verify, CancellationToken cancellationToken)
     {
         var entry = Manifest.Shards[shard];
         var path = Path.Combine(_directory, entry.File);
-        if (!File.Exists(path))
+        // A shard may be a symbolic link (a cache assembled from other caches' shards): its size and time are the target's.
+        var file = new FileInfo(path);
+        if (file.LinkTarget is not null)
+        {
+            file = file.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? file;
+        }
+        if (!file.Exists)
         {
             throw new CacheFormatException($"{entry.File}: listed in {CacheManifest.FileName} but missing from {_directory}");
         }
-        long length = new FileInfo(path).Length;
+        long length = file.Length;
         if (length == 0 || (verify && length != entry.Bytes))
         {
             throw Damaged(entry, $"size is {length} bytes, the manifest says {entry.Bytes}");
         }
+        bool hash = verify && _options.Verified?.Covers(path, entry, file) != true;
         var mapped = MappedShard.Open(path, length);
         try
         {
-            if (verify && ShardFile.CompareBytes(entry, length, mapped.Sha256()) is { Count: > 0 } problems)
+            if (hash)
             {
-                throw Damaged(entry, string.Join("; ", problems));
+                if (ShardFile.CompareBytes(entry, length, mapped.Sha256()) is { Count: > 0 } problems)
+                {
+                    throw Damaged(entry, string.Join("; ", problems));
+                }
+                _options.Verified?.Add(path, entry, file);
             }
             // A damaged footer is only reachable unverified (a resumed pass placing skipped rows) or for a shard
             // replaced together with its manifest entry.
@@ -200,7 +213,7 @@ public sealed class CacheReader : IAsyncDisposable
                 await reader.DisposeAsync();
                 throw new CacheFormatException($"{entry.File}: {string.Join("; ", contentProblems)}");
             }
-            return new OpenedShard(mapped, reader, new RowGroupDecoder(_schema, _selection, reader.Schema, entry.File, length));
+            return new OpenedShard(mapped, reader, new RowGroupDecoder(_schema, _selection, reader.Schema, entry.File, mapped));
         }
         catch
         {
@@ -218,6 +231,7 @@ public sealed class CacheReader : IAsyncDisposable
         try
         {
             var plan = _options.SkipRows > 0 ? await SkipPlan.BuildAsync(this, _options.SkipRows, cancellationToken) : null;
+            var pages = new GrowableBuffer<byte>();
             foreach (int shard in ShardOrder())
             {
                 var planned = plan?.Shard(shard);
@@ -240,7 +254,7 @@ public sealed class CacheReader : IAsyncDisposable
                         continue;
                     }
                     using var rowGroup = opened.Reader.OpenRowGroupReader(g);
-                    await writer.WriteAsync(await opened.Decoder.ReadAsync(rowGroup, g, group?.Skipped, cancellationToken), cancellationToken);
+                    await writer.WriteAsync(await opened.Decoder.ReadAsync(rowGroup, g, group?.Skipped, pages, cancellationToken), cancellationToken);
                 }
             }
         }

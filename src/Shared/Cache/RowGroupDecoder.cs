@@ -16,14 +16,16 @@ internal sealed class RowGroupDecoder
     private readonly string _shard;
     private readonly Dictionary<string, DataField> _fields;
     private readonly long _fileBytes;
+    private readonly MappedShard _mapped;
 
-    // fileBytes, the shard's size, bounds every row count read from the file.
-    public RowGroupDecoder(CacheSchema schema, ColumnSelection columns, ParquetSchema fileSchema, string shard, long fileBytes)
+    // The mapped shard's size bounds every row count read from the file.
+    public RowGroupDecoder(CacheSchema schema, ColumnSelection columns, ParquetSchema fileSchema, string shard, MappedShard mapped)
     {
+        _mapped = mapped;
         _schema = schema;
         _columns = columns;
         _shard = shard;
-        _fileBytes = fileBytes;
+        _fileBytes = mapped.Length;
         // Read with the file's own field objects: they carry the levels Parquet.Net resolved for this file.
         _fields = fileSchema.GetDataFields().ToDictionary(f => f.Path.ToString());
     }
@@ -68,9 +70,10 @@ internal sealed class RowGroupDecoder
 
     /// <summary>
     /// The group's rows in file order; rows marked in <paramref name="skipped"/> come back as empty slots
-    /// whose tensors are not copied.
+    /// whose tensors are not copied. <paramref name="pages"/> holds decompressed pages meanwhile: one buffer for a
+    /// whole pass, so that a pass's page buffers are one array, not one per page.
     /// </summary>
-    public async Task<RowSlot[]> ReadAsync(ParquetRowGroupReader group, int groupIndex, bool[]? skipped, CancellationToken cancellationToken)
+    public async Task<RowSlot[]> ReadAsync(ParquetRowGroupReader group, int groupIndex, bool[]? skipped, GrowableBuffer<byte> pages, CancellationToken cancellationToken)
     {
         var spec = _schema.Spec;
         var lengths = await ReadLengthsAsync(group, cancellationToken);
@@ -105,15 +108,15 @@ internal sealed class RowGroupDecoder
         var hidden = new CachedTensor[_columns.Hidden.Length][];
         for (int i = 0; i < hidden.Length; i++)
         {
-            hidden[i] = await ReadBlobsAsync(group, _schema.Hidden[_columns.Hidden[i]], rows, Wanted, where, r => (long)lengths[r] * spec.HiddenSize, "T × hidden_size", cancellationToken);
+            hidden[i] = await ReadBlobsAsync(group, pages, _schema.Hidden[_columns.Hidden[i]], rows, Wanted, where, r => (long)lengths[r] * spec.HiddenSize, "T × hidden_size", cancellationToken);
         }
         var attentions = new CachedTensor[_columns.Attentions.Length][];
         for (int i = 0; i < attentions.Length; i++)
         {
-            attentions[i] = await ReadBlobsAsync(group, _schema.Attentions[_columns.Attentions[i]], rows, Wanted, where, r => (long)spec.NumHeads * lengths[r] * lengths[r], "num_heads × T × T", cancellationToken);
+            attentions[i] = await ReadBlobsAsync(group, pages, _schema.Attentions[_columns.Attentions[i]], rows, Wanted, where, r => (long)spec.NumHeads * lengths[r] * lengths[r], "num_heads × T × T", cancellationToken);
         }
         var pooled = _columns.Pooled
-            ? await ReadBlobsAsync(group, _schema.Pooled!, rows, Wanted, where, _ => spec.HiddenSize, "hidden_size", cancellationToken)
+            ? await ReadBlobsAsync(group, pages, _schema.Pooled!, rows, Wanted, where, _ => spec.HiddenSize, "hidden_size", cancellationToken)
             : null;
 
         var result = new RowSlot[rows];
@@ -224,31 +227,54 @@ internal sealed class RowGroupDecoder
     }
 
     /// <summary>
-    /// Copies each wanted row's blob out of Parquet's page buffers, which it reuses, into an array of the
-    /// row's own: a buffered row then holds its bytes and nothing of its row group.
+    /// Copies each wanted row's blob into an array of the row's own, so that a buffered row holds its bytes and
+    /// nothing of its row group. The chunk is read straight from the mapped shard (<see cref="BlobColumnChunk"/>)
+    /// when it has the writer's layout, otherwise through Parquet.Net.
     /// </summary>
     private async Task<CachedTensor[]> ReadBlobsAsync(
-        ParquetRowGroupReader group, DataField expectedField, int rows, Func<int, bool> wanted, Where where, Func<int, long> expected, string rule,
+        ParquetRowGroupReader group, GrowableBuffer<byte> pages, DataField expectedField, int rows, Func<int, bool> wanted, Where where, Func<int, long> expected, string rule,
         CancellationToken cancellationToken)
     {
         var dtype = _schema.Spec.DType;
         int size = TensorBlob.ElementSize(dtype);
-        var blobs = new ReadOnlyMemory<byte>[rows];
-        await Decoding(() => group.ReadRawAsync(Field(expectedField), blobs.AsMemory(), null, null, cancellationToken).AsTask(), $"row group {where.Group}, column {expectedField.Name}");
+        var field = Field(expectedField);
         var result = new CachedTensor[rows];
-        for (int r = 0; r < rows; r++)
+        void Keep(int r, ReadOnlySpan<byte> blob)
         {
             long count = expected(r);
-            if (blobs[r].Length != count * size)
+            if (blob.Length != count * size)
             {
-                throw where.Error(r, expectedField.Name, $"{blobs[r].Length} bytes", $"{rule} × {size} bytes ({dtype}) = {count * size}");
+                throw where.Error(r, expectedField.Name, $"{blob.Length} bytes", $"{rule} × {size} bytes ({dtype}) = {count * size}");
             }
             if (wanted(r))
             {
                 // Uninitialized: every byte is overwritten at once, and zeroing ~100 KB per row is measurable.
-                var bytes = GC.AllocateUninitializedArray<byte>(blobs[r].Length);
-                blobs[r].CopyTo(bytes);
+                var bytes = GC.AllocateUninitializedArray<byte>(blob.Length);
+                blob.CopyTo(bytes);
                 result[r] = new CachedTensor(bytes, dtype, (int)count);
+            }
+        }
+        var chunk = group.GetMetadata(field)?.MetaData
+            ?? throw new CacheFormatException($"{where.Shard}, row group {where.Group}: column {field.Name} has no column chunk metadata");
+        // Each value is a 4-byte length and its bytes.
+        long maxBytes = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            maxBytes += 4 + expected(r) * size;
+        }
+        bool read = false;
+        await Decoding(() =>
+        {
+            read = BlobColumnChunk.TryRead(_mapped, field, chunk, rows, maxBytes, pages, Keep);
+            return Task.CompletedTask;
+        }, $"row group {where.Group}, column {field.Name}");
+        if (!read)
+        {
+            var blobs = new ReadOnlyMemory<byte>[rows];
+            await Decoding(() => group.ReadRawAsync(field, blobs.AsMemory(), null, null, cancellationToken).AsTask(), $"row group {where.Group}, column {field.Name}");
+            for (int r = 0; r < rows; r++)
+            {
+                Keep(r, blobs[r].Span);
             }
         }
         return result;

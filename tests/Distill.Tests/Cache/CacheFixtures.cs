@@ -109,6 +109,14 @@ internal static class CacheFixtures
         return rows;
     }
 
+    /// <summary>The bytes the writer stores for <paramref name="values"/> in <paramref name="dtype"/>.</summary>
+    public static byte[] Encoded(float[] values, CacheDType dtype)
+    {
+        var bytes = new byte[values.Length * TensorBlob.ElementSize(dtype)];
+        TensorBlob.Encode(values, dtype, bytes);
+        return bytes;
+    }
+
     /// <summary>Flips every bit of the byte in the middle of <paramref name="path"/>.</summary>
     public static void FlipMiddleByte(string path)
     {

@@ -25,7 +25,7 @@ public sealed class CacheOptionsTests
 
         Assert.False(options.Shuffle);
         Assert.Equal(0, options.Seed);
-        Assert.Equal(256L * 1024 * 1024, options.ShuffleBufferBytes);
+        Assert.Equal(64L * 1024 * 1024, options.ShuffleBufferBytes);
         Assert.Equal(2, options.Prefetch);
         Assert.Same(CacheColumns.All, options.Columns);
         Assert.Equal(0, options.SkipRows);

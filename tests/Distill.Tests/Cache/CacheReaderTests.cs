@@ -1,5 +1,6 @@
 using Distill.Cache;
 using Distill.Tests.Support;
+using Parquet;
 
 namespace Distill.Tests.Cache;
 
@@ -128,21 +129,19 @@ public sealed class CacheReaderTests
     }
 
     [Theory]
-    [InlineData(CacheDType.Fp16)]
-    [InlineData(CacheDType.Bf16)]
-    [InlineData(CacheDType.Fp32)]
-    public async Task ReadAllAsync_TensorsComeInTheStoredDTypeAsTheWriterEncodedThem(CacheDType dtype)
+    [InlineData(CacheDType.Fp16, CompressionMethod.Zstd)]
+    [InlineData(CacheDType.Bf16, CompressionMethod.Zstd)]
+    [InlineData(CacheDType.Fp32, CompressionMethod.Zstd)]
+    // Uncompressed pages are read from the mapping in place, Snappy ones through Parquet.Net.
+    [InlineData(CacheDType.Fp16, CompressionMethod.None)]
+    [InlineData(CacheDType.Fp16, CompressionMethod.Snappy)]
+    public async Task ReadAllAsync_TensorsComeInTheStoredDTypeAsTheWriterEncodedThem(CacheDType dtype, CompressionMethod codec)
     {
         using var dir = new TemporaryDirectory();
         var spec = CacheFixtures.Tagging(dtype);
         var rows = CacheFixtures.Rows(spec, 7);
-        await CacheFixtures.WriteCacheAsync(dir.Path, spec, rows, rowsPerShard: 4, new CacheWriterOptions { RowGroupRows = 3 });
-        byte[] Encoded(float[] values)
-        {
-            var bytes = new byte[values.Length * TensorBlob.ElementSize(dtype)];
-            TensorBlob.Encode(values, dtype, bytes);
-            return bytes;
-        }
+        await CacheFixtures.WriteCacheAsync(dir.Path, spec, rows, rowsPerShard: 4, new CacheWriterOptions { RowGroupRows = 3, Compression = codec });
+        byte[] Encoded(float[] values) => CacheFixtures.Encoded(values, dtype);
 
         var read = await CacheFixtures.ReadCachedAsync(dir.Path);
 
@@ -281,5 +280,57 @@ public sealed class CacheReaderTests
 
         Assert.StartsWith("part-00001.parquet: SHA-256 is ", error.Message);
         Assert.DoesNotContain(seen, id => int.Parse(id[1..], System.Globalization.CultureInfo.InvariantCulture) is >= 15 and < 30);
+    }
+
+    [Fact]
+    public async Task ReadAllAsync_VerifiedShardRewrittenBetweenPasses_IsHashedAgain()
+    {
+        var (dir, _) = await CacheAsync();
+        using var __ = dir;
+        var options = new CacheReaderOptions { Verified = new VerifiedShards() };
+        await CacheFixtures.ReadAllAsync(dir.Path, options);
+        CacheFixtures.FlipMiddleByte(dir.File("part-00001.parquet"));
+
+        var error = await Assert.ThrowsAsync<CacheFormatException>(() => CacheFixtures.ReadAllAsync(dir.Path, options));
+
+        Assert.StartsWith("part-00001.parquet: SHA-256 is ", error.Message);
+    }
+
+    [Fact]
+    public async Task ReadAllAsync_VerifiedShardUnchangedByTime_IsNotHashedAgain()
+    {
+        var (dir, _) = await CacheAsync();
+        using var __ = dir;
+        var options = new CacheReaderOptions { Verified = new VerifiedShards() };
+        await CacheFixtures.ReadAllAsync(dir.Path, options);
+        // Damage that keeps the size and the modification time: only a hash sees it.
+        var path = dir.File("part-00001.parquet");
+        var written = File.GetLastWriteTimeUtc(path);
+        CacheFixtures.FlipMiddleByte(path);
+        File.SetLastWriteTimeUtc(path, written);
+
+        var fresh = await Assert.ThrowsAsync<CacheFormatException>(() => CacheFixtures.ReadAllAsync(dir.Path));
+        var again = await Record.ExceptionAsync(() => CacheFixtures.ReadAllAsync(dir.Path, options));
+
+        Assert.StartsWith("part-00001.parquet: SHA-256 is ", fresh.Message);
+        Assert.False(again?.Message.StartsWith("part-00001.parquet: SHA-256 is ", StringComparison.Ordinal) ?? false, again?.Message);
+    }
+
+    [Fact]
+    public async Task ReadAllAsync_ShardsAreSymbolicLinks_ReadsTheirTargets()
+    {
+        var (dir, rows) = await CacheAsync();
+        using var __ = dir;
+        using var elsewhere = new TemporaryDirectory();
+        foreach (var shard in Directory.GetFiles(dir.Path, "part-*.parquet"))
+        {
+            var target = Path.Combine(elsewhere.Path, Path.GetFileName(shard));
+            File.Move(shard, target);
+            File.CreateSymbolicLink(shard, target);
+        }
+
+        var read = await CacheFixtures.ReadAllAsync(dir.Path);
+
+        Assert.Equal(rows.Select(r => r.FeatureId), read.Select(r => r.FeatureId));
     }
 }

@@ -11,7 +11,7 @@ using static TorchSharp.torch;
 namespace Distill.DistillStudent.Runs;
 
 /// <summary>
-/// One distillation run of a BERT student from a validated <see cref="DistillRunConfig"/>: loads the student and
+/// One distillation run of a student (any <see cref="TaskModels.ITaskModel"/>) from a validated <see cref="DistillRunConfig"/>: loads the student and
 /// its data, checks the teachers (caches, which must also agree with each other, or a model) against them before
 /// writing anything, claims the output
 /// directory, and trains with the chosen distiller, resuming from the newest checkpoint if there is one.
@@ -30,7 +30,7 @@ public static class DistillationRun
         IReadOnlyList<int> teacherLayers = caches.Count > 0
             ? caches.Select(c => TeacherDepth(c.Manifest, c.Dir)).ToList()
             : [BertConfig.Load(Path.Combine(run.Teacher!, ModelDirectory.ConfigFile)).NumHiddenLayers];
-        distillation = distillation.Validate("distillation", LossRegistry.Arity, studentLayers: student.Model.Config.NumHiddenLayers, teacherLayers: teacherLayers);
+        distillation = distillation.Validate("distillation", LossRegistry.Arity, studentLayers: student.Model.Layers, teacherLayers: teacherLayers);
         var attentions = distillation.IntermediateMatches.Any(m => m.Feature == "attention");
 
         IBatchFeed feed;
@@ -41,7 +41,7 @@ public static class DistillationRun
             CacheChecks.CheckTeachers(caches);
             for (var i = 0; i < caches.Count; i++) CacheChecks.Check(caches[i].Dir, caches[i].Manifest, training, distillation, student.Train, teacher: i);
             var read = caches.Select((c, i) => new TeacherCache(c.Dir, distillation.TeacherHiddenLayers(i), distillation.TeacherAttentionLayers(i))).ToList();
-            var sameTokens = caches.All(c => CacheChecks.SharesVocabulary(c.Dir, c.Manifest, student.Model.Config.VocabSize, training.TaskKind, distillation));
+            var sameTokens = caches.All(c => CacheChecks.SharesVocabulary(c.Dir, c.Manifest, student.Model.VocabSize, training.TaskKind, distillation));
             feed = new CachedTeacherFeed(read, student.Train.Features, training.TaskKind, student.Tokenizer.PadId, training.BatchSize, training.Seed, sameTokens: sameTokens);
             teacher = new CachedTeacher();
         }

@@ -6,7 +6,7 @@ namespace Distill.DistillStudent.Students;
 /// <summary>What <see cref="StudentBuilder.Write"/> made.</summary>
 /// <param name="Output">the student directory (full path)</param>
 /// <param name="Origin">how the weights were made, in words (e.g. "teacher layers [0,3]")</param>
-/// <param name="Config">the student's config as written</param>
+/// <param name="Shape">the student's shape in words (layers, widths)</param>
 /// <param name="Task">the head the student carries, as its teacher; null for a plain encoder</param>
 /// <param name="Labels">the head's labels (the teacher's); empty for QA or an encoder</param>
 /// <param name="Weights">student keys copied and left random</param>
@@ -17,7 +17,7 @@ namespace Distill.DistillStudent.Students;
 public sealed record StudentReport(
     string Output,
     string Origin,
-    BertConfig Config,
+    string Shape,
     TaskKind? Task,
     IReadOnlyList<string> Labels,
     WeightCopy Weights,
@@ -31,10 +31,9 @@ public sealed record StudentReport(
     /// <summary>Lines for a person: shape, origin, copied/random counts, size against the teacher, where it went.</summary>
     public IReadOnlyList<string> Describe()
     {
-        var c = Config;
         var lines = new List<string>
         {
-            $"student: {c.NumHiddenLayers} layers, hidden {c.HiddenSize}, {c.NumAttentionHeads} heads, FFN {c.IntermediateSize}; {Origin}",
+            $"student: {Shape}; {Origin}",
             $"weights: {Weights.Copied.Count} tensors copied, {Weights.LeftRandom.Count} left random (Hugging Face init)",
         };
         if (Weights.LeftRandom.Count > 0 && Weights.Copied.Count > 0)

@@ -21,16 +21,16 @@ internal static class BiGruStudent
             var has = teacher.Kind is null ? "no task head" : "a qa head";
             throw new ConfigException($"--arch bigru: the teacher {teacher.Directory} has {has}; a BiGRU student takes the task and labels of a classification or tagging teacher");
         }
-        var vocabulary = StudentVocabulary.Load(request.Vocab ?? teacher.VocabPath);
+        var vocabulary = request.Vocab is { } file ? StudentVocabulary.Load(file) : null;
         var t = teacher.Config;
         var config = new BiGruConfig
         {
             Task = kind,
-            VocabSize = vocabulary.Tokens.Count,
+            VocabSize = vocabulary?.Tokens.Count ?? t.VocabSize,
             EmbeddingSize = t.HiddenSize,
             HiddenSize = request.Hidden ?? t.HiddenSize / 2,
             NumLayers = request.GruLayers ?? StudentRequest.DefaultGruLayers,
-            PadTokenId = vocabulary.PadId,
+            PadTokenId = vocabulary?.PadId ?? t.PadTokenId,
             DoLowerCase = t.DoLowerCase,
             Labels = teacher.Labels,
             Extra = StudentBuilder.WithOrigin(null, request, teacher),
@@ -38,8 +38,8 @@ internal static class BiGruStudent
 
         manual_seed(request.Seed);
         using var student = new BiGruTaskModel(config);
-        var rows = vocabulary.CopyTeacherRows(student, teacher.Weights, File.ReadAllLines(teacher.VocabPath));
-        StudentBuilder.WriteWhole(output, directory => BiGruDirectory.Save(directory, student, vocabulary.Path));
+        var rows = vocabulary is null ? CopyAllRows(student, teacher) : vocabulary.CopyTeacherRows(student, teacher.Weights, File.ReadAllLines(teacher.VocabPath));
+        StudentBuilder.WriteWhole(output, directory => BiGruDirectory.Save(directory, student, vocabulary?.Path ?? teacher.VocabPath));
 
         var keys = student.state_dict().Keys.ToList();
         var copied = keys.Where(k => k == StudentVocabulary.WordEmbeddingsKey).ToList();
@@ -50,6 +50,15 @@ internal static class BiGruStudent
             kind, teacher.Labels, new WeightCopy(copied, keys.Except(copied).ToList()),
             student.parameters().Sum(p => p.numel()), teacher.Parameters,
             new FileInfo(Path.Combine(output, ModelDirectory.WeightsFile)).Length,
-            request.Vocab is null ? null : new VocabularyCopy(vocabulary.Path, vocabulary.Tokens.Count, rows));
+            vocabulary is null ? null : new VocabularyCopy(vocabulary.Path, vocabulary.Tokens.Count, rows));
+    }
+
+    // The teacher's vocabulary: its word embeddings whole (the config's vocab_size rows, which may exceed vocab.txt's lines).
+    private static int CopyAllRows(BiGruTaskModel student, TeacherCheckpoint teacher)
+    {
+        var source = teacher.Weights.Single(kv => kv.Key.EndsWith(StudentVocabulary.WordEmbeddingsKey, StringComparison.Ordinal)).Value;
+        using var _ = no_grad();
+        student.state_dict()[StudentVocabulary.WordEmbeddingsKey].copy_(source);
+        return (int)source.shape[0];
     }
 }

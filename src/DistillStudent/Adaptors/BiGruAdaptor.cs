@@ -1,5 +1,4 @@
 using Distill.Models;
-using Distill.Tasks;
 
 namespace Distill.DistillStudent.Adaptors;
 
@@ -17,16 +16,6 @@ public static class BiGruAdaptor
         (batch, raw) => Adapt(model.Kind, batch, (BiGruOutput)raw),
         save);
 
-    public static AdaptorOutput Adapt(TaskKind kind, Feeds.Batch batch, BiGruOutput output)
-    {
-        var mask = batch[Feeds.Batch.AttentionMask];
-        var labels = batch.TryGet(Feeds.Batch.Labels);
-        return new AdaptorOutput(
-            Logits: output.Logits,
-            LogitsMask: KdLogits.Mask(kind, mask),
-            Labels: labels,
-            Hidden: AdaptorOutput.Layers(output.HiddenStates),
-            InputMask: mask,
-            Losses: labels is null ? null : [TaskLoss.Compute(kind, output.Logits, labels)]);
-    }
+    public static AdaptorOutput Adapt(TaskKind kind, Feeds.Batch batch, BiGruOutput output) =>
+        TaskAdaptor.Output(kind, batch, output.Logits, output.HiddenStates, attention: null);
 }

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Distill.IO;
 
 namespace Distill.Models;
 
@@ -43,34 +42,10 @@ public sealed record BiGruConfig
     /// <summary>Width of a GRU layer's output: both directions concatenated.</summary>
     [JsonIgnore] public int OutputSize => 2 * HiddenSize;
 
-    private static readonly JsonSerializerOptions WriteOptions = new()
-    {
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
     /// <summary>Reads and validates a <c>config.json</c>.</summary>
-    public static BiGruConfig Load(string path)
-    {
-        BiGruConfig? config;
-        try
-        {
-            config = JsonSerializer.Deserialize<BiGruConfig>(File.ReadAllText(path));
-        }
-        catch (JsonException e)
-        {
-            throw new ConfigException($"{path}: not a valid config.json ({e.Message})");
-        }
-        if (config is null) throw new ConfigException($"{path}: not a valid config.json (it holds null)");
-        config.Validate(path);
-        return config;
-    }
+    public static BiGruConfig Load(string path) => ConfigJson.Load<BiGruConfig>(path, (config, source) => config.Validate(source));
 
-    public void Save(string path)
-    {
-        Validate(path);
-        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, WriteOptions) + "\n");
-    }
+    public void Save(string path) => ConfigJson.Save(path, this, (config, source) => config.Validate(source));
 
     /// <summary>Checks every field and throws one <see cref="ConfigException"/> naming each bad one.</summary>
     public void Validate(string source = "config.json")

@@ -50,7 +50,8 @@ internal static class BiGruStudent
             kind, teacher.Labels, new WeightCopy(copied, keys.Except(copied).ToList()),
             student.parameters().Sum(p => p.numel()), teacher.Parameters,
             new FileInfo(Path.Combine(output, ModelDirectory.WeightsFile)).Length,
-            vocabulary is null ? null : new VocabularyCopy(vocabulary.Path, vocabulary.Tokens.Count, rows));
+            vocabulary is null ? null : new VocabularyCopy(vocabulary.Path, vocabulary.Tokens.Count, rows),
+            "PyTorch's GRU init, head N(0, 0.02)");
     }
 
     // The teacher's vocabulary: its word embeddings whole (the config's vocab_size rows, which may exceed vocab.txt's lines).

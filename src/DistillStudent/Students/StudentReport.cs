@@ -14,6 +14,7 @@ namespace Distill.DistillStudent.Students;
 /// <param name="TeacherParameters">parameter count of the teacher</param>
 /// <param name="WeightsBytes">size of the written model.safetensors</param>
 /// <param name="Vocabulary">the student's own vocabulary and how many of its embedding rows came from the teacher; null when it has the teacher's</param>
+/// <param name="RandomInit">how the weights left random were initialised, in words</param>
 public sealed record StudentReport(
     string Output,
     string Origin,
@@ -24,7 +25,8 @@ public sealed record StudentReport(
     long StudentParameters,
     long TeacherParameters,
     long WeightsBytes,
-    VocabularyCopy? Vocabulary = null)
+    VocabularyCopy? Vocabulary = null,
+    string RandomInit = "Hugging Face init")
 {
     private const int ListedKeys = 8;
 
@@ -34,7 +36,7 @@ public sealed record StudentReport(
         var lines = new List<string>
         {
             $"student: {Shape}; {Origin}",
-            $"weights: {Weights.Copied.Count} tensors copied, {Weights.LeftRandom.Count} left random (Hugging Face init)",
+            $"weights: {Weights.Copied.Count} tensors copied, {Weights.LeftRandom.Count} left random ({RandomInit})",
         };
         if (Weights.LeftRandom.Count > 0 && Weights.Copied.Count > 0)
         {

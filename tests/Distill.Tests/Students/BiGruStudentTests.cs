@@ -22,6 +22,7 @@ public sealed class BiGruStudentTests
         Assert.True(run.ExitCode == ExitCodes.Success, run.Error);
         Assert.Contains("BiGRU, 3 layers, hidden 8 per direction (16 out), embeddings 16", run.Output);
         Assert.Contains("labels [neg, neu, pos]", run.Output);
+        Assert.Contains("1 tensors copied, 26 left random (PyTorch's GRU init, head N(0, 0.02))", run.Output);
         using var student = BiGruDirectory.Load(output, ["neg", "neu", "pos"]);
         Assert.Equal(TaskKind.Classification, student.Kind);
         Assert.Equal(3, student.Config.NumLayers);

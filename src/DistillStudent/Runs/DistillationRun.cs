@@ -32,6 +32,8 @@ public static class DistillationRun
             : [BertConfig.Load(Path.Combine(run.Teacher!, ModelDirectory.ConfigFile)).NumHiddenLayers];
         distillation = distillation.Validate("distillation", LossRegistry.Arity, studentLayers: student.Model.Layers, teacherLayers: teacherLayers);
         var attentions = distillation.IntermediateMatches.Any(m => m.Feature == "attention");
+        // Adapted before anything is written: a student without what the matches read (a BiGRU has no attention) fails here.
+        var adapted = student.Adapted(attentions);
 
         IBatchFeed feed;
         ITeacherSource teacher;
@@ -57,7 +59,7 @@ public static class DistillationRun
         {
             RunDirectory.Claim(outputDir, DistillRunConfig.FileName, run.ToJson(), ignored: ["training.threads"]);
             var output = new TrainerOutput(outputDir, log, isTerminal);
-            var distiller = RunConfigs.CreateDistiller(run.DistillerName, training, distillation, student.Adapted(attentions), teacher, output, student.Evaluate(), run.TeacherWeights);
+            var distiller = RunConfigs.CreateDistiller(run.DistillerName, training, distillation, adapted, teacher, output, student.Evaluate(), run.TeacherWeights);
             return distiller.Train(feed, cancellation);
         }
     }

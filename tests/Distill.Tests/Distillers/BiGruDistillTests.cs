@@ -85,5 +85,6 @@ public sealed class BiGruDistillTests : IClassFixture<BiGruDistillTests.Setup>
 
         Assert.Equal(3, run.ExitCode);
         Assert.Contains("a BiGRU student has no attention to match", run.Error);
+        Assert.False(Directory.Exists(dir.File("attention")));
     }
 }

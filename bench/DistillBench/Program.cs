@@ -70,13 +70,13 @@ try
     var kind = training.TaskKind;
     var teacherLayers = BertConfig.Load(Path.Combine(teacherDir, ModelDirectory.ConfigFile)).NumHiddenLayers;
     var distillation = DistillationConfig.Load(distillationPath)
-        .Validate("bench distillation config", LossRegistry.Arity, studentLayers: student.Model.Config.NumHiddenLayers, teacherLayers: [teacherLayers]);
+        .Validate("bench distillation config", LossRegistry.Arity, studentLayers: student.Model.Layers, teacherLayers: [teacherLayers]);
     CacheChecks.Check(cacheDir, CacheManifest.Load(Path.Combine(cacheDir, CacheManifest.FileName)), training, distillation, student.Train);
     var rows = student.Train.Features.Count;
     var epochSteps = (rows + training.BatchSize - 1) / training.BatchSize;
     var readLayers = distillation.TeacherHiddenLayers();
     Console.WriteLine($"data: {rows} examples, {epochSteps} steps per epoch (batch {training.BatchSize}, max_seq_length {training.MaxSeqLength}); "
-        + $"student {student.Model.Config.NumHiddenLayers} layers, teacher {teacherLayers} layers, hidden {student.Model.Config.HiddenSize}; {threads} thread(s)");
+        + $"student {student.Model.Layers} layers, teacher {teacherLayers} layers, hidden {student.Model.HiddenSize}; {threads} thread(s)");
     Console.WriteLine($"timing: {steps} steps after {WarmupSteps} warm-up steps, measured from the request of the first timed batch to the request of the batch after "
         + "the last (batch production + forward + loss + backward + clip + AdamW), final checkpoint excluded; one run per mode, in the order printed");
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Distill.Cli;
+using Distill.DistillStudent.TaskModels;
 using Distill.IO;
 using Distill.Models;
 using Distill.Runtime;
@@ -14,7 +15,7 @@ namespace Distill.DistillStudent.Commands;
 /// </summary>
 internal sealed class EvalCommand : Command
 {
-    private readonly Option<DirectoryInfo> model = new("--model") { Description = "trained task model directory (e.g. OUT/best of train)", Required = true };
+    private readonly Option<DirectoryInfo> model = new("--model") { Description = "trained task model directory (e.g. OUT/best of train): BERT or BiGRU", Required = true };
     private readonly Option<string> task = new("--task") { Description = "classification | tagging | qa", Required = true };
     private readonly Option<FileInfo> data = new("--data") { Description = "labelled data file", Required = true };
     internal const string PredictionsFile = "predictions.jsonl";
@@ -40,14 +41,14 @@ internal sealed class EvalCommand : Command
         var modelDir = parse.GetValue(model)!.FullName;
         var dataPath = parse.GetValue(data)!.FullName;
 
-        var (taskModel, labels) = TaskModelDirectory.Load(modelDir, kind);
+        var (taskModel, labels) = TaskModelLoader.Load(modelDir, kind);
         using var _ = taskModel;
-        var tokenizer = ModelDirectory.LoadTokenizer(modelDir, taskModel.Config);
+        var tokenizer = TaskModelLoader.LoadTokenizer(modelDir);
         var settings = reading.Apply(parse, DataReadingOptions.Defaults);
         var dataSet = TaskDataLoader.Load(kind, dataPath, tokenizer, kind == TaskKind.Qa ? null : labels, settings);
         foreach (var warning in dataSet.Warnings) parse.InvocationConfiguration.Error.WriteLine($"warning: {warning}");
 
-        var result = dataSet.Score(ModelRunner.Logits(taskModel, dataSet.Features, parse.GetValue(batchSize), tokenizer.PadId));
+        var result = dataSet.Score(ModelRunner.Logits(taskModel.Module, kind, taskModel.Logits, dataSet.Features, parse.GetValue(batchSize), tokenizer.PadId));
         var predictionLines = string.Concat(result.Predictions.Select(p => p.ToJsonString() + "\n"));
         var metricsJson = JsonSerializer.Serialize(result.Metrics);
         var outDir = parse.GetValue(output);

@@ -1,5 +1,4 @@
 using Distill.Models;
-using Distill.Tasks;
 using static TorchSharp.torch;
 
 namespace Distill.DistillStudent.Adaptors;
@@ -16,17 +15,6 @@ public static class BertAdaptor
         (batch, raw) => Adapt(model.Kind, batch, (TaskOutput)raw),
         save);
 
-    public static AdaptorOutput Adapt(TaskKind kind, Feeds.Batch batch, TaskOutput output)
-    {
-        var mask = batch[Feeds.Batch.AttentionMask];
-        var labels = batch.TryGet(Feeds.Batch.Labels);
-        return new AdaptorOutput(
-            Logits: KdLogits.Of(kind, output.Logits, mask),
-            LogitsMask: KdLogits.Mask(kind, mask),
-            Labels: labels,
-            Hidden: AdaptorOutput.Layers(output.Encoder.HiddenStates),
-            Attention: output.Encoder.Attentions is { } a ? AdaptorOutput.Layers(a) : null,
-            InputMask: mask,
-            Losses: labels is null ? null : [TaskLoss.Compute(kind, output.Logits, labels)]);
-    }
+    public static AdaptorOutput Adapt(TaskKind kind, Feeds.Batch batch, TaskOutput output) =>
+        TaskAdaptor.Output(kind, batch, output.Logits, output.Encoder.HiddenStates, output.Encoder.Attentions);
 }

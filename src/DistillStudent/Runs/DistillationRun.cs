@@ -11,7 +11,7 @@ using static TorchSharp.torch;
 namespace Distill.DistillStudent.Runs;
 
 /// <summary>
-/// One distillation run of a BERT student from a validated <see cref="DistillRunConfig"/>: loads the student and
+/// One distillation run of a student (any <see cref="TaskModels.ITaskModel"/>) from a validated <see cref="DistillRunConfig"/>: loads the student and
 /// its data, checks the teachers (caches, which must also agree with each other, or a model or ONNX file run
 /// online) against them before writing anything, claims the output directory, and trains with the chosen
 /// distiller, resuming from the newest checkpoint if there is one.
@@ -31,8 +31,10 @@ public static class DistillationRun
         IReadOnlyList<int> teacherLayers = caches.Count > 0
             ? caches.Select(c => TeacherDepth(c.Manifest, c.Dir)).ToList()
             : [(onnxFiles?.Config ?? BertConfig.Load(Path.Combine(run.Teacher!, ModelDirectory.ConfigFile))).NumHiddenLayers];
-        distillation = distillation.Validate("distillation", LossRegistry.Arity, studentLayers: student.Model.Config.NumHiddenLayers, teacherLayers: teacherLayers);
+        distillation = distillation.Validate("distillation", LossRegistry.Arity, studentLayers: student.Model.Layers, teacherLayers: teacherLayers);
         var attentions = distillation.IntermediateMatches.Any(m => m.Feature == "attention");
+        // Adapted before anything is written: a student without what the matches read (a BiGRU has no attention) fails here.
+        var adapted = student.Adapted(attentions);
 
         IBatchFeed feed;
         ITeacherSource teacher;
@@ -45,7 +47,7 @@ public static class DistillationRun
                 CacheChecks.CheckTeachers(caches);
                 for (var i = 0; i < caches.Count; i++) CacheChecks.Check(caches[i].Dir, caches[i].Manifest, training, distillation, student.Train, teacher: i);
                 var read = caches.Select((c, i) => new TeacherCache(c.Dir, distillation.TeacherHiddenLayers(i), distillation.TeacherAttentionLayers(i))).ToList();
-                var sameTokens = caches.All(c => CacheChecks.SharesVocabulary(c.Dir, c.Manifest, student.Model.Config.VocabSize, training.TaskKind, distillation));
+                var sameTokens = caches.All(c => CacheChecks.SharesVocabulary(c.Dir, c.Manifest, student.Model.VocabSize, training.TaskKind, distillation));
                 feed = new CachedTeacherFeed(read, student.Train.Features, training.TaskKind, student.Tokenizer.PadId, training.BatchSize, training.Seed, sameTokens: sameTokens);
                 teacher = new CachedTeacher();
                 description = caches.Count == 1 ? $"the cache {caches[0].Dir}" : $"{caches.Count} teacher caches (multi-teacher: KD on their mean logits)";
@@ -65,9 +67,9 @@ public static class DistillationRun
             {
                 // The online teacher reads the student's batches, token ids included: they must be its own.
                 var teacherVocabSize = BertConfig.Load(Path.Combine(run.Teacher!, ModelDirectory.ConfigFile)).VocabSize;
-                if (teacherVocabSize != student.Model.Config.VocabSize)
+                if (teacherVocabSize != student.Model.VocabSize)
                 {
-                    throw new ConfigException($"{run.Teacher}: the student's vocabulary ({student.Model.Config.VocabSize} tokens) is not the teacher's ({teacherVocabSize}), "
+                    throw new ConfigException($"{run.Teacher}: the student's vocabulary ({student.Model.VocabSize} tokens) is not the teacher's ({teacherVocabSize}), "
                         + "and an online teacher reads the student's token ids; cache the teacher (cache-teacher run) and distil from the cache, which aligns the two tokenizations");
                 }
                 var (model, _) = TaskModelDirectory.Load(run.Teacher!, training.TaskKind, training.TaskKind == TaskKind.Qa ? null : student.Labels);
@@ -79,7 +81,7 @@ public static class DistillationRun
 
             RunDirectory.Claim(outputDir, DistillRunConfig.FileName, run.ToJson(), ignored: ["training.threads"]);
             var output = new TrainerOutput(outputDir, log, isTerminal);
-            var distiller = RunConfigs.CreateDistiller(run.DistillerName, training, distillation, student.Adapted(attentions), teacher, output, student.Evaluate(), run.TeacherWeights);
+            var distiller = RunConfigs.CreateDistiller(run.DistillerName, training, distillation, adapted, teacher, output, student.Evaluate(), run.TeacherWeights);
             log.WriteLine($"trainer: {distiller.GetType().Name} (distiller \"{run.DistillerName}\") from {description}");
             return distiller.Train(feed, cancellation);
         }

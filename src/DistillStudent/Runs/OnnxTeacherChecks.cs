@@ -35,7 +35,7 @@ public static class OnnxTeacherChecks
         {
             problems.Add($"the teacher's labels are [{string.Join(", ", labels)}] (id2label of {files.ConfigPath}), the student's [{string.Join(", ", student.Labels)}] (the order must match)");
         }
-        if (files.VocabularyProblem(student.VocabPath, ModelDirectory.TokenizerOptions(student.Model.Config).LowerCase) is { } vocabulary)
+        if (files.VocabularyProblem(student.VocabPath, student.Tokenizer.LowerCase) is { } vocabulary)
         {
             problems.Add($"the teacher's vocabulary is not the student's ({vocabulary}); an online teacher reads the student's token ids, so distil from a cache of it instead");
         }

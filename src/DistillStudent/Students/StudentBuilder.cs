@@ -34,6 +34,7 @@ public static class StudentBuilder
         {
             throw new ConfigException($"--out {output} already exists and is not empty; choose a new directory or remove it");
         }
+        if (request.Arch == BiGruConfig.Type) return BiGruStudent.Write(request, output);
 
         using var teacher = TeacherCheckpoint.Load(request.Teacher);
         var vocabulary = request.Vocab is { } file ? StudentVocabulary.Load(file) : null;
@@ -55,18 +56,32 @@ public static class StudentBuilder
             weights = new WeightCopy([.. weights.Copied, .. weights.LeftRandom.Where(IsWordEmbeddings)], weights.LeftRandom.Where(k => !IsWordEmbeddings(k)).ToList());
         }
 
+        WriteWhole(output, directory =>
+        {
+            if (student is BertTaskModel task)
+            {
+                TaskModelDirectory.Save(directory, task, teacher.Labels, vocabPath);
+            }
+            else
+            {
+                ModelDirectory.Save(directory, (BertModel)student, vocabPath);
+            }
+        });
+
+        return new StudentReport(
+            output, origin, $"{config.NumHiddenLayers} layers, hidden {config.HiddenSize}, {config.NumAttentionHeads} heads, FFN {config.IntermediateSize}", teacher.Kind, teacher.Labels, weights,
+            student.parameters().Sum(p => p.numel()), teacher.Parameters,
+            new FileInfo(Path.Combine(output, ModelDirectory.WeightsFile)).Length, ownVocabulary);
+    }
+
+    /// <summary>Lets <paramref name="write"/> fill a temporary sibling of <paramref name="output"/> and renames it into place.</summary>
+    internal static void WriteWhole(string output, Action<string> write)
+    {
         var temporary = $"{output}.tmp-{Environment.ProcessId}";
         if (System.IO.Directory.Exists(temporary)) System.IO.Directory.Delete(temporary, recursive: true);
         try
         {
-            if (student is BertTaskModel task)
-            {
-                TaskModelDirectory.Save(temporary, task, teacher.Labels, vocabPath);
-            }
-            else
-            {
-                ModelDirectory.Save(temporary, (BertModel)student, vocabPath);
-            }
+            write(temporary);
             if (System.IO.Directory.Exists(output)) System.IO.Directory.Delete(output);
             System.IO.Directory.Move(temporary, output);
         }
@@ -74,11 +89,6 @@ public static class StudentBuilder
         {
             if (System.IO.Directory.Exists(temporary)) System.IO.Directory.Delete(temporary, recursive: true);
         }
-
-        return new StudentReport(
-            output, origin, config, teacher.Kind, teacher.Labels, weights,
-            student.parameters().Sum(p => p.numel()), teacher.Parameters,
-            new FileInfo(Path.Combine(output, ModelDirectory.WeightsFile)).Length, ownVocabulary);
     }
 
     private static (BertConfig Config, string Origin) StudentConfig(StudentRequest request, TeacherCheckpoint teacher, int vocabSize)
@@ -167,7 +177,7 @@ public static class StudentBuilder
             && labels.Select((label, id) => map.TryGetValue(id.ToString(System.Globalization.CultureInfo.InvariantCulture), out var l) && l == label).All(b => b);
     }
 
-    private static Dictionary<string, JsonElement> WithOrigin(Dictionary<string, JsonElement>? extra, StudentRequest request, TeacherCheckpoint teacher)
+    internal static Dictionary<string, JsonElement> WithOrigin(Dictionary<string, JsonElement>? extra, StudentRequest request, TeacherCheckpoint teacher)
     {
         var result = extra is null ? new Dictionary<string, JsonElement>() : new Dictionary<string, JsonElement>(extra);
         var origin = new Origin(
@@ -177,7 +187,8 @@ public static class StudentBuilder
             request.ConfigFile is null ? null : Path.GetFullPath(request.ConfigFile),
             request.From is null ? null : Path.GetFullPath(request.From),
             request.Vocab is null ? null : Path.GetFullPath(request.Vocab),
-            request.Seed);
+            request.Seed,
+            request.Arch == BiGruConfig.Type ? request.Arch : null);
         result[OriginKey] = JsonSerializer.SerializeToElement(origin, OriginJson);
         return result;
     }
@@ -189,5 +200,6 @@ public static class StudentBuilder
         [property: JsonPropertyName("config")] string? Config,
         [property: JsonPropertyName("from")] string? From,
         [property: JsonPropertyName("vocab")] string? Vocab,
-        [property: JsonPropertyName("seed")] int Seed);
+        [property: JsonPropertyName("seed")] int Seed,
+        [property: JsonPropertyName("arch")] string? Arch);
 }

@@ -6,7 +6,7 @@ namespace Distill.DistillStudent.Students;
 /// <summary>What <see cref="StudentBuilder.Write"/> made.</summary>
 /// <param name="Output">the student directory (full path)</param>
 /// <param name="Origin">how the weights were made, in words (e.g. "teacher layers [0,3]")</param>
-/// <param name="Config">the student's config as written</param>
+/// <param name="Shape">the student's shape in words (layers, widths)</param>
 /// <param name="Task">the head the student carries, as its teacher; null for a plain encoder</param>
 /// <param name="Labels">the head's labels (the teacher's); empty for QA or an encoder</param>
 /// <param name="Weights">student keys copied and left random</param>
@@ -14,28 +14,29 @@ namespace Distill.DistillStudent.Students;
 /// <param name="TeacherParameters">parameter count of the teacher</param>
 /// <param name="WeightsBytes">size of the written model.safetensors</param>
 /// <param name="Vocabulary">the student's own vocabulary and how many of its embedding rows came from the teacher; null when it has the teacher's</param>
+/// <param name="RandomInit">how the weights left random were initialised, in words</param>
 public sealed record StudentReport(
     string Output,
     string Origin,
-    BertConfig Config,
+    string Shape,
     TaskKind? Task,
     IReadOnlyList<string> Labels,
     WeightCopy Weights,
     long StudentParameters,
     long TeacherParameters,
     long WeightsBytes,
-    VocabularyCopy? Vocabulary = null)
+    VocabularyCopy? Vocabulary = null,
+    string RandomInit = "Hugging Face init")
 {
     private const int ListedKeys = 8;
 
     /// <summary>Lines for a person: shape, origin, copied/random counts, size against the teacher, where it went.</summary>
     public IReadOnlyList<string> Describe()
     {
-        var c = Config;
         var lines = new List<string>
         {
-            $"student: {c.NumHiddenLayers} layers, hidden {c.HiddenSize}, {c.NumAttentionHeads} heads, FFN {c.IntermediateSize}; {Origin}",
-            $"weights: {Weights.Copied.Count} tensors copied, {Weights.LeftRandom.Count} left random (Hugging Face init)",
+            $"student: {Shape}; {Origin}",
+            $"weights: {Weights.Copied.Count} tensors copied, {Weights.LeftRandom.Count} left random ({RandomInit})",
         };
         if (Weights.LeftRandom.Count > 0 && Weights.Copied.Count > 0)
         {

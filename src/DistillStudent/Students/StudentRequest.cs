@@ -3,12 +3,23 @@ using Distill.Models;
 namespace Distill.DistillStudent.Students;
 
 /// <summary>
-/// What student to make from a teacher directory and where to write it. Exactly one source of weights:
-/// <see cref="Preset"/> or <see cref="ConfigFile"/> (random init), <see cref="Layers"/> (copied from those teacher
-/// layers), or <see cref="From"/> (every name- and shape-matching key of another checkpoint).
+/// What student to make from a teacher directory and where to write it. A BERT student has exactly one source of
+/// weights: <see cref="Preset"/> or <see cref="ConfigFile"/> (random init), <see cref="Layers"/> (copied from those
+/// teacher layers), or <see cref="From"/> (every name- and shape-matching key of another checkpoint). A BiGRU student
+/// (<see cref="Arch"/>) has none of these: its shape is <see cref="Hidden"/> and <see cref="GruLayers"/>.
 /// </summary>
 public sealed record StudentRequest
 {
+    public static readonly IReadOnlyList<string> Architectures = ["bert", BiGruConfig.Type];
+
+    /// <summary>The student's architecture: bert (the teacher's kind of model) or bigru.</summary>
+    public string Arch { get; init; } = "bert";
+
+    public const int DefaultGruLayers = 2;
+
+    /// <summary>With <see cref="Arch"/> bigru: the number of bidirectional GRU layers (default <see cref="DefaultGruLayers"/>).</summary>
+    public int? GruLayers { get; init; }
+
     /// <summary>Teacher model directory: a task model (<c>bert.*</c> plus a head) or a plain encoder.</summary>
     public required string Teacher { get; init; }
 
@@ -22,8 +33,10 @@ public sealed record StudentRequest
     public IReadOnlyList<int>? Layers { get; init; }
 
     /// <summary>
-    /// With <see cref="Layers"/> only: the student's hidden size, which must equal the teacher's, since a teacher
+    /// With <see cref="Layers"/>: the student's hidden size, which must equal the teacher's, since a teacher
     /// layer fits only a student of its own width. A random student of another width is a preset or a config file.
+    /// With <see cref="Arch"/> bigru: the GRU's hidden size per direction (default half the teacher's hidden size,
+    /// so that a layer's output, both directions, has the teacher's width).
     /// </summary>
     public int? Hidden { get; init; }
 
@@ -45,19 +58,41 @@ public sealed record StudentRequest
     /// <summary>Throws a <see cref="ConfigException"/> unless exactly one source is given and <see cref="Hidden"/> comes with <see cref="Layers"/>.</summary>
     public void Validate()
     {
-        var sources = new (string Option, bool Given)[]
+        if (!Architectures.Contains(Arch))
         {
-            ("--preset", Preset is not null), ("--layers", Layers is not null), ("--config", ConfigFile is not null), ("--from", From is not null),
-        };
-        var given = sources.Where(s => s.Given).Select(s => s.Option).ToList();
+            throw new ConfigException($"--arch \"{Arch}\" is not known; known: {string.Join(", ", Architectures)}");
+        }
+        if (Arch == BiGruConfig.Type)
+        {
+            ValidateBiGru();
+            return;
+        }
+        var given = GivenSources();
         if (given.Count != 1)
         {
             var found = given.Count == 0 ? "none" : string.Join(" and ", given);
             throw new ConfigException($"choose exactly one of --preset, --layers, --config, --from (found {found})");
         }
+        if (GruLayers is not null) throw new ConfigException("--gru-layers goes with --arch bigru only");
         if (Hidden is not null && Layers is null)
         {
-            throw new ConfigException("--hidden goes with --layers only; a preset or config file sets its own hidden size");
+            throw new ConfigException("--hidden goes with --layers or --arch bigru only; a preset or config file sets its own hidden size");
         }
     }
+
+    private void ValidateBiGru()
+    {
+        var given = GivenSources();
+        if (given.Count > 0)
+        {
+            throw new ConfigException($"--arch bigru takes its shape from --hidden and --gru-layers, not {string.Join(" or ", given)}");
+        }
+        if (Hidden is <= 0) throw new ConfigException($"--hidden must be positive, found {Hidden}");
+        if (GruLayers is <= 0) throw new ConfigException($"--gru-layers must be positive, found {GruLayers}");
+    }
+
+    private List<string> GivenSources() => new (string Option, bool Given)[]
+    {
+        ("--preset", Preset is not null), ("--layers", Layers is not null), ("--config", ConfigFile is not null), ("--from", From is not null),
+    }.Where(s => s.Given).Select(s => s.Option).ToList();
 }

@@ -35,7 +35,7 @@ public static class VocabularyBuilder
         var vocabulary = request.Learn
             ? WordPieceTrainer.Learn(
                 texts,
-                config is null ? new WordPieceOptions() : ModelDirectory.TokenizerOptions(config),
+                config is null ? new WordPieceOptions() : ModelDirectory.TokenizerOptions(config.DoLowerCase),
                 new WordPieceTrainerOptions
                 {
                     VocabularySize = request.Size,

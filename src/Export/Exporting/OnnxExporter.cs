@@ -12,37 +12,70 @@ using Onnx;
 namespace Distill.Export.Exporting;
 
 /// <summary>
-/// Builds the ONNX graph of a model directory, applies the graph passes in order, stamps the metadata, writes
+/// Builds the ONNX graph of a model directory (BERT, or BiGRU by config.json's model_type), applies the graph passes in order, stamps the metadata, writes
 /// the file under a temporary name, checks parity against our model on built-in inputs, and only then renames
 /// it into place with vocab.txt and config.json beside it. A failed check publishes nothing.
 /// </summary>
 public static class OnnxExporter
 {
+    /// <summary>
+    /// The longest input a BiGRU export declares in its metadata: the model has no position table, so this is only
+    /// the tokenizer's cap, BERT's usual 512.
+    /// </summary>
+    public const int BiGruMaxLength = 512;
+
     public static ExportResult Export(ExportRequest request, Action<string> log)
     {
         var output = Path.GetFullPath(request.OutputPath);
+        if (ModelDirectory.ModelType(request.ModelDirectory) == BiGruConfig.Type) return ExportBiGru(request, output, log);
+
         using var model = LoadedModel.Load(request.ModelDirectory);
         var config = model.Encoder.Config;
         log($"export: {Describe(model)} ({config.NumHiddenLayers} layers, hidden {config.HiddenSize}, {config.NumAttentionHeads} heads), opset {request.Opset}");
 
-        var onnx = BertExport.Build(model, request.Opset, request.HiddenState);
-        foreach (var pass in request.Passes)
+        var onnx = Rewrite(BertExport.Build(model, request.Opset, request.HiddenState), request.Passes, log);
+        Stamp(onnx, Metadata(request.ModelDirectory, model.Kind, model.Labels, config.DoLowerCase, config.MaxPositionEmbeddings));
+        var tokenizer = ModelDirectory.LoadTokenizer(request.ModelDirectory, config);
+        var inputs = ParityInputs.BuiltIn(tokenizer, config.MaxPositionEmbeddings);
+        return Publish(request, output, onnx, session => ParityValidator.Run(model, session, inputs, ParityInputs.BatchSizes(inputs), tokenizer.PadId), log);
+    }
+
+    private static ExportResult ExportBiGru(ExportRequest request, string output, Action<string> log)
+    {
+        if (request.HiddenState) throw new ConfigException($"{request.ModelDirectory}: --hidden-state is for BERT models; a BiGRU export outputs its logits only");
+        using var model = BiGruDirectory.Load(request.ModelDirectory);
+        var config = model.Config;
+        log($"export: BiGRU {config.Task.Name()} model ({config.NumLayers} layers, hidden {config.HiddenSize} per direction, embeddings {config.EmbeddingSize}), opset {request.Opset}");
+
+        var onnx = Rewrite(BiGruExport.Build(model, request.Opset), request.Passes, log);
+        Stamp(onnx, Metadata(request.ModelDirectory, config.Task, config.Labels, config.DoLowerCase, BiGruMaxLength));
+        var tokenizer = ModelDirectory.LoadTokenizer(request.ModelDirectory, config.DoLowerCase);
+        var inputs = ParityInputs.BuiltIn(tokenizer, BiGruMaxLength);
+        return Publish(request, output, onnx,
+            session => ParityValidator.Run(config.Task, batch => TorchReference.Outputs(model, batch), session, inputs, ParityInputs.BatchSizes(inputs), tokenizer.PadId), log);
+    }
+
+    private static ModelProto Rewrite(ModelProto onnx, IReadOnlyList<GraphPass> passes, Action<string> log)
+    {
+        foreach (var pass in passes)
         {
             log($"export: pass {pass.Name}");
             onnx = pass.Apply(onnx);
         }
-        Stamp(onnx, Metadata(request.ModelDirectory, config, model));
-        var opCounts = OpCounts.Of(onnx);
+        return onnx;
+    }
 
-        var tokenizer = ModelDirectory.LoadTokenizer(request.ModelDirectory, config);
-        var inputs = ParityInputs.BuiltIn(tokenizer, config.MaxPositionEmbeddings);
+    // Written under a temporary name, checked there, and renamed into place with vocab.txt and config.json only if it passes.
+    private static ExportResult Publish(ExportRequest request, string output, ModelProto onnx, Func<OnnxEncoderSession, ParityReport> parity, Action<string> log)
+    {
+        var opCounts = OpCounts.Of(onnx);
         ParityReport? report = null;
         var failures = (IReadOnlyList<string>)[];
         var published = AtomicFile.Write(output, onnx.WriteTo, written =>
         {
             using (var session = OnnxEncoderSession.Create(written, request.Threads, preferCuda: false, log))
             {
-                report = ParityValidator.Run(model, session, inputs, ParityInputs.BatchSizes(inputs), tokenizer.PadId);
+                report = parity(session);
             }
             failures = report.Failures(request.Atol, request.MinAgreement);
             return failures.Count == 0;
@@ -62,11 +95,11 @@ public static class OnnxExporter
 
     private static string Describe(LoadedModel model) => model.Module is BertTaskModel task ? task.Architecture : "BertModel (encoder)";
 
-    private static OnnxModelMetadata Metadata(string directory, BertConfig config, LoadedModel model)
+    private static OnnxModelMetadata Metadata(string directory, TaskKind? kind, IReadOnlyList<string> labels, bool? doLowerCase, int maxLength)
     {
         using var weights = File.OpenRead(Path.Combine(directory, ModelDirectory.WeightsFile));
-        var lowerCase = config.DoLowerCase ?? true;
-        return new OnnxModelMetadata(model.Kind, model.Labels, lowerCase, StripAccents: lowerCase, config.MaxPositionEmbeddings,
+        var lowerCase = doLowerCase ?? true;
+        return new OnnxModelMetadata(kind, labels, lowerCase, StripAccents: lowerCase, maxLength,
             Convert.ToHexStringLower(SHA256.HashData(weights)), Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory))));
     }
 

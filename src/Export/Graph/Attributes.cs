@@ -17,4 +17,7 @@ public static class Attributes
         attribute.Ints.AddRange(values);
         return attribute;
     }
+
+    public static AttributeProto String(string name, string value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.String, S = Google.Protobuf.ByteString.CopyFromUtf8(value) };
 }

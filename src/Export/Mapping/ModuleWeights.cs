@@ -52,6 +52,17 @@ public sealed class ModuleWeights
         return graph.Initializer(Key(name), Floats(transposed), transposed.shape);
     }
 
+    /// <summary>Adds one initializer made from several weights (e.g. a GRU's two directions), recorded as used, by <paramref name="combine"/>.</summary>
+    /// <param name="graph">the graph to add to</param>
+    /// <param name="key">the initializer's name</param>
+    /// <param name="names">the weights, as <see cref="Key"/> names them</param>
+    /// <param name="combine">builds the initializer's tensor from the weights, in order</param>
+    public string Initializer(OnnxGraphBuilder graph, string key, IReadOnlyList<string> names, Func<IReadOnlyList<Tensor>, Tensor> combine)
+    {
+        using var combined = combine(names.Select(Read).ToList());
+        return graph.Initializer(key, Floats(combined), combined.shape);
+    }
+
     private Tensor Read(string name)
     {
         var key = Key(name);

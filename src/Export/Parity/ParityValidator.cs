@@ -20,12 +20,25 @@ public static class ParityValidator
     /// <param name="padId">the vocabulary's [PAD] id</param>
     public static ParityReport Run(LoadedModel model, OnnxEncoderSession onnx, IReadOnlyList<TokenizedText> texts, IReadOnlyList<int> batchSizes, int padId)
     {
+        model.Module.eval();
+        return Run(model.Kind, batch => TorchReference.Outputs(model, batch), onnx, texts, batchSizes, padId);
+    }
+
+    /// <summary>As above, for any model whose outputs under the graph's names <paramref name="ours"/> gives (in eval mode, inside the batch's dispose scope).</summary>
+    /// <param name="kind">the model's task; null for a plain encoder</param>
+    /// <param name="ours">our model's outputs on a batch</param>
+    /// <param name="onnx">the exported model</param>
+    /// <param name="texts">the inputs, batched in this order</param>
+    /// <param name="batchSizes">every input is run once at each of these batch sizes</param>
+    /// <param name="padId">the vocabulary's [PAD] id</param>
+    public static ParityReport Run(TaskKind? kind, Func<InputBatch, IReadOnlyDictionary<string, Tensor>> ours, OnnxEncoderSession onnx,
+        IReadOnlyList<TokenizedText> texts, IReadOnlyList<int> batchSizes, int padId)
+    {
         ArgumentOutOfRangeException.ThrowIfZero(texts.Count);
         if (batchSizes.Count == 0 || batchSizes.Any(b => b < 1)) throw new ArgumentException("batch sizes must be positive", nameof(batchSizes));
         var names = onnx.OutputNames.ToList();
         var totals = names.ToDictionary(n => n, _ => new Accumulator());
         long spans = 0, spansAgreeing = 0;
-        model.Module.eval();
 
         foreach (var size in batchSizes)
         {
@@ -33,11 +46,11 @@ public static class ParityValidator
             {
                 using var scope = NewDisposeScope();
                 using var batch = InputBatch.Pad(chunk, padId);
-                var expected = TorchReference.Outputs(model, batch);
+                var expected = ours(batch);
                 var unknown = names.Where(n => !expected.ContainsKey(n)).ToList();
                 if (unknown.Count > 0)
                 {
-                    throw new OnnxImportException($"the ONNX model has outputs our {model.Kind?.Name() ?? "encoder"} model does not: {string.Join(", ", unknown)}; ours: {string.Join(", ", expected.Keys)}");
+                    throw new OnnxImportException($"the ONNX model has outputs our {kind?.Name() ?? "encoder"} model does not: {string.Join(", ", unknown)}; ours: {string.Join(", ", expected.Keys)}");
                 }
                 var actual = onnx.Run(batch, names);
                 var starts = new int[chunk.Length][];
@@ -49,7 +62,7 @@ public static class ParityValidator
                     {
                         throw new OnnxImportException($"ONNX output {names[i]} has shape [{string.Join(",", shape)}], ours [{string.Join(",", reference.shape)}]");
                     }
-                    var decisions = totals[names[i]].Add(names[i], model.Kind, reference.data<float>().ToArray(), values, shape, batch.MaskFlat);
+                    var decisions = totals[names[i]].Add(names[i], kind, reference.data<float>().ToArray(), values, shape, batch.MaskFlat);
                     if (names[i] == OutputNames.StartLogits) starts = decisions;
                     if (names[i] == OutputNames.EndLogits && starts[0] is not null)
                     {

@@ -44,4 +44,11 @@ public static class TorchReference
         outputs[OutputNames.LastHiddenState] = encoded.LastHiddenState;
         return outputs.ToDictionary(kv => kv.Key, kv => kv.Value.to(ScalarType.Float32).cpu().contiguous());
     }
+
+    /// <summary>A BiGRU's logits (eval, no gradients); call inside a dispose scope.</summary>
+    public static IReadOnlyDictionary<string, Tensor> Outputs(BiGruTaskModel model, InputBatch batch)
+    {
+        using var _ = no_grad();
+        return new Dictionary<string, Tensor> { [OutputNames.Logits] = model.forward(batch.InputIds, batch.AttentionMask).Logits.to(ScalarType.Float32).cpu().contiguous() };
+    }
 }

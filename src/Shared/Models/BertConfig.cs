@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Distill.IO;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
@@ -41,37 +40,10 @@ public sealed record BertConfig
 
     [JsonIgnore] public int HeadSize => HiddenSize / NumAttentionHeads;
 
-    private static readonly JsonSerializerOptions WriteOptions = new()
-    {
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
     /// <summary>Reads and validates a <c>config.json</c>.</summary>
-    public static BertConfig Load(string path)
-    {
-        BertConfig? config;
-        try
-        {
-            config = JsonSerializer.Deserialize<BertConfig>(File.ReadAllText(path));
-        }
-        catch (JsonException e)
-        {
-            throw new ConfigException($"{path}: not a valid config.json ({e.Message})");
-        }
-        if (config is null)
-        {
-            throw new ConfigException($"{path}: not a valid config.json (it holds null)");
-        }
-        config.Validate(path);
-        return config;
-    }
+    public static BertConfig Load(string path) => ConfigJson.Load<BertConfig>(path, (config, source) => config.Validate(source));
 
-    public void Save(string path)
-    {
-        Validate(path);
-        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, WriteOptions) + "\n");
-    }
+    public void Save(string path) => ConfigJson.Save(path, this, (config, source) => config.Validate(source));
 
     /// <summary>Checks every field and throws one <see cref="ConfigException"/> naming each bad one.</summary>
     public void Validate(string source = "config.json")
@@ -122,5 +94,5 @@ public sealed record BertConfig
     }
 
     /// <summary>The config as a JSON object (used where a config is embedded in another file).</summary>
-    public JsonObject ToJson() => JsonSerializer.SerializeToNode(this, WriteOptions)!.AsObject();
+    public JsonObject ToJson() => JsonSerializer.SerializeToNode(this, ConfigJson.WriteOptions)!.AsObject();
 }

@@ -46,29 +46,52 @@ public static class ModelDirectory
         }
     }
 
-    public static WordPieceEncoder LoadTokenizer(string directory, BertConfig config) =>
-        WordPieceEncoder.FromVocabFile(RequireFile(directory, VocabFile), TokenizerOptions(config));
+    public static WordPieceEncoder LoadTokenizer(string directory, BertConfig config) => LoadTokenizer(directory, config.DoLowerCase);
 
-    /// <summary>How a model's text is normalized: its config's <c>do_lower_case</c>, uncased when the config does not say.</summary>
-    public static WordPieceOptions TokenizerOptions(BertConfig config)
-    {
-        ArgumentNullException.ThrowIfNull(config);
-        return new WordPieceOptions { LowerCase = config.DoLowerCase ?? true };
-    }
+    /// <summary>The directory's vocab.txt as a WordPiece tokenizer normalized as <see cref="TokenizerOptions"/> says.</summary>
+    public static WordPieceEncoder LoadTokenizer(string directory, bool? doLowerCase) =>
+        WordPieceEncoder.FromVocabFile(RequireFile(directory, VocabFile), TokenizerOptions(doLowerCase));
+
+    /// <summary>How a model's text is normalized: its config's <c>do_lower_case</c>, lower-cased when the config does not say (Hugging Face's BERT default).</summary>
+    public static WordPieceOptions TokenizerOptions(bool? doLowerCase) => new() { LowerCase = doLowerCase ?? true };
 
     /// <summary>Writes config, weights and a copy of the vocabulary; each file is written atomically.</summary>
     public static void Save(string directory, BertModel model, string vocabPath) => Write(directory, model.Config, model, vocabPath);
 
     /// <summary>Writes a config, a module's weights and a copy of the vocabulary into a model directory.</summary>
-    internal static void Write(string directory, BertConfig config, nn.Module module, string vocabPath)
+    internal static void Write(string directory, BertConfig config, nn.Module module, string vocabPath) => Write(directory, config.Save, module, vocabPath);
+
+    /// <summary>As above, for a config of any model type, written by <paramref name="saveConfig"/> to the path it is given.</summary>
+    internal static void Write(string directory, Action<string> saveConfig, nn.Module module, string vocabPath)
     {
         Directory.CreateDirectory(directory);
-        config.Save(Path.Combine(directory, ConfigFile));
+        saveConfig(Path.Combine(directory, ConfigFile));
         SafetensorsFile.Write(Path.Combine(directory, WeightsFile), StateDict.Of(module));
         var vocabTarget = Path.Combine(directory, VocabFile);
         if (Path.GetFullPath(vocabPath) != Path.GetFullPath(vocabTarget))
         {
             AtomicFile.Copy(vocabPath, vocabTarget);
+        }
+    }
+
+    /// <summary>
+    /// The directory's <c>model_type</c> from config.json (<c>bert</c>, <see cref="BiGruConfig.Type"/>, ...), so that
+    /// a loader can pick the model class before it reads the rest; a config without one is BERT, as ours were before.
+    /// </summary>
+    public static string ModelType(string directory)
+    {
+        var path = RequireFile(directory, ConfigFile);
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
+            return document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                && document.RootElement.TryGetProperty("model_type", out var type) && type.ValueKind == System.Text.Json.JsonValueKind.String
+                ? type.GetString()!
+                : "bert";
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new ConfigException($"{path}: not a valid config.json ({e.Message})");
         }
     }
 

@@ -49,6 +49,9 @@ public sealed class WordPieceEncoder
     public int SepId { get; }
     public int PadId { get; }
 
+    /// <summary>Whether text is lower-cased before it is split (the model's <c>do_lower_case</c>).</summary>
+    public bool LowerCase => lowerCase;
+
     /// <summary>
     /// Encodes one text, or a pair, as <c>[CLS] a [SEP]</c> or <c>[CLS] a [SEP] b [SEP]</c>. When the result would
     /// exceed <paramref name="maxLength"/>, tokens are dropped from the end of the longer segment first

@@ -83,7 +83,8 @@ public sealed class StudentBuilderTests
         Assert.Equal(["classifier.bias", "classifier.weight"], report.Weights.LeftRandom.Order());
         Assert.Equal(from.Count, report.Weights.Copied.Count);
         Assert.All(from, kv => Assert.True(student["bert." + kv.Key].SameAs(kv.Value), kv.Key));
-        Assert.Equal(2, report.Config.NumHiddenLayers);
+        Assert.Equal(2, BertConfig.Load(Path.Combine(output, ModelDirectory.ConfigFile)).NumHiddenLayers);
+        Assert.StartsWith("2 layers, ", report.Shape);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Distill.DistillStudent.TaskModels;
 using Distill.Models;
 using Distill.Tasks;
 
@@ -8,7 +9,7 @@ internal static class LogitDistance
 {
     /// <summary>
     /// Mean squared difference between the student's logits and the mean of the teachers' logits over DIR/train.jsonl,
-    /// each model reading the data through its own vocab.txt (a student may have its own vocabulary).
+    /// each model (BERT or BiGRU) reading the data through its own vocab.txt (a student may have its own vocabulary).
     /// </summary>
     public static double ToMeanTeacher(TemporaryDirectory dir, string studentDir, params string[] teacherDirs)
     {
@@ -16,12 +17,12 @@ internal static class LogitDistance
         first.Dispose();
         float[][] Logits(string modelDir)
         {
-            var (model, _) = TaskModelDirectory.Load(modelDir, TaskKind.Classification, labels);
+            var (model, _) = TaskModelLoader.Load(modelDir, TaskKind.Classification, labels);
             using (model)
             {
-                var tokenizer = ModelDirectory.LoadTokenizer(modelDir, model.Config);
+                var tokenizer = TaskModelLoader.LoadTokenizer(modelDir);
                 var data = TaskDataLoader.Load(TaskKind.Classification, dir.File("train.jsonl"), tokenizer, labels, new TaskDataSettings(16, new Distill.Data.DataReadOptions()));
-                return ModelRunner.Logits(model, data.Features, 16, tokenizer.PadId);
+                return ModelRunner.Logits(model.Module, model.Kind, model.Logits, data.Features, 16, tokenizer.PadId);
             }
         }
         var teachers = teacherDirs.Select(Logits).ToList();

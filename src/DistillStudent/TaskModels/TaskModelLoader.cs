@@ -1,0 +1,34 @@
+using Distill.Models;
+using Distill.Tokenization;
+
+namespace Distill.DistillStudent.TaskModels;
+
+/// <summary>Loads a task model directory of any architecture we know, chosen by config.json's <c>model_type</c>.</summary>
+public static class TaskModelLoader
+{
+    /// <param name="directory">the model directory</param>
+    /// <param name="kind">the task</param>
+    /// <param name="labels">the data's labels: a fresh BERT head gets them, a trained head is checked against them</param>
+    /// <returns>the model in eval mode and its labels (empty for QA)</returns>
+    public static (ITaskModel Model, IReadOnlyList<string> Labels) Load(string directory, TaskKind kind, IReadOnlyList<string>? labels = null)
+    {
+        // Any type but BiGRU goes to the BERT loader, whose config check names the type it found.
+        if (ModelDirectory.ModelType(directory) == BiGruConfig.Type)
+        {
+            var model = BiGruDirectory.Load(directory, labels);
+            if (model.Kind != kind)
+            {
+                model.Dispose();
+                throw new ConfigException($"{Path.Combine(directory, ModelDirectory.ConfigFile)}: the BiGRU is a {model.Kind.Name()} model, the run's task is {kind.Name()}");
+            }
+            return (new BiGruTask(model), model.Config.Labels);
+        }
+        var (bert, headLabels) = TaskModelDirectory.Load(directory, kind, labels);
+        return (new BertTask(bert), headLabels);
+    }
+
+    /// <summary>The directory's tokenizer (its vocab.txt, lower-cased as its config says).</summary>
+    public static WordPieceEncoder LoadTokenizer(string directory) => ModelDirectory.ModelType(directory) == BiGruConfig.Type
+        ? ModelDirectory.LoadTokenizer(directory, BiGruConfig.Load(Path.Combine(directory, ModelDirectory.ConfigFile)).DoLowerCase)
+        : ModelDirectory.LoadTokenizer(directory, BertConfig.Load(Path.Combine(directory, ModelDirectory.ConfigFile)));
+}

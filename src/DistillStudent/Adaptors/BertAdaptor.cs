@@ -27,6 +27,9 @@ public static class BertAdaptor
             Hidden: AdaptorOutput.Layers(output.Encoder.HiddenStates),
             Attention: output.Encoder.Attentions is { } a ? AdaptorOutput.Layers(a) : null,
             InputMask: mask,
-            Losses: labels is null ? null : [TaskLoss.Compute(kind, output.Logits, labels)]);
+            Losses: labels is null ? null : [TaskLoss.Compute(kind, output.Logits, labels)])
+        {
+            LogitsOverPositions = KdLogits.OverPositions(kind),
+        };
     }
 }

@@ -32,6 +32,13 @@ public sealed record AdaptorOutput(
     /// </summary>
     public Tensor? AlignedMask { get; init; }
 
+    /// <summary>
+    /// Whether <see cref="Logits"/> are distributions over positions (QA's (B, 2, T), <see cref="KdLogits"/>): then the
+    /// positions a teacher with another vocabulary aligned nothing to are left out of the student's distributions as
+    /// they are out of the teacher's.
+    /// </summary>
+    public bool LogitsOverPositions { get; init; }
+
     /// <summary>A list of per-layer tensors (index = layer number), as models usually return them.</summary>
     public static IReadOnlyDictionary<int, Tensor> Layers(IEnumerable<Tensor> layers) =>
         layers.Select((t, i) => (t, i)).ToDictionary(p => p.i, p => p.t);

@@ -13,9 +13,15 @@ public static class KdLogits
 {
     private const double Excluded = -10000.0;
 
-    public static Tensor Of(TaskKind kind, Tensor logits, Tensor attentionMask) => kind == TaskKind.Qa
-        ? logits.transpose(1, 2).masked_fill(attentionMask.unsqueeze(1).eq(0), Excluded) // (B, 2, T)
+    public static Tensor Of(TaskKind kind, Tensor logits, Tensor attentionMask) => OverPositions(kind)
+        ? Exclude(logits.transpose(1, 2), attentionMask) // (B, 2, T)
         : logits;
+
+    /// <summary>QA logits in KD form (B, 2, T) with the positions where <paramref name="mask"/> (B, T) is 0 given no probability.</summary>
+    public static Tensor Exclude(Tensor positional, Tensor mask) => positional.masked_fill(mask.unsqueeze(1).eq(0), Excluded);
+
+    /// <summary>Whether the task's KD logits are distributions over positions (QA), not over classes.</summary>
+    public static bool OverPositions(TaskKind kind) => kind == TaskKind.Qa;
 
     /// <summary>Token-level tasks mask KD over real tokens; classification and QA (masked above) need none.</summary>
     public static Tensor? Mask(TaskKind kind, Tensor attentionMask) => kind == TaskKind.Tagging ? attentionMask : null;

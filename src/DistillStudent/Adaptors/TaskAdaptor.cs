@@ -23,6 +23,9 @@ public static class TaskAdaptor
             Hidden: AdaptorOutput.Layers(hidden),
             Attention: attention is null ? null : AdaptorOutput.Layers(attention),
             InputMask: mask,
-            Losses: labels is null ? null : [TaskLoss.Compute(kind, logits, labels)]);
+            Losses: labels is null ? null : [TaskLoss.Compute(kind, logits, labels)])
+        {
+            LogitsOverPositions = KdLogits.OverPositions(kind),
+        };
     }
 }

@@ -75,10 +75,26 @@ public abstract class DistillerBase : TrainerBase
         return mask;
     }
 
+    /// <summary>
+    /// The student's logits for KD: QA's distributions over positions lose the positions some teacher with another
+    /// vocabulary aligned nothing to (the teacher's lost them in <see cref="Feeds.TeacherTensors"/>), so that both
+    /// are compared over the aligned positions only.
+    /// </summary>
+    private static Tensor StudentLogits(AdaptorOutput student, IEnumerable<AdaptorOutput> teachers)
+    {
+        var logits = student.RequireLogits("student");
+        if (!student.LogitsOverPositions) return logits;
+        foreach (var teacher in teachers)
+        {
+            if (teacher.AlignedMask is { } aligned) logits = KdLogits.Exclude(logits, aligned);
+        }
+        return logits;
+    }
+
     /// <summary>kd_loss_weight × KD(logits) + hard_label_weight × Σ student losses, each weight through its scheduler.</summary>
     protected Tensor LogitsObjective(AdaptorOutput student, IReadOnlyList<AdaptorOutput> teachers, TrainingProgress progress, Dictionary<string, Tensor> parts)
     {
-        var logitsS = student.RequireLogits("student");
+        var logitsS = StudentLogits(student, teachers);
         Tensor kd;
         if (teachers.Count > 1 && teachers.Any(t => t.TopK is not null))
         {

@@ -16,11 +16,15 @@ namespace Distill.DistillStudent.Feeds;
 /// feature id from memory, where they are held once, in their stored dtype, with only the columns the run reads
 /// from them (the logits, unless matches name that teacher): put the teacher whose layers are matched first.
 /// A student with its own vocabulary gets each teacher's token-level outputs aligned to its own tokens through the
-/// character offsets both sides keep (<see cref="TokenAlignment"/>).
+/// character offsets both sides keep (<see cref="TokenAlignment"/>). A QA student with its own vocabulary cuts other
+/// windows than the teacher, so its feature ids are not the cache's: its rows are joined per example instead, each
+/// student window to all the teacher windows of its example (<see cref="QaWindowJoin"/>). Then every cache is held in
+/// memory (the columns read only) and the epoch order is a seeded shuffle of the student's windows.
 /// </summary>
 public sealed class CachedTeacherFeed : IBatchFeed
 {
     private readonly IReadOnlyList<TeacherCache> caches;
+    private readonly IReadOnlyList<TrainingFeature> featureList;
     private readonly Dictionary<string, TrainingFeature> features;
     private readonly TaskKind kind;
     private readonly int padId;
@@ -29,6 +33,7 @@ public sealed class CachedTeacherFeed : IBatchFeed
     private readonly CacheReaderOptions readerOptions;
     private readonly string? task;
     private readonly bool sameTokens;
+    private readonly bool joinsExamples;
     private readonly VerifiedShards verified = new();
     private IReadOnlyList<HeldCache>? held;
 
@@ -42,12 +47,13 @@ public sealed class CachedTeacherFeed : IBatchFeed
     /// <param name="task">the task name the batches carry in a multi-task run</param>
     /// <param name="sameTokens">whether the student tokenizes with the teacher's vocabulary, so each row's token ids must be the
     /// student's; false for a student with its own vocabulary, whose rows are joined by feature id and whose token-level
-    /// targets are aligned to its tokens (see <see cref="Runs.CacheChecks.SharesVocabulary"/>)</param>
+    /// targets are aligned to its tokens, and, for QA, whose windows are joined per example (see <see cref="Runs.CacheChecks.SharesVocabulary"/>)</param>
     public CachedTeacherFeed(IReadOnlyList<TeacherCache> caches, IReadOnlyList<TrainingFeature> features, TaskKind kind, int padId, int batchSize, int seed,
         CacheReaderOptions? readerOptions = null, string? task = null, bool sameTokens = true)
     {
         ArgumentOutOfRangeException.ThrowIfZero(caches.Count);
         this.caches = caches;
+        featureList = features;
         this.features = features.ToDictionary(f => f.FeatureId, StringComparer.Ordinal);
         this.kind = kind;
         this.padId = padId;
@@ -56,6 +62,7 @@ public sealed class CachedTeacherFeed : IBatchFeed
         this.readerOptions = readerOptions ?? new CacheReaderOptions();
         this.task = task;
         this.sameTokens = sameTokens;
+        joinsExamples = kind == TaskKind.Qa && !sameTokens;
         Count = features.Count;
     }
 
@@ -65,7 +72,27 @@ public sealed class CachedTeacherFeed : IBatchFeed
 
     public IEnumerable<Batch> Epoch(int epoch, int firstBatch)
     {
-        held ??= caches.Skip(1).Select(Hold).ToList();
+        held ??= caches.Skip(joinsExamples ? 0 : 1).Select(Hold).ToList();
+        return joinsExamples ? JoinedEpoch(epoch, firstBatch, held) : StreamedEpoch(epoch, firstBatch, held);
+    }
+
+    private IEnumerable<Batch> JoinedEpoch(int epoch, int firstBatch, IReadOnlyList<HeldCache> held)
+    {
+        foreach (var chunk in EpochOrder.Shuffled(Count, seed, epoch).Chunk(batchSize).Skip(firstBatch))
+        {
+            var students = chunk.Select(i => featureList[i]).ToList();
+            var teachers = held.Select(cache =>
+            {
+                var windows = students.Select(s => cache.Windows(s.ExampleId)).ToList();
+                var joins = windows.Select((rows, i) => QaWindowJoin.Build(rows.Select(Spans).ToList(), TokenSpans.Of(students[i].Text))).ToList();
+                return TeacherTensors.Build(windows, joins, cache.Spec, cache.Columns);
+            }).ToList();
+            yield return TaskDataFeed.Collate(students, kind, padId, teachers, task);
+        }
+    }
+
+    private IEnumerable<Batch> StreamedEpoch(int epoch, int firstBatch, IReadOnlyList<HeldCache> held)
+    {
         var lead = caches[0];
         var reader = CacheReader.Open(lead.Dir, readerOptions with
         {
@@ -97,7 +124,9 @@ public sealed class CachedTeacherFeed : IBatchFeed
     }
 
     private IReadOnlyList<TokenAlignment>? Alignments(IReadOnlyList<CachedRow> rows, IReadOnlyList<TrainingFeature> students) => sameTokens ? null
-        : rows.Select((row, i) => TokenAlignment.Build(new TokenSpans(row.Offsets, row.Segments), TokenSpans.Of(students[i].Text))).ToList();
+        : rows.Select((row, i) => TokenAlignment.Build(Spans(row), TokenSpans.Of(students[i].Text))).ToList();
+
+    private static TokenSpans Spans(CachedRow row) => new(row.Offsets, row.Segments);
 
     private static CacheColumns Columns(TeacherCache cache) =>
         new() { HiddenLayers = cache.HiddenLayers, AttentionLayers = cache.AttentionLayers, Pooled = false };
@@ -132,7 +161,24 @@ public sealed class CachedTeacherFeed : IBatchFeed
 
     private sealed record HeldCache(string Dir, CacheSpec Spec, CacheColumns Columns, Dictionary<string, CachedRow> Rows)
     {
+        private Dictionary<string, IReadOnlyList<CachedRow>>? byExample;
+
         public CachedRow Row(string featureId) => Rows.TryGetValue(featureId, out var row) ? row
             : throw new CacheFormatException($"{Dir}: feature \"{featureId}\" of the first teacher's cache is missing; every teacher's cache must cover the same examples");
+
+        /// <summary>An example's windows in context order (of their first context token's offset).</summary>
+        public IReadOnlyList<CachedRow> Windows(string exampleId)
+        {
+            byExample ??= Rows.Values.GroupBy(r => r.ExampleId, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => (IReadOnlyList<CachedRow>)g.OrderBy(FirstContextOffset).ToList(), StringComparer.Ordinal);
+            return byExample.TryGetValue(exampleId, out var windows) ? windows
+                : throw new CacheFormatException($"{Dir}: example \"{exampleId}\" of the student's data has no window in the cache; the cache was made from other data");
+        }
+
+        private static int FirstContextOffset(CachedRow row)
+        {
+            var first = Array.IndexOf(row.Segments, 1);
+            return first < 0 ? int.MaxValue : row.Offsets[2 * first];
+        }
     }
 }

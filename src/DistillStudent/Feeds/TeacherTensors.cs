@@ -15,6 +15,8 @@ namespace Distill.DistillStudent.Feeds;
 /// For a student with its own vocabulary the token-level outputs (hidden states, tagging logits) are laid out on
 /// the student's tokens instead: each student token's row is the weighted mean of the teacher rows its
 /// <see cref="TokenAlignment"/> takes, and <see cref="AdaptorOutput.AlignedMask"/> says which student tokens took any.
+/// A QA student with its own vocabulary takes each row's outputs from all the teacher windows of its example
+/// (<see cref="QaWindowJoin"/>): hidden states as the mean of the tokens taken, start and end logits by the join's span rule.
 /// </summary>
 public static class TeacherTensors
 {
@@ -23,15 +25,35 @@ public static class TeacherTensors
     /// <param name="columns">the resolved columns the rows hold: <c>Hidden[i]</c> is layer <c>HiddenLayers[i]</c></param>
     /// <param name="kind">the task</param>
     /// <param name="alignments">per row, the student's tokens aligned to the row's (a student with its own vocabulary), or null when they are the row's own</param>
-    public static AdaptorOutput Build(IReadOnlyList<CachedRow> rows, CacheSpec spec, CacheColumns columns, TaskKind kind, IReadOnlyList<TokenAlignment>? alignments = null)
+    public static AdaptorOutput Build(IReadOnlyList<CachedRow> rows, CacheSpec spec, CacheColumns columns, TaskKind kind, IReadOnlyList<TokenAlignment>? alignments = null) =>
+        Build(rows.Select((row, r) => new Source([row], alignments?[r], null)).ToList(), spec, columns, kind);
+
+    /// <param name="windows">per student QA window, the teacher windows of its example, read with <paramref name="columns"/>, in the order its join counts them</param>
+    /// <param name="joins">per student QA window, its join to those windows</param>
+    /// <param name="spec">the cache's spec</param>
+    /// <param name="columns">the resolved columns the rows hold</param>
+    public static AdaptorOutput Build(IReadOnlyList<IReadOnlyList<CachedRow>> windows, IReadOnlyList<QaWindowJoin> joins, CacheSpec spec, CacheColumns columns) =>
+        Build(windows.Select((rows, r) => new Source(rows, joins[r].Tokens, joins[r])).ToList(), spec, columns, TaskKind.Qa);
+
+    /// <summary>One batch row's teacher rows (one, or a QA example's windows) and how its tokens map to the student's (null: they are the student's).</summary>
+    private sealed record Source(IReadOnlyList<CachedRow> Rows, TokenAlignment? Tokens, QaWindowJoin? Join)
     {
-        var b = rows.Count;
-        var t = alignments?.Max(a => a.StudentLength) ?? rows.Max(r => r.Length);
+        public int Length => Tokens?.StudentLength ?? Rows[0].Length;
+
+        /// <summary>A per-token column of the rows laid end to end, as the alignment counts them.</summary>
+        public float[] Concat(Func<CachedRow, float[]> column) => Rows.Count == 1 ? column(Rows[0]) : [.. Rows.SelectMany(column)];
+    }
+
+    private static AdaptorOutput Build(IReadOnlyList<Source> sources, CacheSpec spec, CacheColumns columns, TaskKind kind)
+    {
+        var b = sources.Count;
+        var aligned = sources.Any(s => s.Tokens is not null);
+        var t = sources.Max(s => s.Length);
         var mask = new long[b * t];
         for (var r = 0; r < b; r++)
         {
-            if (alignments is null) Array.Fill(mask, 1L, r * t, rows[r].Length);
-            else for (var i = 0; i < alignments[r].StudentLength; i++) mask[r * t + i] = alignments[r].IsAligned(i) ? 1 : 0;
+            if (sources[r].Tokens is not { } alignment) Array.Fill(mask, 1L, r * t, sources[r].Length);
+            else for (var i = 0; i < alignment.StudentLength; i++) mask[r * t + i] = alignment.IsAligned(i) ? 1 : 0;
         }
         var maskTensor = tensor(mask, [b, t]);
 
@@ -43,9 +65,10 @@ public static class TeacherTensors
             var values = new float[b * positions * k];
             var indices = new long[b * positions * k];
             var lse = new float[b * positions];
+            if (sources.Any(s => s.Rows.Count > 1)) throw new InvalidOperationException("top-k logits do not carry over a QA window join (CacheChecks refuses them)");
             for (var r = 0; r < b; r++)
             {
-                var row = rows[r].TopK!;
+                var row = sources[r].Rows[0].TopK!;
                 row.Values.CopyTo(values, r * positions * k);
                 for (var i = 0; i < row.Indices.Length; i++) indices[r * positions * k + i] = row.Indices[i];
                 row.LogSumExp.CopyTo(lse, r * positions);
@@ -58,31 +81,37 @@ public static class TeacherTensors
             var width = spec.LogitWidth;
             var positions = spec.TokenLevelLogits ? t : 1;
             var values = new float[b * positions * width];
-            for (var r = 0; r < b; r++) Place(rows[r].Logits, values.AsSpan(r * positions * width, positions * width), width, spec.TokenLevelLogits ? alignments?[r] : null);
+            for (var r = 0; r < b; r++)
+            {
+                var into = values.AsSpan(r * positions * width, positions * width);
+                if (sources[r].Join is { } join) join.ApplySpanLogits(sources[r].Concat(row => row.Logits), into);
+                else Place(sources[r].Rows[0].Logits, into, width, spec.TokenLevelLogits ? sources[r].Tokens : null);
+            }
             logits = KdLogits.Of(kind, tensor(values, spec.TokenLevelLogits ? [b, t, width] : [b, width]), maskTensor);
         }
 
         var hiddenLayers = columns.HiddenLayers ?? [];
         var attentionLayers = columns.AttentionLayers ?? [];
-        var hidden = hiddenLayers.Select((layer, i) => (layer, Hidden(rows, i, t, spec.HiddenSize, alignments))).ToDictionary(p => p.layer, p => p.Item2);
-        if (alignments is not null && attentionLayers.Count > 0) throw new InvalidOperationException("attention matches do not carry across vocabularies (CacheChecks refuses them)");
-        var attention = attentionLayers.Select((layer, i) => (layer, Attention(rows, i, t, spec.NumHeads))).ToDictionary(p => p.layer, p => p.Item2);
+        var hidden = hiddenLayers.Select((layer, i) => (layer, Hidden(sources, i, t, spec.HiddenSize))).ToDictionary(p => p.layer, p => p.Item2);
+        if (aligned && attentionLayers.Count > 0) throw new InvalidOperationException("attention matches do not carry across vocabularies (CacheChecks refuses them)");
+        var attention = attentionLayers.Select((layer, i) => (layer, Attention(sources.Select(s => s.Rows[0]).ToList(), i, t, spec.NumHeads))).ToDictionary(p => p.layer, p => p.Item2);
         return new AdaptorOutput(Logits: logits, LogitsMask: KdLogits.Mask(kind, maskTensor), Hidden: hidden, Attention: attention, InputMask: maskTensor)
         {
             TopK = topK,
-            AlignedMask = alignments is null ? null : maskTensor,
+            AlignedMask = aligned ? maskTensor : null,
         };
     }
 
     /// <summary>(B, T, H), each row's T_r × H values decoded straight into its place (or aligned to the student's tokens), padding left at zero.</summary>
-    private static Tensor Hidden(IReadOnlyList<CachedRow> rows, int index, int t, int hiddenSize, IReadOnlyList<TokenAlignment>? alignments)
+    private static Tensor Hidden(IReadOnlyList<Source> sources, int index, int t, int hiddenSize)
     {
-        var result = zeros(rows.Count, t, hiddenSize);
+        var result = zeros(sources.Count, t, hiddenSize);
         var values = Floats(result);
-        for (var r = 0; r < rows.Count; r++)
+        for (var r = 0; r < sources.Count; r++)
         {
-            if (alignments is null) rows[r].Hidden[index].DecodeInto(values.Slice(r * t * hiddenSize, rows[r].Length * hiddenSize));
-            else Place(rows[r].Hidden[index].ToFloats(), values.Slice(r * t * hiddenSize, t * hiddenSize), hiddenSize, alignments[r]);
+            var source = sources[r];
+            if (source.Tokens is null) source.Rows[0].Hidden[index].DecodeInto(values.Slice(r * t * hiddenSize, source.Length * hiddenSize));
+            else Place(source.Concat(row => row.Hidden[index].ToFloats()), values.Slice(r * t * hiddenSize, t * hiddenSize), hiddenSize, source.Tokens);
         }
         return result;
     }

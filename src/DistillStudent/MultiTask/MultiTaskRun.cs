@@ -35,8 +35,8 @@ public static class MultiTaskRun
             var depth = manifest.Teacher.Config["num_hidden_layers"] is { } layers ? (int)layers
                 : throw new CacheFormatException($"{cacheDir}: the manifest's teacher config has no num_hidden_layers");
             distillation = distillation.Validate($"tasks[{i}] ({task.Name})", LossRegistry.Arity, studentLayers: student.Model.Encoder.Config.NumHiddenLayers, teacherLayers: [depth]);
-            CacheChecks.Check(cacheDir, manifest, task.Config, distillation, task.Train);
             var sameTokens = CacheChecks.SharesVocabulary(cacheDir, manifest, student.Model.Encoder.Config.VocabSize, task.Config.TaskKind, distillation);
+            CacheChecks.Check(cacheDir, manifest, task.Config, distillation, task.Train, sameTokens: sameTokens);
             feeds.Add(new CachedTeacherFeed([new TeacherCache(cacheDir, distillation.TeacherHiddenLayers(), distillation.TeacherAttentionLayers())],
                 task.Train.Features, task.Config.TaskKind, student.Tokenizer.PadId, training.BatchSize, training.Seed, task: task.Name, sameTokens: sameTokens));
         }

@@ -20,7 +20,10 @@ public static class CacheChecks
     /// <param name="distillation">the validated distillation config</param>
     /// <param name="train">the student's training data</param>
     /// <param name="teacher">the cache's index among the run's teachers (the matches naming it say which layers it needs)</param>
-    public static void Check(string cacheDir, CacheManifest manifest, TrainingConfig training, DistillationConfig distillation, ITaskData train, int teacher = 0)
+    /// <param name="sameTokens">whether the student shares the teacher's vocabulary (<see cref="SharesVocabulary"/>); a QA student
+    /// that does not cuts its own windows, so the cache must cover its examples rather than its features</param>
+    public static void Check(string cacheDir, CacheManifest manifest, TrainingConfig training, DistillationConfig distillation, ITaskData train, int teacher = 0,
+        bool sameTokens = true)
     {
         var spec = manifest.Spec;
         var problems = new List<string>();
@@ -52,7 +55,9 @@ public static class CacheChecks
         }
         if (problems.Count > 0) throw new CacheFormatException($"{cacheDir}: the cache does not fit this run: {string.Join("; ", problems)}");
 
-        CacheJoin.Check(CacheFeatureIds.Read(cacheDir, manifest), train.Features.Select(f => f.FeatureId));
+        var cached = CacheFeatureIds.Read(cacheDir, manifest);
+        if (training.TaskKind == TaskKind.Qa && !sameTokens) CacheJoin.Check(cached.Select(QaData.ExampleOf).Distinct(), train.Features.Select(f => f.ExampleId));
+        else CacheJoin.Check(cached, train.Features.Select(f => f.FeatureId));
     }
 
     /// <summary>
@@ -60,18 +65,18 @@ public static class CacheChecks
     /// manifest). A student with its own vocabulary (<c>init-student --vocab</c>) gets other token ids and often
     /// another token count, so the cache's rows are joined by feature id and token-level targets are aligned to the
     /// student's tokens through both sides' character offsets (<see cref="CrossVocabulary.TokenAlignment"/>): hidden-state
-    /// matches and tagging logits carry over. What does not is refused here, each named, before anything is written:
-    /// attention matches (an attention row is a distribution over the teacher's tokens; averaging rows and columns
-    /// over an alignment gives no distribution the student's attention over its own tokens should match), QA (its
-    /// windows differ between tokenizers) and token-level top-k logits (their indices are per teacher token).
+    /// matches and tagging logits carry over, and QA's start and end logits, whose windows differ between tokenizers, through
+    /// a join per example (<see cref="CrossVocabulary.QaWindowJoin"/>). What does not is refused here, each named, before
+    /// anything is written: attention matches (an attention row is a distribution over the teacher's tokens; averaging rows
+    /// and columns over an alignment gives no distribution the student's attention over its own tokens should match) and
+    /// token-level top-k logits (their indices are per teacher token).
     /// </summary>
     public static bool SharesVocabulary(string cacheDir, CacheManifest manifest, int studentVocabSize, TaskKind kind, DistillationConfig distillation)
     {
         if (manifest.Teacher.Config["vocab_size"] is not { } teacherVocabSize || (int)teacherVocabSize == studentVocabSize) return true;
 
         var problems = new List<string>();
-        if (kind == TaskKind.Qa) problems.Add("QA windows are cut by each tokenizer and are not joined across vocabularies");
-        if (kind == TaskKind.Tagging && manifest.Spec.TopK is { } k) problems.Add($"the cache holds top-{k} logits per teacher token, which do not average over an alignment (rebuild it with full logits)");
+        if (manifest.Spec.TokenLevelLogits && manifest.Spec.TopK is { } k) problems.Add($"the cache holds top-{k} logits per teacher token, which do not average over an alignment (rebuild it with full logits)");
         for (var i = 0; i < distillation.IntermediateMatches.Count; i++)
         {
             var match = distillation.IntermediateMatches[i];
@@ -85,7 +90,7 @@ public static class CacheChecks
         {
             throw new ConfigException(
                 $"{cacheDir}: the student's vocabulary ({studentVocabSize} tokens) is not the teacher's ({(int)teacherVocabSize}), so its tokens are aligned to the teacher's by character offsets, "
-                + $"which carries hidden states and tagging logits but not: {string.Join("; ", problems)}");
+                + $"which carries hidden states, tagging logits and QA span logits but not: {string.Join("; ", problems)}");
         }
         return false;
     }

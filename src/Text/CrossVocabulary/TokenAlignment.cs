@@ -97,8 +97,21 @@ public sealed class TokenAlignment
             }
             starts[s + 1] = teachers.Count;
         }
+        return Equal(starts, teachers);
+    }
+
+    /// <summary>An alignment in which student token s takes <paramref name="takes"/>[s], each with weight 1/n.</summary>
+    internal static TokenAlignment Of(IReadOnlyList<IReadOnlyList<int>> takes)
+    {
+        var starts = new int[takes.Count + 1];
+        for (var s = 0; s < takes.Count; s++) starts[s + 1] = starts[s] + takes[s].Count;
+        return Equal(starts, takes.SelectMany(t => t).ToList());
+    }
+
+    private static TokenAlignment Equal(int[] starts, List<int> teachers)
+    {
         var weights = new float[teachers.Count];
-        for (var s = 0; s < student.Count; s++)
+        for (var s = 0; s + 1 < starts.Length; s++)
         {
             for (var k = starts[s]; k < starts[s + 1]; k++) weights[k] = 1f / (starts[s + 1] - starts[s]);
         }

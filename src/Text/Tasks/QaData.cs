@@ -19,8 +19,14 @@ public sealed class QaData : ITaskData
         this.examples = examples;
         this.windows = windows;
         Warnings = warnings;
-        Features = windows.Select(w => new TrainingFeature(w.ExampleId, $"{w.ExampleId}#{w.WindowIndex}", w.Text, [w.StartPosition, w.EndPosition])).ToList();
+        Features = windows.Select(w => new TrainingFeature(w.ExampleId, FeatureId(w.ExampleId, w.WindowIndex), w.Text, [w.StartPosition, w.EndPosition])).ToList();
     }
+
+    /// <summary>A window's feature id: the example's id, '#', the window's index.</summary>
+    public static string FeatureId(string exampleId, int window) => $"{exampleId}#{window}";
+
+    /// <summary>The example a window's feature id (<see cref="FeatureId"/>) belongs to.</summary>
+    public static string ExampleOf(string featureId) => featureId[..featureId.LastIndexOf('#')];
 
     public TaskKind Kind => TaskKind.Qa;
     public string Source { get; }

@@ -4,8 +4,9 @@
 # layers 0 and 3 of the pre-trained MiniLM (as TextBrewer starts from pre-trained BERT), lr 1e-4 and the best dev
 # checkpoint of each. The teacher (MiniLM fine-tuned on the Pang & Lee polarity sentences) is cached once over the
 # training sentences and two noisy copies of each (words dropped and swapped, `augment`): the student is distilled on
-# three times the text for the same number of steps, with hard-label weight 0, so the copies' inherited labels are
-# never read. Usage: general-vs-student.sh [--small]   --small: 400 training and 150 dev sentences (minutes)
+# three times the text for about as many steps, with hard-label weight 0, so the copies' inherited labels are never
+# read; a control trains the student alone on that text, each copy with its source's label.
+# Usage: general-vs-student.sh [--small]   --small: 400 training and 150 dev sentences (minutes)
 # Outputs under pipelines/.runs/general-vs-student[-small] (RUNS overrides); other settings: lib/chain.sh.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/chain.sh"
@@ -36,4 +37,6 @@ train_student student-init student-alone "${ALONE_ARGS[@]}"
 augment 2 train-noise2
 TRAIN="$RUNS/data/train-noise2.jsonl" cache_teacher teacher cache-noise2 --config "$DISTILL_CONFIG"
 TRAIN="$RUNS/data/train-noise2.jsonl" distill_student student-init student-distilled "$DISTILL_CONFIG" cache-noise2
-evaluate teacher student-alone student-distilled
+# The control: the same text without the teacher, each copy with its source's label, for as many steps.
+TRAIN="$RUNS/data/train-noise2.jsonl" train_student student-init student-alone-noise2 "${DISTILL_ARGS[@]}"
+evaluate teacher student-alone student-distilled student-alone-noise2

@@ -47,11 +47,26 @@ cache_teacher() { # TEACHER CACHE [cache-teacher run flags...]
   "$bin/cache-teacher" verify "$RUNS/$cache" --data "$TRAIN" --model "$RUNS/$teacher/best"
 }
 
-init_student() { # TEACHER OUT [init-student flags...]: teacher layers $STUDENT_LAYERS
-  local teacher="$1" out="$2"
+init_student() { # TEACHER OUT [init-student flags...]: layers $STUDENT_LAYERS of a run's best/ or of a model (minilm)
+  local teacher="$RUNS/$1" out="$2"
   shift 2
-  [ -s "$RUNS/$out/config.json" ] || "$bin/distill-student" init-student --teacher "$RUNS/$teacher/best" \
+  [ -d "$teacher/best" ] && teacher="$teacher/best"
+  [ -s "$RUNS/$out/config.json" ] || "$bin/distill-student" init-student --teacher "$teacher" \
     --layers "$STUDENT_LAYERS" "$@" --out "$RUNS/$out"
+}
+
+train_student() { # INIT OUT [train flags...]: the student trained on the labels alone, without a teacher
+  local init="$1" out="$2"
+  shift 2
+  stage "$out: $init trained on $TRAIN without a teacher"
+  "$bin/distill-student" train --task "$TASK" --model "$RUNS/$init" --train "$TRAIN" --dev "$DEV" --out "$RUNS/$out" \
+    --seed 42 --threads "$threads" "${DATA_ARGS[@]}" "$@"
+}
+
+augment() { # COPIES NAME: $TRAIN and COPIES noisy copies of each example (words dropped, swapped) as $RUNS/data/NAME.jsonl
+  mkdir -p "$RUNS/data"
+  [ -s "$RUNS/data/$2.jsonl" ] || "$bin/distill-student" augment --data "$TRAIN" --copies "$1" --seed 42 \
+    --out "$RUNS/data/$2.jsonl"
 }
 
 distill_student() { # INIT OUT CONFIG CACHE...: distilled from every cache (several: MultiTeacher)

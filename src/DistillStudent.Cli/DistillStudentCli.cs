@@ -14,6 +14,7 @@ internal static class DistillStudentCli
         new EvalCommand(),
         new InitStudentCommand(),
         new BuildVocabCommand(),
+        new AugmentCommand(),
         new DistillCommand(),
         new DistillMultiTaskCommand(),
     };

@@ -15,24 +15,11 @@ namespace Distill.Tests.Feeds;
 /// words (<see cref="TinyDistillation.SplitVocabulary"/>): each of its tokens lies inside exactly one teacher token,
 /// so each aligned row must be that token's row.
 /// </summary>
-public sealed class CachedTeacherFeedTests : IClassFixture<CachedTeacherFeedTests.Setup>
+public sealed class CachedTeacherFeedTests : IClassFixture<TinyMultiTaskFixture>
 {
-    public sealed class Setup : IDisposable
-    {
-        public Setup()
-        {
-            TestAssets.EnsureTorch();
-            TinyMultiTask.Write(Dir);
-        }
-
-        internal TemporaryDirectory Dir { get; } = new();
-
-        public void Dispose() => Dir.Dispose();
-    }
-
     private readonly TemporaryDirectory dir;
 
-    public CachedTeacherFeedTests(Setup setup) => dir = setup.Dir;
+    public CachedTeacherFeedTests(TinyMultiTaskFixture setup) => dir = setup.Dir;
 
     [Fact]
     public void Epoch_StudentSplitsTeachersWords_HiddenRowsAreTheTeachersWordOnTheStudentsTokens()

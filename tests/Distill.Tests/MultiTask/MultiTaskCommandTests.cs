@@ -6,24 +6,11 @@ using Distill.Tests.Support;
 namespace Distill.Tests.MultiTask;
 
 /// <summary><c>distill-student distill-multitask</c> through real command lines on the tiny two-task set-up (<see cref="TinyMultiTask"/>).</summary>
-public sealed class MultiTaskCommandTests : IClassFixture<MultiTaskCommandTests.Setup>
+public sealed class MultiTaskCommandTests : IClassFixture<TinyMultiTaskFixture>
 {
-    public sealed class Setup : IDisposable
-    {
-        public Setup()
-        {
-            TestAssets.EnsureTorch();
-            TinyMultiTask.Write(Dir);
-        }
-
-        internal TemporaryDirectory Dir { get; } = new();
-
-        public void Dispose() => Dir.Dispose();
-    }
-
     private readonly TemporaryDirectory dir;
 
-    public MultiTaskCommandTests(Setup setup) => dir = setup.Dir;
+    public MultiTaskCommandTests(TinyMultiTaskFixture setup) => dir = setup.Dir;
 
     private static CliRun Run(params string[] args) => CliRun.Invoke(DistillStudentCli.Create(), args);
 

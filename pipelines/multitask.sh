@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# MultiTask on real data: one 2-layer student with a polarity head and a POS head, each task distilled from its own
-# teacher cache (distill-multitask, batches drawn ∝ batches per epoch, tau 1), once at the teacher's vocabulary and
-# once with its own. Polarity: the fine-tuned MiniLM teacher of train-teachers.sh, cached over Pang & Lee train.csv.
-# POS: MiniLM fine-tuned on the OANC sentences (as pos.sh), cached. Both caches keep the hidden states that
-# distill-L2-T2's matches read (KD at T = 2 + hidden_mse T0↔S0, T3↔S1, T6↔S2; for the own vocabulary the token
-# rows are aligned through the cached character offsets). Both students start from the polarity teacher's layers 0
-# and 3: both teachers are short fine-tunes of the same MiniLM, so those layers are still MiniLM's features (same
-# vocabulary, same embedding space) and neither task gets an encoder it never saw; the heads start fresh.
+# MultiTask on real data: one 2-layer student with a polarity head and a POS head, each task distilled from its
+# own teacher cache (distill-multitask, batches drawn ∝ batches per epoch, tau 1), once at the teacher's vocabulary
+# and once with its own, side by side. Polarity: the fine-tuned MiniLM teacher of train-teachers.sh, cached over
+# Pang & Lee train.csv. POS: MiniLM fine-tuned on the OANC sentences (as pos.sh), cached. Both caches keep the hidden
+# states that distill-L2-T2's matches read (KD at T = 2 + hidden_mse T0↔S0, T3↔S1, T6↔S2; for the own vocabulary
+# the token rows are aligned through the cached character offsets). Both students start from the polarity teacher's
+# layers 0 and 3: both teachers are short fine-tunes of the same MiniLM, so those layers are still MiniLM's features
+# (same vocabulary, same embedding space) and neither task gets an encoder it never saw; the heads start fresh.
 # The own vocabulary: build-vocab reads classification files only, so it reads polarity's sentences and the POS
 # sentences (their words joined by spaces) written together as one CSV.
 # Each head is evaluated on its task's dev data; a table gives task, teacher dev, student dev and student size.
@@ -37,7 +37,8 @@ POS_TRAIN="$TRAIN" POS_DEV="$DEV"
 DATA_ARGS=(--max-seq-length 64)
 TEACHER_ARGS=(--epochs 2 --lr 2e-4 --batch-size 32)
 [ -s "$POLARITY_TEACHER/model.safetensors" ] || {
-  echo "multitask: no polarity teacher at $POLARITY_TEACHER (run pipelines/train-teachers.sh or set POLARITY_TEACHER)" >&2
+  echo "multitask: no polarity teacher at $POLARITY_TEACHER (run pipelines/train-teachers.sh or set" \
+    "POLARITY_TEACHER)" >&2
   exit 2
 }
 
@@ -82,8 +83,11 @@ distill_multitask() { # INIT OUT: the run file written as $RUNS/OUT.json, then d
     > "$RUNS/$out.json"
   "$bin/distill-student" distill-multitask --config "$RUNS/$out.json"
 }
-distill_multitask student-teacher-vocab-init student-teacher-vocab
-distill_multitask student-own-vocab-init student-own-vocab
+# Side by side: each run takes $threads threads, and neither waits for the other.
+distill_multitask student-teacher-vocab-init student-teacher-vocab & teacher_vocab=$!
+distill_multitask student-own-vocab-init student-own-vocab & own_vocab=$!
+wait "$teacher_vocab"
+wait "$own_vocab"
 
 # Every teacher and head on its task's dev data, then the table.
 students=(student-teacher-vocab student-own-vocab)
@@ -95,10 +99,16 @@ evaluate_model pos-teacher/best pos-teacher/dev-eval
 for student in "${students[@]}"; do evaluate_model "$student/best/pos" "$student/dev-eval-pos"; done
 
 metric() { jq -r --arg key "$2" '.[$key] * 1000 | round / 1000' "$RUNS/$1/metrics.json"; }
-size() { du -h "$RUNS/$1/best/model.safetensors" | cut -f1; }
+size() { stat -L -c %s "$RUNS/$1/best/model.safetensors" | awk '{ printf "%.1f MB", $1 / 1e6 }'; }
+row() { # LABEL METRIC TASK: the task's dev metric for its teacher and each student's head
+  local cells="| $1 | $(metric "$3-teacher/dev-eval" "$2") |" student
+  for student in "${students[@]}"; do cells+=" $(metric "$student/dev-eval-$3" "$2") |"; done
+  echo "$cells"
+}
 echo "| task (dev metric) | teacher | student, teacher's vocabulary | student, own $VOCAB_SIZE pieces |"
 echo "|---|---|---|---|"
-echo "| polarity (accuracy) | $(metric polarity-teacher/dev-eval accuracy) | $(metric student-teacher-vocab/dev-eval-polarity accuracy) | $(metric student-own-vocab/dev-eval-polarity accuracy) |"
-echo "| POS (token accuracy) | $(metric pos-teacher/dev-eval token_accuracy) | $(metric student-teacher-vocab/dev-eval-pos token_accuracy) | $(metric student-own-vocab/dev-eval-pos token_accuracy) |"
-echo "| model.safetensors (both heads) | $(size polarity-teacher), $(size pos-teacher) | $(size student-teacher-vocab) | $(size student-own-vocab) |"
+row "polarity (accuracy)" accuracy polarity
+row "POS (token accuracy)" token_accuracy pos
+echo "| model.safetensors (both heads) | $(size polarity-teacher), $(size pos-teacher) |" \
+  "$(size student-teacher-vocab) | $(size student-own-vocab) |"
 stage "done"

@@ -61,6 +61,7 @@ init_student polarity-teacher student-teacher-vocab-init
 vocab="$RUNS/student-own-vocab.vocab.txt"
 if [ ! -s "$vocab" ]; then
   stage "a vocabulary of the $VOCAB_SIZE teacher pieces polarity's and POS's sentences use most"
+  # POS lines `word/TAG ...` become their words, each line one quoted CSV text after polarity's rows (label unused).
   { cat "$POLARITY_TRAIN"
     sed -E 's#/[^ /]+( |$)#\1#g; s/"/""/g; s/^/0,"/; s/$/"/' "$POS_TRAIN"
   } > "$RUNS/data/vocab-text.csv"

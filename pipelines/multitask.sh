@@ -99,7 +99,7 @@ pos
 evaluate_model pos-teacher/best pos-teacher/dev-eval
 for student in "${students[@]}"; do evaluate_model "$student/best/pos" "$student/dev-eval-pos"; done
 
-metric() { jq -r --arg key "$2" '.[$key] * 1000 | round / 1000' "$RUNS/$1/metrics.json"; }
+metric() { jq -r --arg key "$2" '.[$key]' "$RUNS/$1/metrics.json" | awk '{ printf "%.3f", $1 }'; }
 size() { stat -L -c %s "$RUNS/$1/best/model.safetensors" | awk '{ printf "%.1f MB", $1 / 1e6 }'; }
 row() { # LABEL METRIC TASK: the task's dev metric for its teacher and each student's head
   local cells="| $1 | $(metric "$3-teacher/dev-eval" "$2") |" student

@@ -88,14 +88,16 @@ own_vocabulary_student() { # TEACHER CACHE SIZE OUT CONFIG: a student with the S
   distill_student "$out-init" "$out" "$config" "$cache"
 }
 
+evaluate_model() { # MODEL EVAL: the model directory MODEL on dev, metrics into EVAL (both under $RUNS)
+  local model="$RUNS/$1" out="$RUNS/$2"
+  [ "$out/metrics.json" -nt "$model/model.safetensors" ] || "$bin/distill-student" eval \
+    --task "$TASK" --model "$model" --data "$DEV" --out "$out" --threads "$threads" "${DATA_ARGS[@]}" > /dev/null
+  stage "$1 on dev: $(cat "$out/metrics.json"), model.safetensors $(du -h "$model/model.safetensors" | cut -f1)"
+}
+
 evaluate() { # RUN...: each run's best/ on dev
   local model
-  for model in "$@"; do
-    [ "$RUNS/$model/dev-eval/metrics.json" -nt "$RUNS/$model/best/model.safetensors" ] || "$bin/distill-student" eval \
-      --task "$TASK" --model "$RUNS/$model/best" --data "$DEV" --out "$RUNS/$model/dev-eval" --threads "$threads" \
-      "${DATA_ARGS[@]}" > /dev/null
-    stage "$model on dev: $(cat "$RUNS/$model/dev-eval/metrics.json"), model.safetensors $(du -h "$RUNS/$model/best/model.safetensors" | cut -f1)"
-  done
+  for model in "$@"; do evaluate_model "$model/best" "$model/dev-eval"; done
 }
 
 chain() {

@@ -54,17 +54,7 @@ public sealed class GcSafeAdamWTests
         manual_seed(1);
         using var weight = new Parameter(randn(1024, 1024));
         using var optimizer = new GcSafeAdamW([new AdamW.ParamGroup([weight], 1e-3, 0.9, 0.999, 1e-8, 0.01, false, false)], 1e-3, 0.01);
-        using var stop = new CancellationTokenSource();
-        var collector = new Thread(() =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                GC.Collect();
-                GC.WaitForPendingFinalizers();
-            }
-        });
-        collector.Start();
-        try
+        using (new CollectorThread())
         {
             for (var i = 0; i < 300; i++)
             {
@@ -75,11 +65,6 @@ public sealed class GcSafeAdamWTests
                 }
                 optimizer.step();
             }
-        }
-        finally
-        {
-            stop.Cancel();
-            collector.Join();
         }
         Assert.True(weight.isfinite().all().item<bool>());
     }

@@ -1,3 +1,4 @@
+using Distill.Runtime;
 using Distill.Configuration;
 using Distill.DistillStudent.Adaptors;
 using Distill.DistillStudent.Feeds;
@@ -122,14 +123,14 @@ public abstract class DistillerBase : TrainerBase
             kd = kdLoss(logitsS, logitsT, temperature, Aligned(student.LogitsMask, teachers));
         }
         parts["kd_loss"] = kd;
-        var total = kd * WeightScheduler.Weight(Distillation.KdLossWeightScheduler, Distillation.KdLossWeight, progress.GlobalStep, progress.TotalSteps);
+        var total = kd.Times(WeightScheduler.Weight(Distillation.KdLossWeightScheduler, Distillation.KdLossWeight, progress.GlobalStep, progress.TotalSteps));
 
         var hardWeight = WeightScheduler.Weight(Distillation.HardLabelWeightScheduler, Distillation.HardLabelWeight, progress.GlobalStep, progress.TotalSteps);
         if (Distillation.HardLabelWeight > 0 && student.Losses is { Count: > 0 } losses)
         {
-            var hard = losses.Aggregate((a, b) => a + b);
+            var hard = losses.Aggregate(KeptScalars.Plus);
             parts["hard_label_loss"] = hard;
-            total = total + hard * hardWeight;
+            total = total.Plus(hard.Times(hardWeight));
         }
         return total;
     }

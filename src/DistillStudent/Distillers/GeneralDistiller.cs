@@ -1,3 +1,4 @@
+using Distill.Runtime;
 using Distill.Configuration;
 using Distill.DistillStudent.Adaptors;
 using Distill.DistillStudent.Losses;
@@ -60,7 +61,7 @@ public sealed class GeneralDistiller : DistillerBase
             if (match.Projection is { } projection) studentFeatures = studentFeatures.Select(f => projection.call(f)).ToList();
             var loss = match.Loss(studentFeatures, teacherFeatures, Aligned(student.InputMask, [teachers[match.Teacher]]));
             parts[match.Name] = loss;
-            total = total + loss * match.Weight;
+            total = total.Plus(loss.Times(match.Weight));
         }
         return total;
     }

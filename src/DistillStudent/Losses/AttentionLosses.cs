@@ -1,3 +1,4 @@
+using Distill.Runtime;
 using static TorchSharp.torch;
 
 namespace Distill.DistillStudent.Losses;
@@ -19,14 +20,14 @@ public static class AttentionLosses
     public static Tensor Mse(IReadOnlyList<Tensor> student, IReadOnlyList<Tensor> teacher, Tensor? mask)
     {
         var (s, t) = HiddenLosses.One(student, teacher);
-        return PairMean((s - t).pow(2), mask);
+        return PairMean((s - t).Power(2), mask);
     }
 
     /// <summary><c>attention_mse_sum</c>: heads summed first (a (B, T, T) map per side), then as <see cref="Mse"/>.</summary>
     public static Tensor MseSum(IReadOnlyList<Tensor> student, IReadOnlyList<Tensor> teacher, Tensor? mask)
     {
         var (s, t) = HiddenLosses.One(student, teacher);
-        return PairMean((Heads(s, sum: true) - Heads(t, sum: true)).pow(2), mask);
+        return PairMean((Heads(s, sum: true) - Heads(t, sum: true)).Power(2), mask);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Distill.Runtime;
 using static TorchSharp.torch;
 
 namespace Distill.DistillStudent.Losses;
@@ -9,7 +10,7 @@ public static class HiddenLosses
     public static Tensor HiddenMse(IReadOnlyList<Tensor> student, IReadOnlyList<Tensor> teacher, Tensor? mask)
     {
         var (s, t) = One(student, teacher);
-        var squared = (s - t).pow(2);                                                       // (B, T, H)
+        var squared = (s - t).Power(2);                                                       // (B, T, H)
         if (mask is null) return squared.mean();
         var m = Reduce.MaskOf(mask, s).unsqueeze(-1);                                       // (B, T, 1)
         return (squared * m).sum() / (m.sum() * s.shape[^1]).clamp_min(1);
@@ -22,7 +23,7 @@ public static class HiddenLosses
     public static Tensor Cosine(IReadOnlyList<Tensor> student, IReadOnlyList<Tensor> teacher, Tensor? mask)
     {
         var (s, t) = One(student, teacher);
-        var rows = 1 - nn.functional.cosine_similarity(s, t, dim: -1, eps: 1e-8);           // (B, T)
+        var rows = nn.functional.cosine_similarity(s, t, dim: -1, eps: 1e-8).SubtractedFrom(1);           // (B, T)
         return Reduce.RowMean(rows, mask);
     }
 
@@ -38,7 +39,7 @@ public static class HiddenLosses
         var ct = t.dim() == 3 ? t[.., 0] : t;
         var ns = cs / cs.norm(1, keepdim: true);
         var nt = ct / ct.norm(1, keepdim: true);
-        return (ns - nt).pow(2).sum(-1).mean();
+        return (ns - nt).Power(2).sum(-1).mean();
     }
 
     internal static (Tensor Student, Tensor Teacher) One(IReadOnlyList<Tensor> student, IReadOnlyList<Tensor> teacher)

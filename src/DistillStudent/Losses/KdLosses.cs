@@ -1,3 +1,4 @@
+using Distill.Runtime;
 using static TorchSharp.torch;
 
 namespace Distill.DistillStudent.Losses;
@@ -25,7 +26,7 @@ public static class KdLosses
     public static Tensor MeanSquaredError(Tensor studentLogits, Tensor teacherLogits, Tensor temperature, Tensor? mask)
     {
         var tau = Reduce.ForLogits(temperature);
-        var rows = (studentLogits / tau - teacherLogits / tau).pow(2).mean([-1]);
+        var rows = (studentLogits / tau - teacherLogits / tau).Power(2).mean([-1]);
         return Reduce.RowMean(rows, Checked(studentLogits, mask));
     }
 
@@ -40,7 +41,7 @@ public static class KdLosses
         var tau = Reduce.ForLogits(temperature);
         var logTeacher = nn.functional.log_softmax(teacherLogits / tau, -1);
         var logStudent = nn.functional.log_softmax(studentLogits / tau, -1);
-        var rows = (logTeacher.exp() * (logTeacher - logStudent)).sum(-1) * temperature.pow(2);
+        var rows = (logTeacher.exp() * (logTeacher - logStudent)).sum(-1) * temperature.Power(2);
         return Reduce.RowMean(rows, Checked(studentLogits, mask));
     }
 

@@ -1,3 +1,4 @@
+using Distill.Runtime;
 using static TorchSharp.torch;
 
 namespace Distill.DistillStudent.Losses;
@@ -34,7 +35,7 @@ public static class PairLosses
         var (s0, s1, t0, t1) = HiddenLosses.Two(student, teacher);
         var gramS = matmul(s0, s1.transpose(1, 2)) / s1.shape[^1];                          // (B, T, T)
         var gramT = matmul(t0, t1.transpose(1, 2)) / t1.shape[^1];
-        var squared = (gramS - gramT).pow(2);
+        var squared = (gramS - gramT).Power(2);
         if (mask is null) return squared.mean();
         var m = Reduce.MaskOf(mask, s0);
         var pairs = m.unsqueeze(-1) * m.unsqueeze(1);                                       // (B, T, T)

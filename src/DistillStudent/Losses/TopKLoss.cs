@@ -1,3 +1,4 @@
+using Distill.Runtime;
 using static TorchSharp.torch;
 
 namespace Distill.DistillStudent.Losses;
@@ -41,7 +42,7 @@ public static class TopKLoss
         var rows = -(pTeacher * logStudent.gather(-1, topkIndices)).sum(-1);                   // (…)
         if (k < classes)
         {
-            var tail = (1 - pTeacher.sum(-1)).clamp_min(0);
+            var tail = pTeacher.sum(-1).SubtractedFrom(1).clamp_min(0);
             // Large negative instead of −inf: log-sum-exp over the unselected classes stays finite with finite gradients.
             var outside = studentLogits.scatter(-1, topkIndices, full_like(topkIndices, -1e30f, dtype: studentLogits.dtype));
             var logRest = outside.logsumexp(-1) - studentLogits.logsumexp(-1);

@@ -1,3 +1,4 @@
+using Distill.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -57,8 +58,7 @@ public sealed class GcSafeAdamW : AdamW
             }
             using var root = Math.Sqrt(correction2).ToScalar();
             using var epsilon = eps.ToScalar();
-            using var one = 1.0.ToScalar(); // add_(Scalar) alone would pass a temporary alpha of 1
-            using var denom = state.exp_avg_sq.sqrt().div_(root).add_(epsilon, one);
+            using var denom = state.exp_avg_sq.sqrt().div_(root).add_(epsilon, KeptScalars.One); // add_(Scalar) alone would pass a temporary alpha of 1
             using var stepSize = (-lr / correction1).ToScalar();
             param.addcdiv_(state.exp_avg, denom, stepSize);
         }

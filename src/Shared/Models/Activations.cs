@@ -1,3 +1,4 @@
+using Distill.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -26,7 +27,7 @@ public static class Activations
 
     private static Tensor GeluTanh(Tensor x)
     {
-        var inner = (x + x.pow(3) * 0.044715) * Math.Sqrt(2.0 / Math.PI);
-        return x * 0.5 * (inner.tanh() + 1.0);
+        var inner = x.Plus(x.Power(3).Times(0.044715)).Times(Math.Sqrt(2.0 / Math.PI));
+        return x.Times(0.5) * inner.tanh().Plus(1.0);
     }
 }

@@ -8,7 +8,9 @@ namespace Distill.Tests.Models;
 /// The BERT forward and backward of a small but not tiny model while another thread collects: every implicit Scalar
 /// (the alpha of <c>a + b</c>, the divisor of <c>x / d</c>, …) that TorchSharp passes to LibTorch without keeping it
 /// alive could be finalized during the native call, as in a long distillation run that died in
-/// <c>BertEmbeddings.forward</c>.
+/// <c>BertEmbeddings.forward</c>. Before the forward went through <c>KeptScalars</c> this test passed all the same
+/// (3 of 3 runs), so it guards the forward rather than proves the defect; <c>KeptScalarsTests</c> shows it on one
+/// operator.
 /// </summary>
 public sealed class BertModelGcStressTests
 {
@@ -47,22 +49,5 @@ public sealed class BertModelGcStressTests
             }
         }
         Assert.All(losses, loss => Assert.True(float.IsFinite(loss)));
-    }
-
-    [Fact]
-    public void Add_LargeTensorsWhileCollecting_EveryResultExact()
-    {
-        using var a = full(1_000_000, 1f);
-        using var b = full(1_000_000, 2f);
-        using (new CollectorThread())
-        {
-            for (var i = 0; i < 300; i++)
-            {
-                using (NewDisposeScope())
-                {
-                    Assert.True((a + b).eq(3f).all().item<bool>());
-                }
-            }
-        }
     }
 }

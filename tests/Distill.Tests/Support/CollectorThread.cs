@@ -1,7 +1,9 @@
+using TorchSharp;
+
 namespace Distill.Tests.Support;
 
 /// <summary>
-/// Another thread that collects and runs finalizers as fast as it can until disposed: the condition under which a
+/// Another thread that collects, runs finalizers and allocates Scalars as fast as it can until disposed: the condition under which a
 /// Scalar that TorchSharp passes to LibTorch without keeping it alive is freed during the native call.
 /// </summary>
 internal sealed class CollectorThread : IDisposable
@@ -17,6 +19,12 @@ internal sealed class CollectorThread : IDisposable
             {
                 GC.Collect();
                 GC.WaitForPendingFinalizers();
+                // Native memory that a finalizer has just freed is taken at once by Scalars of another type, as
+                // on a busy process, so that a call still reading a freed Scalar sees the wrong type.
+                for (var i = 0; i < 16; i++)
+                {
+                    using var reuse = true.ToScalar();
+                }
             }
         });
         thread.Start();

@@ -1,3 +1,4 @@
+using Distill.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -38,8 +39,8 @@ public sealed class BertEmbeddings : nn.Module<Tensor, Tensor, Tensor>
         }
         var positions = arange(length, dtype: ScalarType.Int64, device: inputIds.device).unsqueeze(0); // (1, T)
         var embeddings = word_embeddings.call(inputIds)
-            + token_type_embeddings.call(tokenTypeIds)
-            + position_embeddings.call(positions);
+            .Plus(token_type_embeddings.call(tokenTypeIds))
+            .Plus(position_embeddings.call(positions));
         return dropout.call(LayerNorm.call(embeddings));
     }
 }

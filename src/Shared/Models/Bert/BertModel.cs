@@ -1,3 +1,4 @@
+using Distill.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -61,6 +62,6 @@ public sealed class BertModel : nn.Module
             ScalarType.Float64 => double.MinValue,
             _ => float.MinValue,
         };
-        return (1.0 - attentionMask.to(dtype)).mul(lowest).unsqueeze(1).unsqueeze(2);
+        return attentionMask.to(dtype).SubtractedFrom(1.0).Times(lowest).unsqueeze(1).unsqueeze(2);
     }
 }

@@ -1,3 +1,4 @@
+using Distill.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -39,7 +40,7 @@ public sealed class BertSelfAttention : nn.Module<Tensor, Tensor, bool, (Tensor 
         Tensor? probabilities = null;
         if (returnProbabilities)
         {
-            var scores = q.matmul(k.transpose(-1, -2)) / Math.Sqrt(headSize) + additiveMask; // (B, heads, T, T)
+            var scores = q.matmul(k.transpose(-1, -2)).DividedBy(Math.Sqrt(headSize)).Plus(additiveMask); // (B, heads, T, T)
             probabilities = scores.softmax(-1);
             context = nn.functional.dropout(probabilities, p, training).matmul(v);
         }

@@ -28,9 +28,10 @@ public static class DistillationRun
         using var student = TaskStudent.Load(training, log);
         var caches = run.Cache.Select(dir => (Dir: dir, Manifest: CacheManifest.Load(Path.Combine(dir, CacheManifest.FileName)))).ToList();
         var onnxFiles = run.IsOnnxTeacher ? run.OnnxTeacherFiles() : null;
-        IReadOnlyList<int> teacherLayers = caches.Count > 0
+        var onlineConfig = caches.Count > 0 ? null : onnxFiles?.Config ?? BertConfig.Load(Path.Combine(run.Teacher!, ModelDirectory.ConfigFile));
+        IReadOnlyList<int> teacherLayers = onlineConfig is null
             ? caches.Select(c => TeacherDepth(c.Manifest, c.Dir)).ToList()
-            : [(onnxFiles?.Config ?? BertConfig.Load(Path.Combine(run.Teacher!, ModelDirectory.ConfigFile))).NumHiddenLayers];
+            : [onlineConfig.NumHiddenLayers];
         distillation = distillation.Validate("distillation", LossRegistry.Arity, studentLayers: student.Model.Layers, teacherLayers: teacherLayers);
         var attentions = distillation.IntermediateMatches.Any(m => m.Feature == "attention");
         // Adapted before anything is written: a student without what the matches read (a BiGRU has no attention) fails here.
@@ -66,10 +67,9 @@ public static class DistillationRun
             else
             {
                 // The online teacher reads the student's batches, token ids included: they must be its own.
-                var teacherVocabSize = BertConfig.Load(Path.Combine(run.Teacher!, ModelDirectory.ConfigFile)).VocabSize;
-                if (teacherVocabSize != student.Model.VocabSize)
+                if (onlineConfig!.VocabSize != student.Model.VocabSize)
                 {
-                    throw new ConfigException($"{run.Teacher}: the student's vocabulary ({student.Model.VocabSize} tokens) is not the teacher's ({teacherVocabSize}), "
+                    throw new ConfigException($"{run.Teacher}: the student's vocabulary ({student.Model.VocabSize} tokens) is not the teacher's ({onlineConfig.VocabSize}), "
                         + "and an online teacher reads the student's token ids; cache the teacher (cache-teacher run) and distil from the cache, which aligns the two tokenizations");
                 }
                 var (model, _) = TaskModelDirectory.Load(run.Teacher!, training.TaskKind, training.TaskKind == TaskKind.Qa ? null : student.Labels);

@@ -59,9 +59,9 @@ public static class TeacherTensors
 
         Tensor? logits = null;
         TopKTensors? topK = null;
+        var positions = spec.TokenLevelLogits ? t : 1;
         if (spec.TopK is { } k)
         {
-            var positions = spec.TokenLevelLogits ? t : 1;
             var values = new float[b * positions * k];
             var indices = new long[b * positions * k];
             var lse = new float[b * positions];
@@ -79,7 +79,6 @@ public static class TeacherTensors
         else
         {
             var width = spec.LogitWidth;
-            var positions = spec.TokenLevelLogits ? t : 1;
             var values = new float[b * positions * width];
             for (var r = 0; r < b; r++)
             {

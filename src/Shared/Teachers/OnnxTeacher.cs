@@ -47,6 +47,7 @@ public sealed class OnnxTeacher : ITeacher
             .Concat(request.Pooled && outputs.Pooled is not null ? [outputs.Pooled] : []).ToList();
         var values = session.Run(inputs, names);
         for (var i = 0; i < outputs.Logits.Count; i++) CheckLogitShape(outputs.Logits[i], values[i].Shape);
+        for (var i = 0; i < request.HiddenLayers.Count; i++) CheckHiddenShape(request.HiddenLayers[i], values[outputs.Logits.Count + i].Shape);
         var results = new TeacherOutput[batch.Count];
         for (var row = 0; row < batch.Count; row++)
         {
@@ -79,6 +80,16 @@ public sealed class OnnxTeacher : ITeacher
         {
             throw new ConfigException($"--onnx-output: the ONNX output \"{name}\" has shape [{string.Join(", ", shape)}]; {Kind.Name()} needs {expected}; "
                 + "map the logits to the output that holds them (or fix id2label in config.json)");
+        }
+    }
+
+    /// <summary>Fails on the first batch when a hidden layer is mapped to an output that is not (batch, seq, hidden_size).</summary>
+    private void CheckHiddenShape(int layer, long[] shape)
+    {
+        if (shape.Length != 3 || shape[^1] != HiddenSize)
+        {
+            throw new ConfigException($"--onnx-output: the ONNX output \"{outputs.Hidden[layer]}\" mapped to hidden.{layer} has shape [{string.Join(", ", shape)}]; "
+                + $"hidden states need (batch, seq, {HiddenSize}), hidden_size of config.json; map it to an output of that shape");
         }
     }
 

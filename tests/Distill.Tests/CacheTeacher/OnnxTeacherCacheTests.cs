@@ -111,4 +111,25 @@ public sealed class OnnxTeacherCacheTests
         Assert.Contains("classification needs (batch, 2) for 2 labels", run.Error);
         Assert.Empty(Directory.GetFiles(dir.File("cache"), "part-*"));
     }
+
+    [Fact]
+    public void Run_HiddenLayerMappedToTheLogits_FailsNamingTheShapes()
+    {
+        TestAssets.EnsureTorch();
+        using var dir = new TemporaryDirectory();
+        TinyTask.Write(dir.Path, trainCount: 4);
+        Directory.CreateDirectory(dir.File("onnx"));
+        WriteGraph(dir.File("onnx/model.onnx"), new float[Vocab * Hidden], new float[Hidden * 2]);
+        (TinyBert.Config() with { Id2Label = new Dictionary<string, string> { ["0"] = "neg", ["1"] = "pos" } }).Save(dir.File("onnx/config.json"));
+        File.Copy(dir.File("vocab.txt"), dir.File("onnx/vocab.txt"));
+
+        // The classifier's logits, (batch, 2), taken for a hidden state of (batch, seq, 16).
+        var run = CliRun.Invoke(CacheTeacherCli.Create(), "run", "--onnx", dir.File("onnx/model.onnx"), "--onnx-output", "logits=logits",
+            "--onnx-output", "hidden.0=logits", "--task", "classification", "--data", dir.File("train.jsonl"), "--out", dir.File("cache"),
+            "--hidden-layers", "0", "--batch-size", "2");
+
+        Assert.Equal(Distill.Cli.ExitCodes.BadInput, run.ExitCode);
+        Assert.Contains("ONNX output \"logits\" mapped to hidden.0 has shape [2, 2]; hidden states need (batch, seq, 16)", run.Error);
+        Assert.Empty(Directory.GetFiles(dir.File("cache"), "part-*"));
+    }
 }

@@ -154,8 +154,8 @@ public abstract class DistillerBase : TrainerBase
             return TopKLoss.TopKSoftCrossEntropy(student.RequireLogits("student"), topK.Values, topK.Indices, topK.LogSumExp, 1.0, Aligned(student.LogitsMask, teachers));
         }
 
-        var headsS = LogitsHeads.Of(student, "student", StudentLogits(student, teachers));
-        var headsT = teachers.Select((t, i) => LogitsHeads.Of(t, teachers.Count == 1 ? "teacher" : $"teacher {i}")).ToList();
+        var headsS = LogitsHeads.Of(student, "student", student.LogitsOverPositions, StudentLogits(student, teachers));
+        var headsT = teachers.Select((t, i) => LogitsHeads.Of(t, teachers.Count == 1 ? "teacher" : $"teacher {i}", student.LogitsOverPositions)).ToList();
         if (headsT.FirstOrDefault(t => t.Count != headsS.Count) is { } other)
         {
             throw new InvalidOperationException($"the student adaptor gives {headsS.Count} logits heads and a teacher's gives {other.Count}; KD pairs them head by head");

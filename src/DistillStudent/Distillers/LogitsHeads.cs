@@ -18,8 +18,10 @@ internal static class LogitsHeads
     /// </summary>
     /// <param name="output">the adaptor's output</param>
     /// <param name="who">names the side in errors</param>
+    /// <param name="overPositions">whether the logits are QA's distributions over positions; the student's
+    /// <see cref="AdaptorOutput.LogitsOverPositions"/> decides it for both sides, since teachers' outputs share its KD form</param>
     /// <param name="logits">replaces <see cref="AdaptorOutput.Logits"/> (the student's with positions excluded); null reads it</param>
-    public static IReadOnlyList<LogitsHead> Of(AdaptorOutput output, string who, Tensor? logits = null)
+    public static IReadOnlyList<LogitsHead> Of(AdaptorOutput output, string who, bool overPositions, Tensor? logits = null)
     {
         if (output.LogitsList is { Count: > 0 } list)
         {
@@ -28,7 +30,7 @@ internal static class LogitsHeads
             return list.Select((l, i) => new LogitsHead(l, PerHead(masks, i, list.Count, "logits masks", who), PerHead(labels, i, list.Count, "labels", who))).ToList();
         }
         var single = logits ?? output.RequireLogits(who);
-        if (output.LogitsOverPositions)
+        if (overPositions)
         {
             return Enumerable.Range(0, (int)single.shape[1])
                 .Select(h => new LogitsHead(single.select(1, h), null, output.Labels?.select(1, h)))                   // (B, T), (B)

@@ -31,6 +31,16 @@ public sealed class RunConfigsTests
     }
 
     [Fact]
+    public void DistillRun_MultiTaskDistiller_PointsToTheMultiTaskRun()
+    {
+        var run = new DistillRunConfig { Training = Training, Distiller = "multitask", Cache = ["cache"] };
+
+        var error = Assert.Throws<Distill.Models.ConfigException>(() => run.Validate("run.json"));
+
+        Assert.Contains("distiller \"multitask\" needs a multi-task run file (distill-multitask)", error.Message);
+    }
+
+    [Fact]
     public void MultiTeacher_WithIntermediateMatches_SaysToUseGeneral()
     {
         var problems = new List<string>();

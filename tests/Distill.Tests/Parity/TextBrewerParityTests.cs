@@ -16,8 +16,10 @@ namespace Distill.Tests.Parity;
 /// Debian 12's python3-torch 1.13; it calls TextBrewer's <c>losses.py</c>, <c>schedulers.py</c>,
 /// <c>BasicDistiller.compute_loss</c>, <c>GeneralDistiller.compute_loss</c>, <c>MultiTeacherDistiller.train_on_batch</c>
 /// and a real 5-batch <c>BasicDistiller.train</c>, and prints the numbers written below. Agreement is asked to 1e-5
-/// relative. Attention losses: TextBrewer reads scores with BERT's −10000 at padded keys; we read the
-/// probabilities, softmax of the same scores.
+/// relative. Attention: our features are probabilities. The cross-entropies are fed to TextBrewer as scores with
+/// BERT's −10000 at padded keys and to us as the softmax of the same scores (the exact equivalence we claim); the mse
+/// losses get the probabilities on both sides (on scores they would compare other quantities, a documented
+/// difference).
 /// </summary>
 public sealed class TextBrewerParityTests
 {

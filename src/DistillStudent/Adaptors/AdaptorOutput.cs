@@ -39,6 +39,21 @@ public sealed record AdaptorOutput(
     /// </summary>
     public bool LogitsOverPositions { get; init; }
 
+    /// <summary>
+    /// TextBrewer's list of logits: several heads (e.g. a QA model's start and end), each distilled against the
+    /// teacher's head of the same index, their KD losses summed. When set, <see cref="Logits"/> is not read for KD.
+    /// </summary>
+    public IReadOnlyList<Tensor>? LogitsList { get; init; }
+
+    /// <summary>With <see cref="LogitsList"/>: one (B, T) mask per head, or one for every head (TextBrewer's logits_mask list); null falls back to <see cref="LogitsMask"/>.</summary>
+    public IReadOnlyList<Tensor>? LogitsMaskList { get; init; }
+
+    /// <summary>With <see cref="LogitsList"/> and <c>probability_shift</c>: the labels of each head; null falls back to <see cref="Labels"/> for every head.</summary>
+    public IReadOnlyList<Tensor>? LabelsList { get; init; }
+
+    /// <summary>Whether there are logits for KD (<see cref="Logits"/>, <see cref="LogitsList"/> or top-k ones).</summary>
+    public bool HasLogits => Logits is not null || LogitsList is { Count: > 0 } || TopK is not null;
+
     /// <summary>A list of per-layer tensors (index = layer number), as models usually return them.</summary>
     public static IReadOnlyDictionary<int, Tensor> Layers(IEnumerable<Tensor> layers) =>
         layers.Select((t, i) => (t, i)).ToDictionary(p => p.i, p => p.t);

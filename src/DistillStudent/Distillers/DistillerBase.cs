@@ -81,10 +81,10 @@ public abstract class DistillerBase : TrainerBase
     /// vocabulary aligned nothing to (the teacher's lost them in <see cref="Feeds.TeacherTensors"/>), so that both
     /// are compared over the aligned positions only.
     /// </summary>
-    private static Tensor StudentLogits(AdaptorOutput student, IEnumerable<AdaptorOutput> teachers)
+    private static Tensor? StudentLogits(AdaptorOutput student, IEnumerable<AdaptorOutput> teachers)
     {
-        var logits = student.RequireLogits("student");
-        if (!student.LogitsOverPositions) return logits;
+        var logits = student.Logits;
+        if (logits is null || !student.LogitsOverPositions) return logits;
         foreach (var teacher in teachers)
         {
             if (teacher.AlignedMask is { } aligned) logits = KdLogits.Exclude(logits, aligned);
@@ -92,11 +92,53 @@ public abstract class DistillerBase : TrainerBase
         return logits;
     }
 
-    /// <summary>kd_loss_weight × KD(logits) + hard_label_weight × Σ student losses, each weight through its scheduler.</summary>
-    protected Tensor LogitsObjective(AdaptorOutput student, IReadOnlyList<AdaptorOutput> teachers, TrainingProgress progress, Dictionary<string, Tensor> parts)
+    /// <summary>For tests and parity checks: the objective of one batch's outputs, without a forward pass.</summary>
+    internal LossResult LossOf(AdaptorOutput student, IReadOnlyList<AdaptorOutput> teachers, TrainingProgress progress)
     {
-        var logitsS = StudentLogits(student, teachers);
-        Tensor kd;
+        var parts = new Dictionary<string, Tensor>();
+        var total = Objective(student, teachers, progress, parts);
+        return new LossResult(total, parts);
+    }
+
+    /// <summary>
+    /// kd_loss_weight × KD(logits) + hard_label_weight × Σ student losses, each weight through its scheduler. The
+    /// hard-label term enters whenever its scheduled weight is not 0 (TextBrewer adds it always; a 0 weight adds
+    /// nothing). With <paramref name="logitsOptional"/> (GeneralDistiller, as TextBrewer's) KD is left out when the
+    /// student or a teacher gives no logits, and the result is null when no term is left.
+    /// </summary>
+    protected Tensor? LogitsObjective(AdaptorOutput student, IReadOnlyList<AdaptorOutput> teachers, TrainingProgress progress, Dictionary<string, Tensor> parts,
+        bool logitsOptional = false)
+    {
+        Tensor? total = null;
+        if (!logitsOptional || (student.HasLogits && teachers.All(t => t.HasLogits)))
+        {
+            var kd = Kd(student, teachers);
+            parts["kd_loss"] = kd;
+            total = kd.Times(WeightScheduler.Weight(Distillation.KdLossWeightScheduler, Distillation.KdLossWeight, progress.GlobalStep, progress.TotalSteps));
+        }
+
+        var hardWeight = WeightScheduler.Weight(Distillation.HardLabelWeightScheduler, Distillation.HardLabelWeight, progress.GlobalStep, progress.TotalSteps);
+        if (student.Losses is { Count: > 0 } losses)
+        {
+            var hard = losses.Aggregate(KeptScalars.Plus);
+            parts["hard_label_loss"] = hard;
+            if (hardWeight != 0)
+            {
+                var weighted = hard.Times(hardWeight);
+                total = total is null ? weighted : total.Plus(weighted);
+            }
+        }
+        return total;
+    }
+
+    /// <summary>
+    /// The KD loss summed over the logits heads (<see cref="LogitsHeads"/>). Token-level heads are reduced to their
+    /// real positions first, the student's by its mask and the teacher's by the first teacher's own mask (the
+    /// student's when it has none), as TextBrewer's <c>select_logits_with_mask</c> does, so a temperature scheduler
+    /// sees the real positions only.
+    /// </summary>
+    private Tensor Kd(AdaptorOutput student, IReadOnlyList<AdaptorOutput> teachers)
+    {
         if (teachers.Count > 1 && teachers.Any(t => t.TopK is not null))
         {
             throw new Models.ConfigException("several teachers are averaged on their full logits; a cache with top-k logits cannot join a multi-teacher run "
@@ -109,29 +151,40 @@ public abstract class DistillerBase : TrainerBase
                 throw new Models.ConfigException("the cache holds top-k logits with the log-sum-exp at temperature 1 only: distil from it with temperature 1, "
                     + "no temperature_scheduler and no probability_shift, or rebuild the cache with full logits (--topk-threshold above the output width)");
             }
-            kd = TopKLoss.TopKSoftCrossEntropy(logitsS, topK.Values, topK.Indices, topK.LogSumExp, 1.0, Aligned(student.LogitsMask, teachers));
+            return TopKLoss.TopKSoftCrossEntropy(student.RequireLogits("student"), topK.Values, topK.Indices, topK.LogSumExp, 1.0, Aligned(student.LogitsMask, teachers));
         }
-        else
+
+        var headsS = LogitsHeads.Of(student, "student", student.LogitsOverPositions, StudentLogits(student, teachers));
+        var headsT = teachers.Select((t, i) => LogitsHeads.Of(t, teachers.Count == 1 ? "teacher" : $"teacher {i}", student.LogitsOverPositions)).ToList();
+        if (headsT.FirstOrDefault(t => t.Count != headsS.Count) is { } other)
         {
-            var logitsT = TeacherEnsemble.MeanLogits(teachers.Select((t, i) => t.RequireLogits(teachers.Count == 1 ? "teacher" : $"teacher {i}")).ToList(), teacherWeights);
+            throw new InvalidOperationException($"the student adaptor gives {headsS.Count} logits heads and a teacher's gives {other.Count}; KD pairs them head by head");
+        }
+        Tensor? total = null;
+        for (var h = 0; h < headsS.Count; h++)
+        {
+            var s = headsS[h];
+            var logitsT = TeacherEnsemble.MeanLogits(headsT.Select(t => t[h].Logits).ToList(), teacherWeights);
             if (Distillation.ProbabilityShift)
             {
-                var labels = student.Labels ?? throw new InvalidOperationException("probability_shift needs the labels, which the student adaptor did not return");
+                var labels = s.Labels ?? throw new InvalidOperationException("probability_shift needs the labels, which the student adaptor did not return");
                 logitsT = TeacherLogits.ProbabilityShift(logitsT, labels);
             }
+            var maskS = Aligned(s.Mask, teachers);
+            var maskT = headsT[0][h].Mask is { } own ? Aligned(own, teachers) : maskS;
+            var logitsS = LogitsHeads.Select(s.Logits, maskS);
+            logitsT = LogitsHeads.Select(logitsT, maskT);
+            if (logitsS.shape[0] != logitsT.shape[0])
+            {
+                throw new InvalidOperationException($"logits head {h}: the student's logits mask selects {logitsS.shape[0]} positions and the teacher's {logitsT.shape[0]}; KD pairs them one to one");
+            }
+            // No real position in the batch: the head adds nothing (a mean over no rows would be NaN).
+            if (logitsS.shape[0] == 0) continue;
             var temperature = TemperatureScheduler.Temperature(temperatureSchedule, Distillation.Temperature, logitsS, logitsT);
-            kd = kdLoss(logitsS, logitsT, temperature, Aligned(student.LogitsMask, teachers));
+            var kd = kdLoss(logitsS, logitsT, temperature, null);
+            total = total is null ? kd : total.Plus(kd);
         }
-        parts["kd_loss"] = kd;
-        var total = kd.Times(WeightScheduler.Weight(Distillation.KdLossWeightScheduler, Distillation.KdLossWeight, progress.GlobalStep, progress.TotalSteps));
-
-        var hardWeight = WeightScheduler.Weight(Distillation.HardLabelWeightScheduler, Distillation.HardLabelWeight, progress.GlobalStep, progress.TotalSteps);
-        if (Distillation.HardLabelWeight > 0 && student.Losses is { Count: > 0 } losses)
-        {
-            var hard = losses.Aggregate(KeptScalars.Plus);
-            parts["hard_label_loss"] = hard;
-            total = total.Plus(hard.Times(hardWeight));
-        }
-        return total;
+        // A zero that keeps the graph, so that the step's backward still runs.
+        return total ?? headsS[0].Logits.sum().Times(0);
     }
 }

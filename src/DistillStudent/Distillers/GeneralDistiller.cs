@@ -19,9 +19,10 @@ namespace Distill.DistillStudent.Distillers;
 /// a trained projection where the match has <c>proj</c>. Matches are masked by the student's input mask (less the
 /// tokens a teacher with another vocabulary aligned nothing to). With
 /// several teachers the KD target is their mean logits and each match reads the teacher it names (<c>teacher</c>),
-/// which TextBrewer's MultiTeacherDistiller cannot do.
+/// which TextBrewer's MultiTeacherDistiller cannot do. As in TextBrewer, KD is left out when the student's or a
+/// teacher's adaptor gives no logits (distilling intermediate layers only).
 /// </summary>
-public sealed class GeneralDistiller : DistillerBase
+public class GeneralDistiller : DistillerBase
 {
     private readonly IReadOnlyList<ResolvedMatch> matches;
     private readonly List<(string Name, nn.Module Module)> projections = [];
@@ -48,11 +49,11 @@ public sealed class GeneralDistiller : DistillerBase
         matches = resolved;
     }
 
-    public override IReadOnlyList<(string Name, nn.Module Module)> ExtraModules => projections;
+    public sealed override IReadOnlyList<(string Name, nn.Module Module)> ExtraModules => projections;
 
-    protected override Tensor Objective(AdaptorOutput student, IReadOnlyList<AdaptorOutput> teachers, TrainingProgress progress, Dictionary<string, Tensor> parts)
+    protected sealed override Tensor Objective(AdaptorOutput student, IReadOnlyList<AdaptorOutput> teachers, TrainingProgress progress, Dictionary<string, Tensor> parts)
     {
-        var total = LogitsObjective(student, teachers, progress, parts);
+        var total = LogitsObjective(student, teachers, progress, parts, logitsOptional: true);
         foreach (var match in matches)
         {
             if (match.Teacher >= teachers.Count) throw new InvalidOperationException($"match {match.Name} reads teacher {match.Teacher}, but the run has {teachers.Count} teacher(s)");
@@ -61,9 +62,10 @@ public sealed class GeneralDistiller : DistillerBase
             if (match.Projection is { } projection) studentFeatures = studentFeatures.Select(f => projection.call(f)).ToList();
             var loss = match.Loss(studentFeatures, teacherFeatures, Aligned(student.InputMask, [teachers[match.Teacher]]));
             parts[match.Name] = loss;
-            total = total.Plus(loss.Times(match.Weight));
+            var weighted = loss.Times(match.Weight);
+            total = total is null ? weighted : total.Plus(weighted);
         }
-        return total;
+        return total ?? throw new InvalidOperationException("the batch gives nothing to train on: no logits for KD, no hard-label loss and no intermediate matches");
     }
 
     private static Tensor Feature(AdaptorOutput output, string feature, int layer, string who) =>

@@ -10,11 +10,20 @@ namespace Distill.DistillStudent.Losses;
 /// both models, so keys need nothing. A padded QUERY row, though, is a full distribution over the real keys that
 /// means nothing, and it is masked out. We still multiply by the key mask: it costs nothing, keeps the
 /// denominators TextBrewer's (L² pairs per head), and makes the loss blind to whatever a padded entry holds.
+/// The cross-entropies work on log-probabilities: log_softmax(scores) = log p up to a per-row constant that
+/// log_softmax removes again, so TextBrewer's losses on scores are computed exactly from probabilities.
 /// </summary>
 public static class AttentionLosses
 {
-    /// <summary>Below this a student probability is clamped before its log, so a zero (padded key, underflow) gives a finite term, 0 when the teacher's is 0 too.</summary>
-    public const double MinProbability = 1e-12;
+    /// <summary>
+    /// Below this (float's smallest normal number) a probability is clamped before its log, so an exact 0 (a padded
+    /// key, an underflow) gives a finite log and 1/p stays finite in the backward pass. Anything above keeps its
+    /// gradient, however peaked the head.
+    /// </summary>
+    public const double MinProbability = 1.1754943508222875e-38;
+
+    /// <summary>Keys outside the mask get this log-probability before the log-softmax, so they take no mass.</summary>
+    private const double ExcludedLog = -10000.0;
 
     /// <summary><c>attention_mse</c>: mean of (a_S − a_T)² over real (query, key) pairs of every head.</summary>
     public static Tensor Mse(IReadOnlyList<Tensor> student, IReadOnlyList<Tensor> teacher, Tensor? mask)
@@ -27,28 +36,34 @@ public static class AttentionLosses
     public static Tensor MseSum(IReadOnlyList<Tensor> student, IReadOnlyList<Tensor> teacher, Tensor? mask)
     {
         var (s, t) = HiddenLosses.One(student, teacher);
-        return PairMean((Heads(s, sum: true) - Heads(t, sum: true)).Power(2), mask);
+        var sum = (Tensor a) => a.dim() == 4 ? a.sum(1) : a;
+        return PairMean((sum(s) - sum(t)).Power(2), mask);
     }
 
     /// <summary>
-    /// <c>attention_ce</c>: −Σ_k a_T · log a_S over the real keys of each real query row, averaged over real rows of
-    /// every head; log a_S is taken of max(a_S, <see cref="MinProbability"/>). Equal inputs give the teacher's entropy, not 0.
+    /// <c>attention_ce</c>: −Σ_k softmax(scores_T) · log_softmax(scores_S) over the real keys of each real query row,
+    /// averaged over real rows of every head, with log p standing for the scores. Equal inputs give the teacher's
+    /// entropy, not 0.
     /// </summary>
     public static Tensor Ce(IReadOnlyList<Tensor> student, IReadOnlyList<Tensor> teacher, Tensor? mask)
     {
         var (s, t) = HiddenLosses.One(student, teacher);
-        return RowCrossEntropy(s, t, mask);
+        return RowCrossEntropy(Log(s), Log(t), mask);
     }
 
-    /// <summary><c>attention_ce_mean</c>: heads averaged first (still a distribution per row), then as <see cref="Ce"/>.</summary>
+    /// <summary>
+    /// <c>attention_ce_mean</c>: TextBrewer averages the scores over heads and softmaxes the mean. The mean of the
+    /// heads' log-probabilities is that mean of scores less a per-row constant, so it gives exactly TextBrewer's
+    /// distributions (averaging the probabilities does not); then as <see cref="Ce"/>.
+    /// </summary>
     public static Tensor CeMean(IReadOnlyList<Tensor> student, IReadOnlyList<Tensor> teacher, Tensor? mask)
     {
         var (s, t) = HiddenLosses.One(student, teacher);
-        return RowCrossEntropy(Heads(s, sum: false), Heads(t, sum: false), mask);
+        var mean = (Tensor a) => a.dim() == 4 ? Log(a).mean([1]) : Log(a);
+        return RowCrossEntropy(mean(s), mean(t), mask);
     }
 
-    private static Tensor Heads(Tensor attention, bool sum) =>
-        attention.dim() == 4 ? (sum ? attention.sum(1) : attention.mean([1])) : attention;
+    private static Tensor Log(Tensor probabilities) => probabilities.clamp_min(MinProbability).log();
 
     /// <summary>Mean of (…, T, T) values over pairs of real positions.</summary>
     private static Tensor PairMean(Tensor values, Tensor? mask)
@@ -59,11 +74,19 @@ public static class AttentionLosses
         return (values * pairs).sum() / pairs.expand_as(values).sum().clamp_min(1);
     }
 
-    private static Tensor RowCrossEntropy(Tensor student, Tensor teacher, Tensor? mask)
+    /// <summary>Cross-entropy of softmax(<paramref name="teacherScores"/>) against log_softmax(<paramref name="studentScores"/>) per row, over real keys and rows.</summary>
+    private static Tensor RowCrossEntropy(Tensor studentScores, Tensor teacherScores, Tensor? mask)
     {
-        var terms = -(teacher * student.clamp_min(MinProbability).log());                   // (…, T, T)
-        if (mask is null) return terms.sum(-1).mean();
-        var (queries, keys) = Masks(mask, terms);
+        if (mask is null)
+        {
+            var all = -(nn.functional.softmax(teacherScores, -1) * nn.functional.log_softmax(studentScores, -1));   // (…, T, T)
+            return all.sum(-1).mean();
+        }
+        var (queries, keys) = Masks(mask, studentScores);
+        var outside = keys.eq(0);
+        var logStudent = nn.functional.log_softmax(studentScores.masked_fill(outside, ExcludedLog), -1);
+        var pTeacher = nn.functional.softmax(teacherScores.masked_fill(outside, ExcludedLog), -1);
+        var terms = -(pTeacher * logStudent);                                                // (…, T, T)
         var rows = (terms * keys).sum(-1, keepdim: true) * queries;                          // (…, T, 1)
         return rows.sum() / queries.expand(rows.shape).sum().clamp_min(1);
     }

@@ -17,11 +17,11 @@ public sealed record MultiTaskConfig
 
     [JsonPropertyName("training")] public TrainingConfig Training { get; init; } = new();
     [JsonPropertyName("distillation")] public DistillationConfig Distillation { get; init; } = new();
-    /// <summary><c>basic</c> or <c>general</c>; null picks general when there are intermediate matches.</summary>
+    /// <summary><c>basic</c>, <c>general</c> or <c>multitask</c> (TextBrewer's name: general's objective); null picks general when there are intermediate matches.</summary>
     [JsonPropertyName("distiller")] public string? Distiller { get; init; }
     /// <summary>Optimizer steps of the whole run.</summary>
     [JsonPropertyName("num_steps")] public int NumSteps { get; init; }
-    /// <summary>Batches are drawn from task i with probability ∝ (its batches per epoch)^tau; default 1.</summary>
+    /// <summary>Batches are drawn from task i with probability ∝ (its batches per epoch)^tau; default 1; negative favours small tasks.</summary>
     [JsonPropertyName("tau")] public double Tau { get; init; } = 1;
     [JsonPropertyName("tasks")] public IReadOnlyList<TaskEntry> Tasks { get; init; } = [];
 
@@ -45,7 +45,9 @@ public sealed record MultiTaskConfig
         var problems = new List<string>();
         if (Training.TrainFile is not null || Training.DevFile is not null) problems.Add("training.train_file and training.dev_file must be unset: each task gives its own train and dev");
         if (NumSteps <= 0) problems.Add($"num_steps must be positive, found {NumSteps}");
-        if (!(Tau >= 0)) problems.Add($"tau must not be negative, found {Tau}");
+        if (!double.IsFinite(Tau)) problems.Add($"tau must be a finite number, found {Tau}");
+        if (Training.NumSteps is not null) problems.Add("training.num_steps must be unset: a multi-task run gives num_steps at the top level");
+        if (Distiller == "multiteacher") problems.Add("distiller \"multiteacher\" does not apply to a multi-task run (one teacher per task); use multitask, general or basic");
         if (Tasks.Count == 0) problems.Add("tasks must list at least one task");
         // The shared training fields are checked with the first task's data standing in for the data fields.
         var distillation = RunConfigs.Check(source, Training with { TrainFile = Tasks.FirstOrDefault()?.Train ?? "(tasks)" }, Distillation, Distiller, problems);

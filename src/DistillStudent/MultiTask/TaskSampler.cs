@@ -3,7 +3,8 @@ namespace Distill.DistillStudent.MultiTask;
 /// <summary>
 /// Which task each batch of a multi-task run comes from (TextBrewer's MultiTaskDistiller): task i with probability
 /// sizeᵢ^tau / Σⱼ sizeⱼ^tau, where a size is the task's batches per epoch (TextBrewer's <c>len(dataloader)</c>).
-/// tau = 1 samples in proportion to the data, tau = 0 uniformly, values between flatten the proportions. The draws
+/// tau = 1 samples in proportion to the data, tau = 0 uniformly, values between flatten the proportions, and a
+/// negative tau (allowed, as in TextBrewer) favours the small tasks. The draws
 /// are a function of the seed alone, so the draws before batch b (and thus each task's position) are recomputed
 /// exactly when a run resumes at b.
 /// </summary>
@@ -13,12 +14,12 @@ public sealed class TaskSampler
     private readonly int seed;
 
     /// <param name="sizes">each task's batches per epoch</param>
-    /// <param name="tau">the exponent on the sizes; non-negative</param>
+    /// <param name="tau">the exponent on the sizes; any finite number</param>
     /// <param name="seed">the run's seed</param>
     public TaskSampler(IReadOnlyList<int> sizes, double tau, int seed)
     {
         ArgumentOutOfRangeException.ThrowIfZero(sizes.Count);
-        ArgumentOutOfRangeException.ThrowIfNegative(tau);
+        if (!double.IsFinite(tau)) throw new ArgumentOutOfRangeException(nameof(tau), tau, "tau must be a finite number");
         if (sizes.Any(s => s <= 0)) throw new ArgumentException($"every task needs data; sizes [{string.Join(", ", sizes)}]", nameof(sizes));
         var weights = sizes.Select(s => Math.Pow(s, tau)).ToArray();
         var total = weights.Sum();

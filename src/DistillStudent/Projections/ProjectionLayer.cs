@@ -6,12 +6,17 @@ namespace Distill.DistillStudent.Projections;
 
 /// <summary>
 /// Maps a student feature to the teacher's width before an intermediate match (TextBrewer's <c>proj</c>):
-/// a linear layer, optionally followed by ReLU or tanh. Trained with the student, checkpointed beside it.
+/// a linear layer, optionally followed by ReLU or tanh. Trained with the student, checkpointed beside it. The
+/// weight starts from N(0, 0.02) and the bias from 0, as TextBrewer's <c>PROJ_MAP</c> layers (its
+/// <c>initializer_builder(0.02)</c>), not from the default Linear initialisation.
 /// </summary>
 public sealed class ProjectionLayer : nn.Module<Tensor, Tensor>
 {
     private readonly Linear linear;
     private readonly string kind;
+
+    /// <summary>TextBrewer's standard deviation for a projection's initial weight.</summary>
+    public const double InitStd = 0.02;
 
     public ProjectionLayer(string kind, int studentDim, int teacherDim) : base(nameof(ProjectionLayer))
     {
@@ -19,6 +24,11 @@ public sealed class ProjectionLayer : nn.Module<Tensor, Tensor>
         if (!kinds.Contains(kind)) throw new Models.ConfigException($"projection \"{kind}\" is not known; known: {string.Join(", ", kinds)}");
         this.kind = kind;
         linear = nn.Linear(studentDim, teacherDim);
+        using (no_grad())
+        {
+            nn.init.normal_(linear.weight!, 0.0, InitStd);
+            nn.init.zeros_(linear.bias!);
+        }
         RegisterComponents();
     }
 

@@ -18,7 +18,7 @@ public sealed record DistillRunConfig
     [JsonPropertyName("training")] public TrainingConfig Training { get; init; } = new();
     [JsonPropertyName("distillation")] public DistillationConfig Distillation { get; init; } = new();
 
-    /// <summary><c>basic</c> or <c>general</c>; null picks general when there are intermediate matches, else basic.</summary>
+    /// <summary><c>basic</c>, <c>general</c> or <c>multiteacher</c> (TextBrewer's name: basic's objective on the teachers' mean logits); null picks general when there are intermediate matches, else basic.</summary>
     [JsonPropertyName("distiller")] public string? Distiller { get; init; }
 
     /// <summary>Teacher cache directories; several make a multi-teacher run (KD on their mean logits, matches naming a teacher by index).</summary>
@@ -60,6 +60,7 @@ public sealed record DistillRunConfig
     {
         var problems = new List<string>();
         var distillation = RunConfigs.Check(source, Training, Distillation, Distiller, problems);
+        if (Distiller == "multitask") problems.Add("distiller \"multitask\" needs a multi-task run file (distill-multitask); use basic, general or multiteacher here");
         if ((Cache.Count > 0) == (Teacher is not null)) problems.Add("give the teacher as cache directories (cache) or as a model (teacher), not both or neither");
         if (IsOnnxTeacher)
         {

@@ -17,7 +17,11 @@ namespace Distill.DistillStudent.Runs;
 /// </summary>
 public static class RunConfigs
 {
-    public static readonly IReadOnlyList<string> Distillers = ["basic", "general"];
+    /// <summary>
+    /// The distillers a run file may name: ours, and TextBrewer's MultiTeacherDistiller (basic's objective on the
+    /// teachers' mean logits) and MultiTaskDistiller (general's objective, in a multi-task run) by their names.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Distillers = ["basic", "general", "multiteacher", "multitask"];
 
     private static readonly JsonSerializerOptions Options = new()
     {
@@ -67,13 +71,18 @@ public static class RunConfigs
         Collect(() => expanded = distillation.Validate(source, Losses.LossRegistry.Arity), "distillation: ");
         var name = DistillerName(distiller, distillation);
         if (!Distillers.Contains(name)) problems.Add($"distiller \"{name}\" is not known; known: {string.Join(", ", Distillers)}");
-        if (name == "basic" && expanded.IntermediateMatches.Count > 0) problems.Add("distiller \"basic\" does not read intermediate_matches; use \"general\"");
+        if (name is "basic" or "multiteacher" && expanded.IntermediateMatches.Count > 0) problems.Add($"distiller \"{name}\" does not read intermediate_matches; use \"general\"");
         return expanded;
     }
 
-    /// <summary>The distiller <paramref name="name"/> (basic or general) over the one training loop.</summary>
+    /// <summary>The distiller <paramref name="name"/> (one of <see cref="Distillers"/>) over the one training loop.</summary>
     public static TrainerBase CreateDistiller(string name, TrainingConfig training, DistillationConfig distillation, AdaptedModel student, ITeacherSource teacher,
-        TrainerOutput output, Func<EvaluationResult>? evaluate, IReadOnlyList<double>? teacherWeights = null) => name == "general"
-        ? new GeneralDistiller(training, distillation, student, teacher, output, evaluate, teacherWeights)
-        : new BasicDistiller(training, distillation, student, teacher, output, evaluate, teacherWeights);
+        TrainerOutput output, Func<EvaluationResult>? evaluate, IReadOnlyList<double>? teacherWeights = null) => name switch
+    {
+        "general" => new GeneralDistiller(training, distillation, student, teacher, output, evaluate, teacherWeights),
+        "multiteacher" => new MultiTeacherDistiller(training, distillation, student, teacher, output, evaluate, teacherWeights),
+        "multitask" => new MultiTaskDistiller(training, distillation, student, teacher, output, evaluate),
+        "basic" => new BasicDistiller(training, distillation, student, teacher, output, evaluate, teacherWeights),
+        _ => throw new ConfigException($"distiller \"{name}\" is not known; known: {string.Join(", ", Distillers)}"),
+    };
 }

@@ -1,3 +1,4 @@
+using Distill.Runtime;
 using Distill.Models;
 using static TorchSharp.torch;
 
@@ -11,7 +12,8 @@ public static class TemperatureScheduler
     /// <c>cwsm</c>: one temperature per row of the logits, (B) for (B, C) and (B, T) for (B, T, C), which the KD losses
     /// give a class axis; computed from detached logits under no_grad, as TextBrewer does:
     /// <list type="bullet">
-    /// <item>flsw: w = (1 − cos(s, t))^γ per row, τ = base + (mean(w) − w)·β (rows the student already agrees with get a higher τ);</item>
+    /// <item>flsw: w = (1 − ŝ·t̂)^γ per row with x̂ = x / (‖x‖ + eps), τ = base + (mean(w) − w)·β (rows the student
+    /// already agrees with get a higher τ); eps keeps an all-zero row finite, as in TextBrewer;</item>
     /// <item>cwsm: w = 1 / (max softmax(s) + 0.001) per row, τ = base + (mean(w) − w)·β.</item>
     /// </list>
     /// TextBrewer sees token-level logits after selecting real positions, so with <paramref name="mask"/> (B, T) the
@@ -26,7 +28,7 @@ public static class TemperatureScheduler
         var s = studentLogits.detach();
         Tensor w = schedule.Name switch
         {
-            "flsw" => (1 - (s / s.norm(-1, keepdim: true) * (teacherLogits.detach() / teacherLogits.detach().norm(-1, keepdim: true))).sum(-1)).pow(schedule.Gamma),
+            "flsw" => (1 - (Unit(s, schedule.Eps) * Unit(teacherLogits.detach(), schedule.Eps)).sum(-1)).pow(schedule.Gamma),
             "cwsm" => 1 / (nn.functional.softmax(s, -1).max(-1).values + 1e-3),
             _ => throw new ConfigException($"temperature_scheduler \"{schedule.Name}\" is not known; known: none, constant, flsw, cwsm"),
         };
@@ -42,4 +44,6 @@ public static class TemperatureScheduler
         }
         return (baseTemperature + (mean - w) * schedule.Beta).MoveToOuterDisposeScope();
     }
+
+    private static Tensor Unit(Tensor logits, double eps) => logits / logits.norm(-1, keepdim: true).Plus(eps);
 }

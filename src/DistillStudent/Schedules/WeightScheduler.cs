@@ -8,23 +8,21 @@ public static class WeightScheduler
     public static readonly IReadOnlyList<string> Names = ["none", "linear_decay", "linear_growth"];
 
     /// <summary>
-    /// <c>none</c>: <paramref name="baseWeight"/>. <c>linear_decay</c>: 1 − x; <c>linear_growth</c>: x; with
-    /// x = globalStep / totalSteps (optimizer steps done / planned), clamped to [0, 1]. As in TextBrewer the
-    /// scheduler REPLACES the configured weight rather than scaling it: decay runs from 1 to 0 whatever
-    /// kd_loss_weight says. TextBrewer keeps the configured weight until its first optimizer step; we give f(0)
-    /// there, the same for the usual pairs (decay from weight 1, growth from weight 0).
+    /// The weight of a batch taken when <paramref name="globalStep"/> optimizer steps are done. <c>none</c>:
+    /// <paramref name="baseWeight"/>. <c>linear_decay</c>: 1 − x; <c>linear_growth</c>: x; with x = globalStep /
+    /// totalSteps, clamped to [0, 1]. As in TextBrewer the scheduler REPLACES the configured weight rather than
+    /// scaling it, and, as there, only from the first optimizer step on: TextBrewer sets the weight to f(step/total)
+    /// after each optimizer step, so the batches of step 0 are trained at the configured weight
+    /// (<c>kd_loss_weight</c> 0.7 with decay: 0.7, then 1 − 1/N, 1 − 2/N, …).
     /// </summary>
     public static double Weight(string scheduler, double baseWeight, long globalStep, long totalSteps)
     {
         if (scheduler == "none") return baseWeight;
         ArgumentOutOfRangeException.ThrowIfLessThan(totalSteps, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(globalStep);
+        if (!Names.Contains(scheduler)) throw new ConfigException($"weight scheduler \"{scheduler}\" is not known; known: {string.Join(", ", Names)}");
+        if (globalStep == 0) return baseWeight;
         var x = Math.Min(1.0, (double)globalStep / totalSteps);
-        return scheduler switch
-        {
-            "linear_decay" => 1 - x,
-            "linear_growth" => x,
-            _ => throw new ConfigException($"weight scheduler \"{scheduler}\" is not known; known: {string.Join(", ", Names)}"),
-        };
+        return scheduler == "linear_decay" ? 1 - x : x;
     }
 }

@@ -20,7 +20,7 @@ public sealed record TrainerOutput(string OutputDir, TextWriter Log, bool IsTerm
 /// <param name="Epoch">the current epoch, from 0</param>
 public sealed record TrainingProgress(long GlobalStep, long TotalSteps, int Epoch);
 
-/// <summary>What the callback of <see cref="TrainerBase.Train(OptimizerHelper?, IBatchFeed, int?, Func{long, long, double}?, double?, Action{CheckpointEvent}?, CancellationToken)"/> receives after each checkpoint.</summary>
+/// <summary>What the callback of <see cref="TrainerBase.Train(OptimizerHelper?, IBatchFeed, int?, Func{long, long, double}?, double?, Action{CheckpointEvent}?, int?, Func{Batch, Batch}?, CancellationToken)"/> receives after each checkpoint.</summary>
 public sealed record CheckpointEvent(long GlobalStep, string Checkpoint, nn.Module Model, IReadOnlyDictionary<string, double>? Metrics);
 
 /// <summary>
@@ -69,9 +69,13 @@ public abstract class TrainerBase
     public TrainingSummary Train(IBatchFeed data, CancellationToken cancellation = default) =>
         Train(null, data, cancellation: cancellation);
 
+    /// <summary>Trains for <paramref name="numSteps"/> optimizer steps, cycling the data (TextBrewer's <c>train(num_steps=...)</c>).</summary>
+    public TrainingSummary Train(IBatchFeed data, int numSteps, CancellationToken cancellation = default) =>
+        Train(null, data, numSteps: numSteps, cancellation: cancellation);
+
     /// <summary>
-    /// TextBrewer's <c>train(optimizer, dataloader, num_epochs, scheduler, max_grad_norm, callback)</c>. Resumes from
-    /// the newest checkpoint in the output directory when there is one.
+    /// TextBrewer's <c>train(optimizer, dataloader, num_epochs, scheduler, max_grad_norm, num_steps, callback,
+    /// batch_postprocessor)</c>. Resumes from the newest checkpoint in the output directory when there is one.
     /// </summary>
     /// <param name="optimizer">null builds AdamW over <see cref="TrainableParameters"/> from the config</param>
     /// <param name="data">the batches</param>
@@ -79,12 +83,16 @@ public abstract class TrainerBase
     /// <param name="scheduler">(step, total steps) → learning-rate factor; null is linear warm-up and decay</param>
     /// <param name="maxGradNorm">clipping by global norm, 0 off; null takes the config's</param>
     /// <param name="callback">called after each checkpoint with the current model</param>
+    /// <param name="numSteps">train this many optimizer steps, cycling the data, instead of epochs; null takes the config's <c>num_steps</c></param>
+    /// <param name="batchPostprocessor">applied to each batch before the forward passes (TextBrewer's <c>batch_postprocessor</c>); the
+    /// batch it returns is what the student, the teacher and the adaptors see. Tensors it makes belong to the step's dispose scope.</param>
     /// <param name="cancellation">stops between batches</param>
     public TrainingSummary Train(OptimizerHelper? optimizer, IBatchFeed data, int? numEpochs = null, Func<long, long, double>? scheduler = null,
-        double? maxGradNorm = null, Action<CheckpointEvent>? callback = null, CancellationToken cancellation = default)
+        double? maxGradNorm = null, Action<CheckpointEvent>? callback = null, int? numSteps = null, Func<Batch, Batch>? batchPostprocessor = null,
+        CancellationToken cancellation = default)
     {
         var stopwatch = Stopwatch.StartNew();
-        var plan = TrainingPlan.From(Config with { NumEpochs = numEpochs ?? Config.NumEpochs }, data.Count);
+        var plan = TrainingPlan.From(Config with { NumEpochs = numEpochs ?? Config.NumEpochs, NumSteps = numSteps ?? Config.NumSteps }, data.Count);
         if (plan.BatchesPerEpoch != data.BatchesPerEpoch)
         {
             throw new ArgumentException($"the data gives {data.BatchesPerEpoch} batches per epoch; {data.Count} examples in batches of {Config.BatchSize} make {plan.BatchesPerEpoch}", nameof(data));
@@ -107,7 +115,9 @@ public abstract class TrainerBase
             }
             else
             {
-                output.Log.WriteLine($"train: {data.Count} examples, {plan.Epochs} epochs, {plan.StepsPerEpoch} steps per epoch, {plan.TotalSteps} steps");
+                output.Log.WriteLine(plan.NumSteps is null
+                    ? $"train: {data.Count} examples, {plan.Epochs} epochs, {plan.StepsPerEpoch} steps per epoch, {plan.TotalSteps} steps"
+                    : $"train: {data.Count} examples, {plan.StepsPerEpoch} steps per pass over them, num_steps {plan.TotalSteps} (the data cycled)");
             }
 
             var tensorboard = utils.tensorboard.SummaryWriter(Config.LogDir ?? Path.Combine(output.OutputDir, "runs"));
@@ -117,7 +127,7 @@ public abstract class TrainerBase
             var running = new Dictionary<string, double>();
             var runningBatches = 0;
 
-            for (var epoch = state.Epoch; epoch < plan.Epochs; epoch++)
+            for (var epoch = state.Epoch; epoch < plan.LoopEpochs && state.GlobalStep < plan.TotalSteps; epoch++)
             {
                 var batchesInEpoch = data.BatchesPerEpoch;
                 var b = epoch == state.Epoch ? state.NextBatch : 0;
@@ -129,7 +139,8 @@ public abstract class TrainerBase
                     {
                         Student.Module.train();
                         foreach (var (_, module) in ExtraModules) module.train();
-                        var loss = ComputeLoss(batch, new TrainingProgress(state.GlobalStep, plan.TotalSteps, epoch));
+                        var input = batchPostprocessor is null ? batch : batchPostprocessor(batch);
+                        var loss = ComputeLoss(input, new TrainingProgress(state.GlobalStep, plan.TotalSteps, epoch));
                         // The gradient is the mean over the group; an epoch's last group may be short.
                         var groupStart = b - (b % Config.GradientAccumulationSteps);
                         (loss.Total / Math.Min(Config.GradientAccumulationSteps, batchesInEpoch - groupStart)).backward();
@@ -169,6 +180,7 @@ public abstract class TrainerBase
                     {
                         state = Checkpoint(store, optimizer, state, tensorboard, metricsLog, EpochProgress(epoch, b, batchesInEpoch), callback);
                     }
+                    if (state.GlobalStep >= plan.TotalSteps) break;
                 }
             }
             progress.Complete();

@@ -21,6 +21,11 @@ public sealed record TrainingConfig
     [JsonPropertyName("log_dir")] public string? LogDir { get; init; }
 
     [JsonPropertyName("num_epochs")] public int NumEpochs { get; init; } = 3;
+    /// <summary>
+    /// When set, train this many optimizer steps, cycling the data, and ignore <c>num_epochs</c> (TextBrewer's
+    /// <c>train(num_steps=...)</c>); checkpoints every <c>ckpt_steps</c> and at the end.
+    /// </summary>
+    [JsonPropertyName("num_steps")] public int? NumSteps { get; init; }
     [JsonPropertyName("learning_rate")] public double LearningRate { get; init; } = 5e-5;
     [JsonPropertyName("batch_size")] public int BatchSize { get; init; } = 32;
     [JsonPropertyName("max_seq_length")] public int MaxSeqLength { get; init; } = 128;
@@ -121,6 +126,7 @@ public sealed record TrainingConfig
         Positive("log_steps", LogSteps);
         Positive("threads", Threads);
         if (CkptSteps is { } steps && steps <= 0) problems.Add($"ckpt_steps must be positive, found {steps}");
+        if (NumSteps is { } total && total <= 0) problems.Add($"num_steps must be positive, found {total}");
         if (MaxSeqLength < 8) problems.Add($"max_seq_length must be at least 8, found {MaxSeqLength}");
         if (WarmupProportion is < 0 or >= 1) problems.Add($"warmup_proportion must be in [0, 1), found {WarmupProportion}");
         if (WeightDecay < 0) problems.Add($"weight_decay must not be negative, found {WeightDecay}");

@@ -29,6 +29,7 @@ public sealed class TrainingConfigTests
     [InlineData("warmup_proportion", 1.5, "warmup_proportion must be in [0, 1), found 1.5")]
     [InlineData("gradient_accumulation_steps", -2, "gradient_accumulation_steps must be positive, found -2")]
     [InlineData("max_seq_length", 4, "max_seq_length must be at least 8, found 4")]
+    [InlineData("num_steps", 0, "num_steps must be positive, found 0")]
     public void Load_BadValue_ErrorNamesTheField(string field, double value, string expected)
     {
         using var dir = new TemporaryDirectory();
@@ -39,6 +40,20 @@ public sealed class TrainingConfigTests
 
         Assert.Contains(path, error.Message);
         Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
+    public void Load_NumStepsAndCkptSteps_TextBrewersStepMode()
+    {
+        using var dir = new TemporaryDirectory();
+        var path = dir.File("train.json");
+        File.WriteAllText(path, """{"model":"m","train_file":"t","output_dir":"o","num_steps":600,"ckpt_steps":200}""");
+
+        var config = TrainingConfig.Load(path).Validate(path);
+
+        Assert.Equal(600, config.NumSteps);
+        Assert.Equal(200, config.CkptSteps);
+        Assert.Null(Valid().NumSteps);
     }
 
     [Fact]

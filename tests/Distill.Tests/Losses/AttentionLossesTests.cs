@@ -55,19 +55,41 @@ public sealed class AttentionLossesTests
     }
 
     [Fact]
-    public void CeMean_TwoHeads_AveragesHeadsFirst_CeClampsZeros()
+    public void CeMean_TwoHeads_AveragesLogProbabilitiesOverHeads()
     {
         TestAssets.EnsureTorch();
         using var scope = NewDisposeScope();
-        // student row 0 is [1, 0, 0] in head 0 and [0, 1, 0] in head 1 (mean [.5, .5, 0]); row 1 [.25, .75, 0] in both.
-        // teacher rows as in the one-head test, both heads. Mean over heads → the one-head case: 0.765068.
-        // Per head instead: head 0 row 0 = −ln 1 = 0, head 1 row 0 = −ln(1e-12) = 27.631021 (the clamp), rows 1 = 0.836988 each:
-        // (0 + 27.631021 + 2 × 0.836988) / 4 = 7.326249
+        // student row 0 is [1, 0, 0] in head 0 and [0, 1, 0] in head 1; row 1 [.25, .75, 0] in both. Teacher rows as
+        // in the one-head test, both heads. The log of an exact 0 is taken at float's smallest normal number:
+        // −ln(1.1754944e-38) = 87.336544.
+        // attention_ce_mean, as TextBrewer's softmax of the head-averaged scores: row 0's mean log-probabilities are
+        // equal on the two real keys → [.5, .5], CE = ln 2 = 0.693147; row 1 = 0.836988; mean 0.765068 (averaging the
+        // probabilities would give the same row 0 here, but not in general: see the parity test).
+        // attention_ce per head: head 0 row 0 = 0, head 1 row 0 = 87.336544, rows 1 = 0.836988 each:
+        // (0 + 87.336544 + 2 × 0.836988) / 4 = 22.252630
         var s = tensor(new[] { 1f, 0f, 0f, .25f, .75f, 0f, .3f, .3f, .4f, 0f, 1f, 0f, .25f, .75f, 0f, .3f, .3f, .4f }, [1, 2, 3, 3]);
         var teacherHead = new[] { 1f, 0f, 0f, .5f, .5f, 0f, .2f, .2f, .6f };
         var t = tensor(teacherHead.Concat(teacherHead).ToArray(), [1, 2, 3, 3]);
 
         Assert.Equal(0.765068f, AttentionLosses.CeMean([s], [t], Mask()).item<float>(), 5);
-        Assert.Equal(7.326249f, AttentionLosses.Ce([s], [t], Mask()).item<float>(), 3);
+        Assert.Equal(22.252630f, AttentionLosses.Ce([s], [t], Mask()).item<float>(), 4);
+    }
+
+    [Fact]
+    public void Ce_VeryPeakedStudentHead_KeepsTheGradient()
+    {
+        TestAssets.EnsureTorch();
+        using var scope = NewDisposeScope();
+        // Student scores 0 and −40 on two keys: p = [1, 4.2e-18], below the 1e-12 clamp this loss used to apply,
+        // which cut the gradient; the teacher wants [.5, .5]. The gradient of CE with respect to the scores is p − t.
+        var scores = tensor(new[] { 0f, -40f }, [1, 1, 1, 2]).requires_grad_();
+        var student = nn.functional.softmax(scores, -1);
+        var teacher = tensor(new[] { .5f, .5f }, [1, 1, 1, 2]);
+
+        AttentionLosses.Ce([student], [teacher], null).backward();
+
+        var grad = scores.grad!.data<float>().ToArray();
+        Assert.Equal(0.5f, grad[0], 5);
+        Assert.Equal(-0.5f, grad[1], 5);
     }
 }

@@ -12,6 +12,7 @@ public sealed class TaskSamplerTests
     [InlineData(0.5, new[] { 1.0 / 7, 2.0 / 7, 4.0 / 7 })]
     [InlineData(1.0, new[] { 1.0 / 21, 4.0 / 21, 16.0 / 21 })]
     [InlineData(0.0, new[] { 1.0 / 3, 1.0 / 3, 1.0 / 3 })]
+    [InlineData(-1.0, new[] { 16.0 / 21, 4.0 / 21, 1.0 / 21 })]   // negative, as TextBrewer allows: 1, 1/4, 1/16 favour the small task
     public void Draws_SizesToTheTau_CountedProportionsMatchTheHandComputedOnes(double tau, double[] expected)
     {
         // Sizes 1, 4, 16 batches: to the power 0.5 they weigh 1, 2, 4; to the power 1, 1, 4, 16; to the power 0, equally.

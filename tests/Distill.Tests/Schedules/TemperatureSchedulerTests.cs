@@ -69,6 +69,30 @@ public sealed class TemperatureSchedulerTests
         Assert.Equal(5f, tau[0, 1].item<float>(), 4);
     }
 
+    [Fact]
+    public void Temperature_FlswAllZeroRow_StaysFiniteThroughEps()
+    {
+        TestAssets.EnsureTorch();
+        using var scope = NewDisposeScope();
+        // row 1 of the student is all zeros: x / ‖x‖ would be 0/0 for the whole batch's mean; with TextBrewer's eps
+        // (1e-4) its unit vector is 0, w = (1 − 0)² = 1. Row 0: cos([3, 4], [3, 4]) ≈ 1 → w ≈ 0 (eps shortens both
+        // unit vectors by 1e-4/5: ŝ·t̂ = (5/(5 + 1e-4))² = 0.99996, w = 1.6e-9). τ = 4 + (mean − w)·2.
+        var student = tensor(new[] { 3f, 4f, 0f, 0f }, [2, 2]);
+        var teacher = tensor(new[] { 3f, 4f, 1f, 0f }, [2, 2]);
+
+        var tau = TemperatureScheduler.Temperature(new TemperatureSchedule("flsw", 2, 2), 4, student, teacher);
+
+        Assert.Equal(5f, tau[0].item<float>(), 4);
+        Assert.Equal(3f, tau[1].item<float>(), 4);
+    }
+
+    [Fact]
+    public void Parse_FlswWithEps_ReadsTheFourthArgument()
+    {
+        Assert.Equal(new TemperatureSchedule("flsw", 1, 2, 0.01), TemperatureSchedule.Parse(JsonDocument.Parse("[\"flsw\", 1, 2, 0.01]").RootElement));
+        Assert.Equal(1e-4, TemperatureSchedule.Parse(JsonDocument.Parse("[\"flsw\", 1, 2]").RootElement).Eps);
+    }
+
     [Theory]
     [InlineData("\"none\"", "none", 0, 0)]
     [InlineData("\"constant\"", "constant", 0, 0)]
@@ -80,7 +104,7 @@ public sealed class TemperatureSchedulerTests
     }
 
     [Theory]
-    [InlineData("[\"flsw\", 1]", "temperature_scheduler for flsw must be [\"flsw\", beta, gamma], found [\"flsw\", 1]")]
+    [InlineData("[\"flsw\", 1]", "temperature_scheduler for flsw must be [\"flsw\", beta, gamma] or [\"flsw\", beta, gamma, eps], found [\"flsw\", 1]")]
     [InlineData("[\"cwsm\", -1]", "temperature_scheduler[1] (beta) must be a positive number, found -1")]
     [InlineData("\"flsw\"", "temperature_scheduler \"flsw\" needs its parameters")]
     [InlineData("[\"cosine\", 1]", "temperature_scheduler[0] \"cosine\" is not known")]

@@ -17,6 +17,16 @@ public sealed class WeightSchedulerTests
         Assert.Equal(expected, WeightScheduler.Weight(scheduler, baseWeight, step, total), 10);
     }
 
+    [Theory]
+    [InlineData("linear_decay", 0.7, 0.7)]
+    [InlineData("linear_growth", 0.3, 0.3)]
+    public void Weight_FirstStep_ConfiguredWeightAsTextBrewer(string scheduler, double baseWeight, double expected)
+    {
+        // TextBrewer applies the scheduler after each optimizer step, so the batches of step 0 see the configured
+        // weight (f(0) would be 1 for decay, 0 for growth).
+        Assert.Equal(expected, WeightScheduler.Weight(scheduler, baseWeight, 0, 100), 10);
+    }
+
     [Fact]
     public void Weight_UnknownScheduler_ListsKnown()
     {

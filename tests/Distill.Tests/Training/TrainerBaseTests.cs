@@ -44,4 +44,42 @@ public sealed class TrainerBaseTests
 
         Assert.Equal(4.5f, linear.weight!.item<float>(), 5);
     }
+
+    [Fact]
+    public void Train_NumSteps_CyclesTheDataAndCheckpointsEveryCkptSteps()
+    {
+        TestAssets.EnsureTorch();
+        using var dir = new TemporaryDirectory();
+        using var linear = nn.Linear(1, 1, hasBias: false);
+        using (no_grad()) linear.weight!.fill_(10);
+        var config = new TrainingConfig { BatchSize = 1, NumEpochs = 1, LogSteps = 1, CkptSteps = 2 };
+        var trainer = new LinearTrainer(config, linear, new TrainerOutput(dir.File("out"), new StringWriter(), IsTerminal: false));
+        using var sgd = optim.SGD(linear.parameters(), 1.0);
+        var checkpoints = new List<long>();
+
+        // 5 steps over x = 1, 2, 4 cycled: 1, 2, 4, 1, 2; SGD at rate 1 subtracts each x: w = 10 − 10 = 0.
+        var summary = trainer.Train(sgd, new ScalarFeed([1, 2, 4]), scheduler: (_, _) => 1.0, maxGradNorm: 0, numSteps: 5, callback: e => checkpoints.Add(e.GlobalStep));
+
+        Assert.Equal(0f, linear.weight!.item<float>(), 5);
+        Assert.Equal(5, summary.Steps);
+        Assert.Equal([2L, 4, 5], checkpoints);
+    }
+
+    [Fact]
+    public void Train_BatchPostprocessor_IsWhatTheLossSees()
+    {
+        TestAssets.EnsureTorch();
+        using var dir = new TemporaryDirectory();
+        using var linear = nn.Linear(1, 1, hasBias: false);
+        using (no_grad()) linear.weight!.fill_(10);
+        var config = new TrainingConfig { BatchSize = 1, NumEpochs = 1, LogSteps = 1 };
+        var trainer = new LinearTrainer(config, linear, new TrainerOutput(dir.File("out"), new StringWriter(), IsTerminal: false));
+        using var sgd = optim.SGD(linear.parameters(), 1.0);
+
+        // The postprocessor doubles x: w = 10 − 2·(1 + 2 + 4) = −4.
+        trainer.Train(sgd, new ScalarFeed([1, 2, 4]), scheduler: (_, _) => 1.0, maxGradNorm: 0,
+            batchPostprocessor: batch => new Batch(new Dictionary<string, Tensor> { ["x"] = batch["x"] * 2 }, batch.Size));
+
+        Assert.Equal(-4f, linear.weight!.item<float>(), 5);
+    }
 }

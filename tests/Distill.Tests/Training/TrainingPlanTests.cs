@@ -32,8 +32,21 @@ public sealed class TrainingPlanTests
             if (plan.IsCheckpoint(global, epoch, step)) points.Add((epoch, step));
         }
 
-        // Epoch 1 (the second) gets steps round(3.5) = 4 and 7; the run's last step always checkpoints.
-        Assert.Equal([(1, 4), (1, 7), (2, 7)], points);
+        // TextBrewer's positions, truncated: int(7 · 0 / 2) = 0 (the epoch's end) and int(7 · 1 / 2) = 3, in epoch 1
+        // (every other epoch) and in the last epoch, which TextBrewer always checkpoints (it rounded to 4 before).
+        Assert.Equal([(1, 3), (1, 7), (2, 3), (2, 7)], points);
+    }
+
+    [Fact]
+    public void NumSteps_CyclesTheDataOverAsManyEpochsAsTheStepsReach()
+    {
+        var plan = Plan(steps: 4) with { NumSteps = 16 };
+
+        Assert.Equal(16, plan.TotalSteps);
+        Assert.Equal(3, plan.LoopEpochs);   // 7 + 7 + 2 steps
+        Assert.Equal(1, plan.WarmupSteps);  // floor(16 × 0.1)
+        var points = Enumerable.Range(1, 16).Where(s => plan.IsCheckpoint(s, (s - 1) / 7, (s - 1) % 7 + 1)).ToList();
+        Assert.Equal([4, 8, 12, 16], points);
     }
 
     [Fact]

@@ -46,12 +46,22 @@ public static class OrtOptimizer
             var output = Path.Combine(work, "out.onnx");
             File.WriteAllBytes(input, model.ToByteArray());
             Optimize(input, output, level);
-            return OnnxModelFile.Read(output);
+            return WithoutUnusedImports(OnnxModelFile.Read(output));
         }
         finally
         {
             Directory.Delete(work, recursive: true);
         }
+    }
+
+    /// <summary>The model without the opset imports no node uses: ONNX Runtime's saved graph imports every domain
+    /// it knows (ai.onnx.ml, training, preview, experimental, nchwc, aten ...) whether used or not.</summary>
+    public static ModelProto WithoutUnusedImports(ModelProto model)
+    {
+        static string Domain(string domain) => domain is "" or "ai.onnx" ? "" : domain;
+        var used = model.Graph.Node.Select(n => Domain(n.Domain)).Append("").ToHashSet();
+        foreach (var unused in model.OpsetImport.Where(o => !used.Contains(Domain(o.Domain))).ToList()) model.OpsetImport.Remove(unused);
+        return model;
     }
 
     /// <summary>Optimises an .onnx file into another (ONNX Runtime writes it while creating the session).</summary>

@@ -21,6 +21,11 @@ internal sealed class ExportCommand : Command
                       + "and print the ONNX Runtime-only ops it uses (com.microsoft FusedMatMul, BiasGelu, FusedGemm; int8: MatMulIntegerToFloat ...): it loads in ONNX Runtime only. "
                       + "The --out file stays standard ONNX (ai.onnx domain only)",
     };
+    private readonly Option<bool> fused = new("--fused")
+    {
+        Description = $"also write NAME{OrtOptimizer.FusedSuffix}: a BERT encoder as ONNX Runtime's fused contrib operators (com.microsoft EmbedLayerNormalization, Attention, "
+                      + "SkipLayerNormalization, BiasGelu/FastGelu), dynamic batch and sequence axes, checked for parity like the portable file; float32 only; ONNX Runtime only",
+    };
     private readonly Option<bool> int8 = new("--int8") { Description = "quantize the weight matrices to int8 (per-channel, embeddings too; small weights such as the head kept float32) and the activations they multiply (see --int8-mode)" };
     private readonly Option<Int8Mode> int8Mode = new("--int8-mode")
     {
@@ -44,10 +49,11 @@ internal sealed class ExportCommand : Command
 
     public ExportCommand() : base("export", "Write a model as ONNX (with its task head, labels and tokenizer settings in the metadata), then check parity with our model; nothing is written if it fails")
     {
-        foreach (var option in new Option[] { model, output, opset, optimize, int8, int8Mode, int8MinElements, calibration, calibrationExamples, calibrationMethod, percentile, fp16, atol, hiddenState, threads }) Options.Add(option);
+        foreach (var option in new Option[] { model, output, opset, optimize, fused, int8, int8Mode, int8MinElements, calibration, calibrationExamples, calibrationMethod, percentile, fp16, atol, hiddenState, threads }) Options.Add(option);
         Validators.Add(result =>
         {
             if (result.GetValue(int8) && result.GetValue(fp16)) result.AddError("give at most one of --int8 and --fp16");
+            if (result.GetValue(fused) && (result.GetValue(int8) || result.GetValue(fp16))) result.AddError("--fused writes float32 only: give it without --int8 and --fp16");
         });
         SetAction((parse, _) => Task.FromResult(Execute(parse)));
     }
@@ -81,6 +87,12 @@ internal sealed class ExportCommand : Command
             var optimized = OnnxExporter.Export(request with { OutputPath = OrtOptimizer.OptimizedPath(request.OutputPath), Passes = [.. passes, OrtOptimizer.Pass()] }, log.WriteLine);
             if (!Published(parse, optimized)) return ExitCodes.CheckFailed;
             log.WriteLine($"export: {optimized.OutputPath} is for ONNX Runtime only: {OrtOptimizer.Describe(OnnxModelFile.Read(optimized.OutputPath))}");
+        }
+        if (parse.GetValue(fused))
+        {
+            var written = OnnxExporter.Export(request with { OutputPath = OrtOptimizer.FusedPath(request.OutputPath), Fused = true }, log.WriteLine);
+            if (!Published(parse, written)) return ExitCodes.CheckFailed;
+            log.WriteLine($"export: {written.OutputPath} is for ONNX Runtime only: {OrtOptimizer.Describe(OnnxModelFile.Read(written.OutputPath))}");
         }
         return ExitCodes.Success;
     }

@@ -79,6 +79,32 @@ public sealed class ExportCliTests
     }
 
     [Fact]
+    public void Export_FusedWithInt8_UsageError()
+    {
+        using var dir = new TemporaryDirectory();
+
+        var export = Run("export", "--model", dir.Path, "--out", dir.File("m.onnx"), "--fused", "--int8");
+
+        Assert.Equal(ExitCodes.Usage, export.ExitCode);
+        Assert.Contains("--fused writes float32 only", export.Error);
+    }
+
+    [Fact]
+    public void Export_Fused_WritesTheFusedFileBesideThePortableOne()
+    {
+        using var dir = new TemporaryDirectory();
+        var model = TinyModelDirectory.Write(dir);
+        var onnx = dir.File("fused", "model.onnx");
+
+        var export = Run("export", "--model", model, "--out", onnx, "--fused");
+
+        Assert.True(export.ExitCode == ExitCodes.Success, export.Output + export.Error);
+        Assert.Equal([""], ModelProto.Parser.ParseFrom(File.ReadAllBytes(onnx)).OpsetImport.Select(o => o.Domain));
+        Assert.True(File.Exists(dir.File("fused", "model_fused.onnx")));
+        Assert.Matches(@"model_fused\.onnx is for ONNX Runtime only: ops outside ai\.onnx: .*com\.microsoft\.Attention=2", export.Output);
+    }
+
+    [Fact]
     public void Export_Default_StandardOnnxOnlyAndNoSecondFile()
     {
         using var dir = new TemporaryDirectory();

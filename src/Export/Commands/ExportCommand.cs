@@ -66,7 +66,7 @@ internal sealed class ExportCommand : Command
         var modelDirectory = parse.GetValue(model)!.FullName;
         var calibrated = precision == ExportPrecision.Int8 && parse.GetValue(int8Mode) == Int8Mode.Static
             ? new Int8Calibration(
-                CalibrationData.Load(modelDirectory, parse.GetValue(calibration)?.FullName, parse.GetValue(calibrationExamples), log.WriteLine),
+                CalibrationData.Load(modelDirectory, parse.GetValue(calibration)?.FullName, parse.GetValue(calibrationExamples), line => log.WriteLine($"export: {line}")),
                 new CalibrationOptions { Method = parse.GetValue(calibrationMethod), Percentile = parse.GetValue(percentile), Threads = parse.GetValue(threads) })
             : null;
         var passes = new List<GraphPass>();

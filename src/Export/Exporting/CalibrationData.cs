@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Distill.Data;
 using Distill.Export.Mapping;
 using Distill.Export.Quantization;
+using Distill.Inference;
 using Distill.Models;
 using Distill.Tasks;
 using Distill.Tokenization;
@@ -67,10 +68,25 @@ public static class CalibrationData
         var (kind, tokenizer) = TaskAndTokenizer(modelDirectory);
         var data = TaskDataLoader.Load(kind ?? TaskKind.Classification, path, tokenizer, labels: null,
             new TaskDataSettings(maxSeqLength, new DataReadOptions()));
-        var texts = Spread(data.Features.Select(f => f.Text).ToList(), examples);
+        return Batches(data.Features.Select(f => f.Text).ToList(), examples, tokenizer.PadId, path, $"max_seq_length {maxSeqLength}", log);
+    }
+
+    /// <summary>Calibration batches for an exported ONNX file, tokenized as <see cref="OnnxStudent"/> tokenizes its
+    /// inputs (vocab.txt beside it, settings and max length from its metadata).</summary>
+    public static IReadOnlyList<CalibrationBatch> ForOnnx(string onnxPath, string dataPath, int examples, Action<string> log)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(examples);
+        using var student = OnnxStudent.Load(onnxPath, new OnnxStudentOptions { Log = _ => { } });
+        var data = student.LoadData(dataPath);
+        return Batches(data.Features.Select(f => f.Text).ToList(), examples, student.Tokenizer.PadId, dataPath, $"max length {student.Metadata.MaxSeqLength}", log);
+    }
+
+    private static IReadOnlyList<CalibrationBatch> Batches(IReadOnlyList<TokenizedText> all, int examples, int padId, string path, string length, Action<string> log)
+    {
+        var texts = Spread(all, examples);
         if (texts.Count == 0) throw new DataFormatException(path, "", "no examples to calibrate on (expected at least one)");
-        log($"export: int8 calibration on {texts.Count} examples of {path} (max_seq_length {maxSeqLength})");
-        return texts.Chunk(BatchSize).Select(chunk => Batch(PaddedBatch.Pad(chunk, tokenizer.PadId))).ToList();
+        log($"int8 calibration on {texts.Count} examples of {path} ({length})");
+        return texts.Chunk(BatchSize).Select(chunk => Batch(PaddedBatch.Pad(chunk, padId))).ToList();
     }
 
     /// <summary><paramref name="count"/> items at even strides over the list (all of them when it is shorter), so that a file sorted by label or length is still covered whole.</summary>

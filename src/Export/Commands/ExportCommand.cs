@@ -3,6 +3,8 @@ using Distill.Cli;
 using Distill.Export.Exporting;
 using Distill.Export.Mapping;
 using Distill.Export.Optimization;
+using Distill.Export.Quantization;
+using Distill.Onnx;
 using Distill.Runtime;
 
 namespace Distill.Export.Commands;
@@ -13,8 +15,33 @@ internal sealed class ExportCommand : Command
     private readonly Option<DirectoryInfo> model = new("--model") { Description = "model directory (config.json, model.safetensors, vocab.txt): a task model or a plain encoder", Required = true };
     private readonly Option<FileInfo> output = new("--out") { Description = "the .onnx file to write; vocab.txt and config.json are written beside it", Required = true };
     private readonly Option<int> opset = new("--opset") { Description = $"ONNX opset, {BertExport.MinOpset} to {BertExport.MaxOpset}", DefaultValueFactory = _ => BertExport.DefaultOpset };
-    private readonly Option<bool> optimize = new("--optimize") { Description = "save ONNX Runtime's optimised graph (fused Attention, SkipLayerNormalization, BiasGelu ...) instead of the plain one" };
-    private readonly Option<bool> int8 = new("--int8") { Description = "quantize the weight matrices to int8 (dynamic quantization; per-channel, embeddings too, small weights such as the head kept float32)" };
+    private readonly Option<bool> optimize = new("--optimize")
+    {
+        Description = $"also write ONNX Runtime's optimised graph (level EXTENDED) as NAME{OrtOptimizer.Suffix} beside the portable file, "
+                      + "and print the ONNX Runtime-only ops it uses (com.microsoft FusedMatMul, BiasGelu, FusedGemm; int8: MatMulIntegerToFloat ...): it loads in ONNX Runtime only. "
+                      + "The --out file stays standard ONNX (ai.onnx domain only)",
+    };
+    private readonly Option<bool> fused = new("--fused")
+    {
+        Description = $"also write NAME{OrtOptimizer.FusedSuffix}: a BERT encoder as ONNX Runtime's fused contrib operators (com.microsoft EmbedLayerNormalization, Attention, "
+                      + "SkipLayerNormalization, BiasGelu/FastGelu), dynamic batch and sequence axes, checked for parity like the portable file; float32 only; ONNX Runtime only",
+    };
+    private readonly Option<bool> int8 = new("--int8") { Description = "quantize the weight matrices to int8 (per-channel, embeddings too; small weights such as the head kept float32) and the activations they multiply (see --int8-mode)" };
+    private readonly Option<Int8Mode> int8Mode = new("--int8-mode")
+    {
+        Description = "static: activation scales fixed at export from calibration data (QDQ form), so a sentence gets the same answer in any batch; "
+                      + "dynamic: scales computed at run time over the whole batch, so probabilities (and a few labels) change with the other sentences in the batch",
+        DefaultValueFactory = _ => Int8Mode.Static,
+    };
+    private readonly Option<long> int8MinElements = new("--int8-min-elements")
+    {
+        Description = "int8: weights with fewer elements stay float32 (e.g. a classifier head)",
+        DefaultValueFactory = _ => new Int8Options().MinimumElements,
+    };
+    private readonly Option<FileInfo?> calibration = new("--calibration") { Description = "static int8: data file of the model's task to calibrate on (default: the training data recorded in training_config.json or distill_run.json beside the model)" };
+    private readonly Option<int> calibrationExamples = new("--calibration-examples") { Description = "static int8: examples used, spread evenly over the file", DefaultValueFactory = _ => CalibrationData.DefaultExamples };
+    private readonly Option<CalibrationMethod> calibrationMethod = new("--calibration-method") { Description = "static int8: each activation's range is its min/max over the calibration tokens, or a percentile range (--percentile)", DefaultValueFactory = _ => new CalibrationOptions().Method };
+    private readonly Option<double> percentile = new("--percentile") { Description = "static int8, --calibration-method percentile: percent of the values kept inside the range on each side", DefaultValueFactory = _ => new CalibrationOptions().Percentile };
     private readonly Option<bool> fp16 = new("--fp16") { Description = "store and compute in float16 for GPUs (LayerNorm and Softmax kept in float32; inputs and outputs keep their types)" };
     private readonly Option<double?> atol = new("--atol") { Description = $"largest absolute difference from our model accepted on the built-in inputs (default {ExportRequest.DefaultAtol} for float32, {ExportPrecision.Int8.DefaultAtol()} for int8, {ExportPrecision.Float16.DefaultAtol()} for fp16, which are also judged by argmax agreement: at least {ExportPrecision.Int8.MinAgreement():P0} and {ExportPrecision.Float16.MinAgreement():P0})" };
     private readonly Option<bool> hiddenState = new("--hidden-state") { Description = "also output last_hidden_state (a plain encoder always does)" };
@@ -22,10 +49,11 @@ internal sealed class ExportCommand : Command
 
     public ExportCommand() : base("export", "Write a model as ONNX (with its task head, labels and tokenizer settings in the metadata), then check parity with our model; nothing is written if it fails")
     {
-        foreach (var option in new Option[] { model, output, opset, optimize, int8, fp16, atol, hiddenState, threads }) Options.Add(option);
+        foreach (var option in new Option[] { model, output, opset, optimize, fused, int8, int8Mode, int8MinElements, calibration, calibrationExamples, calibrationMethod, percentile, fp16, atol, hiddenState, threads }) Options.Add(option);
         Validators.Add(result =>
         {
             if (result.GetValue(int8) && result.GetValue(fp16)) result.AddError("give at most one of --int8 and --fp16");
+            if (result.GetValue(fused) && (result.GetValue(int8) || result.GetValue(fp16))) result.AddError("--fused writes float32 only: give it without --int8 and --fp16");
         });
         SetAction((parse, _) => Task.FromResult(Execute(parse)));
     }
@@ -35,10 +63,15 @@ internal sealed class ExportCommand : Command
         var log = parse.InvocationConfiguration.Output;
         TorchRuntime.Initialize(parse.GetValue(threads));
         var precision = parse.GetValue(int8) ? ExportPrecision.Int8 : parse.GetValue(fp16) ? ExportPrecision.Float16 : ExportPrecision.Float32;
+        var modelDirectory = parse.GetValue(model)!.FullName;
+        var calibrated = precision == ExportPrecision.Int8 && parse.GetValue(int8Mode) == Int8Mode.Static
+            ? new Int8Calibration(
+                CalibrationData.Load(modelDirectory, parse.GetValue(calibration)?.FullName, parse.GetValue(calibrationExamples), line => log.WriteLine($"export: {line}")),
+                new CalibrationOptions { Method = parse.GetValue(calibrationMethod), Percentile = parse.GetValue(percentile), Threads = parse.GetValue(threads) })
+            : null;
         var passes = new List<GraphPass>();
-        if (precision.Pass(log.WriteLine) is { } rewrite) passes.Add(rewrite);
-        if (parse.GetValue(optimize)) passes.Add(OrtOptimizer.Pass());
-        var request = new ExportRequest(parse.GetValue(model)!.FullName, parse.GetValue(output)!.FullName)
+        if (precision.Pass(log.WriteLine, calibrated, new Int8Options { MinimumElements = parse.GetValue(int8MinElements) }) is { } rewrite) passes.Add(rewrite);
+        var request = new ExportRequest(modelDirectory, parse.GetValue(output)!.FullName)
         {
             Opset = parse.GetValue(opset),
             HiddenState = parse.GetValue(hiddenState),
@@ -48,15 +81,33 @@ internal sealed class ExportCommand : Command
             Threads = parse.GetValue(threads),
         };
 
-        var result = OnnxExporter.Export(request, log.WriteLine);
+        if (!Published(parse, OnnxExporter.Export(request, log.WriteLine))) return ExitCodes.CheckFailed;
+        if (parse.GetValue(optimize))
+        {
+            var optimized = OnnxExporter.Export(request with { OutputPath = OrtOptimizer.OptimizedPath(request.OutputPath), Passes = [.. passes, OrtOptimizer.Pass()] }, log.WriteLine);
+            if (!Published(parse, optimized)) return ExitCodes.CheckFailed;
+            log.WriteLine($"export: {optimized.OutputPath} is for ONNX Runtime only: {OrtOptimizer.Describe(OnnxModelFile.Read(optimized.OutputPath))}");
+        }
+        if (parse.GetValue(fused))
+        {
+            var written = OnnxExporter.Export(request with { OutputPath = OrtOptimizer.FusedPath(request.OutputPath), Fused = true }, log.WriteLine);
+            if (!Published(parse, written)) return ExitCodes.CheckFailed;
+            log.WriteLine($"export: {written.OutputPath} is for ONNX Runtime only: {OrtOptimizer.Describe(OnnxModelFile.Read(written.OutputPath))}");
+        }
+        return ExitCodes.Success;
+    }
+
+    private static bool Published(ParseResult parse, ExportResult result)
+    {
+        var log = parse.InvocationConfiguration.Output;
         log.WriteLine($"export: nodes {string.Join(" ", result.OpCounts.Select(kv => $"{kv.Key}={kv.Value}"))}");
         foreach (var line in result.Parity.Lines()) log.WriteLine(line);
         if (!result.Published)
         {
             parse.InvocationConfiguration.Error.WriteLine($"error: parity check failed, nothing written to {result.OutputPath}: {string.Join("; ", result.Failures)}");
-            return ExitCodes.CheckFailed;
+            return false;
         }
         log.WriteLine($"export: wrote {result.OutputPath} ({result.Bytes / 1e6:F1} MB) with vocab.txt and config.json beside it");
-        return ExitCodes.Success;
+        return true;
     }
 }

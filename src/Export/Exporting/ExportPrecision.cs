@@ -35,10 +35,12 @@ public static class ExportPrecisions
     };
 
     /// <summary>The rewrite that makes the precision, run before any ONNX Runtime optimisation (which would turn the
-    /// head's MatMul + Add into a Gemm the int8 pass leaves in float).</summary>
-    public static GraphPass? Pass(this ExportPrecision precision, Action<string> log) => precision switch
+    /// head's MatMul + Add into a Gemm the int8 pass leaves in float). Int8 is static (QDQ, activation scales from
+    /// <paramref name="calibration"/>) when calibration is given, else dynamic (scales computed per batch at run time).</summary>
+    public static GraphPass? Pass(this ExportPrecision precision, Action<string> log, Int8Calibration? calibration = null, Int8Options? int8 = null) => precision switch
     {
-        ExportPrecision.Int8 => Logged("int8", model => DynamicInt8Quantizer.Quantize(model), log),
+        ExportPrecision.Int8 when calibration is not null => Logged("int8 static", model => StaticInt8Quantizer.Quantize(model, calibration.Ranges(model, log), int8), log),
+        ExportPrecision.Int8 => Logged("int8 dynamic", model => DynamicInt8Quantizer.Quantize(model, int8), log),
         ExportPrecision.Float16 => Logged("fp16", model => Float16Converter.Convert(model), log),
         _ => null,
     };
@@ -50,4 +52,17 @@ public static class ExportPrecisions
             foreach (var line in result.Report.Lines()) log($"export: {line}");
             return result.Model;
         });
+}
+
+/// <summary>What static int8 is calibrated on, and how the ranges are taken.</summary>
+public sealed record Int8Calibration(IReadOnlyList<CalibrationBatch> Batches, CalibrationOptions Options)
+{
+    /// <summary>The range of every activation <see cref="StaticInt8Quantizer"/> needs, from running <paramref name="model"/> over the batches.</summary>
+    public IReadOnlyDictionary<string, ActivationRange> Ranges(ModelProto model, Action<string> log)
+    {
+        var ranges = ActivationCalibrator.Collect(model, StaticInt8Quantizer.Activations(model), Batches, Options);
+        var method = Options.Method == CalibrationMethod.Percentile ? $"percentile {Options.Percentile}" : "min/max";
+        log($"export: int8: {ranges.Count} activation ranges fixed by {method} calibration over {Batches.Count} batches");
+        return ranges;
+    }
 }

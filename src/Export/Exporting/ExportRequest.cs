@@ -14,6 +14,9 @@ public sealed record ExportRequest(string ModelDirectory, string OutputPath)
     /// <summary>Also output <c>last_hidden_state</c> from a task model.</summary>
     public bool HiddenState { get; init; }
 
+    /// <summary>Write the BERT encoder as ONNX Runtime's fused contrib operators (Attention, SkipLayerNormalization, ...); the file then runs in ONNX Runtime only.</summary>
+    public bool Fused { get; init; }
+
     /// <summary>Rewrites applied in order to the built graph (see <see cref="GraphPass"/>).</summary>
     public IReadOnlyList<GraphPass> Passes { get; init; } = [];
 

@@ -33,7 +33,7 @@ public static class OnnxExporter
         var config = model.Encoder.Config;
         log($"export: {Describe(model)} ({config.NumHiddenLayers} layers, hidden {config.HiddenSize}, {config.NumAttentionHeads} heads), opset {request.Opset}");
 
-        var onnx = Rewrite(BertExport.Build(model, request.Opset, request.HiddenState), request.Passes, log);
+        var onnx = Rewrite(BertExport.Build(model, request.Opset, request.HiddenState, request.Fused), request.Passes, log);
         Stamp(onnx, Metadata(request.ModelDirectory, model.Kind, model.Labels, config.DoLowerCase, config.MaxPositionEmbeddings));
         var tokenizer = ModelDirectory.LoadTokenizer(request.ModelDirectory, config);
         var inputs = ParityInputs.BuiltIn(tokenizer, config.MaxPositionEmbeddings);
@@ -43,6 +43,7 @@ public static class OnnxExporter
     private static ExportResult ExportBiGru(ExportRequest request, string output, Action<string> log)
     {
         if (request.HiddenState) throw new ConfigException($"{request.ModelDirectory}: --hidden-state is for BERT models; a BiGRU export outputs its logits only");
+        if (request.Fused) throw new ConfigException($"{request.ModelDirectory}: --fused writes BERT's fused ONNX Runtime operators; a BiGRU has none");
         using var model = BiGruDirectory.Load(request.ModelDirectory);
         var config = model.Config;
         log($"export: BiGRU {config.Task.Name()} model ({config.NumLayers} layers, hidden {config.HiddenSize} per direction, embeddings {config.EmbeddingSize}), opset {request.Opset}");

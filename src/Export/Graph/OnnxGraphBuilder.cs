@@ -70,6 +70,17 @@ public sealed class OnnxGraphBuilder
         return unique;
     }
 
+    /// <summary>ONNX Runtime's contrib operator domain.</summary>
+    public const string MicrosoftDomain = "com.microsoft";
+
+    /// <summary>Adds an ONNX Runtime contrib node (domain <see cref="MicrosoftDomain"/>) and returns its (unique) output names.</summary>
+    public string[] Contrib(string opType, string[] outputs, string[] inputs, params AttributeProto[] attributes)
+    {
+        var unique = Node(opType, outputs, inputs, attributes);
+        graph.Node[^1].Domain = MicrosoftDomain;
+        return unique;
+    }
+
     /// <summary>Gives a node output a new name (e.g. the graph output name <c>logits</c>), in its producer and every consumer.</summary>
     public string Rename(string value, string name)
     {
@@ -95,6 +106,10 @@ public sealed class OnnxGraphBuilder
             Graph = graph,
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = opset });
+        if (graph.Node.Any(n => n.Domain == MicrosoftDomain))
+        {
+            model.OpsetImport.Add(new OperatorSetIdProto { Domain = MicrosoftDomain, Version = 1 });
+        }
         return model;
     }
 

@@ -24,7 +24,8 @@ public static class BertExport
     /// <param name="model">the loaded model (task model or plain encoder)</param>
     /// <param name="opset">the default domain's opset, <see cref="MinOpset"/> to <see cref="MaxOpset"/></param>
     /// <param name="hiddenState">also output <c>last_hidden_state</c> from a task model (an encoder always does)</param>
-    public static ModelProto Build(LoadedModel model, int opset = DefaultOpset, bool hiddenState = false)
+    /// <param name="fused">the encoder as ONNX Runtime's fused contrib operators (<see cref="FusedEncoderExport"/>) instead of standard ops</param>
+    public static ModelProto Build(LoadedModel model, int opset = DefaultOpset, bool hiddenState = false, bool fused = false)
     {
         if (opset is < MinOpset or > MaxOpset)
         {
@@ -42,12 +43,7 @@ public static class BertExport
 
             var weights = new ModuleWeights(state);
             var encoder = model.Kind is null ? weights : weights.Child("bert");
-            var hidden = EmbeddingsExport.Emit(graph, encoder.Child("embeddings"), config, ids, types);
-            var additiveMask = AttentionMaskExport.Emit(graph, mask);
-            for (var i = 0; i < config.NumHiddenLayers; i++)
-            {
-                hidden = LayerExport.Emit(graph, encoder.Child($"encoder.layer.{i}"), config, hidden, additiveMask);
-            }
+            var hidden = fused ? FusedEncoderExport.Emit(graph, encoder, config, ids, mask, types) : Encoder(graph, encoder, config, ids, mask, types);
             var pooled = model.Encoder.HasPooler ? PoolerExport.Emit(graph, encoder.Child("pooler"), hidden) : null;
 
             var outputs = new List<(string Name, string Value)>();
@@ -70,6 +66,17 @@ public static class BertExport
         {
             foreach (var tensor in state.Values) tensor.Dispose();
         }
+    }
+
+    private static string Encoder(OnnxGraphBuilder graph, ModuleWeights encoder, BertConfig config, string ids, string mask, string types)
+    {
+        var hidden = EmbeddingsExport.Emit(graph, encoder.Child("embeddings"), config, ids, types);
+        var additiveMask = AttentionMaskExport.Emit(graph, mask);
+        for (var i = 0; i < config.NumHiddenLayers; i++)
+        {
+            hidden = LayerExport.Emit(graph, encoder.Child($"encoder.layer.{i}"), config, hidden, additiveMask);
+        }
+        return hidden;
     }
 
     private static object[] OutputShape(string name, TaskKind? kind, BertConfig config, int labels) => name switch

@@ -10,7 +10,7 @@ public sealed record QuantizedTensor(string Name, string Op, int Rows, int Cols,
 /// <summary>A float weight the int8 pass left as it was, and why.</summary>
 public sealed record KeptTensor(string Name, string Op, string Reason);
 
-/// <summary>What <see cref="DynamicInt8Quantizer"/> did, with the serialized model size before and after.</summary>
+/// <summary>What an int8 pass (<see cref="StaticInt8Quantizer"/> or <see cref="DynamicInt8Quantizer"/>) did, with the serialized model size before and after.</summary>
 public sealed record Int8Report(IReadOnlyList<QuantizedTensor> Quantized, IReadOnlyList<KeptTensor> Kept, long BytesBefore, long BytesAfter) : IPassReport
 {
     public bool Changed => Quantized.Count > 0;

@@ -11,6 +11,10 @@ public static class OnnxFilePass
     public static IReadOnlyList<string> Int8(string input, string output, Int8Options options) =>
         Run(input, output, model => DynamicInt8Quantizer.Quantize(model, options));
 
+    /// <summary>Static int8 (QDQ): the activation ranges from running <paramref name="input"/> over <paramref name="batches"/>.</summary>
+    public static IReadOnlyList<string> StaticInt8(string input, string output, Int8Options options, IReadOnlyList<CalibrationBatch> batches, CalibrationOptions calibration) =>
+        Run(input, output, model => StaticInt8Quantizer.Quantize(model, ActivationCalibrator.Collect(model, StaticInt8Quantizer.Activations(model), batches, calibration), options));
+
     public static IReadOnlyList<string> Float16(string input, string output, Float16Options options) =>
         Run(input, output, model => Float16Converter.Convert(model, options));
 

@@ -52,9 +52,10 @@ public static class WeightQuantizer
         return (absMax == 0 ? 1f : absMax / 127f, 0);
     }
 
-    private static (float Scale, byte ZeroPoint) Asymmetric(float min, float max)
+    /// <summary>uint8 scale and zero point over [min, max], which must contain 0 (so that 0 is exact).</summary>
+    internal static (float Scale, byte ZeroPoint) Asymmetric(float min, float max)
     {
-        // min ≤ 0 ≤ max because both start at 0.
+        if (min > 0 || max < 0) throw new ArgumentException($"the range [{min}, {max}] must contain 0");
         if (max == min) return (1f, 0);
         var scale = (max - min) / 255f;
         return (scale, (byte)Math.Clamp(MathF.Round(-min / scale), 0f, 255f));

@@ -38,13 +38,13 @@ public sealed class ExportCliTests
     }
 
     [Fact]
-    public void Export_Int8_QuantizesBeforePublishingAndJudgesByAgreement()
+    public void Export_Int8Dynamic_QuantizesBeforePublishingAndJudgesByAgreement()
     {
         using var dir = new TemporaryDirectory();
         var model = TinyModelDirectory.Write(dir);
         var onnx = dir.File("int8", "model.onnx");
 
-        var export = Run("export", "--model", model, "--out", onnx, "--int8");
+        var export = Run("export", "--model", model, "--out", onnx, "--int8", "--int8-mode", "dynamic");
 
         Assert.True(export.ExitCode == ExitCodes.Success, export.Output + export.Error);
         var written = ModelProto.Parser.ParseFrom(File.ReadAllBytes(onnx));
@@ -52,6 +52,85 @@ public sealed class ExportCliTests
         Assert.Contains(written.Graph.Initializer, t => t.DataType == (int)TensorProto.Types.DataType.Int8);
         Assert.Contains(written.Graph.Node, n => n.OpType == "DequantizeLinear");
         Assert.Matches(@"parity logits: max_abs_diff=\S+ mean_abs_diff=\S+ argmax_agreement=", export.Output);
+    }
+
+    [Fact]
+    public void Export_Int8StaticOptimize_PortableQdqFileAndAnOnnxRuntimeFileBesideIt()
+    {
+        using var dir = new TemporaryDirectory();
+        var model = TinyModelDirectory.Write(dir);
+        var onnx = dir.File("int8", "model.onnx");
+
+        var export = Run("export", "--model", model, "--out", onnx, "--int8", "--int8-min-elements", "0", "--calibration", dir.File("train.jsonl"), "--optimize");
+
+        Assert.True(export.ExitCode == ExitCodes.Success, export.Output + export.Error);
+        Assert.Contains("int8 calibration on 12 examples", export.Output);
+        var portable = ModelProto.Parser.ParseFrom(File.ReadAllBytes(onnx));
+        Assert.All(portable.Graph.Node, n => Assert.Equal("", n.Domain));
+        Assert.Equal([""], portable.OpsetImport.Select(o => o.Domain));
+        Assert.Contains(portable.Graph.Node, n => n.OpType == "QuantizeLinear");
+        Assert.DoesNotContain(portable.Graph.Node, n => n.OpType == "DynamicQuantizeLinear");
+        var optimized = ModelProto.Parser.ParseFrom(File.ReadAllBytes(dir.File("int8", "model_optimized.onnx")));
+        Assert.Contains(optimized.Graph.Node, n => n.Domain == "com.microsoft" && n.OpType == "MatMulIntegerToFloat");
+        // Only the domains its nodes use, not every domain ONNX Runtime knows.
+        Assert.Equal(["", "com.microsoft"], optimized.OpsetImport.Select(o => o.Domain).Order());
+        Assert.Matches(@"model_optimized\.onnx is for ONNX Runtime only: ops outside ai\.onnx: \S*com\.microsoft\.MatMulIntegerToFloat=\d+", export.Output);
+        Assert.Equal(2, Regex.Matches(export.Output, "argmax_agreement=").Count);
+    }
+
+    [Fact]
+    public void Export_FusedWithInt8_UsageError()
+    {
+        using var dir = new TemporaryDirectory();
+
+        var export = Run("export", "--model", dir.Path, "--out", dir.File("m.onnx"), "--fused", "--int8");
+
+        Assert.Equal(ExitCodes.Usage, export.ExitCode);
+        Assert.Contains("--fused writes float32 only", export.Error);
+    }
+
+    [Fact]
+    public void Export_Fused_WritesTheFusedFileBesideThePortableOne()
+    {
+        using var dir = new TemporaryDirectory();
+        var model = TinyModelDirectory.Write(dir);
+        var onnx = dir.File("fused", "model.onnx");
+
+        var export = Run("export", "--model", model, "--out", onnx, "--fused");
+
+        Assert.True(export.ExitCode == ExitCodes.Success, export.Output + export.Error);
+        Assert.Equal([""], ModelProto.Parser.ParseFrom(File.ReadAllBytes(onnx)).OpsetImport.Select(o => o.Domain));
+        Assert.True(File.Exists(dir.File("fused", "model_fused.onnx")));
+        Assert.Matches(@"model_fused\.onnx is for ONNX Runtime only: ops outside ai\.onnx: .*com\.microsoft\.Attention=2", export.Output);
+    }
+
+    [Fact]
+    public void Export_Default_StandardOnnxOnlyAndNoSecondFile()
+    {
+        using var dir = new TemporaryDirectory();
+        var model = TinyModelDirectory.Write(dir);
+        var onnx = dir.File("fp32", "model.onnx");
+
+        var export = Run("export", "--model", model, "--out", onnx);
+
+        Assert.True(export.ExitCode == ExitCodes.Success, export.Output + export.Error);
+        var written = ModelProto.Parser.ParseFrom(File.ReadAllBytes(onnx));
+        Assert.All(written.Graph.Node, n => Assert.Equal("", n.Domain));
+        Assert.Equal([""], written.OpsetImport.Select(o => o.Domain));
+        Assert.False(File.Exists(dir.File("fp32", "model_optimized.onnx")));
+    }
+
+    [Fact]
+    public void Export_Int8StaticWithoutCalibrationOrRun_BadInputSayingWhatToPass()
+    {
+        using var dir = new TemporaryDirectory();
+        var model = TinyModelDirectory.Write(dir);
+
+        var export = Run("export", "--model", model, "--out", dir.File("m.onnx"), "--int8");
+
+        Assert.Equal(ExitCodes.BadInput, export.ExitCode);
+        Assert.Contains("--calibration FILE", export.Error);
+        Assert.False(File.Exists(dir.File("m.onnx")));
     }
 
     [Fact]

@@ -32,6 +32,26 @@ public sealed class QuantizeCommandTests
     }
 
     [Fact]
+    public void Quantize_Int8WithCalibration_StaticQdqFromTheDataFile()
+    {
+        TestAssets.EnsureTorch();
+        using var dir = new TemporaryDirectory();
+        var model = TinyModelDirectory.Write(dir);
+        var input = dir.File("fp32", "model.onnx");
+        var output = dir.File("fp32", "model-int8.onnx");
+        Assert.Equal(ExitCodes.Success, CliRun.Invoke(ExportCli.Create(), "export", "--model", model, "--out", input).ExitCode);
+
+        var run = CliRun.Invoke(ExportCli.Create(), "quantize", "--onnx", input, "--out", output, "--int8", "--min-elements", "0",
+            "--calibration", dir.File("train.jsonl"), "--calibration-examples", "5");
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.Output + run.Error);
+        Assert.Contains("int8 calibration on 5 examples", run.Output);
+        var ops = OnnxGraph.Load(output).Nodes.Select(n => n.OpType).ToList();
+        Assert.Contains("QuantizeLinear", ops);
+        Assert.DoesNotContain("DynamicQuantizeLinear", ops);
+    }
+
+    [Fact]
     public void Quantize_Fp16_WritesTheModelAndPrintsTheReport()
     {
         using var dir = new TemporaryDirectory();

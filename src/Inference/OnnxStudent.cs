@@ -60,18 +60,22 @@ public sealed class OnnxStudent : IDisposable
     /// <summary>The execution provider: <see cref="OnnxSessionFactory.Cuda"/> or <see cref="OnnxSessionFactory.Cpu"/>.</summary>
     public string Provider { get; }
 
-    /// <summary>Opens an exported student; <c>vocab.txt</c> must lie beside it.</summary>
+    /// <summary>
+    /// Opens an exported student: an export directory (<see cref="ExportLayout"/>) or an .onnx file, with
+    /// <c>vocab.txt</c> beside it or, for <c>onnx/model.onnx</c>, in the directory above.
+    /// </summary>
     /// <exception cref="FileNotFoundException">The model or its vocabulary is missing.</exception>
     /// <exception cref="OnnxModelException">The file is not a loadable ONNX model, or lacks an input, output or metadata entry.</exception>
-    public static OnnxStudent Load(string onnxPath, OnnxStudentOptions? options = null)
+    public static OnnxStudent Load(string path, OnnxStudentOptions? options = null)
     {
-        ArgumentException.ThrowIfNullOrEmpty(onnxPath);
+        ArgumentException.ThrowIfNullOrEmpty(path);
         options ??= new OnnxStudentOptions();
+        var onnxPath = ExportLayout.ResolveModel(path);
         var session = OnnxSessionFactory.Open(onnxPath, options.Threads, options.PreferCuda, options.Log, out var provider);
         try
         {
             var metadata = OnnxModelMetadata.FromProperties(session.ModelMetadata.CustomMetadataMap, onnxPath);
-            var vocab = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(onnxPath))!, OnnxModelMetadata.VocabFile);
+            var vocab = Path.Combine(ExportLayout.FilesDirectory(onnxPath), OnnxModelMetadata.VocabFile);
             var tokenizer = WordPieceEncoder.FromVocabFile(vocab, new WordPieceOptions { LowerCase = metadata.LowerCase, StripAccents = metadata.StripAccents });
             return new OnnxStudent(session, onnxPath, metadata, tokenizer, provider, options);
         }

@@ -3,6 +3,7 @@ using Distill.Cli;
 using Distill.Export.Exporting;
 using Distill.Export.Mapping;
 using Distill.Export.Optimization;
+using Distill.Inference;
 using Distill.Runtime;
 
 namespace Distill.Export.Commands;
@@ -11,7 +12,13 @@ namespace Distill.Export.Commands;
 internal sealed class ExportCommand : Command
 {
     private readonly Option<DirectoryInfo> model = new("--model") { Description = "model directory (config.json, model.safetensors, vocab.txt): a task model or a plain encoder", Required = true };
-    private readonly Option<FileInfo> output = new("--out") { Description = "the .onnx file to write; vocab.txt and config.json are written beside it", Required = true };
+    private readonly Option<string> output = new("--out")
+    {
+        Description = "the export directory: the model at onnx/model.onnx, and config.json (with id2label/label2id), tokenizer.json, tokenizer_config.json, "
+            + "special_tokens_map.json and vocab.txt at its top, as transformers.js and Optimum load it; a path ending in .onnx writes that file with the others beside it",
+        Required = true,
+    };
+    private readonly Option<int?> maxSeqLength = new("--max-seq-length") { Description = "the longest input the metadata and tokenizer files declare (default: the length the run trained at, from its training_config.json or distill_run.json; else the model's limit)" };
     private readonly Option<int> opset = new("--opset") { Description = $"ONNX opset, {BertExport.MinOpset} to {BertExport.MaxOpset}", DefaultValueFactory = _ => BertExport.DefaultOpset };
     private readonly Option<bool> optimize = new("--optimize") { Description = "save ONNX Runtime's optimised graph (fused Attention, SkipLayerNormalization, BiasGelu ...) instead of the plain one" };
     private readonly Option<bool> int8 = new("--int8") { Description = "quantize the weight matrices to int8 (dynamic quantization; per-channel, embeddings too, small weights such as the head kept float32)" };
@@ -22,7 +29,7 @@ internal sealed class ExportCommand : Command
 
     public ExportCommand() : base("export", "Write a model as ONNX (with its task head, labels and tokenizer settings in the metadata), then check parity with our model; nothing is written if it fails")
     {
-        foreach (var option in new Option[] { model, output, opset, optimize, int8, fp16, atol, hiddenState, threads }) Options.Add(option);
+        foreach (var option in new Option[] { model, output, maxSeqLength, opset, optimize, int8, fp16, atol, hiddenState, threads }) Options.Add(option);
         Validators.Add(result =>
         {
             if (result.GetValue(int8) && result.GetValue(fp16)) result.AddError("give at most one of --int8 and --fp16");
@@ -38,8 +45,9 @@ internal sealed class ExportCommand : Command
         var passes = new List<GraphPass>();
         if (precision.Pass(log.WriteLine) is { } rewrite) passes.Add(rewrite);
         if (parse.GetValue(optimize)) passes.Add(OrtOptimizer.Pass());
-        var request = new ExportRequest(parse.GetValue(model)!.FullName, parse.GetValue(output)!.FullName)
+        var request = new ExportRequest(parse.GetValue(model)!.FullName, Path.GetFullPath(parse.GetValue(output)!))
         {
+            MaxSeqLength = parse.GetValue(maxSeqLength),
             Opset = parse.GetValue(opset),
             HiddenState = parse.GetValue(hiddenState),
             Passes = passes,
@@ -56,7 +64,7 @@ internal sealed class ExportCommand : Command
             parse.InvocationConfiguration.Error.WriteLine($"error: parity check failed, nothing written to {result.OutputPath}: {string.Join("; ", result.Failures)}");
             return ExitCodes.CheckFailed;
         }
-        log.WriteLine($"export: wrote {result.OutputPath} ({result.Bytes / 1e6:F1} MB) with vocab.txt and config.json beside it");
+        log.WriteLine($"export: wrote {result.OutputPath} ({result.Bytes / 1e6:F1} MB) and {string.Join(", ", ExportLayout.Files.Where(f => !f.EndsWith(".onnx", StringComparison.Ordinal)))} in {request.FilesDirectory}");
         return ExitCodes.Success;
     }
 }

@@ -10,7 +10,7 @@ namespace Distill.Export.Commands;
 /// <summary><c>predict</c>: an exported student's predictions on a data file, and with <c>--eval</c> its metrics, through ONNX Runtime only.</summary>
 internal sealed class PredictCommand : Command
 {
-    private readonly Option<FileInfo> onnx = new("--onnx") { Description = "exported student (vocab.txt beside it; task, labels and tokenizer settings in its metadata)", Required = true };
+    private readonly Option<string> onnx = new("--onnx") { Description = "exported student: the export directory, or its .onnx file (vocab.txt beside it or above its onnx/ folder; task, labels and tokenizer settings in its metadata)", Required = true };
     private readonly Option<FileInfo> data = new("--data") { Description = "data file in the task's format (as distill-student eval reads it)", Required = true };
     private readonly Option<FileInfo?> output = new("--out") { Description = "write the predictions (JSONL) here, atomically; default: stdout" };
     private readonly Option<bool> evaluate = new("--eval") { Description = "print the metrics distill-student eval prints, computed by the same code (on stderr when predictions go to stdout)" };
@@ -30,7 +30,7 @@ internal sealed class PredictCommand : Command
         var stdout = parse.InvocationConfiguration.Output;
         var stderr = parse.InvocationConfiguration.Error;
         var outPath = parse.GetValue(output)?.FullName;
-        using var student = OnnxStudent.Load(parse.GetValue(onnx)!.FullName, new OnnxStudentOptions { Threads = parse.GetValue(threads), Log = stderr.WriteLine });
+        using var student = OnnxStudent.Load(Path.GetFullPath(parse.GetValue(onnx)!), new OnnxStudentOptions { Threads = parse.GetValue(threads), Log = stderr.WriteLine });
         var dataSet = student.LoadData(parse.GetValue(data)!.FullName, new DataReadOptions { SkipBad = parse.GetValue(skipBad) });
         foreach (var warning in dataSet.Warnings) stderr.WriteLine($"warning: {warning}");
 

@@ -121,10 +121,16 @@ public sealed class OnnxStudent : IDisposable
     }
 
     /// <summary>Predictions and metrics on <paramref name="data"/>, scored by the same code as <c>distill-student eval</c>.</summary>
-    public EvaluationResult Evaluate(ITaskData data, int batchSize = 32)
+    /// <param name="data">from <see cref="LoadData"/></param>
+    /// <param name="batchSize">inputs per ONNX Runtime call</param>
+    /// <param name="withLogits">also put each prediction's unrounded logits in it (<see cref="PredictionLogits"/>; classification and tagging)</param>
+    public EvaluationResult Evaluate(ITaskData data, int batchSize = 32, bool withLogits = false)
     {
         ArgumentNullException.ThrowIfNull(data);
-        return data.Score(Logits(data.Features.Select(f => f.Text).ToList(), batchSize));
+        var logits = Logits(data.Features.Select(f => f.Text).ToList(), batchSize);
+        var result = data.Score(logits);
+        if (withLogits) PredictionLogits.Attach(data, result, logits);
+        return result;
     }
 
     /// <summary>

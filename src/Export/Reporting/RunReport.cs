@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Distill.Inference;
 using Distill.IO;
 using Distill.Models;
 
@@ -31,7 +32,7 @@ public static class RunReport
         var rows = request.Models.Select(model =>
         {
             var figure = bench.Find(model.OnnxPath, request.Length);
-            return new ReportRow(model.Name, model.CountParameters(), new FileInfo(model.OnnxPath).Length, model.ReadMetric(request.Metric),
+            return new ReportRow(model.Name, model.CountParameters(), new FileInfo(ExportLayout.ResolveModel(model.OnnxPath)).Length, model.ReadMetric(request.Metric),
                 figure.P50Ms, figure.SequencesPerSecond);
         }).ToList();
         var logs = request.Curves.Select(c => TrainingLog.Read(c.Name, c.MetricsPath)).ToList();

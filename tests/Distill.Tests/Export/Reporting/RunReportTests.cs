@@ -90,6 +90,22 @@ public sealed class RunReportTests
     }
 
     [Fact]
+    public void Report_ExportDirectoryInBenchAndModel_FoundAsItsOnnxFile()
+    {
+        using var fixture = new ReportFixture();
+        // The int8 model as an export directory, named by its directory in the bench JSON and by its file in --model.
+        Directory.CreateDirectory(fixture.Dir.File("int8", "onnx"));
+        File.Move(fixture.Dir.File("student-int8.onnx"), fixture.Dir.File("int8", "onnx", "model.onnx"));
+        File.WriteAllText(fixture.Bench, File.ReadAllText(fixture.Bench).Replace(fixture.Dir.File("student-int8.onnx"), fixture.Dir.File("int8"), StringComparison.Ordinal));
+        var args = fixture.Args().Select(a => a.Replace(fixture.Dir.File("student-int8.onnx"), fixture.Dir.File("int8", "onnx", "model.onnx"), StringComparison.Ordinal)).ToArray();
+
+        var run = Report(args);
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.Error);
+        Assert.Contains("| student int8 | 15 | 0.3 MB | 0.7031 | 5.5 ms (4.4×) | 190.5 seq/s (4.6×) |", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Report_Markdown_NamesItsInputsRelativeToTheReportFolder()
     {
         using var fixture = new ReportFixture();

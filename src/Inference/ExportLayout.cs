@@ -31,10 +31,15 @@ public static class ExportLayout
     public static string ModelPath(string directory) => Path.Combine(directory, OnnxFolder, ModelFileName);
 
     /// <summary>
-    /// Where the model of <paramref name="path"/> lies: an export directory's <c>onnx/model.onnx</c>, or
-    /// <paramref name="path"/> itself when it is a file.
+    /// Where the model of <paramref name="path"/> lies: an export directory's <c>onnx/model.onnx</c> (or, in a
+    /// directory that has none, a flat export's <c>model.onnx</c> at its top), or <paramref name="path"/> itself when it is a file.
     /// </summary>
-    public static string ResolveModel(string path) => Directory.Exists(path) ? ModelPath(path) : path;
+    public static string ResolveModel(string path)
+    {
+        if (!Directory.Exists(path)) return path;
+        var flat = Path.Combine(path, ModelFileName);
+        return !File.Exists(ModelPath(path)) && File.Exists(flat) ? flat : ModelPath(path);
+    }
 
     /// <summary>
     /// The directory that holds the tokenizer and config files of the model at <paramref name="onnxPath"/>: the one

@@ -112,7 +112,6 @@ public static class OnnxExporter
         Func<OnnxEncoderSession, ParityReport> parity, Action<string> log)
     {
         var output = request.OnnxPath;
-        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         var opCounts = OpCounts.Of(onnx);
         ParityReport? report = null;
         var failures = (IReadOnlyList<string>)[];

@@ -71,6 +71,29 @@ public sealed class ExportLayoutTests
     }
 
     [Fact]
+    public void ResolveModel_DirectoryFlatDirectoryOrFile_TheModelAndItsFilesDirectory()
+    {
+        using var dir = new TemporaryDirectory();
+        Directory.CreateDirectory(dir.File("layout", "onnx"));
+        File.WriteAllText(dir.File("layout", "onnx", "model.onnx"), "");
+        File.WriteAllText(dir.File("layout", "vocab.txt"), "");
+        Directory.CreateDirectory(dir.File("flat", "onnx"));
+        File.WriteAllText(dir.File("flat", "model.onnx"), "");
+        // A flat export written into a folder that happens to be called onnx: its files lie beside it.
+        File.WriteAllText(dir.File("flat", "onnx", "student.onnx"), "");
+        File.WriteAllText(dir.File("flat", "onnx", "vocab.txt"), "");
+        Directory.CreateDirectory(dir.File("empty"));
+
+        Assert.Equal(dir.File("layout", "onnx", "model.onnx"), ExportLayout.ResolveModel(dir.File("layout")));
+        Assert.Equal(dir.File("layout"), ExportLayout.FilesDirectory(ExportLayout.ResolveModel(dir.File("layout"))));
+        Assert.Equal(dir.File("flat", "model.onnx"), ExportLayout.ResolveModel(dir.File("flat")));
+        Assert.Equal(dir.File("flat"), ExportLayout.FilesDirectory(dir.File("flat", "model.onnx")));
+        Assert.Equal(dir.File("flat", "onnx"), ExportLayout.FilesDirectory(dir.File("flat", "onnx", "student.onnx")));
+        Assert.Equal(dir.File("empty", "onnx", "model.onnx"), ExportLayout.ResolveModel(dir.File("empty")));
+        Assert.Equal(dir.File("a.onnx"), ExportLayout.ResolveModel(dir.File("a.onnx")));
+    }
+
+    [Fact]
     public void Export_ModelInsideARun_DeclaresTheTrainedLength()
     {
         using var dir = new TemporaryDirectory();

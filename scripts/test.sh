@@ -11,7 +11,9 @@ bash scripts/bootstrap.sh
 bash pipelines/fetch-assets.sh || echo "test: could not fetch the real MiniLM; tests that need it will be skipped"
 if command -v npm > /dev/null; then
   # No install scripts: onnxruntime-node's would fetch CUDA libraries; its CPU binary is in the package.
-  ( cd tests/js && ONNXRUNTIME_NODE_INSTALL=skip npm ci --prefer-offline --ignore-scripts --no-audit --no-fund --silent ) \
+  # Skipped when node_modules was installed after the lock file last changed (npm ci would wipe and redo it).
+  [ tests/js/node_modules/.package-lock.json -nt tests/js/package-lock.json ] \
+    || ( cd tests/js && ONNXRUNTIME_NODE_INSTALL=skip npm ci --prefer-offline --ignore-scripts --no-audit --no-fund --silent ) \
     || echo "test: could not install transformers.js (tests/js); the tests that run it will be skipped"
 else
   echo "test: npm is not installed; the transformers.js tests will be skipped"

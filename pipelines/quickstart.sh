@@ -7,11 +7,20 @@
 #      same cache with KD on the logits (hidden-state matches also carry across, aligned by character offsets: README)
 #   4. (lib/deploy.sh) export teacher and students as optimised ONNX, the first student also as int8, evaluate them
 #      through ONNX Runtime, time them, and write the table and the report (plots) under RUNS/report
-# Usage: quickstart.sh [--small]   --small: 400 training and 150 dev sentences, fewer epochs and timed runs
+# Usage: quickstart.sh [--small] [--help]   --small: 400 training and 150 dev sentences, fewer epochs and timed runs
 # Outputs under pipelines/.runs/quickstart/{full,small} (RUNS overrides). THREADS (default 1) sets the CPU threads.
 # A rerun skips every finished stage; an interrupted one continues where it stopped.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; }
+# Arguments first, so that a wrong one or --help answers at once, before minutes of fetching and building.
+case "${1:-}" in
+  --small) size=small ;;
+  "") size=full ;;
+  -h|--help) usage; exit 0 ;;
+  *) echo "quickstart: unknown argument \"$1\"" >&2; usage >&2; exit 2 ;;
+esac
+[ $# -le 1 ] || { echo "quickstart: one argument at most, found $#: $*" >&2; usage >&2; exit 2; }
 bash "$repo/pipelines/fetch-assets.sh" all
 bash "$repo/scripts/build.sh"
 NAME=quickstart
@@ -24,22 +33,21 @@ DISTILL_CONFIG="${DISTILL_CONFIG:-$repo/pipelines/configs/distill-L2-T2.json}"
 source "$repo/pipelines/lib/chain.sh"
 source "$repo/pipelines/lib/deploy.sh"
 DATA_ARGS=(--max-seq-length 64)
-case "${1:-}" in
-  --small)
+case "$size" in
+  small)
     RUNS="${RUNS:-$repo/pipelines/.runs/quickstart/small}"
     slice "$data/train.jsonl" 400 "$data/dev.jsonl" 150
     TEACHER_ARGS=(--epochs 2 --lr 1e-4 --batch-size 32)
     DISTILL_ARGS=(--epochs 3 --lr 3e-4 --batch-size 32)
     VOCAB_SIZE=2000
     BENCH_ARGS=(--iterations 10 --warmup 2 --batches 2) ;;
-  "")
+  full)
     RUNS="${RUNS:-$repo/pipelines/.runs/quickstart/full}"
     TRAIN="$data/train.jsonl" DEV="$data/dev.jsonl"
     TEACHER_ARGS=(--epochs 2 --lr 1e-4 --batch-size 32)
     DISTILL_ARGS=(--epochs 4 --lr 2e-4 --batch-size 32)
     VOCAB_SIZE=4000
     BENCH_ARGS=(--iterations 30 --warmup 5 --batches 3) ;;
-  *) echo "usage: quickstart.sh [--small]" >&2; exit 2 ;;
 esac
 chain
 

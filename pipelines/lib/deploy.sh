@@ -2,9 +2,10 @@
 #   export the teacher and the student as optimised fp32 ONNX and the student as int8 → evaluate each ONNX model
 #   on dev with `export-onnx predict --eval` (the metric code of `distill-student eval`) → time them side by side
 #   with `export-onnx bench` → `export-onnx report`: the table, training curves and accuracy against latency.
-# Outputs under $RUNS/onnx/<model>/ (model.onnx, vocab.txt, config.json, dev-predictions.jsonl, dev-metrics.json),
-# $RUNS/bench.json and $RUNS/report/. A rerun skips every output that is complete and newer than its inputs:
-# an export is complete once config.json (copied last, after the parity-checked model.onnx and vocab.txt) exists;
+# Outputs under $RUNS/onnx/<model>/ (the export directory: onnx/model.onnx, config.json, tokenizer files, vocab.txt;
+# then dev-predictions.jsonl, dev-metrics.json), $RUNS/bench.json and $RUNS/report/. A rerun skips every output
+# that is complete and newer than its inputs: an export is complete once config.json (written last, after the
+# parity-checked onnx/model.onnx and the tokenizer files) exists;
 # metrics and bench figures are written under a temporary name and renamed.
 # The caller sets, besides chain's settings: BENCH_ARGS (array, e.g. --iterations 30), METRIC (the dev metric
 # of the table and plots, e.g. accuracy) and optionally DEPLOY (the models; see deploy).
@@ -20,15 +21,15 @@ newer() {
 export_onnx() { # NAME MODEL_DIR [export flags...]
   local name="$1" model="$2" out="$RUNS/onnx/$1"
   shift 2
-  newer "$out/config.json" "$model/model.safetensors" && [ -s "$out/model.onnx" ] && [ -s "$out/vocab.txt" ] && return 0
+  newer "$out/config.json" "$model/model.safetensors" && [ -s "$out/onnx/model.onnx" ] && [ -s "$out/tokenizer.json" ] && return 0
   stage "export: $name from $model $*"
-  "$bin/export-onnx" export --model "$model" --out "$out/model.onnx" --optimize --threads "$threads" "$@"
+  "$bin/export-onnx" export --model "$model" --out "$out" --optimize --threads "$threads" "$@"
 }
 
 evaluate_onnx() { # NAME
   local out="$RUNS/onnx/$1"
-  if ! newer "$out/dev-metrics.json" "$out/model.onnx"; then
-    "$bin/export-onnx" predict --onnx "$out/model.onnx" --data "$DEV" --out "$out/dev-predictions.jsonl" --eval --json \
+  if ! newer "$out/dev-metrics.json" "$out/onnx/model.onnx"; then
+    "$bin/export-onnx" predict --onnx "$out" --data "$DEV" --out "$out/dev-predictions.jsonl" --eval --json \
       --threads "$threads" > "$out/dev-metrics.json.tmp"
     mv "$out/dev-metrics.json.tmp" "$out/dev-metrics.json"
   fi
@@ -45,9 +46,9 @@ deploy() {
     # shellcheck disable=SC2086 # flags are words
     export_onnx "$name" "$RUNS/$run/best" $flags
     evaluate_onnx "$name"
-    onnx+=("$RUNS/onnx/$name/model.onnx")
-    bench+=(--onnx "$RUNS/onnx/$name/model.onnx")
-    models+=(--model "$label,$RUNS/$run/best,$RUNS/onnx/$name/model.onnx,$RUNS/onnx/$name/dev-metrics.json")
+    onnx+=("$RUNS/onnx/$name/onnx/model.onnx")
+    bench+=(--onnx "$RUNS/onnx/$name")
+    models+=(--model "$label,$RUNS/$run/best,$RUNS/onnx/$name/onnx/model.onnx,$RUNS/onnx/$name/dev-metrics.json")
     [ -z "$flags" ] && curves+=(--curve "$label,$RUNS/$run/metrics.jsonl")
   done
 

@@ -60,18 +60,22 @@ public sealed class OnnxStudent : IDisposable
     /// <summary>The execution provider: <see cref="OnnxSessionFactory.Cuda"/> or <see cref="OnnxSessionFactory.Cpu"/>.</summary>
     public string Provider { get; }
 
-    /// <summary>Opens an exported student; <c>vocab.txt</c> must lie beside it.</summary>
+    /// <summary>
+    /// Opens an exported student: an export directory (<see cref="ExportLayout"/>) or an .onnx file, with
+    /// <c>vocab.txt</c> beside it or, for <c>onnx/model.onnx</c>, in the directory above.
+    /// </summary>
     /// <exception cref="FileNotFoundException">The model or its vocabulary is missing.</exception>
     /// <exception cref="OnnxModelException">The file is not a loadable ONNX model, or lacks an input, output or metadata entry.</exception>
-    public static OnnxStudent Load(string onnxPath, OnnxStudentOptions? options = null)
+    public static OnnxStudent Load(string path, OnnxStudentOptions? options = null)
     {
-        ArgumentException.ThrowIfNullOrEmpty(onnxPath);
+        ArgumentException.ThrowIfNullOrEmpty(path);
         options ??= new OnnxStudentOptions();
+        var onnxPath = ExportLayout.ResolveModel(path);
         var session = OnnxSessionFactory.Open(onnxPath, options.Threads, options.PreferCuda, options.Log, out var provider);
         try
         {
             var metadata = OnnxModelMetadata.FromProperties(session.ModelMetadata.CustomMetadataMap, onnxPath);
-            var vocab = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(onnxPath))!, OnnxModelMetadata.VocabFile);
+            var vocab = Path.Combine(ExportLayout.FilesDirectory(onnxPath), OnnxModelMetadata.VocabFile);
             var tokenizer = WordPieceEncoder.FromVocabFile(vocab, new WordPieceOptions { LowerCase = metadata.LowerCase, StripAccents = metadata.StripAccents });
             return new OnnxStudent(session, onnxPath, metadata, tokenizer, provider, options);
         }
@@ -117,10 +121,16 @@ public sealed class OnnxStudent : IDisposable
     }
 
     /// <summary>Predictions and metrics on <paramref name="data"/>, scored by the same code as <c>distill-student eval</c>.</summary>
-    public EvaluationResult Evaluate(ITaskData data, int batchSize = 32)
+    /// <param name="data">from <see cref="LoadData"/></param>
+    /// <param name="batchSize">inputs per ONNX Runtime call</param>
+    /// <param name="withLogits">also put each prediction's unrounded logits in it (<see cref="PredictionLogits"/>; classification and tagging)</param>
+    public EvaluationResult Evaluate(ITaskData data, int batchSize = 32, bool withLogits = false)
     {
         ArgumentNullException.ThrowIfNull(data);
-        return data.Score(Logits(data.Features.Select(f => f.Text).ToList(), batchSize));
+        var logits = Logits(data.Features.Select(f => f.Text).ToList(), batchSize);
+        var result = data.Score(logits);
+        if (withLogits) PredictionLogits.Attach(data, result, logits);
+        return result;
     }
 
     /// <summary>

@@ -4,10 +4,14 @@ using System.Text.Json;
 using Distill.Cli;
 using Distill.Models;
 using Distill.Runtime;
+using Distill.Safetensors;
 
 namespace Distill.DistillStudent.Commands;
 
-/// <summary><c>params</c>: the parameter tree of a model, as TextBrewer's <c>display_parameters</c>.</summary>
+/// <summary>
+/// <c>params</c>: the parameter tree of a model, as TextBrewer's <c>display_parameters</c>, counted over every tensor
+/// its model.safetensors holds: encoder, pooler and task head alike, the count a size on disk or a report quotes.
+/// </summary>
 internal sealed class ParamsCommand : Command
 {
     private readonly Option<DirectoryInfo> model = new("--model") { Description = "Hugging Face model directory", Required = true };
@@ -18,7 +22,7 @@ internal sealed class ParamsCommand : Command
     };
     private readonly Option<bool> json = new("--json") { Description = "print JSON rows instead of a table" };
 
-    public ParamsCommand() : base("params", "Show parameter counts, shares and sizes per module")
+    public ParamsCommand() : base("params", "Show parameter counts, shares and sizes per module, over every tensor in model.safetensors (task head and pooler included)")
     {
         Options.Add(model);
         Options.Add(maxLevel);
@@ -34,8 +38,19 @@ internal sealed class ParamsCommand : Command
     {
         TorchRuntime.Initialize(threads: 1);
         var output = parse.InvocationConfiguration.Output;
-        using var bert = ModelDirectory.LoadBert(parse.GetValue(model)!.FullName);
-        var rows = ParameterTree.Summarize(bert, parse.GetValue(maxLevel));
+        var directory = parse.GetValue(model)!.FullName;
+        var weights = Path.Combine(directory, ModelDirectory.WeightsFile);
+        if (!File.Exists(weights)) throw new FileNotFoundException($"{directory} is not a model directory: {ModelDirectory.WeightsFile} is missing", weights);
+        var tensors = SafetensorsFile.Read(weights);
+        IReadOnlyList<ParameterRow> rows;
+        try
+        {
+            rows = ParameterTree.Summarize(tensors.Select(t => (t.Key, t.Value.numel(), t.Value.numel() * t.Value.ElementSize)), parse.GetValue(maxLevel));
+        }
+        finally
+        {
+            foreach (var tensor in tensors.Values) tensor.Dispose();
+        }
         if (parse.GetValue(json))
         {
             output.WriteLine(JsonSerializer.Serialize(rows, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
@@ -48,6 +63,7 @@ internal sealed class ParamsCommand : Command
             var name = (new string(' ', 2 * row.Level) + row.Path).PadRight(width);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name} {row.Count,12:N0} {row.Share,8:P2} {row.Megabytes,9:F2}"));
         }
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"(total) is every value of the {tensors.Count} tensors in {weights}, task head and pooler included"));
         return ExitCodes.Success;
     }
 }

@@ -80,10 +80,11 @@ public static class OnnxBench
     {
         private static readonly string[] Known = [OnnxModelMetadata.InputIds, OnnxModelMetadata.AttentionMask, OnnxModelMetadata.TokenTypeIds];
 
-        public static Target Open(string path, BenchSettings settings, Action<string> log)
+        public static Target Open(string model, BenchSettings settings, Action<string> log)
         {
-            var vocab = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, OnnxModelMetadata.VocabFile);
-            if (!File.Exists(vocab)) throw new FileNotFoundException($"{path}: no {OnnxModelMetadata.VocabFile} beside it, which bench draws input ids from", vocab);
+            var path = ExportLayout.ResolveModel(model);
+            var vocab = Path.Combine(ExportLayout.FilesDirectory(path), OnnxModelMetadata.VocabFile);
+            if (!File.Exists(vocab)) throw new FileNotFoundException($"{path}: no {OnnxModelMetadata.VocabFile} beside it (or above its onnx/ folder), which bench draws input ids from", vocab);
             var tokenizer = WordPieceEncoder.FromVocabFile(vocab);
             var vocabSize = File.ReadLines(vocab).Count();
             var session = OnnxSessionFactory.Open(path, settings.Threads, settings.PreferCuda, log, out var provider);

@@ -9,7 +9,7 @@ namespace Distill.Export.Commands;
 /// <summary><c>bench</c>: batch-1 latency and batched throughput of ONNX models, side by side in one run.</summary>
 internal sealed class BenchCommand : Command
 {
-    private readonly Option<string[]> onnx = new("--onnx") { Description = "a model to time (repeat for several; ratios are against the first); vocab.txt beside each", Required = true };
+    private readonly Option<string[]> onnx = new("--onnx") { Description = "a model to time: an export directory or an .onnx file (repeat for several; ratios are against the first); vocab.txt beside each", Required = true };
     private readonly Option<int> threads = CommandRunner.ThreadsOption();
     private readonly Option<string> lengths = new("--lengths") { Description = "sequence lengths in tokens, comma-separated", DefaultValueFactory = _ => "16,64,128" };
     private readonly Option<int> iterations = new("--iterations") { Description = "timed batch-1 runs per model and length", DefaultValueFactory = _ => 50 };

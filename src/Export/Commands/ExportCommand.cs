@@ -4,6 +4,7 @@ using Distill.Export.Exporting;
 using Distill.Export.Mapping;
 using Distill.Export.Optimization;
 using Distill.Export.Quantization;
+using Distill.Inference;
 using Distill.Onnx;
 using Distill.Runtime;
 
@@ -13,7 +14,13 @@ namespace Distill.Export.Commands;
 internal sealed class ExportCommand : Command
 {
     private readonly Option<DirectoryInfo> model = new("--model") { Description = "model directory (config.json, model.safetensors, vocab.txt): a task model or a plain encoder", Required = true };
-    private readonly Option<FileInfo> output = new("--out") { Description = "the .onnx file to write; vocab.txt and config.json are written beside it", Required = true };
+    private readonly Option<string> output = new("--out")
+    {
+        Description = "the export directory: the model at onnx/model.onnx, and config.json (with id2label/label2id), tokenizer.json, tokenizer_config.json, "
+            + "special_tokens_map.json and vocab.txt at its top, as transformers.js and Optimum load it; a path ending in .onnx writes that file with the others beside it",
+        Required = true,
+    };
+    private readonly Option<int?> maxSeqLength = new("--max-seq-length") { Description = "the longest input the metadata and tokenizer files declare (default: the length the run trained at, from its training_config.json or distill_run.json; else the model's limit)" };
     private readonly Option<int> opset = new("--opset") { Description = $"ONNX opset, {BertExport.MinOpset} to {BertExport.MaxOpset}", DefaultValueFactory = _ => BertExport.DefaultOpset };
     private readonly Option<bool> optimize = new("--optimize")
     {
@@ -49,7 +56,7 @@ internal sealed class ExportCommand : Command
 
     public ExportCommand() : base("export", "Write a model as ONNX (with its task head, labels and tokenizer settings in the metadata), then check parity with our model; nothing is written if it fails")
     {
-        foreach (var option in new Option[] { model, output, opset, optimize, fused, int8, int8Mode, int8MinElements, calibration, calibrationExamples, calibrationMethod, percentile, fp16, atol, hiddenState, threads }) Options.Add(option);
+        foreach (var option in new Option[] { model, output, maxSeqLength, opset, optimize, fused, int8, int8Mode, int8MinElements, calibration, calibrationExamples, calibrationMethod, percentile, fp16, atol, hiddenState, threads }) Options.Add(option);
         Validators.Add(result =>
         {
             if (result.GetValue(int8) && result.GetValue(fp16)) result.AddError("give at most one of --int8 and --fp16");
@@ -71,8 +78,9 @@ internal sealed class ExportCommand : Command
             : null;
         var passes = new List<GraphPass>();
         if (precision.Pass(log.WriteLine, calibrated, new Int8Options { MinimumElements = parse.GetValue(int8MinElements) }) is { } rewrite) passes.Add(rewrite);
-        var request = new ExportRequest(modelDirectory, parse.GetValue(output)!.FullName)
+        var request = new ExportRequest(modelDirectory, Path.GetFullPath(parse.GetValue(output)!))
         {
+            MaxSeqLength = parse.GetValue(maxSeqLength),
             Opset = parse.GetValue(opset),
             HiddenState = parse.GetValue(hiddenState),
             Passes = passes,
@@ -81,23 +89,21 @@ internal sealed class ExportCommand : Command
             Threads = parse.GetValue(threads),
         };
 
-        if (!Published(parse, OnnxExporter.Export(request, log.WriteLine))) return ExitCodes.CheckFailed;
-        if (parse.GetValue(optimize))
-        {
-            var optimized = OnnxExporter.Export(request with { OutputPath = OrtOptimizer.OptimizedPath(request.OutputPath), Passes = [.. passes, OrtOptimizer.Pass()] }, log.WriteLine);
-            if (!Published(parse, optimized)) return ExitCodes.CheckFailed;
-            log.WriteLine($"export: {optimized.OutputPath} is for ONNX Runtime only: {OrtOptimizer.Describe(OnnxModelFile.Read(optimized.OutputPath))}");
-        }
-        if (parse.GetValue(fused))
-        {
-            var written = OnnxExporter.Export(request with { OutputPath = OrtOptimizer.FusedPath(request.OutputPath), Fused = true }, log.WriteLine);
-            if (!Published(parse, written)) return ExitCodes.CheckFailed;
-            log.WriteLine($"export: {written.OutputPath} is for ONNX Runtime only: {OrtOptimizer.Describe(OnnxModelFile.Read(written.OutputPath))}");
-        }
+        if (!Published(parse, request, OnnxExporter.Export(request, log.WriteLine))) return ExitCodes.CheckFailed;
+        if (parse.GetValue(optimize) && !PublishedForOnnxRuntime(parse, request.Variant(OrtOptimizer.Suffix) with { Passes = [.. passes, OrtOptimizer.Pass()] })) return ExitCodes.CheckFailed;
+        if (parse.GetValue(fused) && !PublishedForOnnxRuntime(parse, request.Variant(OrtOptimizer.FusedSuffix) with { Fused = true })) return ExitCodes.CheckFailed;
         return ExitCodes.Success;
     }
 
-    private static bool Published(ParseResult parse, ExportResult result)
+    private static bool PublishedForOnnxRuntime(ParseResult parse, ExportRequest request)
+    {
+        var result = OnnxExporter.Export(request, parse.InvocationConfiguration.Output.WriteLine);
+        if (!Published(parse, request, result)) return false;
+        parse.InvocationConfiguration.Output.WriteLine($"export: {result.OutputPath} is for ONNX Runtime only: {OrtOptimizer.Describe(OnnxModelFile.Read(result.OutputPath))}");
+        return true;
+    }
+
+    private static bool Published(ParseResult parse, ExportRequest request, ExportResult result)
     {
         var log = parse.InvocationConfiguration.Output;
         log.WriteLine($"export: nodes {string.Join(" ", result.OpCounts.Select(kv => $"{kv.Key}={kv.Value}"))}");
@@ -107,7 +113,7 @@ internal sealed class ExportCommand : Command
             parse.InvocationConfiguration.Error.WriteLine($"error: parity check failed, nothing written to {result.OutputPath}: {string.Join("; ", result.Failures)}");
             return false;
         }
-        log.WriteLine($"export: wrote {result.OutputPath} ({result.Bytes / 1e6:F1} MB) with vocab.txt and config.json beside it");
+        log.WriteLine($"export: wrote {result.OutputPath} ({result.Bytes / 1e6:F1} MB) and {string.Join(", ", ExportLayout.Files.Where(f => !f.EndsWith(".onnx", StringComparison.Ordinal)))} in {request.FilesDirectory}");
         return true;
     }
 }

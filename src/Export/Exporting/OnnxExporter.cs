@@ -6,6 +6,7 @@ using Distill.Export.Parity;
 using Distill.IO;
 using Distill.Models;
 using Distill.Onnx;
+using Distill.Tokenization;
 using Google.Protobuf;
 using Onnx;
 
@@ -14,7 +15,7 @@ namespace Distill.Export.Exporting;
 /// <summary>
 /// Builds the ONNX graph of a model directory (BERT, or BiGRU by config.json's model_type), applies the graph passes in order, stamps the metadata, writes
 /// the file under a temporary name, checks parity against our model on built-in inputs, and only then renames
-/// it into place with vocab.txt and config.json beside it. A failed check publishes nothing.
+/// it into place with the config and tokenizer files of <see cref="ExportLayout"/>. A failed check publishes nothing.
 /// </summary>
 public static class OnnxExporter
 {
@@ -26,21 +27,29 @@ public static class OnnxExporter
 
     public static ExportResult Export(ExportRequest request, Action<string> log)
     {
-        var output = Path.GetFullPath(request.OutputPath);
-        if (ModelDirectory.ModelType(request.ModelDirectory) == BiGruConfig.Type) return ExportBiGru(request, output, log);
+        if (ModelDirectory.ModelType(request.ModelDirectory) == BiGruConfig.Type) return ExportBiGru(request, log);
 
         using var model = LoadedModel.Load(request.ModelDirectory);
         var config = model.Encoder.Config;
         log($"export: {Describe(model)} ({config.NumHiddenLayers} layers, hidden {config.HiddenSize}, {config.NumAttentionHeads} heads), opset {request.Opset}");
+        var configSource = Path.Combine(request.ModelDirectory, ModelDirectory.ConfigFile);
+        var maxLength = MaxLength(request, config.MaxPositionEmbeddings, "the position table's max_position_embeddings", log);
+        Action<string> writeConfig = target => AtomicFile.Copy(configSource, target);
+        if (model.Module is BertTaskModel task)
+        {
+            TaskModelDirectory.CheckLabel2Id(BertConfig.Load(configSource), model.Labels, configSource);
+            writeConfig = TaskModelDirectory.ConfigWithLabels(task, model.Labels).Save;
+        }
 
         var onnx = Rewrite(BertExport.Build(model, request.Opset, request.HiddenState, request.Fused), request.Passes, log);
-        Stamp(onnx, Metadata(request.ModelDirectory, model.Kind, model.Labels, config.DoLowerCase, config.MaxPositionEmbeddings));
+        Stamp(onnx, Metadata(request.ModelDirectory, model.Kind, model.Labels, config.DoLowerCase, maxLength));
         var tokenizer = ModelDirectory.LoadTokenizer(request.ModelDirectory, config);
         var inputs = ParityInputs.BuiltIn(tokenizer, config.MaxPositionEmbeddings);
-        return Publish(request, output, onnx, session => ParityValidator.Run(model, session, inputs, ParityInputs.BatchSizes(inputs), tokenizer.PadId), log);
+        return Publish(request, onnx, SideFiles(request.ModelDirectory, config.DoLowerCase, maxLength, writeConfig),
+            session => ParityValidator.Run(model, session, inputs, ParityInputs.BatchSizes(inputs), tokenizer.PadId), log);
     }
 
-    private static ExportResult ExportBiGru(ExportRequest request, string output, Action<string> log)
+    private static ExportResult ExportBiGru(ExportRequest request, Action<string> log)
     {
         if (request.HiddenState) throw new ConfigException($"{request.ModelDirectory}: --hidden-state is for BERT models; a BiGRU export outputs its logits only");
         if (request.Fused) throw new ConfigException($"{request.ModelDirectory}: --fused writes BERT's fused ONNX Runtime operators; a BiGRU has none");
@@ -48,11 +57,13 @@ public static class OnnxExporter
         var config = model.Config;
         log($"export: BiGRU {config.Task.Name()} model ({config.NumLayers} layers, hidden {config.HiddenSize} per direction, embeddings {config.EmbeddingSize}), opset {request.Opset}");
 
+        var maxLength = MaxLength(request, BiGruMaxLength, "the tokenizer's usual cap (a BiGRU has no position table)", log);
         var onnx = Rewrite(BiGruExport.Build(model, request.Opset), request.Passes, log);
-        Stamp(onnx, Metadata(request.ModelDirectory, config.Task, config.Labels, config.DoLowerCase, BiGruMaxLength));
+        Stamp(onnx, Metadata(request.ModelDirectory, config.Task, config.Labels, config.DoLowerCase, maxLength));
         var tokenizer = ModelDirectory.LoadTokenizer(request.ModelDirectory, config.DoLowerCase);
         var inputs = ParityInputs.BuiltIn(tokenizer, BiGruMaxLength);
-        return Publish(request, output, onnx,
+        var configSource = Path.Combine(request.ModelDirectory, ModelDirectory.ConfigFile);
+        return Publish(request, onnx, SideFiles(request.ModelDirectory, config.DoLowerCase, maxLength, target => AtomicFile.Copy(configSource, target)),
             session => ParityValidator.Run(config.Task, batch => TorchReference.Outputs(model, batch), session, inputs, ParityInputs.BatchSizes(inputs), tokenizer.PadId), log);
     }
 
@@ -66,9 +77,42 @@ public static class OnnxExporter
         return onnx;
     }
 
-    // Written under a temporary name, checked there, and renamed into place with vocab.txt and config.json only if it passes.
-    private static ExportResult Publish(ExportRequest request, string output, ModelProto onnx, Func<OnnxEncoderSession, ParityReport> parity, Action<string> log)
+    /// <summary>
+    /// The length the metadata and tokenizer files declare: --max-seq-length, else the length the run trained at,
+    /// else <paramref name="limit"/>; never above <paramref name="limit"/>.
+    /// </summary>
+    private static int MaxLength(ExportRequest request, int limit, string limitName, Action<string> log)
     {
+        var (length, source) = request.MaxSeqLength is { } given ? (given, "--max-seq-length")
+            : TrainedLength.Find(request.ModelDirectory) is { } trained ? (trained.Length, trained.Source)
+            : (limit, limitName);
+        if (length < 3 || length > limit)
+        {
+            throw new ConfigException($"{request.ModelDirectory}: max_seq_length {length} (from {source}) must be in [3, {limit}], the model's limit");
+        }
+        log($"export: max_seq_length {length} (from {source})");
+        return length;
+    }
+
+    /// <summary>The files written beside the model once it passes: vocabulary, config and the Hugging Face tokenizer files.</summary>
+    private static List<(string Name, Action<string> Write)> SideFiles(string modelDirectory, bool? doLowerCase, int maxLength, Action<string> writeConfig)
+    {
+        var vocab = Path.GetFullPath(Path.Combine(modelDirectory, ModelDirectory.VocabFile));
+        var files = new List<(string Name, Action<string> Write)> { (ModelDirectory.VocabFile, target => { if (vocab != Path.GetFullPath(target)) AtomicFile.Copy(vocab, target); }) };
+        foreach (var (name, json) in HuggingFaceTokenizerFiles.Create(vocab, ModelDirectory.TokenizerOptions(doLowerCase), maxLength))
+        {
+            files.Add((name, target => AtomicFile.WriteAllText(target, json + "\n")));
+        }
+        // Last: a complete export is one whose config.json exists (the pipelines' rerun check).
+        files.Add((ExportLayout.ConfigFile, writeConfig));
+        return files;
+    }
+
+    // Written under a temporary name, checked there, and renamed into place with the side files only if it passes.
+    private static ExportResult Publish(ExportRequest request, ModelProto onnx, List<(string Name, Action<string> Write)> sideFiles,
+        Func<OnnxEncoderSession, ParityReport> parity, Action<string> log)
+    {
+        var output = request.OnnxPath;
         var opCounts = OpCounts.Of(onnx);
         ParityReport? report = null;
         var failures = (IReadOnlyList<string>)[];
@@ -83,12 +127,13 @@ public static class OnnxExporter
         });
         if (published)
         {
-            var directory = Path.GetDirectoryName(output)!;
-            foreach (var file in new[] { ModelDirectory.VocabFile, ModelDirectory.ConfigFile })
+            var directory = request.FilesDirectory;
+            var modelConfig = Path.GetFullPath(Path.Combine(request.ModelDirectory, ModelDirectory.ConfigFile));
+            foreach (var (name, write) in sideFiles)
             {
-                var source = Path.GetFullPath(Path.Combine(request.ModelDirectory, file));
-                var target = Path.Combine(directory, file);
-                if (source != target) AtomicFile.Copy(source, target);
+                var target = Path.Combine(directory, name);
+                // Exporting into the model directory itself leaves its own config.json as it is.
+                if (name != ExportLayout.ConfigFile || target != modelConfig) write(target);
             }
         }
         return new ExportResult(output, published, report!, failures, opCounts, published ? new FileInfo(output).Length : 0);

@@ -25,15 +25,6 @@ public static class OrtOptimizer
     /// <summary>What replaces <c>.onnx</c> in the name of the file with our own fused operators (<c>export --fused</c>).</summary>
     public const string FusedSuffix = "_fused.onnx";
 
-    /// <summary>The optimised file's path beside <paramref name="portable"/>: <c>model.onnx</c> → <c>model_optimized.onnx</c>.</summary>
-    public static string OptimizedPath(string portable) => Beside(portable, Suffix);
-
-    /// <summary>The fused file's path beside <paramref name="portable"/>: <c>model.onnx</c> → <c>model_fused.onnx</c>.</summary>
-    public static string FusedPath(string portable) => Beside(portable, FusedSuffix);
-
-    private static string Beside(string portable, string suffix) =>
-        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(portable))!, Path.GetFileNameWithoutExtension(portable) + suffix);
-
     /// <summary>One line naming the ops from outside the standard domain, with counts, and every imported domain.</summary>
     public static string Describe(ModelProto model)
     {

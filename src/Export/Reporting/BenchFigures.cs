@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Distill.Data;
+using Distill.Inference;
 
 namespace Distill.Export.Reporting;
 
@@ -40,8 +41,10 @@ public sealed record BenchFigures(string Path, int BatchSize, int Threads, IRead
     /// <summary>The figure of the model at <paramref name="onnxPath"/> (compared as full paths) at <paramref name="length"/> tokens.</summary>
     public BenchFigure Find(string onnxPath, int length)
     {
-        var full = System.IO.Path.GetFullPath(onnxPath);
-        return Figures.FirstOrDefault(f => System.IO.Path.GetFullPath(f.Model) == full && f.Length == length)
+        // An export directory and its onnx/model.onnx are one model, whichever of the two bench and report were given.
+        string Model(string path) => System.IO.Path.GetFullPath(ExportLayout.ResolveModel(path));
+        var full = Model(onnxPath);
+        return Figures.FirstOrDefault(f => Model(f.Model) == full && f.Length == length)
             ?? throw new DataFormatException(Path, "$.models", $"expected figures for {onnxPath} at length {length}; found: " +
                 string.Join(", ", Figures.Select(f => $"{f.Model} at {f.Length}")));
     }

@@ -13,7 +13,7 @@ namespace Distill.Export.Reporting;
 /// </summary>
 public sealed record ReportModel(string Name, string ModelDirectory, string OnnxPath, string EvalPath)
 {
-    public const string Syntax = "NAME,MODEL_DIR,ONNX_FILE,EVAL_JSON";
+    public const string Syntax = "NAME,MODEL_DIR,ONNX_FILE_OR_EXPORT_DIR,EVAL_JSON";
 
     /// <summary>Parses <see cref="Syntax"/>, as the <c>--model</c> option takes it.</summary>
     public static ReportModel Parse(string spec)

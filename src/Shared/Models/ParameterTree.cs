@@ -11,10 +11,14 @@ public sealed record ParameterRow(string Path, int Level, long Count, double Sha
 /// </summary>
 public static class ParameterTree
 {
-    public static IReadOnlyList<ParameterRow> Summarize(nn.Module module, int maxLevel)
+    public static IReadOnlyList<ParameterRow> Summarize(nn.Module module, int maxLevel) =>
+        Summarize(module.named_parameters().Select(p => (p.name, p.parameter.NumberOfElements, p.parameter.NumberOfElements * p.parameter.ElementSize)), maxLevel);
+
+    /// <summary>The same rows from named tensors, e.g. every tensor of a model.safetensors file.</summary>
+    public static IReadOnlyList<ParameterRow> Summarize(IEnumerable<(string Name, long Count, long Bytes)> tensors, int maxLevel)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLevel, 1);
-        var parameters = module.named_parameters().Select(p => (Name: p.name, Count: p.parameter.NumberOfElements, Bytes: p.parameter.NumberOfElements * p.parameter.ElementSize)).ToList();
+        var parameters = tensors.ToList();
         var total = parameters.Sum(p => p.Count);
         var totalBytes = parameters.Sum(p => p.Bytes);
 

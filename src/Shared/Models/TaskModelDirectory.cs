@@ -70,15 +70,31 @@ public static class TaskModelDirectory
     }
 
     /// <summary>Writes config.json (with architectures and labels), model.safetensors and vocab.txt.</summary>
-    public static void Save(string directory, BertTaskModel model, IReadOnlyList<string> labels, string vocabPath)
+    public static void Save(string directory, BertTaskModel model, IReadOnlyList<string> labels, string vocabPath) =>
+        ModelDirectory.Write(directory, ConfigWithLabels(model, labels), model, vocabPath);
+
+    /// <summary>The task model's config.json as Hugging Face writes it: its architecture, and the labels as <c>id2label</c> and <c>label2id</c> (none for QA).</summary>
+    public static BertConfig ConfigWithLabels(BertTaskModel model, IReadOnlyList<string> labels) => model.Config with
     {
-        var config = model.Config with
+        Architectures = [model.Architecture],
+        Id2Label = labels.Count == 0 ? null : labels.Select((l, i) => (l, i)).ToDictionary(p => p.i.ToString(System.Globalization.CultureInfo.InvariantCulture), p => p.l),
+        Label2Id = labels.Count == 0 ? null : labels.Select((l, i) => (l, i)).ToDictionary(p => p.l, p => p.i),
+    };
+
+    /// <summary>
+    /// Checks that the config's <c>label2id</c>, when it has one, is the inverse of the labels read from its
+    /// <c>id2label</c>, so that clients which map names to ids (Optimum, transformers) agree with those that map ids to names.
+    /// </summary>
+    /// <exception cref="ConfigException">They disagree; the message names the file and both maps.</exception>
+    public static void CheckLabel2Id(BertConfig config, IReadOnlyList<string> labels, string source)
+    {
+        if (config.Label2Id is null) return;
+        var expected = labels.Select((l, i) => (l, i)).ToDictionary(p => p.l, p => p.i);
+        if (config.Label2Id.Count != expected.Count || config.Label2Id.Any(kv => !expected.TryGetValue(kv.Key, out var id) || id != kv.Value))
         {
-            Architectures = [model.Architecture],
-            Id2Label = labels.Count == 0 ? null : labels.Select((l, i) => (l, i)).ToDictionary(p => p.i.ToString(System.Globalization.CultureInfo.InvariantCulture), p => p.l),
-            Label2Id = labels.Count == 0 ? null : labels.Select((l, i) => (l, i)).ToDictionary(p => p.l, p => p.i),
-        };
-        ModelDirectory.Write(directory, config, model, vocabPath);
+            throw new ConfigException($"{source}: label2id {{{string.Join(", ", config.Label2Id.Select(kv => $"\"{kv.Key}\": {kv.Value}"))}}} does not match id2label: "
+                + $"expected {{{string.Join(", ", expected.Select(kv => $"\"{kv.Key}\": {kv.Value}"))}}}; make label2id the inverse of id2label");
+        }
     }
 
     private static IReadOnlyList<string> LabelsOf(BertConfig config, string source)

@@ -29,6 +29,9 @@ public sealed class TaggingData : ITaskData
     public IReadOnlyList<string> Labels { get; }
     public IReadOnlyList<string> Warnings { get; }
 
+    /// <summary>The encoded examples with their word-to-token maps, in example order.</summary>
+    internal IReadOnlyList<TaggingFeature> Tagging => tagging;
+
     public static TaggingData Load(string path, WordPieceEncoder tokenizer, IReadOnlyList<string>? labels, int maxSeqLength, DataReadOptions options)
     {
         var set = TaggingReader.Read(path, options);

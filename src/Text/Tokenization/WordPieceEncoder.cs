@@ -23,6 +23,15 @@ public sealed class WordPieceEncoder
         PadId = padId;
     }
 
+    /// <summary>The token of a word that has no split into vocabulary pieces.</summary>
+    public const string UnknownToken = "[UNK]";
+
+    /// <summary>What starts every piece that continues a word.</summary>
+    public const string ContinuingSubwordPrefix = "##";
+
+    /// <summary>Longer words become <see cref="UnknownToken"/> whole (BERT's and Hugging Face's limit).</summary>
+    public const int MaxInputCharsPerWord = 100;
+
     public static WordPieceEncoder FromVocabFile(string vocabPath, WordPieceOptions? options = null)
     {
         options ??= new WordPieceOptions();
@@ -40,7 +49,12 @@ public sealed class WordPieceEncoder
         int Special(string token) => ids.TryGetValue(token, out var id)
             ? id
             : throw new FormatException($"{vocabPath}: the vocabulary has no {token} token, which BERT inputs need");
-        var wordPiece = WordPieceTokenizer.Create(vocabPath, new Microsoft.ML.Tokenizers.WordPieceOptions());
+        var wordPiece = WordPieceTokenizer.Create(vocabPath, new Microsoft.ML.Tokenizers.WordPieceOptions
+        {
+            UnknownToken = UnknownToken,
+            ContinuingSubwordPrefix = ContinuingSubwordPrefix,
+            MaxInputCharsPerWord = MaxInputCharsPerWord,
+        });
         return new WordPieceEncoder(wordPiece, options.LowerCase, options.StripsAccents,
             Special("[CLS]"), Special("[SEP]"), Special("[PAD]"));
     }

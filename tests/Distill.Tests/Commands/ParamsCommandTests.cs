@@ -26,6 +26,27 @@ public sealed class ParamsCommandTests
     }
 
     [Fact]
+    public void Params_TaskModel_CountsTheHeadAndSaysSo()
+    {
+        using var dir = new TemporaryDirectory();
+        using var model = Distill.Tests.Export.TinyExportModels.Create(TaskKind.Classification);
+        File.WriteAllText(dir.File("vocab.txt"), "[PAD]\n");
+        TaskModelDirectory.Save(dir.Path, (BertTaskModel)model.Module, Distill.Tests.Export.TinyExportModels.Labels, dir.File("vocab.txt"));
+
+        var table = CliRun.Invoke(DistillStudentCli.Create(), "params", "--model", dir.Path, "--max-level", "1");
+        var json = CliRun.Invoke(DistillStudentCli.Create(), "params", "--model", dir.Path, "--max-level", "1", "--json");
+
+        Assert.True(table.ExitCode == 0, table.Error);
+        var rows = JsonDocument.Parse(json.Output).RootElement.EnumerateArray().ToDictionary(r => r.GetProperty("path").GetString()!, r => r.GetProperty("count").GetInt64());
+        // The head: 3 labels × hidden 32 weights + 3 biases, beside every parameter of the encoder and its pooler.
+        Assert.Equal(3 * 32 + 3, rows["classifier"]);
+        Assert.Equal(model.Module.parameters().Sum(p => p.NumberOfElements), rows["(total)"]);
+        Assert.Equal(model.Encoder.parameters().Sum(p => p.NumberOfElements), rows["bert"]);
+        Assert.Contains("(total) is every value of the ", table.Output, StringComparison.Ordinal);
+        Assert.Contains("task head and pooler included", table.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Params_Table_ShowsModulesIndented()
     {
         using var dir = new TemporaryDirectory();
@@ -48,7 +69,7 @@ public sealed class ParamsCommandTests
         var run = CliRun.Invoke(DistillStudentCli.Create(), "params", "--model", dir.Path);
 
         Assert.True(run.ExitCode == Distill.Cli.ExitCodes.BadInput, run.Error);
-        Assert.Contains("config.json is missing", run.Error);
+        Assert.Contains("model.safetensors is missing", run.Error);
     }
 
     [Fact]

@@ -40,6 +40,48 @@ public sealed class PredictCommandTests
     }
 
     [Fact]
+    public void Predict_Logits_HandComputedUnroundedLogitsPerLabelInTheOutFile()
+    {
+        using var dir = new TemporaryDirectory();
+        var model = TinyStudents.Classifier(dir.File("model"));
+
+        var run = Predict("--onnx", model, "--data", dir.Write("dev.jsonl", ClassificationData), "--out", dir.File("predictions.jsonl"), "--logits");
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.Error);
+        var lines = Lines(File.ReadAllText(dir.File("predictions.jsonl")));
+        // Σ of the table rows: [CLS] (0.5, 0) + "the" (1, 0) + "cat" (0, 2) = (1.5, 2); "the the" (2.5, 0); "play" "##ing" (1, 1).
+        Assert.Equal([(1.5, 2.0), (2.5, 0.0), (1.0, 1.0)], lines.Select(l => ((double)l["logits"]!["neg"]!, (double)l["logits"]!["pos"]!)));
+        Assert.Equal(0.622459, (double)lines[0]["probabilities"]!["pos"]!, 6);
+    }
+
+    [Fact]
+    public void Predict_LogitsOfATagger_OneRowPerWordAtItsFirstPiece()
+    {
+        using var dir = new TemporaryDirectory();
+        var model = TinyStudents.Tagger(dir.File("model"));
+
+        var run = Predict("--onnx", model, "--data", dir.Write("dev.txt", "the/O cat/B-X playing/I-X\n"), "--logits");
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.Error);
+        var words = Lines(run.Output).Single()["logits"]!.AsArray();
+        // "the" → O's row (1, 0, 0); "cat" → (0, 2, 0); "playing" is read at "play" (0, 0, 2), not "##ing".
+        double[][] expected = [[1, 0, 0], [0, 2, 0], [0, 0, 2]];
+        Assert.Equal(expected, words.Select(w => TinyStudents.TagLabels.Select(t => (double)w![t]!).ToArray()));
+    }
+
+    [Fact]
+    public void Predict_LogitsOfAQaModel_RefusedWithUsageExit()
+    {
+        using var dir = new TemporaryDirectory();
+        var model = TinyStudents.QuestionAnswerer(dir.File("model"));
+
+        var run = Predict("--onnx", model, "--data", dir.Write("dev.json", "{}"), "--logits");
+
+        Assert.Equal(ExitCodes.Usage, run.ExitCode);
+        Assert.Contains("error: --logits is for classification and tagging models; ", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Predict_Eval_MetricsEqualTheMetricsCodeOnThePrintedPredictions()
     {
         using var dir = new TemporaryDirectory();

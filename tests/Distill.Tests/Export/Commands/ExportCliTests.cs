@@ -38,6 +38,28 @@ public sealed class ExportCliTests
     }
 
     [Fact]
+    public void ExportToDirectory_ThenPredictAndBenchOnIt_TheDirectoryIsTheModel()
+    {
+        using var dir = new TemporaryDirectory();
+        var model = TinyModelDirectory.Write(dir);
+        var export = dir.File("student");
+
+        var exported = Run("export", "--model", model, "--out", export, "--max-seq-length", "16");
+        var predicted = Run("predict", "--onnx", export, "--data", dir.File("dev.jsonl"), "--logits");
+        var benched = Run("bench", "--onnx", export, "--lengths", "4", "--iterations", "2", "--warmup", "1", "--batch-size", "2", "--batches", "1", "--cpu");
+
+        Assert.True(exported.ExitCode == ExitCodes.Success, exported.Output + exported.Error);
+        Assert.Contains("export: max_seq_length 16 (from --max-seq-length)", exported.Output, StringComparison.Ordinal);
+        Assert.Contains($"export: wrote {Path.Combine(export, "onnx", "model.onnx")} (", exported.Output, StringComparison.Ordinal);
+        Assert.Contains($"config.json, tokenizer.json, tokenizer_config.json, special_tokens_map.json, vocab.txt in {export}", exported.Output, StringComparison.Ordinal);
+        Assert.True(predicted.ExitCode == ExitCodes.Success, predicted.Error);
+        var lines = predicted.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
+        Assert.Equal(4, lines.Count);
+        Assert.All(lines, l => Assert.Equal(2, l["logits"]!.AsObject().Count));
+        Assert.True(benched.ExitCode == ExitCodes.Success, benched.Output + benched.Error);
+    }
+
+    [Fact]
     public void Export_Int8Dynamic_QuantizesBeforePublishingAndJudgesByAgreement()
     {
         using var dir = new TemporaryDirectory();

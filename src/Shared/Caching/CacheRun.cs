@@ -11,7 +11,13 @@ using Distill.Tokenization;
 namespace Distill.CacheTeacher.Caching;
 
 /// <summary>What a run did.</summary>
+/// <param name="ShardsWritten">shards this run wrote</param>
+/// <param name="ShardsReused">complete shards of an earlier run of the same job, kept</param>
+/// <param name="Rows">rows this run wrote</param>
+/// <param name="Tokens">tokens in those rows</param>
+/// <param name="Elapsed">the whole run's time</param>
 /// <param name="ShardsElapsed">time spent running the teacher and writing shards, without loading model and data</param>
+/// <param name="ManifestPath">the job's finished manifest</param>
 public sealed record CacheRunSummary(int ShardsWritten, int ShardsReused, long Rows, long Tokens, TimeSpan Elapsed, TimeSpan ShardsElapsed, string ManifestPath);
 
 /// <summary>

@@ -94,7 +94,9 @@ public sealed class Distiller
         {
             var manifest = CacheManifest.Load(Path.Combine(cacheDir, CacheManifest.FileName));
             var sameTokens = CacheChecks.SharesVocabulary(cacheDir, manifest, data.Tokenizer.VocabSize, data.Kind, distillation);
-            CacheChecks.Check(cacheDir, manifest, config.WithDataSettings(data.Settings) with { Task = data.Kind.Name(), TrainFile = data.Path }, distillation, data.Task,
+            // A student with its own tokenizer cuts its inputs at its own length: the file and the columns must be the cache's, the length need not.
+            var settings = sameTokens ? data.Settings : data.Settings with { MaxSeqLength = CacheIdentity.DataSettingsFrom(manifest.Data.ReaderSettings).MaxSeqLength };
+            CacheChecks.Check(cacheDir, manifest, config.WithDataSettings(settings) with { Task = data.Kind.Name(), TrainFile = data.Path }, distillation, data.Task,
                 sameTokens: sameTokens);
             var cache = new TeacherCache(cacheDir, distillation.TeacherHiddenLayers(0), distillation.TeacherAttentionLayers(0));
             return Run(new CachedTeacherFeed([cache], data.Task.Features, data.Kind, padId, config.BatchSize, config.Seed, sameTokens: sameTokens), config, cancellation);

@@ -41,6 +41,25 @@ public sealed class Student
         return Create(model, batch => ClassifierOutput(batch, model.call(batch[Batch.InputIds])));
     }
 
+    /// <summary>A sequence classifier from token ids and attention mask (B, T) to logits (B, C); its hard-label loss is the cross-entropy on the batch's labels.</summary>
+    /// <param name="model">the classifier</param>
+    public static Student Classifier(nn.Module<Tensor, Tensor, Tensor> model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return Create(model, batch => ClassifierOutput(batch, model.call(batch[Batch.InputIds], batch[Batch.AttentionMask])));
+    }
+
+    /// <summary>
+    /// A sequence classifier from token ids and attention mask (B, T) to logits (B, C) and hidden states (index 0 the
+    /// embeddings, each (B, T, H)) for intermediate matches; its hard-label loss is the cross-entropy on the batch's labels.
+    /// </summary>
+    /// <param name="model">the classifier</param>
+    public static Student Classifier(nn.Module<Tensor, Tensor, (Tensor Logits, IReadOnlyList<Tensor> Hidden)> model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return Create(model, batch => ClassifierOutput(batch, model.call(batch[Batch.InputIds], batch[Batch.AttentionMask])));
+    }
+
     /// <summary>A model already adapted (e.g. <see cref="BertAdaptor.For"/> of our BERT task models).</summary>
     /// <param name="model">the adapted model</param>
     public static Student From(AdaptedModel model)
@@ -49,7 +68,11 @@ public sealed class Student
         return new Student(model);
     }
 
-    /// <summary>What a sequence classifier's logits give distillers: KD logits, the labels and their cross-entropy.</summary>
+    /// <summary>What a sequence classifier's logits give distillers: KD logits, the input mask, the labels and their cross-entropy.</summary>
     internal static AdaptorOutput ClassifierOutput(Batch batch, Tensor logits) =>
         TaskAdaptor.Output(TaskKind.Classification, batch, logits, [], null);
+
+    /// <summary>As <see cref="ClassifierOutput(Batch, Tensor)"/>, with hidden states by layer for intermediate matches.</summary>
+    internal static AdaptorOutput ClassifierOutput(Batch batch, (Tensor Logits, IReadOnlyList<Tensor> Hidden) output) =>
+        TaskAdaptor.Output(TaskKind.Classification, batch, output.Logits, output.Hidden, null);
 }

@@ -53,6 +53,22 @@ public sealed class Teacher
         return Create(model, batch => Student.ClassifierOutput(batch, model.call(batch[Batch.InputIds])));
     }
 
+    /// <summary>A sequence classifier from token ids and attention mask (B, T) to logits (B, C), run on every batch.</summary>
+    /// <param name="model">the classifier</param>
+    public static Teacher Classifier(nn.Module<Tensor, Tensor, Tensor> model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return Create(model, batch => Student.ClassifierOutput(batch, model.call(batch[Batch.InputIds], batch[Batch.AttentionMask])));
+    }
+
+    /// <summary>A sequence classifier from token ids and attention mask to logits and hidden states (index 0 the embeddings), run on every batch.</summary>
+    /// <param name="model">the classifier</param>
+    public static Teacher Classifier(nn.Module<Tensor, Tensor, (Tensor Logits, IReadOnlyList<Tensor> Hidden)> model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return Create(model, batch => Student.ClassifierOutput(batch, model.call(batch[Batch.InputIds], batch[Batch.AttentionMask])));
+    }
+
     /// <summary>A model already adapted (e.g. <see cref="BertAdaptor.For"/> of our BERT task models), run on every batch.</summary>
     /// <param name="model">the adapted model</param>
     public static Teacher From(AdaptedModel model)

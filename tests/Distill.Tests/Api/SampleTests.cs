@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Distill.CacheTeacher;
 using Distill.DistillStudent.Api;
 using Distill.Tests.Support;
+using Xunit.Abstractions;
 
 namespace Distill.Tests.Api;
 
@@ -10,7 +11,7 @@ namespace Distill.Tests.Api;
 /// Each sample of <c>samples/</c> run as the user runs it (its executable from this build, a child process) on tiny
 /// data: it must finish, write its model and logs, and its losses must fall.
 /// </summary>
-public sealed class SampleTests(TinyDistillationFixture fixture) : IClassFixture<TinyDistillationFixture>
+public sealed class SampleTests(TinyDistillationFixture fixture, ITestOutputHelper console) : IClassFixture<TinyDistillationFixture>
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
 
@@ -53,6 +54,7 @@ public sealed class SampleTests(TinyDistillationFixture fixture) : IClassFixture
         var source = File.ReadAllLines(Path.Combine(TestAssets.RepositoryRoot, "samples", "TextCnn", "Program.cs"));
 
         var names = LibraryNames(source);
+        console.WriteLine($"{source.Length} lines; {names.Count} library names: {string.Join(", ", names)}");
 
         Assert.True(source.Length <= 60, $"{source.Length} lines");
         Assert.True(names.Count <= 8, $"{names.Count} library names: {string.Join(", ", names)}");

@@ -74,9 +74,16 @@ public sealed class DistillerTests
         manual_seed(5);
         var log = new StringWriter();
 
-        var summary = Distiller.Create(Student.Classifier(new MeanClassifier(words.VocabSize)), cache).LogTo(log).Train(train, Config(dir.File("out")));
+        var checkpoints = new List<long>();
+        var distiller = Distiller.Create(Student.Classifier(new MeanClassifier(words.VocabSize)), cache).LogTo(log).EvaluateOn(train)
+            .OnCheckpoint(e => checkpoints.Add(e.GlobalStep));
+
+        var summary = distiller.Train(train, Config(dir.File("out")));
 
         Assert.Equal(8, summary.Steps);
+        Assert.Equal([4L, 8L], checkpoints);
+        // The last checkpoint's evaluation is of the model as training left it.
+        Assert.Equal(summary.LastMetrics!["accuracy"], distiller.Evaluate(train)["accuracy"]);
         Assert.True(File.Exists(dir.File("out", "best", "model.safetensors")), log.ToString());
         Assert.Contains("\"kd_loss\"", File.ReadAllText(dir.File("out", "metrics.jsonl")));
     }

@@ -32,7 +32,7 @@ public sealed class ClassificationData : ITaskData
     /// <param name="labels">the label set (from the training data or the model); null reads it from this file</param>
     /// <param name="maxSeqLength">longer inputs are truncated, and counted</param>
     /// <param name="options">reader options</param>
-    public static ClassificationData Load(string path, WordPieceEncoder tokenizer, IReadOnlyList<string>? labels, int maxSeqLength, DataReadOptions options)
+    public static ClassificationData Load(string path, ITextTokenizer tokenizer, IReadOnlyList<string>? labels, int maxSeqLength, DataReadOptions options)
     {
         var known = labels is null ? null : LabelSet.FromOrdered(labels);
         var set = ClassificationReader.Read(path, options, known);

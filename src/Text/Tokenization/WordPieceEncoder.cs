@@ -7,14 +7,15 @@ namespace Distill.Tokenization;
 /// then Microsoft.ML.Tokenizers' <see cref="WordPieceTokenizer"/> per word. Gives ids, token types and each
 /// token's character range in the original text.
 /// </summary>
-public sealed class WordPieceEncoder
+public sealed class WordPieceEncoder : ITextTokenizer
 {
     private readonly WordPieceTokenizer wordPiece;
     private readonly bool lowerCase;
     private readonly bool stripAccents;
 
-    private WordPieceEncoder(WordPieceTokenizer wordPiece, bool lowerCase, bool stripAccents, int clsId, int sepId, int padId)
+    private WordPieceEncoder(WordPieceTokenizer wordPiece, bool lowerCase, bool stripAccents, int clsId, int sepId, int padId, int vocabSize)
     {
+        VocabSize = vocabSize;
         this.wordPiece = wordPiece;
         this.lowerCase = lowerCase;
         this.stripAccents = stripAccents;
@@ -56,12 +57,18 @@ public sealed class WordPieceEncoder
             MaxInputCharsPerWord = MaxInputCharsPerWord,
         });
         return new WordPieceEncoder(wordPiece, options.LowerCase, options.StripsAccents,
-            Special("[CLS]"), Special("[SEP]"), Special("[PAD]"));
+            Special("[CLS]"), Special("[SEP]"), Special("[PAD]"), lineNumber);
     }
 
     public int ClsId { get; }
     public int SepId { get; }
     public int PadId { get; }
+
+    /// <inheritdoc/>
+    public SpecialTokenIds Specials => new(PadId, ClsId, SepId);
+
+    /// <summary>Lines of <c>vocab.txt</c>, as <c>vocab_size</c> counts them.</summary>
+    public int VocabSize { get; }
 
     /// <summary>Whether text is lower-cased before it is split (the model's <c>do_lower_case</c>).</summary>
     public bool LowerCase => lowerCase;
@@ -74,53 +81,12 @@ public sealed class WordPieceEncoder
     public TokenizedText Encode(string text, string? pair = null, int maxLength = 512)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var specials = pair is null ? 2 : 3;
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, specials + 1);
-
-        var first = Tokenize(text);
-        var second = pair is null ? null : Tokenize(pair);
-        var budget = maxLength - specials;
-        var firstCount = first.Count;
-        var secondCount = second?.Count ?? 0;
-        while (firstCount + secondCount > budget)
-        {
-            if (firstCount >= secondCount) firstCount--; else secondCount--;
-        }
-        var truncated = firstCount < first.Count || secondCount < (second?.Count ?? 0);
-        return Assemble(first.Take(firstCount).ToList(), second?.Take(secondCount).ToList(), truncated);
+        return TokenLayout.Encode(Tokenize(text), pair is null ? null : Tokenize(pair), maxLength, Specials);
     }
 
     /// <summary>Lays out already tokenized segments as <c>[CLS] a [SEP] (b [SEP])</c>; nothing is truncated here.</summary>
-    public TokenizedText Assemble(IReadOnlyList<WordPieceToken> first, IReadOnlyList<WordPieceToken>? second, bool truncated = false)
-    {
-        var length = first.Count + (second?.Count ?? 0) + (second is null ? 2 : 3);
-        var ids = new int[length];
-        var types = new int[length];
-        var offsets = new (int, int)[length];
-        var segments = new int[length];
-        var at = 0;
-        void Special(int id, int type)
-        {
-            ids[at] = id; types[at] = type; offsets[at] = (0, 0); segments[at] = -1; at++;
-        }
-        void Copy(IReadOnlyList<WordPieceToken> tokens, int segment)
-        {
-            foreach (var token in tokens)
-            {
-                ids[at] = token.Id; types[at] = segment; offsets[at] = (token.Start, token.End); segments[at] = segment; at++;
-            }
-        }
-
-        Special(ClsId, 0);
-        Copy(first, 0);
-        Special(SepId, 0);
-        if (second is not null)
-        {
-            Copy(second, 1);
-            Special(SepId, 1);
-        }
-        return new TokenizedText(ids, types, offsets, segments, truncated);
-    }
+    public TokenizedText Assemble(IReadOnlyList<WordPieceToken> first, IReadOnlyList<WordPieceToken>? second, bool truncated = false) =>
+        TokenLayout.Assemble(first, second, truncated, Specials);
 
     /// <summary>The words of one text after BERT's basic tokenization (normalized as this encoder normalizes), before WordPiece.</summary>
     public IEnumerable<string> Words(string text)

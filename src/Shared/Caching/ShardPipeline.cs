@@ -12,7 +12,12 @@ namespace Distill.CacheTeacher.Caching;
 /// </summary>
 internal static class ShardPipeline
 {
+    /// <param name="slice">the shard's features</param>
+    /// <param name="teacher">the teacher run over them</param>
+    /// <param name="request">the intermediate outputs to keep</param>
+    /// <param name="batchSize">features per forward pass</param>
     /// <param name="write">stores one batch of rows (the shard writer); called on a background task, one batch at a time</param>
+    /// <param name="cancellation">stops both sides</param>
     public static async Task RunAsync(IReadOnlyList<TrainingFeature> slice, ITeacher teacher, TeacherRequest request, int batchSize,
         Func<IReadOnlyList<CacheRow>, CancellationToken, Task> write, CancellationToken cancellation)
     {

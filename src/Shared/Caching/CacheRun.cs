@@ -11,7 +11,13 @@ using Distill.Tokenization;
 namespace Distill.CacheTeacher.Caching;
 
 /// <summary>What a run did.</summary>
+/// <param name="ShardsWritten">shards this run wrote</param>
+/// <param name="ShardsReused">complete shards of an earlier run of the same job, kept</param>
+/// <param name="Rows">rows this run wrote</param>
+/// <param name="Tokens">tokens in those rows</param>
+/// <param name="Elapsed">the whole run's time</param>
 /// <param name="ShardsElapsed">time spent running the teacher and writing shards, without loading model and data</param>
+/// <param name="ManifestPath">the job's finished manifest</param>
 public sealed record CacheRunSummary(int ShardsWritten, int ShardsReused, long Rows, long Tokens, TimeSpan Elapsed, TimeSpan ShardsElapsed, string ManifestPath);
 
 /// <summary>
@@ -21,21 +27,57 @@ public sealed record CacheRunSummary(int ShardsWritten, int ShardsReused, long R
 /// </summary>
 public static class CacheRun
 {
+    /// <summary>Loads the teacher of <see cref="CacheRunOptions.ModelDir"/> or <see cref="CacheRunOptions.OnnxFile"/> and the data, then writes the cache (<c>cache-teacher run</c>).</summary>
+    /// <param name="options">what to cache and how</param>
+    /// <param name="log">progress and warnings</param>
+    /// <param name="isTerminal">whether progress may redraw one line</param>
+    /// <param name="cancellation">stops between batches; complete shards stay recorded</param>
     public static async Task<CacheRunSummary> ExecuteAsync(CacheRunOptions options, TextWriter log, bool isTerminal, CancellationToken cancellation = default)
     {
         var stopwatch = Stopwatch.StartNew();
-        var plan = new ShardPlan(0, options.RowsPerShard, options.NumShards, options.ShardIndex);
-        plan.Validate();
-        var outputDir = Path.GetFullPath(options.OutputDir);
-        Directory.CreateDirectory(outputDir);
+        var (plan, outputDir) = Prepare(options);
         using var jobLock = Lock(outputDir, options);
 
         var source = OpenTeacher(options, log);
         var data = TaskDataLoader.Load(options.Task, options.DataFile, source.Tokenizer, source.Labels, options.Data);
         using var teacher = source.Create(data.Labels);
-        var teacherInfo = source.Info;
         foreach (var warning in data.Warnings) log.WriteLine($"warning: {warning}");
-        var features = data.Features;
+        return await WriteLockedAsync(options, plan, outputDir, teacher, source.Info, data.Features, stopwatch, log, isTerminal, cancellation);
+    }
+
+    /// <summary>
+    /// Writes the cache of any teacher over features already read: the same shards, manifest, checksums and resume as
+    /// <see cref="ExecuteAsync"/>, which calls it. <see cref="CacheRunOptions.ModelDir"/> and <see cref="CacheRunOptions.OnnxFile"/>
+    /// are not read; <see cref="CacheRunOptions.DataFile"/> and <see cref="CacheRunOptions.Data"/> identify the data in the manifest.
+    /// </summary>
+    /// <param name="options">what to cache and how</param>
+    /// <param name="teacher">the teacher (not disposed here)</param>
+    /// <param name="teacherInfo">the teacher's identity and config as the manifest records them (a rerun with another identity is refused)</param>
+    /// <param name="features">the features of <see cref="CacheRunOptions.DataFile"/>, tokenized as the teacher reads them</param>
+    /// <param name="log">progress</param>
+    /// <param name="isTerminal">whether progress may redraw one line</param>
+    /// <param name="cancellation">stops between batches; complete shards stay recorded</param>
+    public static async Task<CacheRunSummary> WriteAsync(CacheRunOptions options, ITeacher teacher, CacheTeacherInfo teacherInfo, IReadOnlyList<TrainingFeature> features,
+        TextWriter log, bool isTerminal, CancellationToken cancellation = default)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var (plan, outputDir) = Prepare(options);
+        using var jobLock = Lock(outputDir, options);
+        return await WriteLockedAsync(options, plan, outputDir, teacher, teacherInfo, features, stopwatch, log, isTerminal, cancellation);
+    }
+
+    private static (ShardPlan Plan, string OutputDir) Prepare(CacheRunOptions options)
+    {
+        var plan = new ShardPlan(0, options.RowsPerShard, options.NumShards, options.ShardIndex);
+        plan.Validate();
+        var outputDir = Path.GetFullPath(options.OutputDir);
+        Directory.CreateDirectory(outputDir);
+        return (plan, outputDir);
+    }
+
+    private static async Task<CacheRunSummary> WriteLockedAsync(CacheRunOptions options, ShardPlan plan, string outputDir, ITeacher teacher, CacheTeacherInfo teacherInfo,
+        IReadOnlyList<TrainingFeature> features, Stopwatch stopwatch, TextWriter log, bool isTerminal, CancellationToken cancellation)
+    {
         plan = plan with { Features = features.Count };
 
         var spec = Spec(options, teacher);

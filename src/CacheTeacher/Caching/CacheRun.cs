@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Distill.Cache;
 using Distill.Data;
+using Distill.IO;
 using Distill.Logging;
 using Distill.Models;
 using Distill.Tasks;
@@ -27,11 +28,12 @@ public static class CacheRun
         var plan = new ShardPlan(0, options.RowsPerShard, options.NumShards, options.ShardIndex);
         plan.Validate();
         var outputDir = Path.GetFullPath(options.OutputDir);
-        Directory.CreateDirectory(outputDir);
-        using var jobLock = Lock(outputDir, options);
 
+        // Teacher, tokenizer and data are checked before the output directory is made: a refused run leaves nothing.
         var source = OpenTeacher(options, log);
         var data = TaskDataLoader.Load(options.Task, options.DataFile, source.Tokenizer, source.Labels, options.Data);
+        Directory.CreateDirectory(outputDir);
+        using var jobLock = Lock(outputDir, options);
         using var teacher = source.Create(data.Labels);
         var teacherInfo = source.Info;
         foreach (var warning in data.Warnings) log.WriteLine($"warning: {warning}");
@@ -106,6 +108,7 @@ public static class CacheRun
     {
         if (options.ModelDir is { } modelDir)
         {
+            BertConfig.Load(Path.Combine(modelDir, ModelDirectory.ConfigFile)).CheckMaxSeqLength(options.Data.MaxSeqLength, Path.Combine(modelDir, ModelDirectory.ConfigFile));
             var (model, labels) = TaskModelDirectory.Load(modelDir, options.Task);
             var tokenizer = ModelDirectory.LoadTokenizer(modelDir, model.Config);
             var width = options.Task == TaskKind.Qa ? 2 : labels.Count;
@@ -117,6 +120,7 @@ public static class CacheRun
         var onnx = options.OnnxFile ?? throw new ConfigException("give the teacher as --model DIR or --onnx FILE");
         var files = OnnxTeacherFiles.Locate(onnx, options.OnnxConfig, options.Vocab, options.OnnxOutputs, options.Cased);
         var settings = files.Settings;
+        files.Config.CheckMaxSeqLength(options.Data.MaxSeqLength, files.ConfigPath);
         return new TeacherSource(files.Tokenizer, options.Task == TaskKind.Qa ? null : files.Labels,
             new CacheTeacherInfo(CacheIdentity.OnnxTeacher(onnx, files.ConfigPath, files.VocabPath, settings), files.Config.ToJson(), settings),
             labels => files.Open(options.Task, options.Task == TaskKind.Qa ? 2 : labels.Count, options.Threads, preferCuda: true, log.WriteLine));
@@ -150,14 +154,8 @@ public static class CacheRun
     private static FileStream Lock(string outputDir, CacheRunOptions options)
     {
         var path = CacheLayout.LockFile(outputDir, options.NumShards, options.ShardIndex);
-        try
-        {
-            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException)
-        {
-            throw new ConfigException($"another cache-teacher run is writing job {options.ShardIndex} of {options.NumShards} into {outputDir} ({path} is locked); wait for it or stop it");
-        }
+        return DirectoryLock.TryAcquire(path)
+            ?? throw new ConfigException($"another cache-teacher run is writing job {options.ShardIndex} of {options.NumShards} into {outputDir} ({path} is locked); wait for it or stop it");
     }
 
     private static IReadOnlyList<CacheShardEntry> Ordered(Dictionary<string, CacheShardEntry> done) =>

@@ -188,7 +188,7 @@ public abstract class TrainerBase
                     else
                     {
                         output.Log.WriteLine($"train: warning: {skipping}; step skipped (skip_nonfinite_batches)");
-                        state = state with { SkippedBatches = state.SkippedBatches + 1 };
+                        state = state with { SkippedSteps = state.SkippedSteps + 1 };
                         skipping = null;
                     }
                     optimizer.zero_grad();
@@ -216,7 +216,7 @@ public abstract class TrainerBase
             }
             progress.Complete();
             store.RequireBest(state);
-            return new TrainingSummary(state.GlobalStep, state.MainMetric, state.BestMetric, state.BestStep, store.BestDir, state.Metrics, stopwatch.Elapsed, state.SkippedBatches);
+            return new TrainingSummary(state.GlobalStep, state.MainMetric, state.BestMetric, state.BestStep, store.BestDir, state.Metrics, stopwatch.Elapsed, state.SkippedSteps);
         }
         catch when (store.Latest() is null)
         {

@@ -93,7 +93,7 @@ public sealed class TrainerRunGuardTests
 
         // 10 − 1 − 2: the NaN batch's step was skipped.
         Assert.Equal(7f, linear.weight!.item<float>());
-        Assert.Equal(1, summary.SkippedBatches);
+        Assert.Equal(1, summary.SkippedSteps);
     }
 
     [Fact]

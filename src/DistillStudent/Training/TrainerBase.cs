@@ -109,13 +109,13 @@ public abstract class TrainerBase
         }
         var clip = maxGradNorm ?? Config.MaxGradNorm;
         var schedule = scheduler ?? ((step, total) => LinearSchedule.Factor(step, total, plan.WarmupSteps));
-        var ownsOptimizer = optimizer is null;
-        optimizer ??= CreateOptimizer();
         set_num_threads(Config.Threads);
         var claim = RunDirectory.Claim(output.OutputDir, output.Run ?? DefaultRecord());
+        var ownsOptimizer = optimizer is null;
         var store = new CheckpointStore(output.OutputDir);
         try
         {
+            optimizer ??= CreateOptimizer();
             var baseRates = optimizer.ParamGroups.Select(g => g.LearningRate).ToArray();
             var state = new TrainerState();
             if (store.Latest(output.Log) is { } checkpoint)
@@ -227,7 +227,7 @@ public abstract class TrainerBase
         finally
         {
             claim.Dispose();
-            if (ownsOptimizer) optimizer.Dispose();
+            if (ownsOptimizer) optimizer?.Dispose();
         }
     }
 

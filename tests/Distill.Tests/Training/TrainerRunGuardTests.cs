@@ -111,6 +111,21 @@ public sealed class TrainerRunGuardTests
     }
 
     [Fact]
+    public void Train_DirectoryHoldingCheckpointsOfAnUnrecordedRun_Refuses()
+    {
+        using var dir = new TemporaryDirectory();
+        var (first, firstLinear) = Trainer(dir.File("out"), Sgd);
+        TrainWithSgd(first, firstLinear, [1, 2]);
+        File.Delete(dir.File("out", TrainerBase.RunFile));
+        var (second, secondLinear) = Trainer(dir.File("out"), Sgd);
+
+        var error = Assert.Throws<ConfigException>(() => TrainWithSgd(second, secondLinear, [1, 2]));
+
+        Assert.Contains($"holds checkpoints but no {TrainerBase.RunFile}", error.Message);
+        Assert.Equal(10f, secondLinear.weight!.item<float>());
+    }
+
+    [Fact]
     public void Train_ConfigThreads_TakesEffect()
     {
         using var dir = new TemporaryDirectory();

@@ -108,8 +108,8 @@ public static class CacheRun
     {
         if (options.ModelDir is { } modelDir)
         {
-            BertConfig.Load(Path.Combine(modelDir, ModelDirectory.ConfigFile)).CheckMaxSeqLength(options.Data.MaxSeqLength, Path.Combine(modelDir, ModelDirectory.ConfigFile));
             var (model, labels) = TaskModelDirectory.Load(modelDir, options.Task);
+            model.Config.CheckMaxSeqLength(options.Data.MaxSeqLength, Path.Combine(modelDir, ModelDirectory.ConfigFile));
             var tokenizer = ModelDirectory.LoadTokenizer(modelDir, model.Config);
             var width = options.Task == TaskKind.Qa ? 2 : labels.Count;
             return new TeacherSource(tokenizer, options.Task == TaskKind.Qa ? null : labels,

@@ -99,9 +99,9 @@ public static class DistillationRun
     }
 
     /// <summary>A BERT student's attention heads (from its config.json); null for a model without attention.</summary>
-    private static int? StudentHeads(string modelDir) => ModelDirectory.ModelType(modelDir) == "bert"
-        ? BertConfig.Load(Path.Combine(modelDir, ModelDirectory.ConfigFile)).NumAttentionHeads
-        : null;
+    private static int? StudentHeads(string modelDir) => ModelDirectory.ModelType(modelDir) == BiGruConfig.Type
+        ? null
+        : BertConfig.Load(Path.Combine(modelDir, ModelDirectory.ConfigFile)).NumAttentionHeads;
 
     private static int TeacherDepth(CacheManifest manifest, string cacheDir)
     {

@@ -3,7 +3,7 @@
 # finished cache has exactly the shards (same rows, same bytes: SHA-256) of an uninterrupted run and passes verify.
 # Usage: cache-kill-test.sh [TEACHER_DIR] [DATA_FILE] [TRIALS]
 # Environment: BIN (folder of cache-teacher), WORK (scratch folder, emptied first), LAYERS (--hidden-layers),
-# ROWS_PER_SHARD; the test suite runs a short form on a tiny teacher (tests/.../CacheKillTests.cs).
+# ROWS_PER_SHARD, MAX_SEQ_LENGTH (at most the teacher's max_position_embeddings); the test suite runs a short form on a tiny teacher (tests/.../CacheKillTests.cs).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bin="${BIN:-$root/artifacts/bin}"
@@ -13,7 +13,7 @@ trials="${3:-20}"
 work="${WORK:-$root/pipelines/.runs/kill-test}"
 rm -rf "$work" && mkdir -p "$work"
 
-args=(--model "$teacher" --task classification --data "$data" --hidden-layers "${LAYERS:-0,2,4,6}" --rows-per-shard "${ROWS_PER_SHARD:-50}" --batch-size 16 --threads 1)
+args=(--model "$teacher" --task classification --data "$data" --hidden-layers "${LAYERS:-0,2,4,6}" --rows-per-shard "${ROWS_PER_SHARD:-50}" --batch-size 16 --threads 1 --max-seq-length "${MAX_SEQ_LENGTH:-128}")
 run() { "$bin/cache-teacher" run "${args[@]}" --out "$1"; }
 shards() { grep -o '"sha256": "[0-9a-f]*"' "$1/manifest.json"; }
 

@@ -41,10 +41,11 @@ internal sealed class EvalCommand : Command
         var modelDir = parse.GetValue(model)!.FullName;
         var dataPath = parse.GetValue(data)!.FullName;
 
+        var settings = reading.Apply(parse, DataReadingOptions.Defaults);
+        TaskModelLoader.CheckMaxSeqLength(modelDir, settings.MaxSeqLength);
         var (taskModel, labels) = TaskModelLoader.Load(modelDir, kind);
         using var _ = taskModel;
         var tokenizer = TaskModelLoader.LoadTokenizer(modelDir);
-        var settings = reading.Apply(parse, DataReadingOptions.Defaults);
         var dataSet = TaskDataLoader.Load(kind, dataPath, tokenizer, kind == TaskKind.Qa ? null : labels, settings);
         foreach (var warning in dataSet.Warnings) parse.InvocationConfiguration.Error.WriteLine($"warning: {warning}");
 

@@ -46,13 +46,14 @@ internal sealed class ImportOnnxCommand : Command
         var lowerCase = !parse.GetValue(cased);
         var config = import.Config with { DoLowerCase = lowerCase };
 
+        // Checked before anything is written: a damaged vocabulary must not be published beside the weights.
+        var tokenizer = WordPieceEncoder.FromVocabFile(vocabPath, new WordPieceOptions { LowerCase = lowerCase }, config.VocabSize);
         using var model = new BertModel(config, import.HasPooler);
         StateDict.Load(model, import.Weights, onnxPath);
         foreach (var weight in import.Weights.Values) weight.Dispose();
         ModelDirectory.Save(outDir, model, vocabPath);
         log.WriteLine($"import: wrote {outDir} ({config.NumHiddenLayers} layers, hidden {config.HiddenSize}, {config.NumAttentionHeads} heads, vocab {config.VocabSize})");
 
-        var tokenizer = WordPieceEncoder.FromVocabFile(vocabPath, new WordPieceOptions { LowerCase = lowerCase });
         // Parity is about the weights, not speed: the CPU provider avoids a CUDA probe that logs errors where no GPU is.
         using var session = OnnxEncoderSession.Create(onnxPath, threadCount, preferCuda: false, log.WriteLine);
         var diff = ParityCheck.MaxAbsDiff(model, session, tokenizer, ParityCheck.DefaultSentences);

@@ -36,8 +36,8 @@ internal sealed class TrainCommand : Command
         return 0;
     }
 
-    /// <summary>", best accuracy=0.9283 at step 300", or nothing without dev data.</summary>
-    internal static string Describe(TrainingSummary summary) => summary.BestMetric is { } value
+    /// <summary>", best accuracy=0.9283 at step 300" (nothing without dev data), then the steps skipped as non-finite, if any.</summary>
+    internal static string Describe(TrainingSummary summary) => (summary.BestMetric is { } value
         ? string.Create(CultureInfo.InvariantCulture, $", best {summary.MainMetric}={value:F4} at step {summary.BestStep}")
-        : "";
+        : "") + (summary.SkippedSteps > 0 ? $", {summary.SkippedSteps} steps skipped (loss or gradient not finite)" : "");
 }

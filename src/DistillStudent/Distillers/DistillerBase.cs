@@ -44,6 +44,9 @@ public abstract class DistillerBase : TrainerBase
 
     protected DistillationConfig Distillation { get; }
 
+    protected override System.Text.Json.Nodes.JsonObject RunSettings() =>
+        new() { ["distillation"] = System.Text.Json.JsonSerializer.SerializeToNode(Distillation) };
+
     protected ITeacherSource Teacher { get; }
 
     protected sealed override LossResult ComputeLoss(Batch batch, TrainingProgress progress)

@@ -35,6 +35,9 @@ public static class MultiTaskRun
             var depth = manifest.Teacher.Config["num_hidden_layers"] is { } layers ? (int)layers
                 : throw new CacheFormatException($"{cacheDir}: the manifest's teacher config has no num_hidden_layers");
             distillation = distillation.Validate($"tasks[{i}] ({task.Name})", LossRegistry.Arity, studentLayers: student.Model.Encoder.Config.NumHiddenLayers, teacherLayers: [depth]);
+            MatchShapes.Check(distillation, new MatchShapes.Side(student.Model.Encoder.Config.HiddenSize, student.Model.Encoder.Config.NumAttentionHeads),
+                [new MatchShapes.Side(manifest.Spec.HiddenSize, manifest.Spec.NumHeads)]);
+            CacheChecks.Verify(cacheDir);
             var sameTokens = CacheChecks.SharesVocabulary(cacheDir, manifest, student.Model.Encoder.Config.VocabSize, task.Config.TaskKind, distillation);
             CacheChecks.Check(cacheDir, manifest, task.Config, distillation, task.Train, sameTokens: sameTokens);
             feeds.Add(new CachedTeacherFeed([new TeacherCache(cacheDir, distillation.TeacherHiddenLayers(), distillation.TeacherAttentionLayers())],
@@ -42,11 +45,10 @@ public static class MultiTaskRun
         }
         var feed = new MultiTaskFeed(feeds, run.NumSteps * training.GradientAccumulationSteps, training.BatchSize, run.Tau, training.Seed);
 
-        RunDirectory.Claim(outputDir, MultiTaskConfig.FileName, run.ToJson(), ignored: ["training.threads"]);
         log.WriteLine("multitask: " + string.Join(", ", student.Tasks.Select((t, i) =>
             FormattableString.Invariant($"{t.Name} ({t.Config.Task}, {t.Train.Features.Count} examples, p={feed.Sampler.Probabilities[i]:F3})"))));
         var attentions = distillation.IntermediateMatches.Any(m => m.Feature == "attention");
-        var output = new TrainerOutput(outputDir, log, isTerminal);
+        var output = new TrainerOutput(outputDir, log, isTerminal, new RunRecord(MultiTaskConfig.FileName, run.ToJson(), ["training.threads"]));
         var distiller = RunConfigs.CreateDistiller(run.DistillerName, training, distillation, student.Adapted(attentions), new CachedTeacher(), output, student.Evaluate());
         ZeroGradients(distiller);
         var summary = distiller.Train(feed, cancellation);

@@ -48,6 +48,7 @@ public sealed class MultiTaskStudent : IDisposable
         for (var i = 0; i < run.Tasks.Count; i++)
         {
             var config = run.TaskTraining(i);
+            encoder.Config.CheckMaxSeqLength(config.MaxSeqLength, Path.Combine(studentDir, ModelDirectory.ConfigFile));
             var train = TaskDataLoader.Load(config.TaskKind, config.TrainFile!, tokenizer, null, config.DataSettings);
             var dev = config.DevFile is null ? null : TaskDataLoader.Load(config.TaskKind, config.DevFile, tokenizer, train.Labels, config.DataSettings);
             foreach (var warning in train.Warnings.Concat(dev?.Warnings ?? [])) log.WriteLine($"warning: {run.Tasks[i].Name}: {warning}");

@@ -129,6 +129,21 @@ public static class CacheChecks
         if (problems.Count > 0) throw new CacheFormatException($"the teacher caches do not agree: {string.Join("; ", problems)}");
     }
 
+    /// <summary>
+    /// Verifies a cache against its manifest (every shard's size, SHA-256, schema and rows, no stray shard, each
+    /// feature once) before a run claims its directory: a damaged or swapped shard would otherwise stop the run
+    /// when the feed reaches it, after the directory was claimed and checkpoints written.
+    /// </summary>
+    public static void Verify(string cacheDir)
+    {
+        var problems = CacheVerifier.Verify(cacheDir);
+        if (problems.Count > 0)
+        {
+            throw new CacheFormatException($"{cacheDir}: the cache does not match its {CacheManifest.FileName}: {string.Join("; ", problems)}; "
+                + "rerun the cache-teacher run command that made it (it redoes the shards that do not check out), or verify it with cache-teacher verify");
+        }
+    }
+
     private static string Sample(List<string> ids) => ids.Count == 0 ? "" : $" (e.g. {string.Join(", ", ids.Take(3).Select(id => $"\"{id}\""))})";
 
     private static void Missing(string what, IReadOnlyList<int> needed, IReadOnlyList<int> held, List<string> problems)

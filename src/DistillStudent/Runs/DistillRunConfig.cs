@@ -42,6 +42,12 @@ public sealed record DistillRunConfig
     /// <summary>ONNX teacher: the vocabulary is cased (when its config.json has no do_lower_case).</summary>
     [JsonPropertyName("cased")] public bool? Cased { get; init; }
 
+    /// <summary>
+    /// Written by the run into its output directory: the identities of its inputs (<see cref="RunInputs"/>), which a
+    /// rerun must match. Ignored when a run file is read: the run computes its own.
+    /// </summary>
+    [JsonPropertyName("inputs")] public System.Text.Json.Nodes.JsonObject? Inputs { get; init; }
+
     [JsonIgnore] public bool IsOnnxTeacher => Teacher?.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) == true;
 
     [JsonIgnore] public string DistillerName => RunConfigs.DistillerName(Distiller, Distillation);

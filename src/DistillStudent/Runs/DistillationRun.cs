@@ -12,9 +12,10 @@ namespace Distill.DistillStudent.Runs;
 
 /// <summary>
 /// One distillation run of a student (any <see cref="TaskModels.ITaskModel"/>) from a validated <see cref="DistillRunConfig"/>: loads the student and
-/// its data, checks the teachers (caches, which must also agree with each other, or a model or ONNX file run
-/// online) against them before writing anything, claims the output directory, and trains with the chosen
-/// distiller, resuming from the newest checkpoint if there is one.
+/// its data, checks the teachers (caches, verified shard by shard and agreeing with each other, or a model or ONNX
+/// file run online) against them and the matches' shapes against both before writing anything, builds the
+/// distiller (projections loaded), and trains, which claims the output directory with the run file and its inputs'
+/// identities (<see cref="RunInputs"/>) and resumes from the newest checkpoint if there is one.
 /// </summary>
 public static class DistillationRun
 {
@@ -33,6 +34,11 @@ public static class DistillationRun
             ? caches.Select(c => TeacherDepth(c.Manifest, c.Dir)).ToList()
             : [onlineConfig.NumHiddenLayers];
         distillation = distillation.Validate("distillation", LossRegistry.Arity, studentLayers: student.Model.Layers, teacherLayers: teacherLayers);
+        if (onlineConfig is not null) onlineConfig.CheckMaxSeqLength(training.MaxSeqLength, onnxFiles?.ConfigPath ?? Path.Combine(run.Teacher!, ModelDirectory.ConfigFile));
+        MatchShapes.Check(distillation, new MatchShapes.Side(student.Model.HiddenSize, StudentHeads(training.Model!)),
+            onlineConfig is null
+                ? caches.Select(c => new MatchShapes.Side(c.Manifest.Spec.HiddenSize, c.Manifest.Spec.NumHeads)).ToList()
+                : [new MatchShapes.Side(onlineConfig.HiddenSize, onlineConfig.NumAttentionHeads)]);
         var attentions = distillation.IntermediateMatches.Any(m => m.Feature == "attention");
         // Adapted before anything is written: a student without what the matches read (a BiGRU has no attention) fails here.
         var adapted = student.Adapted(attentions);
@@ -45,6 +51,7 @@ public static class DistillationRun
             string description;
             if (caches.Count > 0)
             {
+                foreach (var (dir, _) in caches) CacheChecks.Verify(dir);
                 CacheChecks.CheckTeachers(caches);
                 var sameTokens = caches.All(c => CacheChecks.SharesVocabulary(c.Dir, c.Manifest, student.Model.VocabSize, training.TaskKind, distillation));
                 for (var i = 0; i < caches.Count; i++) CacheChecks.Check(caches[i].Dir, caches[i].Manifest, training, distillation, student.Train, teacher: i, sameTokens);
@@ -79,8 +86,8 @@ public static class DistillationRun
                 description = $"the teacher {run.Teacher} run online";
             }
 
-            RunDirectory.Claim(outputDir, DistillRunConfig.FileName, run.ToJson(), ignored: ["training.threads"]);
-            var output = new TrainerOutput(outputDir, log, isTerminal);
+            var record = new RunRecord(DistillRunConfig.FileName, (run with { Inputs = RunInputs.Of(run, caches, onnxFiles) }).ToJson(), ["training.threads"]);
+            var output = new TrainerOutput(outputDir, log, isTerminal, record);
             var distiller = RunConfigs.CreateDistiller(run.DistillerName, training, distillation, adapted, teacher, output, student.Evaluate(), run.TeacherWeights);
             log.WriteLine($"trainer: {distiller.GetType().Name} (distiller \"{run.DistillerName}\") from {description}");
             return distiller.Train(feed, cancellation);
@@ -90,6 +97,11 @@ public static class DistillationRun
             teacherModel?.Dispose();
         }
     }
+
+    /// <summary>A BERT student's attention heads (from its config.json); null for a model without attention.</summary>
+    private static int? StudentHeads(string modelDir) => ModelDirectory.ModelType(modelDir) == BiGruConfig.Type
+        ? null
+        : BertConfig.Load(Path.Combine(modelDir, ModelDirectory.ConfigFile)).NumAttentionHeads;
 
     private static int TeacherDepth(CacheManifest manifest, string cacheDir)
     {

@@ -36,6 +36,7 @@ public sealed class TaskStudent : IDisposable
     public static TaskStudent Load(TrainingConfig config, TextWriter log)
     {
         var kind = config.TaskKind;
+        TaskModelLoader.CheckMaxSeqLength(config.Model!, config.MaxSeqLength);
         var tokenizer = TaskModelLoader.LoadTokenizer(config.Model!);
         var vocabPath = Path.Combine(config.Model!, ModelDirectory.VocabFile);
         var train = TaskDataLoader.Load(kind, config.TrainFile!, tokenizer, null, config.DataSettings);

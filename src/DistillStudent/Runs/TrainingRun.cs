@@ -7,8 +7,8 @@ namespace Distill.DistillStudent.Runs;
 /// <summary>
 /// One training run from a validated run file, with the trainer the file calls for: a training config alone trains
 /// with BasicTrainer, a distillation run with the distiller it names (<see cref="DistillationRun"/>, which
-/// <c>distill</c> also runs). Either claims the output directory (refusing one that holds a run with another config),
-/// loads data and model, logs the trainer, and trains, resuming from the newest checkpoint if there is one.
+/// <c>distill</c> also runs). Either loads data and model, checks them, logs the trainer, and
+/// trains (the trainer claims the output directory, refusing one that holds a run with another config), resuming from the newest checkpoint if there is one.
 /// </summary>
 public static class TrainingRun
 {
@@ -23,12 +23,12 @@ public static class TrainingRun
     public static TrainingSummary Execute(TrainingConfig config, TextWriter log, bool isTerminal, CancellationToken cancellation = default)
     {
         var outputDir = Path.GetFullPath(config.OutputDir!);
-        // Threads change speed, not results: a resumed run may use another count.
-        RunDirectory.Claim(outputDir, ConfigFile, config.ToJson(), ignored: ["threads"]);
 
         manual_seed(config.Seed);
         using var student = TaskStudent.Load(config, log);
-        var trainer = new BasicTrainer(config, student.Adapted(), new TrainerOutput(outputDir, log, isTerminal), student.Evaluate());
+        // Threads change speed, not results: a resumed run may use another count.
+        var record = new RunRecord(ConfigFile, config.ToJson(), ["threads"]);
+        var trainer = new BasicTrainer(config, student.Adapted(), new TrainerOutput(outputDir, log, isTerminal, record), student.Evaluate());
         log.WriteLine($"trainer: {nameof(BasicTrainer)} (supervised, no teacher)");
         return trainer.Train(student.Feed(), cancellation);
     }

@@ -35,7 +35,7 @@ public sealed class StudentVocabulary
     {
         var full = System.IO.Path.GetFullPath(path);
         if (!File.Exists(full)) throw new FileNotFoundException($"--vocab {full} does not exist", full);
-        var tokens = File.ReadAllLines(full);
+        var tokens = Tokenization.VocabularyFile.Read(full);
         var missing = Required.Where(t => !tokens.Contains(t)).ToList();
         if (missing.Count > 0)
         {

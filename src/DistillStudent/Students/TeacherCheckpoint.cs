@@ -1,4 +1,5 @@
 using Distill.Models;
+using Distill.Tokenization;
 using static TorchSharp.torch;
 
 namespace Distill.DistillStudent.Students;
@@ -43,6 +44,16 @@ internal sealed class TeacherCheckpoint : IDisposable
             throw new FileNotFoundException($"{full}: the teacher has no {ModelDirectory.VocabFile}; the student shares the teacher's vocabulary", vocab);
         }
         var loaded = LoadedModel.Load(full);
+        try
+        {
+            // The student inherits this vocabulary: a damaged one is refused here, before a student directory is written.
+            VocabularyFile.Read(vocab, loaded.Encoder.Config.VocabSize);
+        }
+        catch
+        {
+            loaded.Dispose();
+            throw;
+        }
         return new TeacherCheckpoint(full, loaded.Module, loaded.Encoder, loaded.Kind, loaded.Labels);
     }
 

@@ -28,7 +28,21 @@ public static class TaskModelLoader
     }
 
     /// <summary>The directory's tokenizer (its vocab.txt, lower-cased as its config says).</summary>
-    public static WordPieceEncoder LoadTokenizer(string directory) => ModelDirectory.ModelType(directory) == BiGruConfig.Type
-        ? ModelDirectory.LoadTokenizer(directory, BiGruConfig.Load(Path.Combine(directory, ModelDirectory.ConfigFile)).DoLowerCase)
-        : ModelDirectory.LoadTokenizer(directory, BertConfig.Load(Path.Combine(directory, ModelDirectory.ConfigFile)));
+    public static WordPieceEncoder LoadTokenizer(string directory)
+    {
+        if (ModelDirectory.ModelType(directory) != BiGruConfig.Type) return ModelDirectory.LoadTokenizer(directory, BertConfig.Load(Path.Combine(directory, ModelDirectory.ConfigFile)));
+        var config = BiGruConfig.Load(Path.Combine(directory, ModelDirectory.ConfigFile));
+        return ModelDirectory.LoadTokenizer(directory, config.DoLowerCase, config.VocabSize);
+    }
+
+    /// <summary>
+    /// Refuses a maximum sequence length beyond a BERT model's max_position_embeddings before any data is read (the
+    /// first input that long would fail deep in the model); a BiGRU has no positions and takes any length.
+    /// </summary>
+    public static void CheckMaxSeqLength(string directory, int maxSeqLength)
+    {
+        if (ModelDirectory.ModelType(directory) == BiGruConfig.Type) return;
+        var path = Path.Combine(directory, ModelDirectory.ConfigFile);
+        BertConfig.Load(path).CheckMaxSeqLength(maxSeqLength, path);
+    }
 }

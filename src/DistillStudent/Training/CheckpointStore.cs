@@ -15,8 +15,9 @@ namespace Distill.DistillStudent.Training;
 /// place, so a killed run never leaves a directory that looks complete but is not. Besides the student's model
 /// files a checkpoint holds the extra modules' weights, the optimizer, the RNG state and the trainer state.
 /// The trainer saves a checkpoint, publishes <c>best/</c> from it when it is the best, and only then prunes the
-/// older checkpoints; a kill between those leaves a checkpoint whose state names itself as the best, from which
-/// <see cref="RepairBest"/> rewrites <c>best/</c> on resume.
+/// older checkpoints, keeping the best one's: a kill, a deleted or a damaged <c>best/</c> is then rewritten from it on
+/// resume (<see cref="RepairBest"/>), and a finished run never ends without the best model it names
+/// (<see cref="RequireBest"/>). No checkpoint is written from weights that are not finite.
 /// </summary>
 public sealed class CheckpointStore(string outputDir)
 {
@@ -46,7 +47,13 @@ public sealed class CheckpointStore(string outputDir)
     /// <summary>Writes a checkpoint of the current step and publishes it under its final name; older ones stay until <see cref="Prune"/>.</summary>
     public string Save(TrainerState state, AdaptedModel student, IReadOnlyList<(string Name, nn.Module Module)> extraModules, OptimizerHelper optimizer)
     {
-        var name = Prefix + state.GlobalStep.ToString("D8", CultureInfo.InvariantCulture);
+        var nonFinite = StateDict.NonFinite(StateDict.Of(student.Module)).Concat(StateDict.NonFinite(ExtraState(extraModules))).ToList();
+        if (nonFinite.Count > 0)
+        {
+            throw new Runtime.NonFiniteLossException($"step {state.GlobalStep}: the weights are not finite after the optimizer step ({string.Join(", ", nonFinite)}); "
+                + "no checkpoint is written from them: the training diverged; lower learning_rate or set max_grad_norm");
+        }
+        var name = CheckpointName(state.GlobalStep);
         var final = Path.Combine(CheckpointsDir, name);
         Directory.CreateDirectory(CheckpointsDir);
         // Leftovers of a killed run's writes: never complete, never read.
@@ -75,14 +82,19 @@ public sealed class CheckpointStore(string outputDir)
         return final;
     }
 
-    /// <summary>Deletes every checkpoint but <paramref name="keep"/> (call it once <c>best/</c> no longer needs them).</summary>
-    public void Prune(string keep)
+    /// <summary>Deletes every checkpoint but <paramref name="keep"/> and the best step's (call it once <c>best/</c> is published).</summary>
+    public void Prune(string keep, long? bestStep)
     {
-        foreach (var other in Directory.GetDirectories(CheckpointsDir, Prefix + "*").Where(d => Path.GetFullPath(d) != Path.GetFullPath(keep)))
+        var kept = new[] { Path.GetFullPath(keep) }.Concat(bestStep is { } best ? [Path.GetFullPath(Checkpoint(best))] : []).ToHashSet(StringComparer.Ordinal);
+        foreach (var other in Directory.GetDirectories(CheckpointsDir, Prefix + "*").Where(d => !kept.Contains(Path.GetFullPath(d))))
         {
             Directory.Delete(other, recursive: true);
         }
     }
+
+    private static string CheckpointName(long step) => Prefix + step.ToString("D8", CultureInfo.InvariantCulture);
+
+    private string Checkpoint(long step) => Path.Combine(CheckpointsDir, CheckpointName(step));
 
     /// <summary>
     /// Loads a checkpoint's weights into the student and the extra modules, and restores the optimizer and RNG
@@ -129,26 +141,41 @@ public sealed class CheckpointStore(string outputDir)
 
     /// <summary>
     /// On resume: makes <see cref="BestDir"/> the model of the step <paramref name="state"/> names as best, when a
-    /// kill left it missing, incomplete or older. Returns a line saying what was done, or null when it was current.
+    /// kill left it missing, incomplete or older, or it was deleted or damaged since (checked against its checksums),
+    /// from that step's checkpoint. Returns a line saying what was done, or null when it was current.
     /// </summary>
     public string? RepairBest(string checkpoint, TrainerState state)
     {
         string? done = null;
         if (state.BestStep is { } bestStep && !BestHolds(bestStep))
         {
-            if (bestStep == state.GlobalStep)
+            var source = bestStep == state.GlobalStep ? checkpoint : Checkpoint(bestStep);
+            if (CheckpointChecksums.Problem(source) is null)
             {
-                PublishBest(checkpoint);
-                done = $"train: {BestDir} did not hold step {bestStep}, the best so far (a run was killed before publishing it); rewritten from {checkpoint}";
+                PublishBest(source);
+                done = $"train: {BestDir} did not hold step {bestStep}, the best so far (missing, damaged, or a run was killed before publishing it); rewritten from {source}";
             }
             else
             {
-                done = $"train: warning: {BestDir} does not hold step {bestStep}, the best so far, and its checkpoint is gone; it is rewritten at the next better checkpoint";
+                done = $"train: warning: {BestDir} does not hold step {bestStep}, the best so far, and its checkpoint {source} is gone or damaged; it is rewritten at the next better checkpoint";
             }
         }
         // What a kill inside PublishBest left beside it.
         foreach (var leftover in new[] { BestDir + ".partial", BestDir + ".old" }.Where(Directory.Exists)) Directory.Delete(leftover, recursive: true);
         return done;
+    }
+
+    /// <summary>
+    /// At the end of a run: fails unless <see cref="BestDir"/> holds the step <paramref name="state"/> names as best,
+    /// checked against its checksums, so that a run never reports success without its best model.
+    /// </summary>
+    public void RequireBest(TrainerState state)
+    {
+        if (state.BestStep is not { } bestStep || BestHolds(bestStep)) return;
+        var problem = CheckpointChecksums.Problem(BestDir) ?? $"it holds another step than {bestStep}";
+        throw new ModelLoadException($"{BestDir} does not hold the best model of this run (step {bestStep}): {problem}; and the checkpoint "
+            + $"{Checkpoint(bestStep)} it would be rewritten from is gone or damaged. The last checkpoint, step {state.GlobalStep}, is in {CheckpointsDir}; "
+            + "rerun into a new output directory to train again");
     }
 
     private bool BestHolds(long step)

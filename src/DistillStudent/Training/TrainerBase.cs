@@ -1,9 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
 using Distill.Configuration;
+using System.Text.Json.Nodes;
 using Distill.DistillStudent.Adaptors;
 using Distill.DistillStudent.Feeds;
+using Distill.DistillStudent.Runs;
 using Distill.Logging;
+using Distill.Models;
+using Distill.Runtime;
 using Distill.Tasks;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -11,8 +15,12 @@ using static TorchSharp.torch;
 
 namespace Distill.DistillStudent.Training;
 
-/// <summary>Where a trainer writes: the output directory and the console.</summary>
-public sealed record TrainerOutput(string OutputDir, TextWriter Log, bool IsTerminal);
+/// <summary>
+/// Where a trainer writes: the output directory and the console; <c>Run</c> is what the trainer records to claim the
+/// output directory (the command-line runs record their whole run file), null for the trainer's type and configs in
+/// <see cref="TrainerBase.RunFile"/>.
+/// </summary>
+public sealed record TrainerOutput(string OutputDir, TextWriter Log, bool IsTerminal, RunRecord? Run = null);
 
 /// <summary>Where a run is when a batch's loss is computed (schedules of temperature and loss weights read it).</summary>
 /// <param name="GlobalStep">optimizer steps already taken (0 during the first)</param>
@@ -31,6 +39,9 @@ public sealed record CheckpointEvent(long GlobalStep, string Checkpoint, nn.Modu
 /// </summary>
 public abstract class TrainerBase
 {
+    /// <summary>The record of a run started through this API (<see cref="TrainerOutput.Run"/> null): the trainer's type and its configs.</summary>
+    public const string RunFile = "trainer_run.json";
+
     private readonly TrainerOutput output;
     private readonly Func<EvaluationResult>? evaluate;
 
@@ -59,6 +70,9 @@ public abstract class TrainerBase
     /// <summary>The loss of one batch, with its named parts for logging.</summary>
     protected abstract LossResult ComputeLoss(Batch batch, TrainingProgress progress);
 
+    /// <summary>What a rerun into the same directory must bring unchanged (besides the training config), for <see cref="RunFile"/>.</summary>
+    protected virtual JsonObject RunSettings() => [];
+
     /// <summary>Every parameter the loop trains: the student's and the extra modules'. Build a custom optimizer over these.</summary>
     public IEnumerable<(string Name, Parameter Parameter)> TrainableParameters() =>
         Student.Module.named_parameters()
@@ -75,7 +89,11 @@ public abstract class TrainerBase
 
     /// <summary>
     /// TextBrewer's <c>train(optimizer, dataloader, num_epochs, scheduler, max_grad_norm, num_steps, callback,
-    /// batch_postprocessor)</c>. Resumes from the newest checkpoint in the output directory when there is one.
+    /// batch_postprocessor)</c>. Sets the config's thread count, claims the output directory (<see cref="RunDirectory"/>:
+    /// locked for the whole run, refused when it holds another run) and resumes from its newest checkpoint when there is
+    /// one. A step whose loss or gradient norm is not finite ends the run with <see cref="NonFiniteLossException"/> before
+    /// the optimizer touches the weights, or is skipped and counted (<see cref="TrainingConfig.SkipNonFiniteBatches"/>).
+    /// A run that fails before its first checkpoint removes the output directory if it created it.
     /// </summary>
     /// <param name="optimizer">null builds AdamW over <see cref="TrainableParameters"/> from the config</param>
     /// <param name="data">the batches</param>
@@ -99,19 +117,21 @@ public abstract class TrainerBase
         }
         var clip = maxGradNorm ?? Config.MaxGradNorm;
         var schedule = scheduler ?? ((step, total) => LinearSchedule.Factor(step, total, plan.WarmupSteps));
+        set_num_threads(Config.Threads);
+        var claim = RunDirectory.Claim(output.OutputDir, output.Run ?? DefaultRecord());
         var ownsOptimizer = optimizer is null;
-        optimizer ??= CreateOptimizer();
+        var store = new CheckpointStore(output.OutputDir);
         try
         {
+            optimizer ??= CreateOptimizer();
             var baseRates = optimizer.ParamGroups.Select(g => g.LearningRate).ToArray();
-            var store = new CheckpointStore(output.OutputDir);
             var state = new TrainerState();
             if (store.Latest(output.Log) is { } checkpoint)
             {
                 state = store.Restore(checkpoint, Student.Module, ExtraModules, optimizer);
                 output.Log.WriteLine($"train: resuming from {checkpoint} (step {state.GlobalStep} of {plan.TotalSteps})");
                 if (store.RepairBest(checkpoint, state) is { } repaired) output.Log.WriteLine(repaired);
-                store.Prune(checkpoint);
+                store.Prune(checkpoint, state.BestStep);
             }
             else
             {
@@ -126,6 +146,7 @@ public abstract class TrainerBase
             var parameters = TrainableParameters().Select(p => p.Parameter).ToList();
             var running = new Dictionary<string, double>();
             var runningBatches = 0;
+            string? skipping = null; // why the current accumulation group's step is skipped
 
             for (var epoch = state.Epoch; epoch < plan.LoopEpochs && state.GlobalStep < plan.TotalSteps; epoch++)
             {
@@ -141,12 +162,21 @@ public abstract class TrainerBase
                         foreach (var (_, module) in ExtraModules) module.train();
                         var input = batchPostprocessor is null ? batch : batchPostprocessor(batch);
                         var loss = ComputeLoss(input, new TrainingProgress(state.GlobalStep, plan.TotalSteps, epoch));
-                        // The gradient is the mean over the group; an epoch's last group may be short.
-                        var groupStart = b - (b % Config.GradientAccumulationSteps);
-                        (loss.Total / Math.Min(Config.GradientAccumulationSteps, batchesInEpoch - groupStart)).backward();
-                        Accumulate(running, "loss", loss.Total.item<float>());
-                        foreach (var (name, part) in loss.Components) Accumulate(running, name, part.item<float>());
-                        runningBatches++;
+                        var values = loss.Components.Select(c => (Name: c.Key, Value: (double)c.Value.item<float>())).Prepend(("loss", loss.Total.item<float>())).ToList();
+                        // The terms before their total, so that the error names the term that went non-finite.
+                        if (NonFinite(values.Skip(1).Append(values[0])) is { } bad)
+                        {
+                            var problem = $"step {state.GlobalStep + 1}: the loss is not finite ({bad}; batch {b} of epoch {epoch})";
+                            skipping ??= Refuse(problem);
+                        }
+                        else if (skipping is null)
+                        {
+                            // The gradient is the mean over the group; an epoch's last group may be short.
+                            var groupStart = b - (b % Config.GradientAccumulationSteps);
+                            (loss.Total / Math.Min(Config.GradientAccumulationSteps, batchesInEpoch - groupStart)).backward();
+                            foreach (var (name, value) in values) Accumulate(running, name, value);
+                            runningBatches++;
+                        }
                     }
 
                     var boundary = (b + 1) % Config.GradientAccumulationSteps == 0 || b == batchesInEpoch - 1;
@@ -154,11 +184,24 @@ public abstract class TrainerBase
                     if (!boundary) continue;
 
                     PausePoint.Reach("step", state.GlobalStep + 1);
-                    if (clip > 0) nn.utils.clip_grad_norm_(parameters, clip);
+                    if (skipping is null && GradientNorm(parameters) is var norm && !double.IsFinite(norm))
+                    {
+                        skipping = Refuse($"step {state.GlobalStep + 1}: the gradient norm is not finite ({norm}) though every loss term is");
+                    }
                     var factor = schedule(state.GlobalStep, plan.TotalSteps);
-                    var groups = optimizer.ParamGroups.ToArray();
-                    for (var g = 0; g < groups.Length; g++) groups[g].LearningRate = baseRates[g] * factor;
-                    optimizer.step();
+                    if (skipping is null)
+                    {
+                        if (clip > 0) nn.utils.clip_grad_norm_(parameters, clip);
+                        var groups = optimizer.ParamGroups.ToArray();
+                        for (var g = 0; g < groups.Length; g++) groups[g].LearningRate = baseRates[g] * factor;
+                        optimizer.step();
+                    }
+                    else
+                    {
+                        output.Log.WriteLine($"train: warning: {skipping}; step skipped (skip_nonfinite_batches)");
+                        state = state with { SkippedSteps = state.SkippedSteps + 1 };
+                        skipping = null;
+                    }
                     optimizer.zero_grad();
                     state = state with { GlobalStep = state.GlobalStep + 1, Epoch = epoch, NextBatch = b };
                     var stepInEpoch = ((b - 1) / Config.GradientAccumulationSteps) + 1;
@@ -167,7 +210,7 @@ public abstract class TrainerBase
                     // Every loss component on the progress line, so a distillation shows which term moves.
                     var losses = string.Join(" ", running.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key}={kv.Value / runningBatches:F4}")));
                     progress.Report(state.GlobalStep, string.Create(CultureInfo.InvariantCulture, $"{losses} lr={learningRate:E2}"));
-                    if (state.GlobalStep % Config.LogSteps == 0 || state.GlobalStep == plan.TotalSteps)
+                    if ((state.GlobalStep % Config.LogSteps == 0 || state.GlobalStep == plan.TotalSteps) && runningBatches > 0)
                     {
                         var values = running.ToDictionary(kv => kv.Key, kv => kv.Value / runningBatches);
                         values["learning_rate"] = learningRate;
@@ -184,12 +227,46 @@ public abstract class TrainerBase
                 }
             }
             progress.Complete();
-            return new TrainingSummary(state.GlobalStep, state.MainMetric, state.BestMetric, state.BestStep, store.BestDir, state.Metrics, stopwatch.Elapsed);
+            store.RequireBest(state);
+            return new TrainingSummary(state.GlobalStep, state.MainMetric, state.BestMetric, state.BestStep, store.BestDir, state.Metrics, stopwatch.Elapsed, state.SkippedSteps);
+        }
+        catch when (store.Latest() is null)
+        {
+            // Nothing to resume from: a corrected rerun starts afresh rather than being refused as another configuration.
+            claim.Abandon();
+            throw;
         }
         finally
         {
-            if (ownsOptimizer) optimizer.Dispose();
+            claim.Dispose();
+            if (ownsOptimizer) optimizer?.Dispose();
         }
+    }
+
+    /// <summary>Throws the divergence error, or returns it as the reason to skip the step when the config says so.</summary>
+    private string Refuse(string problem) => Config.SkipNonFiniteBatches
+        ? problem
+        : throw new NonFiniteLossException($"{problem}: the training diverged, and the step was stopped before the optimizer touched the weights; "
+            + "lower learning_rate, set max_grad_norm, or set skip_nonfinite_batches to skip such steps");
+
+    /// <summary>The first non-finite value, as "name=value", or null.</summary>
+    private static string? NonFinite(IEnumerable<(string Name, double Value)> values) =>
+        values.Where(v => !double.IsFinite(v.Value)).Select(v => string.Create(CultureInfo.InvariantCulture, $"{v.Name}={v.Value}")).FirstOrDefault();
+
+    /// <summary>The global L2 norm of the gradients (what clipping measures), read before the optimizer step.</summary>
+    private static double GradientNorm(IReadOnlyList<Parameter> parameters)
+    {
+        using var scope = NewDisposeScope();
+        var squares = parameters.Where(p => p.grad is not null).Select(p => p.grad!.square().sum()).ToList();
+        return squares.Count == 0 ? 0 : stack(squares).sum().sqrt().item<float>();
+    }
+
+    private RunRecord DefaultRecord()
+    {
+        var settings = new JsonObject { ["trainer"] = GetType().FullName, ["training"] = JsonNode.Parse(Config.ToJson()) };
+        foreach (var (name, value) in RunSettings()) settings[name] = value?.DeepClone();
+        // Threads change speed, not results: a resumed run may use another count.
+        return new RunRecord(RunFile, settings.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }), ["training.threads"]);
     }
 
     private TrainerState Checkpoint(CheckpointStore store, OptimizerHelper optimizer, TrainerState state,
@@ -214,7 +291,7 @@ public abstract class TrainerBase
         PausePoint.Reach("best", state.GlobalStep);
         if (improved) store.PublishBest(saved);
         PausePoint.Reach("prune", state.GlobalStep);
-        store.Prune(saved);
+        store.Prune(saved, state.BestStep);
         callback?.Invoke(new CheckpointEvent(state.GlobalStep, saved, Student.Module, state.Metrics));
         return state;
     }

@@ -19,6 +19,8 @@ public sealed record TrainerState
     [JsonPropertyName("best_metric")] public double? BestMetric { get; init; }
     [JsonPropertyName("best_step")] public long? BestStep { get; init; }
     [JsonPropertyName("metrics")] public IReadOnlyDictionary<string, double>? Metrics { get; init; }
+    /// <summary>Optimizer steps skipped so far because a batch of theirs had a non-finite loss or gradient (<c>skip_nonfinite_batches</c>).</summary>
+    [JsonPropertyName("skipped_steps")] public long SkippedSteps { get; init; }
 
     private static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
 

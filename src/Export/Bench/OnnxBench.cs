@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Distill.Inference;
+using Distill.Models;
 using Distill.Tokenization;
 using Microsoft.ML.OnnxRuntime;
 
@@ -85,6 +86,7 @@ public static class OnnxBench
             var path = ExportLayout.ResolveModel(model);
             var vocab = Path.Combine(ExportLayout.FilesDirectory(path), OnnxModelMetadata.VocabFile);
             if (!File.Exists(vocab)) throw new FileNotFoundException($"{path}: no {OnnxModelMetadata.VocabFile} beside it (or above its onnx/ folder), which bench draws input ids from", vocab);
+            CheckPositions(path, settings.Lengths.Max());
             var tokenizer = WordPieceEncoder.FromVocabFile(vocab);
             var vocabSize = File.ReadLines(vocab).Count();
             var session = OnnxSessionFactory.Open(path, settings.Threads, settings.PreferCuda, log, out var provider);
@@ -96,6 +98,21 @@ public static class OnnxBench
                 throw new OnnxModelException($"{path}: inputs [{string.Join(", ", names)}]: expected {OnnxModelMetadata.InputIds} and optionally {OnnxModelMetadata.AttentionMask}, {OnnxModelMetadata.TokenTypeIds}");
             }
             return new Target(session, provider, names, tokenizer.ClsId, tokenizer.SepId, vocabSize);
+        }
+
+        /// <summary>
+        /// Refuses a length beyond the max_position_embeddings of the config.json beside the model (as the exporter
+        /// writes it), before the first run of that length fails inside ONNX Runtime; a model without one is not checked.
+        /// </summary>
+        private static void CheckPositions(string path, int longest)
+        {
+            var config = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "config.json");
+            if (!File.Exists(config)) return;
+            if (System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(config)) is System.Text.Json.Nodes.JsonObject fields
+                && fields["max_position_embeddings"] is System.Text.Json.Nodes.JsonValue value && value.TryGetValue<int>(out var positions) && longest > positions)
+            {
+                throw new ConfigException($"--lengths: {longest} tokens exceeds the model's max_position_embeddings {positions} ({config}); use lengths up to {positions}");
+            }
         }
 
         public (List<string> Names, List<OrtValue> Values) Inputs(int batch, int length)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Distill.Cache;
 using Distill.Data;
+using Distill.IO;
 using Distill.Logging;
 using Distill.Models;
 using Distill.Tasks;
@@ -36,10 +37,12 @@ public static class CacheRun
     {
         var stopwatch = Stopwatch.StartNew();
         var (plan, outputDir) = Prepare(options);
-        using var jobLock = Lock(outputDir, options);
 
+        // Teacher, tokenizer and data are checked before the output directory is made: a refused run leaves nothing.
         var source = OpenTeacher(options, log);
         var data = TaskDataLoader.Load(options.Task, options.DataFile, source.Tokenizer, source.Labels, options.Data);
+        Directory.CreateDirectory(outputDir);
+        using var jobLock = Lock(outputDir, options);
         using var teacher = source.Create(data.Labels);
         foreach (var warning in data.Warnings) log.WriteLine($"warning: {warning}");
         return await WriteLockedAsync(options, plan, outputDir, teacher, source.Info, data.Features, stopwatch, log, isTerminal, cancellation);
@@ -62,6 +65,7 @@ public static class CacheRun
     {
         var stopwatch = Stopwatch.StartNew();
         var (plan, outputDir) = Prepare(options);
+        Directory.CreateDirectory(outputDir);
         using var jobLock = Lock(outputDir, options);
         return await WriteLockedAsync(options, plan, outputDir, teacher, teacherInfo, features, stopwatch, log, isTerminal, cancellation);
     }
@@ -70,9 +74,7 @@ public static class CacheRun
     {
         var plan = new ShardPlan(0, options.RowsPerShard, options.NumShards, options.ShardIndex);
         plan.Validate();
-        var outputDir = Path.GetFullPath(options.OutputDir);
-        Directory.CreateDirectory(outputDir);
-        return (plan, outputDir);
+        return (plan, Path.GetFullPath(options.OutputDir));
     }
 
     private static async Task<CacheRunSummary> WriteLockedAsync(CacheRunOptions options, ShardPlan plan, string outputDir, ITeacher teacher, CacheTeacherInfo teacherInfo,
@@ -149,6 +151,7 @@ public static class CacheRun
         if (options.ModelDir is { } modelDir)
         {
             var (model, labels) = TaskModelDirectory.Load(modelDir, options.Task);
+            model.Config.CheckMaxSeqLength(options.Data.MaxSeqLength, Path.Combine(modelDir, ModelDirectory.ConfigFile));
             var tokenizer = ModelDirectory.LoadTokenizer(modelDir, model.Config);
             var width = options.Task == TaskKind.Qa ? 2 : labels.Count;
             return new TeacherSource(tokenizer, options.Task == TaskKind.Qa ? null : labels,
@@ -159,6 +162,7 @@ public static class CacheRun
         var onnx = options.OnnxFile ?? throw new ConfigException("give the teacher as --model DIR or --onnx FILE");
         var files = OnnxTeacherFiles.Locate(onnx, options.OnnxConfig, options.Vocab, options.OnnxOutputs, options.Cased);
         var settings = files.Settings;
+        files.Config.CheckMaxSeqLength(options.Data.MaxSeqLength, files.ConfigPath);
         return new TeacherSource(files.Tokenizer, options.Task == TaskKind.Qa ? null : files.Labels,
             new CacheTeacherInfo(CacheIdentity.OnnxTeacher(onnx, files.ConfigPath, files.VocabPath, settings), files.Config.ToJson(), settings),
             labels => files.Open(options.Task, options.Task == TaskKind.Qa ? 2 : labels.Count, options.Threads, preferCuda: true, log.WriteLine));
@@ -192,14 +196,8 @@ public static class CacheRun
     private static FileStream Lock(string outputDir, CacheRunOptions options)
     {
         var path = CacheLayout.LockFile(outputDir, options.NumShards, options.ShardIndex);
-        try
-        {
-            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException)
-        {
-            throw new ConfigException($"another cache-teacher run is writing job {options.ShardIndex} of {options.NumShards} into {outputDir} ({path} is locked); wait for it or stop it");
-        }
+        return DirectoryLock.TryAcquire(path)
+            ?? throw new ConfigException($"another cache-teacher run is writing job {options.ShardIndex} of {options.NumShards} into {outputDir} ({path} is locked); wait for it or stop it");
     }
 
     private static IReadOnlyList<CacheShardEntry> Ordered(Dictionary<string, CacheShardEntry> done) =>

@@ -48,6 +48,8 @@ public static class CommandRunner
         ConfigException or ModelLoadException or SafetensorsFormatException or OnnxImportException or OnnxModelException or DataFormatException
             or CacheFormatException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException => ExitCodes.BadInput,
         IOException or UnauthorizedAccessException => ExitCodes.IoFailure,
+        // A diverged run: a state the run cannot go on from (lower the learning rate, clip, or skip such batches).
+        Runtime.NonFiniteLossException => ExitCodes.Environment,
         InvalidOperationException => ExitCodes.Environment,
         _ => ExitCodes.InternalError,
     };

@@ -35,6 +35,11 @@ public sealed record TrainingConfig
     [JsonPropertyName("weight_decay")] public double WeightDecay { get; init; } = 0.01;
     /// <summary>Gradient clipping by global norm; 0 turns it off.</summary>
     [JsonPropertyName("max_grad_norm")] public double MaxGradNorm { get; init; } = 1.0;
+    /// <summary>
+    /// A batch whose loss or gradient norm is NaN or infinite: false (the default) ends the run with an error naming
+    /// the step and the term; true skips its optimizer step and counts it (as mixed-precision trainers do).
+    /// </summary>
+    [JsonPropertyName("skip_nonfinite_batches")] public bool SkipNonFiniteBatches { get; init; }
 
     [JsonPropertyName("ckpt_frequency")] public int CkptFrequency { get; init; } = 1;
     [JsonPropertyName("ckpt_epoch_frequency")] public int CkptEpochFrequency { get; init; } = 1;

@@ -94,5 +94,20 @@ public sealed record BertConfig
     }
 
     /// <summary>The config as a JSON object (used where a config is embedded in another file).</summary>
+    /// <summary>
+    /// Refuses inputs cut at <paramref name="maxSeqLength"/> tokens when the model has fewer positions: the first input
+    /// that long would fail deep in the position embeddings, so every stage checks before it reads data or writes.
+    /// </summary>
+    /// <param name="maxSeqLength">the run's max_seq_length (or the longest length asked for)</param>
+    /// <param name="source">the config's path, for the message</param>
+    public void CheckMaxSeqLength(int maxSeqLength, string source)
+    {
+        if (maxSeqLength > MaxPositionEmbeddings)
+        {
+            throw new ConfigException($"max_seq_length {maxSeqLength} exceeds the model's max_position_embeddings {MaxPositionEmbeddings} ({source}); "
+                + $"use at most {MaxPositionEmbeddings}");
+        }
+    }
+
     public JsonObject ToJson() => JsonSerializer.SerializeToNode(this, ConfigJson.WriteOptions)!.AsObject();
 }

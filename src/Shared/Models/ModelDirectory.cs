@@ -23,7 +23,7 @@ public static class ModelDirectory
     public static BertModel LoadBert(string directory, bool pooler = false)
     {
         var config = BertConfig.Load(RequireFile(directory, ConfigFile));
-        var weightsPath = RequireFile(directory, WeightsFile);
+        var weightsPath = RequireWeights(directory);
         var weights = SafetensorsFile.Read(weightsPath);
         try
         {
@@ -46,11 +46,15 @@ public static class ModelDirectory
         }
     }
 
-    public static WordPieceEncoder LoadTokenizer(string directory, BertConfig config) => LoadTokenizer(directory, config.DoLowerCase);
+    /// <summary>The directory's vocab.txt as the model's tokenizer; a file with more lines than the config's vocab_size is refused.</summary>
+    public static WordPieceEncoder LoadTokenizer(string directory, BertConfig config) => LoadTokenizer(directory, config.DoLowerCase, config.VocabSize);
 
     /// <summary>The directory's vocab.txt as a WordPiece tokenizer normalized as <see cref="TokenizerOptions"/> says.</summary>
-    public static WordPieceEncoder LoadTokenizer(string directory, bool? doLowerCase) =>
-        WordPieceEncoder.FromVocabFile(RequireFile(directory, VocabFile), TokenizerOptions(doLowerCase));
+    /// <param name="directory">the model directory</param>
+    /// <param name="doLowerCase">the config's do_lower_case</param>
+    /// <param name="vocabSize">the config's vocab_size, which the file must not exceed (null: unchecked)</param>
+    public static WordPieceEncoder LoadTokenizer(string directory, bool? doLowerCase, int? vocabSize = null) =>
+        WordPieceEncoder.FromVocabFile(RequireFile(directory, VocabFile), TokenizerOptions(doLowerCase), vocabSize);
 
     /// <summary>How a model's text is normalized: its config's <c>do_lower_case</c>, lower-cased when the config does not say (Hugging Face's BERT default).</summary>
     public static WordPieceOptions TokenizerOptions(bool? doLowerCase) => new() { LowerCase = doLowerCase ?? true };
@@ -97,6 +101,22 @@ public static class ModelDirectory
 
     /// <summary>Whether a weight belongs to the pooler, in an encoder's (<c>pooler.*</c>) or a task model's (<c>bert.pooler.*</c>) names.</summary>
     internal static bool IsPoolerKey(string key) => key.StartsWith("pooler.", StringComparison.Ordinal) || key.StartsWith("bert.pooler.", StringComparison.Ordinal);
+
+    /// <summary>
+    /// The directory's weights file, after checking the directory against its <c>checksums.json</c> when it has one
+    /// (a run's <c>best/</c> and its checkpoints do), so that a damaged or half-replaced model is refused by name
+    /// instead of loading as garbage.
+    /// </summary>
+    internal static string RequireWeights(string directory)
+    {
+        var path = RequireFile(directory, WeightsFile);
+        if (File.Exists(Path.Combine(directory, DirectoryChecksums.FileName)) && DirectoryChecksums.Problem(directory) is { } problem)
+        {
+            throw new ModelLoadException($"{directory} does not match its {DirectoryChecksums.FileName}: {problem}; "
+                + "a run's best/ is rewritten from its checkpoint by rerunning the run's command");
+        }
+        return path;
+    }
 
     internal static string RequireFile(string directory, string name)
     {

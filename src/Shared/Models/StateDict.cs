@@ -31,12 +31,15 @@ public static class StateDict
             .Where(t => incoming.TryGetValue(t.Key, out var w) && !w.shape.SequenceEqual(t.Value.shape))
             .Select(t => $"{t.Key} (expected [{string.Join(",", t.Value.shape)}], found [{string.Join(",", incoming[t.Key].shape)}])")
             .ToList();
-        if (missing.Count + unexpected.Count + misShaped.Count > 0)
+        // A diverged run's weights (NaN, infinity) would load and then predict nonsense or fail far from the cause.
+        var nonFinite = NonFinite(incoming.Where(kv => targets.ContainsKey(kv.Key)).ToDictionary());
+        if (missing.Count + unexpected.Count + misShaped.Count + nonFinite.Count > 0)
         {
             var parts = new List<string>();
             if (missing.Count > 0) parts.Add($"missing keys: {string.Join(", ", missing)}");
             if (unexpected.Count > 0) parts.Add($"unexpected keys: {string.Join(", ", unexpected)}");
             if (misShaped.Count > 0) parts.Add($"mis-shaped keys: {string.Join(", ", misShaped)}");
+            if (nonFinite.Count > 0) parts.Add($"non-finite values (NaN or infinity, as a diverged training leaves) in: {string.Join(", ", nonFinite)}");
             throw new ModelLoadException($"{source}: weights do not fit the model; {string.Join("; ", parts)}");
         }
 
@@ -45,6 +48,19 @@ public static class StateDict
         {
             target.copy_(incoming[name]);
         }
+    }
+
+    /// <summary>The floating-point tensors holding a NaN or an infinity, each as "name (N of M values)".</summary>
+    public static IReadOnlyList<string> NonFinite(IReadOnlyDictionary<string, Tensor> weights)
+    {
+        var found = new List<string>();
+        using var scope = NewDisposeScope();
+        foreach (var (name, tensor) in weights.Where(kv => kv.Value.is_floating_point()))
+        {
+            var bad = tensor.isfinite().logical_not().sum().item<long>();
+            if (bad > 0) found.Add($"{name} ({bad} of {tensor.numel()} values)");
+        }
+        return found;
     }
 
     /// <summary>The module's parameters and buffers as a detached name → tensor map, in module order.</summary>

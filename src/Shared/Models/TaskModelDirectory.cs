@@ -19,7 +19,7 @@ public static class TaskModelDirectory
     public static (BertTaskModel Model, IReadOnlyList<string> Labels) Load(string directory, TaskKind kind, IReadOnlyList<string>? labels = null)
     {
         var configPath = ModelDirectory.RequireFile(directory, ModelDirectory.ConfigFile);
-        var weightsPath = ModelDirectory.RequireFile(directory, ModelDirectory.WeightsFile);
+        var weightsPath = ModelDirectory.RequireWeights(directory);
         var config = BertConfig.Load(configPath);
         var weights = SafetensorsFile.Read(weightsPath);
         try

@@ -24,7 +24,7 @@ public sealed record OnnxTeacherFiles(string Onnx, string ConfigPath, string Voc
     /// <summary>Whether the teacher's tokenizer lower-cases: config.json's do_lower_case, else not <see cref="Cased"/>.</summary>
     public bool LowerCase => LowerCasing(Config, Cased);
 
-    public WordPieceEncoder Tokenizer { get; } = WordPieceEncoder.FromVocabFile(VocabPath, new WordPieceOptions { LowerCase = LowerCasing(Config, Cased) });
+    public WordPieceEncoder Tokenizer { get; } = WordPieceEncoder.FromVocabFile(VocabPath, new WordPieceOptions { LowerCase = LowerCasing(Config, Cased) }, Config.VocabSize);
 
     /// <summary>The label order of config.json's id2label, or null when it has none.</summary>
     public IReadOnlyList<string>? Labels => Config.Id2Label?.OrderBy(kv => int.Parse(kv.Key, CultureInfo.InvariantCulture)).Select(kv => kv.Value).ToList();

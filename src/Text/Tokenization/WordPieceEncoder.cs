@@ -33,20 +33,15 @@ public sealed class WordPieceEncoder : ITextTokenizer
     /// <summary>Longer words become <see cref="UnknownToken"/> whole (BERT's and Hugging Face's limit).</summary>
     public const int MaxInputCharsPerWord = 100;
 
-    public static WordPieceEncoder FromVocabFile(string vocabPath, WordPieceOptions? options = null)
+    /// <param name="vocabPath">the vocab.txt (checked by <see cref="VocabularyFile.Read"/>)</param>
+    /// <param name="options">normalization</param>
+    /// <param name="vocabSize">the model's vocab_size, which the file must not exceed; null skips that check</param>
+    public static WordPieceEncoder FromVocabFile(string vocabPath, WordPieceOptions? options = null, int? vocabSize = null)
     {
         options ??= new WordPieceOptions();
-        if (!File.Exists(vocabPath))
-        {
-            throw new FileNotFoundException($"vocabulary file {vocabPath} does not exist", vocabPath);
-        }
-        // vocab.txt holds one token per line; the line number is the id.
+        var tokens = VocabularyFile.Read(vocabPath, vocabSize);
         var ids = new Dictionary<string, int>();
-        var lineNumber = 0;
-        foreach (var line in File.ReadLines(vocabPath))
-        {
-            ids.TryAdd(line, lineNumber++);
-        }
+        for (var id = 0; id < tokens.Length; id++) ids[tokens[id]] = id;
         int Special(string token) => ids.TryGetValue(token, out var id)
             ? id
             : throw new FormatException($"{vocabPath}: the vocabulary has no {token} token, which BERT inputs need");

@@ -24,6 +24,7 @@ public sealed class CacheKillTests(Xunit.Abstractions.ITestOutputHelper log)
         info.Environment["WORK"] = dir.File("kill-test");
         info.Environment["LAYERS"] = "0,2";
         info.Environment["ROWS_PER_SHARD"] = "5";
+        info.Environment["MAX_SEQ_LENGTH"] = "32";
 
         using var script = Process.Start(info)!;
         var output = script.StandardOutput.ReadToEndAsync();

@@ -25,7 +25,7 @@ public sealed class FullDiskTests
         try
         {
             string[] args = ["run", "--model", dir.File("teacher"), "--task", "classification", "--data", dir.File("varied.jsonl"), "--out", Path.Combine(mount, "cache"),
-                "--hidden-layers", "0,1,2", "--attention-layers", "0,1", "--dtype", "fp32", "--rows-per-shard", "40", "--batch-size", "8"];
+                "--hidden-layers", "0,1,2", "--attention-layers", "0,1", "--dtype", "fp32", "--rows-per-shard", "40", "--batch-size", "8", "--max-seq-length", "32"];
 
             using var full = ChildProcess.Start("cache-teacher", args);
             var code = full.WaitForExit(TimeSpan.FromSeconds(60));

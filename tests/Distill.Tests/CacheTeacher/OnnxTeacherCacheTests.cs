@@ -46,7 +46,7 @@ public sealed class OnnxTeacherCacheTests
 
         var run = CliRun.Invoke(CacheTeacherCli.Create(), "run", "--onnx", dir.File("onnx/model.onnx"), "--onnx-output", "logits=logits",
             "--onnx-output", "hidden.0=hidden", "--task", "classification", "--data", dir.File("train.jsonl"), "--out", dir.File("cache"),
-            "--hidden-layers", "0", "--dtype", "fp32", "--batch-size", "1");
+            "--hidden-layers", "0", "--dtype", "fp32", "--batch-size", "1", "--max-seq-length", "32");
 
         Assert.True(run.ExitCode == 0, run.Output + run.Error);
         var verify = CliRun.Invoke(CacheTeacherCli.Create(), "verify", dir.File("cache"), "--model", dir.File("onnx/model.onnx"), "--data", dir.File("train.jsonl"));
@@ -84,7 +84,7 @@ public sealed class OnnxTeacherCacheTests
         File.Copy(dir.File("vocab.txt"), dir.File("onnx/vocab.txt"));
 
         var run = CliRun.Invoke(CacheTeacherCli.Create(), "run", "--onnx", dir.File("onnx/model.onnx"), "--onnx-output", "logits=scores",
-            "--task", "classification", "--data", dir.File("train.jsonl"), "--out", dir.File("cache"));
+            "--task", "classification", "--data", dir.File("train.jsonl"), "--out", dir.File("cache"), "--max-seq-length", "32");
 
         Assert.Equal(Distill.Cli.ExitCodes.BadInput, run.ExitCode);
         Assert.Contains("no output scores; its outputs are: logits, hidden", run.Error);
@@ -103,7 +103,7 @@ public sealed class OnnxTeacherCacheTests
 
         // An encoder's hidden states taken for a classifier's logits: (batch, seq, 16), not (batch, 2).
         var running = Task.Run(() => CliRun.Invoke(CacheTeacherCli.Create(), "run", "--onnx", dir.File("onnx/model.onnx"), "--onnx-output", "logits=hidden",
-            "--task", "classification", "--data", dir.File("train.jsonl"), "--out", dir.File("cache"), "--batch-size", "2"));
+            "--task", "classification", "--data", dir.File("train.jsonl"), "--out", dir.File("cache"), "--batch-size", "2", "--max-seq-length", "32"));
         var run = await running.WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal(Distill.Cli.ExitCodes.BadInput, run.ExitCode);
@@ -126,7 +126,7 @@ public sealed class OnnxTeacherCacheTests
         // The classifier's logits, (batch, 2), taken for a hidden state of (batch, seq, 16).
         var run = CliRun.Invoke(CacheTeacherCli.Create(), "run", "--onnx", dir.File("onnx/model.onnx"), "--onnx-output", "logits=logits",
             "--onnx-output", "hidden.0=logits", "--task", "classification", "--data", dir.File("train.jsonl"), "--out", dir.File("cache"),
-            "--hidden-layers", "0", "--batch-size", "2");
+            "--hidden-layers", "0", "--batch-size", "2", "--max-seq-length", "32");
 
         Assert.Equal(Distill.Cli.ExitCodes.BadInput, run.ExitCode);
         Assert.Contains("ONNX output \"logits\" mapped to hidden.0 has shape [2, 2]; hidden states need (batch, seq, 16)", run.Error);

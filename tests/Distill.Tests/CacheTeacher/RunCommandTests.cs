@@ -22,7 +22,7 @@ public sealed class RunCommandTests
 
     private static string[] RunArgs(TemporaryDirectory dir, string output, params string[] extra) =>
         ["run", "--model", dir.File("teacher"), "--task", "classification", "--data", dir.File("train.jsonl"), "--out", output,
-         "--hidden-layers", "0,2", "--attention-layers", "1", "--pooled", "--rows-per-shard", "16", "--batch-size", "5", ..extra];
+         "--hidden-layers", "0,2", "--attention-layers", "1", "--pooled", "--rows-per-shard", "16", "--batch-size", "5", "--max-seq-length", "32", ..extra];
 
     [Fact]
     public async Task Run_TinyTeacher_ValuesEqualAFreshForwardWithinFp16()
@@ -197,7 +197,7 @@ public sealed class RunCommandTests
         TeacherDir(dir);
 
         var run = Run("run", "--model", dir.File("teacher"), "--task", "classification", "--data", dir.File("train.jsonl"),
-            "--out", dir.File("cache"), "--hidden-layers", "0,3");
+            "--out", dir.File("cache"), "--hidden-layers", "0,3", "--max-seq-length", "32");
 
         Assert.Equal(Distill.Cli.ExitCodes.BadInput, run.ExitCode);
         Assert.Contains("the teacher has 2 layers", run.Error);

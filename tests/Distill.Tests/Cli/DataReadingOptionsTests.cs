@@ -32,7 +32,8 @@ public sealed class DataReadingOptionsTests
         using var dir = new TemporaryDirectory();
         RunCommandTests.TeacherDir(dir);
         File.WriteAllLines(dir.File("custom.jsonl"), File.ReadAllLines(dir.File("train.jsonl")).Select(l => l.Replace("\"text\"", "\"sentence\"").Replace("\"label\"", "\"polarity\"")));
-        string[] columns = ["--text-column", "sentence", "--label-column", "polarity"];
+        // The tiny teacher has 32 positions: a longer max_seq_length (the default 128) is refused up front.
+        string[] columns = ["--text-column", "sentence", "--label-column", "polarity", "--max-seq-length", "32"];
 
         var cache = CliRun.Invoke(CacheTeacherCli.Create(), ["run", "--model", dir.File("teacher"), "--task", "classification", "--data", dir.File("custom.jsonl"), "--out", dir.File("cache"), .. columns]);
         var eval = CliRun.Invoke(DistillStudentCli.Create(), ["eval", "--model", dir.File("teacher"), "--task", "classification", "--data", dir.File("custom.jsonl"),

@@ -182,7 +182,8 @@ public sealed class DistillCommandTests : IClassFixture<TinyDistillationFixture>
 
     private string OwnVocabularyStudent(string name, string? vocab = null) => TinyDistillation.OwnVocabularyStudent(dir, name, vocab);
 
-    private static string LastCheckpoint(string output) => Directory.GetDirectories(Path.Combine(output, "checkpoints")).Single();
+    // The best step's checkpoint is kept beside the last one (best/ is rewritten from it); the last sorts last.
+    private static string LastCheckpoint(string output) => Directory.GetDirectories(Path.Combine(output, "checkpoints")).Order(StringComparer.Ordinal).Last();
 
     /// <summary>Mean squared difference between the student's and the teacher's logits over the training data.</summary>
     private double KdDistance(string studentDir) => LogitDistance.ToMeanTeacher(dir, studentDir, dir.File("teacher-run", "best"));

@@ -21,9 +21,18 @@ internal static class KilledRuns
     /// <summary>Runs the command until it pauses at <paramref name="pause"/> (POINT@STEP), then kills it with SIGKILL; returns the pause line.</summary>
     public static string KillAt(string pause, string[] args)
     {
+        using var process = Paused(pause, args, out var line);
+        process.Kill(); // SIGKILL on Linux
+        process.WaitForExit();
+        return line;
+    }
+
+    /// <summary>Starts the command and returns it once it pauses at <paramref name="pause"/> (POINT@STEP), still running; the caller kills it.</summary>
+    public static Process Paused(string pause, string[] args, out string pauseLine)
+    {
         using var paused = new ManualResetEventSlim();
         string? line = null;
-        using var process = Start(args, pause, out var output, l =>
+        var process = Start(args, pause, out var output, l =>
         {
             if (!l.StartsWith("pause: ", StringComparison.Ordinal)) return;
             line = l;
@@ -37,9 +46,8 @@ internal static class KilledRuns
             process.WaitForExit();
             Assert.Fail($"distill-student never paused at {pause} (exit {process.ExitCode}): {output}");
         }
-        process.Kill(); // SIGKILL on Linux
-        process.WaitForExit();
-        return line!;
+        pauseLine = line!;
+        return process;
     }
 
     /// <summary>Asserts that two run directories hold the same entries (no leftover of a killed run) and the same checkpoints.</summary>

@@ -157,7 +157,7 @@ public sealed class OnlineOnnxTeacherTests : IClassFixture<OnlineOnnxTeacherTest
     }
 
     private static Dictionary<string, Tensor> Weights(string output) =>
-        SafetensorsFile.Read(Path.Combine(Directory.GetDirectories(Path.Combine(output, "checkpoints")).Single(), "model.safetensors"));
+        SafetensorsFile.Read(Path.Combine(Directory.GetDirectories(Path.Combine(output, "checkpoints")).Order(StringComparer.Ordinal).Last(), "model.safetensors"));
 
     private static double MaxDifference(Dictionary<string, Tensor> a, Dictionary<string, Tensor> b)
     {

@@ -40,7 +40,9 @@ public sealed class TrainingRunTests
         Assert.Equal(["neg", "pos"], best.Id2Label!.OrderBy(kv => kv.Key).Select(kv => kv.Value));
         Assert.True(File.Exists(Path.Combine(dir.Path, "out", "metrics.jsonl")));
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(dir.Path, "out", "runs"), "events.out.tfevents*", SearchOption.AllDirectories));
-        Assert.Single(Directory.GetDirectories(Path.Combine(dir.Path, "out", "checkpoints")));
+        // The last checkpoint (to resume from) and the best step's (to rewrite best/ from) are kept, no other.
+        var kept = Directory.GetDirectories(Path.Combine(dir.Path, "out", "checkpoints")).Select(Path.GetFileName).Order(StringComparer.Ordinal);
+        Assert.Equal(new[] { $"step-{summary.BestStep:D8}", $"step-{summary.Steps:D8}" }.Distinct().Order(StringComparer.Ordinal), kept);
     }
 
     [Fact]

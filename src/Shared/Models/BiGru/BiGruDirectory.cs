@@ -15,7 +15,7 @@ public static class BiGruDirectory
     public static BiGruTaskModel Load(string directory, IReadOnlyList<string>? labels = null)
     {
         var configPath = ModelDirectory.RequireFile(directory, ModelDirectory.ConfigFile);
-        var weightsPath = ModelDirectory.RequireFile(directory, ModelDirectory.WeightsFile);
+        var weightsPath = ModelDirectory.RequireWeights(directory);
         var config = BiGruConfig.Load(configPath);
         if (labels is not null && !labels.SequenceEqual(config.Labels))
         {

@@ -1,0 +1,7 @@
+namespace Distill.Runtime;
+
+/// <summary>
+/// A training step's loss, one of its terms or its gradient norm went NaN or infinite (the run diverged): the step
+/// was stopped before the optimizer touched the weights. The message names the step and what went non-finite.
+/// </summary>
+public sealed class NonFiniteLossException(string message) : Exception(message);

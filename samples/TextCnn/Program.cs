@@ -1,6 +1,6 @@
 // A TextCNN student (embeddings → Conv1d → max-pool → linear) distilled from a teacher cache, e.g. MiniLM
 // fine-tuned on TRAIN and cached by `cache-teacher run`. The student reads the teacher's vocabulary.
-// Usage: sample-textcnn CACHE_DIR VOCAB_TXT TRAIN DEV OUT_DIR [EPOCHS]
+// Usage: sample-textcnn CACHE_DIR VOCAB_TXT TRAIN DEV OUT_DIR [EPOCHS] [MAX_LENGTH]
 using Distill.Configuration;
 using Distill.DistillStudent.Api;
 using Distill.Tokenization;
@@ -10,10 +10,11 @@ using static TorchSharp.torch;
 
 var (cache, vocab, train, dev, output) = (args[0], args[1], args[2], args[3], args[4]);
 var epochs = args.Length > 5 ? int.Parse(args[5]) : 5;
+var maxLength = args.Length > 6 ? int.Parse(args[6]) : 64; // the length the cache was made at
 
 var tokenizer = WordPieceEncoder.FromVocabFile(vocab);
-var trainData = TextData.Classification(train, tokenizer, maxLength: 64);
-var devData = TextData.Classification(dev, tokenizer, maxLength: 64, labels: trainData.Labels);
+var trainData = TextData.Classification(train, tokenizer, maxLength);
+var devData = TextData.Classification(dev, tokenizer, maxLength, labels: trainData.Labels);
 
 manual_seed(1);
 var model = new TextCnn(tokenizer.VocabSize, trainData.Labels.Count);

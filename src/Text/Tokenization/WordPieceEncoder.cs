@@ -52,7 +52,7 @@ public sealed class WordPieceEncoder : ITextTokenizer
             MaxInputCharsPerWord = MaxInputCharsPerWord,
         });
         return new WordPieceEncoder(wordPiece, options.LowerCase, options.StripsAccents,
-            Special("[CLS]"), Special("[SEP]"), Special("[PAD]"), lineNumber);
+            Special("[CLS]"), Special("[SEP]"), Special("[PAD]"), tokens.Length);
     }
 
     public int ClsId { get; }

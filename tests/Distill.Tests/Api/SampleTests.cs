@@ -34,12 +34,12 @@ public sealed class SampleTests(TinyDistillationFixture fixture, ITestOutputHelp
     {
         using var dir = new TemporaryDirectory();
         var data = fixture.Dir;
-        // The sample reads at 64 tokens; a cache of the same data must be read alike.
+        // The sample reads at the length the cache was made at: the tiny teacher's 32 positions.
         var cache = CliRun.Invoke(CacheTeacherCli.Create(), "run", "--model", data.File("teacher-run", "best"), "--task", "classification",
-            "--data", data.File("train.jsonl"), "--out", dir.File("cache"), "--max-seq-length", "64");
+            "--data", data.File("train.jsonl"), "--out", dir.File("cache"), "--max-seq-length", "32");
         Assert.True(cache.ExitCode == 0, cache.Output + cache.Error);
 
-        var output = Run("sample-textcnn", dir.File("cache"), data.File("vocab.txt"), data.File("train.jsonl"), data.File("dev.jsonl"), dir.File("out"), "15");
+        var output = Run("sample-textcnn", dir.File("cache"), data.File("vocab.txt"), data.File("train.jsonl"), data.File("dev.jsonl"), dir.File("out"), "15", "32");
 
         // The soft cross-entropy's floor is the teacher's own entropy at T = 2, so it falls by a part only.
         var (first, last) = FirstAndLast(dir.File("out"), "kd_loss");

@@ -18,8 +18,8 @@
 #   --small: the first 30 training and 10 dev sentences of polarity, batch 8, 32 tokens, 1 epoch (a smoke run)
 #   defaults: 5 folds; students 10 epochs, lr 1e-4, batch 32; teacher 3 epochs, lr 5e-5; 64 tokens; layers 0,3;
 #   recipe pipelines/configs/distill-L2.json; OUT pipelines/.runs/folds[-small]. A rerun with the same OUT resumes:
-#   the split is kept (a different split is refused), runs resume or end at once, evaluations newer than their
-#   model are kept. One OUT holds one setting: use another OUT for other epochs, layers or recipe.
+#   the split is kept (a different split is refused), an arm with its held-out evaluation is skipped (its
+#   checkpoints/ are then removed: disk), unfinished runs resume from their last checkpoint. One OUT holds one setting: use another OUT for other epochs, layers or recipe.
 # BIN (executables) and THREADS as in pipelines/lib/chain.sh.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../pipelines/lib/chain.sh"
@@ -84,17 +84,32 @@ init_student minilm student-init
 if [ -n "$teacher_run" ]; then ln -sfn "$teacher_run" "$RUNS/teacher-given"; fi
 DISTILL_ARGS=("${STUDENT_ARGS[@]}")
 arms=(teacher student-alone student-distilled)
+# An arm is finished once its held-out evaluation exists: it is skipped then, and its checkpoints/ (optimizer state,
+# kept for resuming) and the fold's cache are removed, as 5 folds × 3 arms would otherwise hold gigabytes.
+evaluate_arm() { # ARM RUN: RUN's best/ on the held-out part, as the arm's figure
+  DEV="$held" evaluate_model "$2/best" "$f/$1-held"
+  [ "$2" = teacher-given ] || rm -rf "${RUNS:?}/$2/checkpoints"
+}
+done_arm() { [ -s "$RUNS/$f/$1-held/metrics.json" ]; }
 for i in $(seq 1 "$folds"); do
   f="fold-$i"
   TRAIN="$RUNS/folds/$f/train.jsonl" DEV="$RUNS/folds/$f/select.jsonl" held="$RUNS/folds/$f/held.jsonl"
   teacher="$f/teacher"
-  if [ -n "$teacher_run" ]; then teacher=teacher-given; else train_teacher "$teacher" 42; fi
-  train_student student-init "$f/student-alone" "${STUDENT_ARGS[@]}"
-  cache_teacher "$teacher" "$f/cache" --config "$recipe"
-  distill_student student-init "$f/student-distilled" "$recipe" "$f/cache"
-  DEV="$held" evaluate_model "$teacher/best" "$f/teacher-held"
-  DEV="$held" evaluate_model "$f/student-alone/best" "$f/student-alone-held"
-  DEV="$held" evaluate_model "$f/student-distilled/best" "$f/student-distilled-held"
+  [ -z "$teacher_run" ] || teacher=teacher-given
+  if ! done_arm teacher; then
+    [ -n "$teacher_run" ] || train_teacher "$teacher" 42
+    evaluate_arm teacher "$teacher"
+  fi
+  if ! done_arm student-alone; then
+    train_student student-init "$f/student-alone" "${STUDENT_ARGS[@]}"
+    evaluate_arm student-alone "$f/student-alone"
+  fi
+  if ! done_arm student-distilled; then
+    cache_teacher "$teacher" "$f/cache" --config "$recipe"
+    distill_student student-init "$f/student-distilled" "$recipe" "$f/cache"
+    evaluate_arm student-distilled "$f/student-distilled"
+    rm -rf "${RUNS:?}/$f/cache"
+  fi
 done
 
 # The table: one row per arm over the folds' held-out accuracies.

@@ -92,7 +92,7 @@ evaluate_model() { # MODEL EVAL: the model directory MODEL on dev, metrics into 
   local model="$RUNS/$1" out="$RUNS/$2"
   [ "$out/metrics.json" -nt "$model/model.safetensors" ] || "$bin/distill-student" eval \
     --task "$TASK" --model "$model" --data "$DEV" --out "$out" --threads "$threads" "${DATA_ARGS[@]}" > /dev/null
-  stage "$1 on dev: $(cat "$out/metrics.json"), model.safetensors $(du -h "$model/model.safetensors" | cut -f1)"
+  stage "$1 on $(basename "$DEV"): $(cat "$out/metrics.json"), model.safetensors $(du -h "$model/model.safetensors" | cut -f1)"
 }
 
 evaluate() { # RUN...: each run's best/ on dev

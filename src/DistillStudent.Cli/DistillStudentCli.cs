@@ -15,6 +15,7 @@ internal static class DistillStudentCli
         new InitStudentCommand(),
         new BuildVocabCommand(),
         new AugmentCommand(),
+        new FoldsCommand(),
         new DistillCommand(),
         new DistillMultiTaskCommand(),
     };

@@ -76,6 +76,29 @@ public sealed class AttentionLossesTests
     }
 
     [Fact]
+    public void Ce_MiniLmObjective_IsKlOfTeacherToStudentPlusTheTeachersEntropy()
+    {
+        TestAssets.EnsureTorch();
+        using var scope = NewDisposeScope();
+        // MiniLM's self-attention loss is KL(teacher ‖ student) of the attention rows, averaged over heads and (real)
+        // queries. attention_ce is that KL plus the teacher's mean row entropy, a constant of the cache: the same
+        // gradients, so MiniLM's objective is the match {"feature": "attention", "loss": "attention_ce"} on the last
+        // layers (pipelines/configs/minilm-L2.json). Two heads, real rows 0 and 1, padded row 2 set apart on purpose:
+        //   KL: h0 r0 = .5 ln(.5/.25) + .5 ln(.5/.75) = 0.143841; h1 r0 = .8 ln(.8/.5) + .2 ln(.2/.5) = 0.192745;
+        //       rows 1 equal → 0; mean over 4 rows = 0.084146
+        //   teacher entropy: ln 2 (h0 r0, h0 r1), 0.500402 (h1 r0), 0.562335 (h1 r1); mean 0.612258
+        var s = tensor(new[] { .25f, .75f, 0f, .5f, .5f, 0f, .1f, .1f, .8f, .5f, .5f, 0f, .25f, .75f, 0f, .1f, .1f, .8f }, [1, 2, 3, 3]);
+        var t = tensor(new[] { .5f, .5f, 0f, .5f, .5f, 0f, .3f, .3f, .4f, .8f, .2f, 0f, .25f, .75f, 0f, .3f, .3f, .4f }, [1, 2, 3, 3]);
+
+        var ce = AttentionLosses.Ce([s], [t], Mask()).item<float>();
+        var teacherEntropy = AttentionLosses.Ce([t], [t], Mask()).item<float>();
+
+        Assert.Equal(0.696404f, ce, 5);
+        Assert.Equal(0.612258f, teacherEntropy, 5);
+        Assert.Equal(0.084146f, ce - teacherEntropy, 5);
+    }
+
+    [Fact]
     public void Ce_VeryPeakedStudentHead_KeepsTheGradient()
     {
         TestAssets.EnsureTorch();

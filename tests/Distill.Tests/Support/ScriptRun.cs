@@ -9,9 +9,14 @@ internal sealed record ScriptRun(int ExitCode, bool TimedOut, string Output)
     /// <summary>The exit code by which our test scripts say they cannot run here; they print the reason.</summary>
     public const int Skipped = 77;
 
-    public static ScriptRun Invoke(string script, TimeSpan limit, params string[] args)
+    public static ScriptRun Invoke(string script, TimeSpan limit, params string[] args) =>
+        Invoke(script, limit, new Dictionary<string, string>(), args);
+
+    /// <summary>As <see cref="Invoke(string, TimeSpan, string[])"/>, with <paramref name="environment"/> added to the script's.</summary>
+    public static ScriptRun Invoke(string script, TimeSpan limit, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (name, value) in environment) info.Environment[name] = value;
         info.ArgumentList.Add(Path.Combine(TestAssets.RepositoryRoot, script));
         foreach (var arg in args) info.ArgumentList.Add(arg);
         using var process = Process.Start(info)!;

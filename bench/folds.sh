@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# How much of the teacher does a recipe keep, over k folds rather than one dev set? The labelled data (by default
+# polarity's train.csv and dev.csv pooled: 4,000 sentences, so every sentence is held out once) is split by
+# `distill-student folds` (deterministic for --seed: an example's fold depends on its id). In fold i, the held-out
+# part is used only by `distill-student eval`; the rest is cut into a training part and a selection part (--select,
+# 10%), the dev set on which every run picks its best checkpoint. Per fold, three arms, each evaluated on the held-out
+# part with its best (selection) checkpoint:
+#   teacher            MiniLM fine-tuned on the fold's training part (or --teacher RUN, one fine-tuned run for every
+#                      fold: its training data must then be disjoint from --data, which this script cannot check)
+#   student-alone      layers --layers of the pre-trained MiniLM, `distill-student train` on the labels alone
+#   student-distilled  the same student, `distill` from the fold's teacher cached over the fold's training part with
+#                      the --recipe config (its matches choose the cached layers)
+# Then a table per arm over the folds: mean accuracy, sample standard deviation, min–max, and % of the teacher's mean.
+# Every executable call is appended to OUT/commands.log (through wrappers in OUT/bin), so a run can be audited for
+# what read the held-out files.
+# Usage: folds.sh [--folds K] [--epochs N] [--small] [--recipe CONFIG] [--layers L,L] [--out DIR] [--seed S]
+#                 [--select SHARE] [--teacher RUN] [--data FILE]...
+#   --small: the first 30 training and 10 dev sentences of polarity, batch 8, 32 tokens, 1 epoch (a smoke run)
+#   defaults: 5 folds; students 10 epochs, lr 1e-4, batch 32; teacher 3 epochs, lr 5e-5; 64 tokens; layers 0,3;
+#   recipe pipelines/configs/distill-L2.json; OUT pipelines/.runs/folds[-small]. A rerun with the same OUT resumes:
+#   the split is kept (a different split is refused), an arm with its held-out evaluation is skipped (its
+#   checkpoints/ are then removed: disk), unfinished runs resume from their last checkpoint. One OUT holds one setting: use another OUT for other epochs, layers or recipe.
+# BIN (executables) and THREADS as in pipelines/lib/chain.sh.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../pipelines/lib/chain.sh"
+NAME=folds
+TASK=classification
+polarity="$repo/pipelines/.data/polarity"
+usage="usage: folds.sh [--folds K] [--epochs N] [--small] [--recipe CONFIG] [--layers L,L] [--out DIR] [--seed S] [--select SHARE] [--teacher RUN] [--data FILE]..."
+folds=5 epochs="" small=0 recipe="$DISTILL_CONFIG" out="" seed=42 select=0.1 teacher_run="" data=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --folds) folds="$2"; shift 2 ;;
+    --epochs) epochs="$2"; shift 2 ;;
+    --small) small=1; shift ;;
+    --recipe) recipe="$(realpath "$2")"; shift 2 ;;
+    --layers) STUDENT_LAYERS="$2"; shift 2 ;;
+    --out) out="$2"; shift 2 ;;
+    --seed) seed="$2"; shift 2 ;;
+    --select) select="$2"; shift 2 ;;
+    --teacher) teacher_run="$(realpath "$2")"; shift 2 ;;
+    --data) data+=("$(realpath "$2")"); shift 2 ;;
+    *) echo "$usage" >&2; exit 2 ;;
+  esac
+done
+
+[ "$small" = 1 ] && RUNS="${out:-$repo/pipelines/.runs/folds-small}" || RUNS="${out:-$repo/pipelines/.runs/folds}"
+mkdir -p "$RUNS/bin"
+RUNS="$(cd "$RUNS" && pwd)" bin="$(cd "$bin" && pwd)"
+if [ "$small" = 1 ]; then
+  [ ${#data[@]} -gt 0 ] || { slice "$polarity/train.csv" 31 "$polarity/dev.csv" 11; data=("$TRAIN" "$DEV"); }
+  TEACHER_ARGS=(--epochs 1 --lr 1e-4 --batch-size 8)
+  STUDENT_ARGS=(--epochs "${epochs:-1}" --lr 1e-4 --batch-size 8)
+  DATA_ARGS=(--max-seq-length 32)
+else
+  [ ${#data[@]} -gt 0 ] || data=("$polarity/train.csv" "$polarity/dev.csv")
+  TEACHER_ARGS=(--epochs 3 --lr 5e-5 --batch-size 32)
+  STUDENT_ARGS=(--epochs "${epochs:-10}" --lr 1e-4 --batch-size 32)
+  DATA_ARGS=(--max-seq-length 64)
+fi
+
+# Every call goes through a wrapper that logs its command line, then runs the real executable.
+for exe in distill-student cache-teacher; do
+  cat > "$RUNS/bin/$exe.tmp" <<EOF
+#!/usr/bin/env bash
+echo "$exe \$*" >> "$RUNS/commands.log"
+exec "$bin/$exe" "\$@"
+EOF
+  chmod +x "$RUNS/bin/$exe.tmp" && mv "$RUNS/bin/$exe.tmp" "$RUNS/bin/$exe"
+done
+bin="$RUNS/bin"
+
+split="folds $folds, seed $seed, select $select, data ${data[*]}"
+if [ -s "$RUNS/folds/split.txt" ]; then
+  [ "$(cat "$RUNS/folds/split.txt")" = "$split" ] || {
+    echo "folds: $RUNS/folds was split as: $(cat "$RUNS/folds/split.txt") (asked: $split); use another --out" >&2; exit 2; }
+else
+  "$bin/distill-student" folds --data "${data[@]}" --folds "$folds" --seed "$seed" --select "$select" --out "$RUNS/folds"
+  echo "$split" > "$RUNS/folds/split.txt"
+fi
+
+import_minilm
+init_student minilm student-init
+if [ -n "$teacher_run" ]; then ln -sfn "$teacher_run" "$RUNS/teacher-given"; fi
+DISTILL_ARGS=("${STUDENT_ARGS[@]}")
+arms=(teacher student-alone student-distilled)
+# An arm is finished once its held-out evaluation exists: it is skipped then, and its checkpoints/ (optimizer state,
+# kept for resuming) and the fold's cache are removed, as 5 folds × 3 arms would otherwise hold gigabytes.
+evaluate_arm() { # ARM RUN: RUN's best/ on the held-out part, as the arm's figure
+  DEV="$held" evaluate_model "$2/best" "$f/$1-held"
+  [ "$2" = teacher-given ] || rm -rf "${RUNS:?}/$2/checkpoints"
+}
+done_arm() { [ -s "$RUNS/$f/$1-held/metrics.json" ]; }
+for i in $(seq 1 "$folds"); do
+  f="fold-$i"
+  TRAIN="$RUNS/folds/$f/train.jsonl" DEV="$RUNS/folds/$f/select.jsonl" held="$RUNS/folds/$f/held.jsonl"
+  teacher="$f/teacher"
+  [ -z "$teacher_run" ] || teacher=teacher-given
+  if ! done_arm teacher; then
+    [ -n "$teacher_run" ] || train_teacher "$teacher" 42
+    evaluate_arm teacher "$teacher"
+  fi
+  if ! done_arm student-alone; then
+    train_student student-init "$f/student-alone" "${STUDENT_ARGS[@]}"
+    evaluate_arm student-alone "$f/student-alone"
+  fi
+  if ! done_arm student-distilled; then
+    cache_teacher "$teacher" "$f/cache" --config "$recipe"
+    distill_student student-init "$f/student-distilled" "$recipe" "$f/cache"
+    evaluate_arm student-distilled "$f/student-distilled"
+    rm -rf "${RUNS:?}/$f/cache"
+  fi
+done
+
+# The table: one row per arm over the folds' held-out accuracies.
+for arm in "${arms[@]}"; do
+  printf '%s' "$arm"
+  for i in $(seq 1 "$folds"); do
+    printf ' %s' "$(grep -o '"accuracy":[0-9.eE+-]*' "$RUNS/fold-$i/$arm-held/metrics.json" | cut -d: -f2)"
+  done
+  echo
+done | awk -v k="$folds" -v recipe="$recipe" -v layers="$STUDENT_LAYERS" '
+  { arm[NR] = $1; sum = 0; lo = $2; hi = $2; acc[NR] = ""
+    for (i = 2; i <= NF; i++) { sum += $i; if ($i < lo) lo = $i; if ($i > hi) hi = $i; acc[NR] = acc[NR] sprintf(" %.4f", $i) }
+    mean[NR] = sum / k; ss = 0
+    for (i = 2; i <= NF; i++) ss += ($i - mean[NR]) ^ 2
+    sd[NR] = sqrt(ss / (k - 1)); min[NR] = lo; max[NR] = hi }
+  END {
+    printf "folds: %d folds, held-out accuracy, recipe %s, student layers %s\n", k, recipe, layers
+    printf "| arm | mean | std | min–max | %% of teacher | per fold |\n|---|---:|---:|---:|---:|---|\n"
+    for (r = 1; r <= NR; r++)
+      printf "| %s | %.4f | %.4f | %.4f–%.4f | %.1f%% |%s |\n", arm[r], mean[r], sd[r], min[r], max[r], 100 * mean[r] / mean[1], acc[r]
+  }' | tee "$RUNS/table.md"

@@ -1,0 +1,61 @@
+using Distill.Data;
+using Distill.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Distill.Tests.Pipelines;
+
+/// <summary>
+/// <c>bench/folds.sh --small --folds 2</c> end to end with the executables built beside this test: 40 polarity
+/// sentences, 3 steps per run. It checks what the script promises, not accuracy: the folds partition the pooled data,
+/// every run selects its checkpoint on the selection part while only <c>eval</c> reads the held-out part, and the
+/// table has a row per arm.
+/// </summary>
+public sealed class FoldsScriptTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(10);
+    private static readonly string Polarity = Path.Combine(TestAssets.RepositoryRoot, "pipelines", ".data", "polarity");
+
+    [SkippableFact]
+    public void Small_TwoFolds_FoldsPartitionTheDataHeldOutReadOnlyByEvalAndTableHasTheArms()
+    {
+        TestAssets.RequireMiniLm();
+        Skip.IfNot(File.Exists(Path.Combine(Polarity, "train.csv")), $"the polarity data is not at {Polarity}; run pipelines/fetch-assets.sh");
+        using var dir = new TemporaryDirectory();
+        var runs = dir.File("run");
+        var environment = new Dictionary<string, string> { ["BIN"] = AppContext.BaseDirectory };
+
+        var run = ScriptRun.Invoke("bench/folds.sh", Limit, environment, "--small", "--folds", "2", "--out", runs);
+        output.WriteLine(run.Output);
+
+        Assert.False(run.TimedOut, $"folds.sh ran past {Limit.TotalMinutes} minutes:\n{run.Output}");
+        Assert.True(run.ExitCode == 0, $"folds.sh exited {run.ExitCode}:\n{run.Output}");
+        var pooled = Ids(Path.Combine(runs, "data", "train.csv")).Concat(Ids(Path.Combine(runs, "data", "dev.csv"))).Order().ToList();
+        Assert.Equal(40, pooled.Count);
+        var held = new List<string>();
+        foreach (var fold in new[] { "fold-1", "fold-2" })
+        {
+            var parts = new[] { "train", "select", "held" }.Select(part => Ids(Path.Combine(runs, "folds", fold, $"{part}.jsonl"))).ToList();
+            Assert.All(parts, part => Assert.NotEmpty(part));
+            Assert.Equal(pooled, parts.SelectMany(part => part).Order());
+            held.AddRange(parts[2]);
+        }
+        Assert.Equal(pooled, held.Order());
+
+        var calls = File.ReadAllLines(Path.Combine(runs, "commands.log"));
+        var readingHeld = calls.Where(call => call.Contains("held.jsonl", StringComparison.Ordinal)).ToList();
+        Assert.Equal(6, readingHeld.Count);
+        Assert.All(readingHeld, call => Assert.StartsWith("distill-student eval ", call, StringComparison.Ordinal));
+        var selecting = calls.Where(call => call.StartsWith("distill-student train ", StringComparison.Ordinal) || call.StartsWith("distill-student distill ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(6, selecting.Count);
+        Assert.All(selecting, call => Assert.Matches(@"--dev \S+/fold-\d/select\.jsonl", call));
+
+        var table = File.ReadAllText(Path.Combine(runs, "table.md"));
+        foreach (var arm in new[] { "teacher", "student-alone", "student-distilled" })
+        {
+            Assert.Matches($@"\| {arm} \| [01]\.\d{{4}} \| \d\.\d{{4}} \| [01]\.\d{{4}}–[01]\.\d{{4}} \| \d+\.\d% \|", table);
+        }
+        Assert.Contains("| teacher |", run.Output, StringComparison.Ordinal);
+    }
+
+    private static List<string> Ids(string path) => ClassificationReader.Read(path, new DataReadOptions()).Examples.Select(e => e.ExampleId).ToList();
+}

@@ -1,9 +1,8 @@
-using Distill.Models;
 using static TorchSharp.torch;
 
 namespace Distill.DistillStudent.Schedules;
 
-/// <summary>The temperature for one batch's KD loss, TextBrewer's schedulers.</summary>
+/// <summary>The temperature for one batch's KD loss: TextBrewer's schedulers, or a registered one's function.</summary>
 public static class TemperatureScheduler
 {
     /// <summary>
@@ -11,7 +10,7 @@ public static class TemperatureScheduler
     /// <c>cwsm</c>: one temperature per row of the logits, (B) for (B, C) and (B, T) for (B, T, C), which the KD losses
     /// give a class axis; computed from detached logits under no_grad, as TextBrewer does:
     /// <list type="bullet">
-    /// <item>flsw: w = (1 − cos(s, t))^γ per row, τ = base + (mean(w) − w)·β (rows the student already agrees with get a higher τ);</item>
+    /// <item>flsw: w = (1 − ŝ·t̂)^γ per row with x̂ = x / (‖x‖ + eps), τ = base + (mean(w) − w)·β (rows the student already agrees with get a higher τ);</item>
     /// <item>cwsm: w = 1 / (max softmax(s) + 0.001) per row, τ = base + (mean(w) − w)·β.</item>
     /// </list>
     /// TextBrewer sees token-level logits after selecting real positions, so with <paramref name="mask"/> (B, T) the
@@ -22,13 +21,14 @@ public static class TemperatureScheduler
         ArgumentNullException.ThrowIfNull(schedule);
         if (schedule.Name is "none" or "constant") return tensor(baseTemperature, dtype: studentLogits.dtype, device: studentLogits.device);
         using var noGrad = no_grad();
+        if (schedule.Function is { } custom) return custom(studentLogits.detach(), teacherLogits.detach(), baseTemperature, mask);
         using var scope = NewDisposeScope();
         var s = studentLogits.detach();
         Tensor w = schedule.Name switch
         {
-            "flsw" => (1 - (s / s.norm(-1, keepdim: true) * (teacherLogits.detach() / teacherLogits.detach().norm(-1, keepdim: true))).sum(-1)).pow(schedule.Gamma),
+            "flsw" => (1 - (s / (s.norm(-1, keepdim: true) + schedule.Eps) * (teacherLogits.detach() / (teacherLogits.detach().norm(-1, keepdim: true) + schedule.Eps))).sum(-1)).pow(schedule.Gamma),
             "cwsm" => 1 / (nn.functional.softmax(s, -1).max(-1).values + 1e-3),
-            _ => throw new ConfigException($"temperature_scheduler \"{schedule.Name}\" is not known; known: none, constant, flsw, cwsm"),
+            _ => throw new ArgumentException($"the temperature schedule \"{schedule.Name}\" has no function: build it with TemperatureSchedule.Parse, which resolves names in ComponentRegistry", nameof(schedule)),
         };
         Tensor mean;
         if (mask is null)

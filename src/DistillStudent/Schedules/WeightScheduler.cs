@@ -1,14 +1,11 @@
-using Distill.Models;
-
 namespace Distill.DistillStudent.Schedules;
 
 /// <summary>TextBrewer's weight schedulers for kd_loss_weight and hard_label_weight.</summary>
 public static class WeightScheduler
 {
-    public static readonly IReadOnlyList<string> Names = ["none", "linear_decay", "linear_growth"];
-
     /// <summary>
-    /// <c>none</c>: <paramref name="baseWeight"/>. <c>linear_decay</c>: 1 − x; <c>linear_growth</c>: x; with
+    /// <c>none</c>: <paramref name="baseWeight"/>. Otherwise the registered scheduler's f(x) (built in:
+    /// <c>linear_decay</c>: 1 − x; <c>linear_growth</c>: x; see <see cref="Registry.ComponentRegistry"/>), with
     /// x = globalStep / totalSteps (optimizer steps done / planned), clamped to [0, 1]. As in TextBrewer the
     /// scheduler REPLACES the configured weight rather than scaling it: decay runs from 1 to 0 whatever
     /// kd_loss_weight says. TextBrewer keeps the configured weight until its first optimizer step; we give f(0)
@@ -20,11 +17,6 @@ public static class WeightScheduler
         ArgumentOutOfRangeException.ThrowIfLessThan(totalSteps, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(globalStep);
         var x = Math.Min(1.0, (double)globalStep / totalSteps);
-        return scheduler switch
-        {
-            "linear_decay" => 1 - x,
-            "linear_growth" => x,
-            _ => throw new ConfigException($"weight scheduler \"{scheduler}\" is not known; known: {string.Join(", ", Names)}"),
-        };
+        return Registry.ComponentRegistry.WeightScheduler(scheduler)(x);
     }
 }

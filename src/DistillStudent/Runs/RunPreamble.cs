@@ -16,7 +16,7 @@ public static class RunPreamble
         ArgumentNullException.ThrowIfNull(log);
         RequireDevice(training.Device, CudaAvailable);
         foreach (var note in training.Notes().Concat(distillation?.Notes() ?? [])) log.WriteLine(note);
-        log.WriteLine(training.ScheduleSummary());
+        log.WriteLine($"schedule: {training.ScheduleSummary()}");
     }
 
     /// <summary>

@@ -131,7 +131,7 @@ public sealed record TrainingConfig
     {
         var invariant = System.Globalization.CultureInfo.InvariantCulture;
         var clipping = MaxGradNorm > 0 ? string.Create(invariant, $"gradient clipping at max_grad_norm {MaxGradNorm:G4}") : "no gradient clipping";
-        return string.Create(invariant, $"schedule: AdamW lr {LearningRate:G4} with weight decay {WeightDecay:G4}, linear warm-up over {WarmupProportion * 100:G4}% of the steps then linear decay to 0, ")
+        return string.Create(invariant, $"AdamW lr {LearningRate:G4} with weight decay {WeightDecay:G4}, linear warm-up over {WarmupProportion * 100:G4}% of the steps then linear decay to 0, ")
             + clipping + " (TextBrewer's train() defaults: constant learning rate, no clipping)";
     }
 

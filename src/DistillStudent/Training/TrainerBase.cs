@@ -220,7 +220,7 @@ public abstract class TrainerBase
     /// BERT does); each extra module of <see cref="ExtraModuleGroups"/> gets the same split in groups of its own
     /// settings, after the others.
     /// </summary>
-    private AdamW CreateOptimizer()
+    internal AdamW CreateOptimizer()
     {
         static bool NoDecay(string name) => name.EndsWith(".bias", StringComparison.Ordinal) || name.Contains("LayerNorm", StringComparison.Ordinal);
         var own = ExtraModuleGroups;

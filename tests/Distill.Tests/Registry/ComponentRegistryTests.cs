@@ -19,7 +19,7 @@ namespace Distill.Tests.Registry;
 /// The one registry from user code, as a TextBrewer user extends its five maps with <c>register_new</c>: a KD loss, a
 /// projection, a weight scheduler and a temperature scheduler registered by a user, named in a JSON config, accepted
 /// by validation and used in a tiny distillation of the user's own models. Names are unique to this class, since the
-/// registry is process-wide and tests run in parallel.
+/// registry is process-wide: each is removed again in a finally.
 /// </summary>
 public sealed class ComponentRegistryTests
 {

@@ -100,6 +100,10 @@ public abstract class TrainerBase
         var ownsOptimizer = optimizer is null;
         var clip = maxGradNorm ?? (ownsOptimizer ? Config.MaxGradNorm : 0);
         var schedule = scheduler ?? (ownsOptimizer ? (step, total) => LinearSchedule.Factor(step, total, plan.WarmupSteps) : (_, _) => 1.0);
+        if (!ownsOptimizer && ExtraModuleGroups.Count > 0)
+        {
+            output.Log.WriteLine($"warning: proj[3] optimizer groups ({string.Join(", ", ExtraModuleGroups.Keys)}) are not applied: the optimizer passed in trains every parameter with the groups it was built with");
+        }
         optimizer ??= CreateOptimizer();
         try
         {

@@ -126,6 +126,14 @@ public sealed class ComponentRegistryTests
             var groups = optimizer.ParamGroups.ToList();
             Assert.Equal([0.01, 0.01, 0.05, 0.05], groups.Select(g => g.LearningRate));
             Assert.Equal(projection.parameters().Count(), groups.Skip(2).Cast<AdamW.ParamGroup>().Sum(g => g.Parameters.Count()));
+            // With an optimizer of the caller's the group cannot apply, and the log says so rather than nothing.
+            var ownLog = new StringWriter();
+            var second = new GeneralDistiller(new TrainingConfig { OutputDir = dir.File("own"), BatchSize = 4, NumEpochs = 1 },
+                validated, Adapted(student), new OnlineTeacher(Adapted(teacher)), new TrainerOutput(dir.File("own"), ownLog, IsTerminal: false));
+            using var own = new GcSafeAdamW(second.TrainableParameters().Select(p => p.Parameter), lr: 1e-2);
+            second.Train(own, Data());
+            Assert.Contains("warning: proj[3] optimizer groups (proj_0) are not applied", ownLog.ToString());
+            Assert.DoesNotContain("not applied", log.ToString());
         }
         finally
         {

@@ -52,6 +52,18 @@ public sealed class TextBrewerRunTests : IClassFixture<TinyDistillationFixture>
     }
 
     [Fact]
+    public void Distill_MnliMultiTeacherFiles_TwoTeachersWithBasicDistiller()
+    {
+        var output = dir.File("textbrewer-multiteacher");
+
+        var run = CliRun.Invoke(DistillStudentCli.Create(), [.. Args(output, "mnli_multiteacher_training.json", "mnli_multiteacher_distillation.json"), "--cache", dir.File("cache")]);
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        Assert.StartsWith("warning: fp16: true", run.Output);
+        Assert.Contains("trainer: BasicDistiller (distiller \"basic\") from 2 teacher caches (multi-teacher: KD on their mean logits)", run.Output);
+    }
+
+    [Fact]
     public void Distill_TextBrewerDefaultTrainingConfig_CudaStopsBeforeAnyWorkWithExit5()
     {
         var output = dir.File("textbrewer-defaults");

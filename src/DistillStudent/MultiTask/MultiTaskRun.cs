@@ -22,6 +22,7 @@ public static class MultiTaskRun
     {
         var training = run.Training with { NumEpochs = 1 };
         var outputDir = Path.GetFullPath(training.OutputDir!);
+        RunPreamble.Write(training, run.Distillation, log);
 
         manual_seed(training.Seed);
         using var student = MultiTaskStudent.Load(run, log);
@@ -34,7 +35,7 @@ public static class MultiTaskRun
             var manifest = CacheManifest.Load(Path.Combine(cacheDir, CacheManifest.FileName));
             var depth = manifest.Teacher.Config["num_hidden_layers"] is { } layers ? (int)layers
                 : throw new CacheFormatException($"{cacheDir}: the manifest's teacher config has no num_hidden_layers");
-            distillation = distillation.Validate($"tasks[{i}] ({task.Name})", LossRegistry.Arity, studentLayers: student.Model.Encoder.Config.NumHiddenLayers, teacherLayers: [depth]);
+            distillation = distillation.Validate($"tasks[{i}] ({task.Name})", Registry.ComponentRegistry.Catalog, studentLayers: student.Model.Encoder.Config.NumHiddenLayers, teacherLayers: [depth]);
             var sameTokens = CacheChecks.SharesVocabulary(cacheDir, manifest, student.Model.Encoder.Config.VocabSize, task.Config.TaskKind, distillation);
             CacheChecks.Check(cacheDir, manifest, task.Config, distillation, task.Train, sameTokens: sameTokens);
             feeds.Add(new CachedTeacherFeed([new TeacherCache(cacheDir, distillation.TeacherHiddenLayers(), distillation.TeacherAttentionLayers())],

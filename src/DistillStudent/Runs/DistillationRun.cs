@@ -23,6 +23,7 @@ public static class DistillationRun
         var training = run.Training;
         var distillation = run.Distillation;
         var outputDir = Path.GetFullPath(training.OutputDir!);
+        RunPreamble.Write(training, distillation, log);
 
         manual_seed(training.Seed);
         using var student = TaskStudent.Load(training, log);
@@ -32,7 +33,7 @@ public static class DistillationRun
         IReadOnlyList<int> teacherLayers = onlineConfig is null
             ? caches.Select(c => TeacherDepth(c.Manifest, c.Dir)).ToList()
             : [onlineConfig.NumHiddenLayers];
-        distillation = distillation.Validate("distillation", LossRegistry.Arity, studentLayers: student.Model.Layers, teacherLayers: teacherLayers);
+        distillation = distillation.Validate("distillation", Registry.ComponentRegistry.Catalog, studentLayers: student.Model.Layers, teacherLayers: teacherLayers);
         var attentions = distillation.IntermediateMatches.Any(m => m.Feature == "attention");
         // Adapted before anything is written: a student without what the matches read (a BiGRU has no attention) fails here.
         var adapted = student.Adapted(attentions);

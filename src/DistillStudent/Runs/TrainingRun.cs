@@ -23,6 +23,7 @@ public static class TrainingRun
     public static TrainingSummary Execute(TrainingConfig config, TextWriter log, bool isTerminal, CancellationToken cancellation = default)
     {
         var outputDir = Path.GetFullPath(config.OutputDir!);
+        RunPreamble.Write(config, null, log);
         // Threads change speed, not results: a resumed run may use another count.
         RunDirectory.Claim(outputDir, ConfigFile, config.ToJson(), ignored: ["threads"]);
 

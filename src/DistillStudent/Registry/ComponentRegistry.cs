@@ -53,7 +53,7 @@ public static class ComponentRegistry
     private static readonly Dictionary<string, (IReadOnlyList<TemperatureParameter> Parameters, Func<IReadOnlyList<double>, TemperatureSchedule> Build)> TemperatureByName = new(StringComparer.Ordinal)
     {
         ["constant"] = ([], _ => Schedules.TemperatureSchedule.Constant),
-        ["flsw"] = ([new("beta"), new("gamma"), new("eps", Default: Schedules.TemperatureSchedule.DefaultEps)], a => new TemperatureSchedule("flsw", a[0], a[1], a[2])),
+        ["flsw"] = ([new("beta"), new("gamma"), new("eps", Default: Schedules.TemperatureSchedule.DefaultEps, ZeroAllowed: true)], a => new TemperatureSchedule("flsw", a[0], a[1], a[2])),
         ["cwsm"] = ([new("beta")], a => new TemperatureSchedule("cwsm", a[0], 0)),
     };
 

@@ -5,9 +5,10 @@ namespace Distill.Configuration;
 
 /// <summary>
 /// One parameter of a temperature scheduler's builder (TextBrewer's <c>flsw_temperature_scheduler_builder(beta,
-/// gamma, eps=1e-4)</c>): its name, its default (null: required) and whether it must be positive.
+/// gamma, eps=1e-4)</c>): its name, its default (null: required), whether it must be positive, and whether 0 is
+/// allowed as well (flsw's eps: 0 is TextBrewer's division by the bare norm).
 /// </summary>
-public sealed record TemperatureParameter(string Name, double? Default = null, bool Positive = true);
+public sealed record TemperatureParameter(string Name, double? Default = null, bool Positive = true, bool ZeroAllowed = false);
 
 /// <summary>
 /// The one reading of TextBrewer's <c>temperature_scheduler</c> value, the forms its <c>DynamicKeyDict</c> takes:
@@ -91,9 +92,9 @@ public sealed record TemperatureSchedulerForm(string Name, IReadOnlyList<double>
                 continue;
             }
             values[i] = given ?? parameter.Default!.Value;
-            if (parameter.Positive && !(values[i] > 0))
+            if (parameter.Positive && !(values[i] > 0 || (parameter.ZeroAllowed && values[i] == 0)))
             {
-                problems.Add($"{place} must be a positive number, found {values[i].ToString(CultureInfo.InvariantCulture)}");
+                problems.Add($"{place} must be a {(parameter.ZeroAllowed ? "number ≥ 0" : "positive number")}, found {values[i].ToString(CultureInfo.InvariantCulture)}");
             }
         }
         if (Positional.Count > parameters.Count)

@@ -129,8 +129,19 @@ public sealed class TemperatureSchedulerTests
     }
 
     [Theory]
+    [InlineData("[\"flsw\", 1, 2, 0]")]
+    [InlineData("[\"flsw\", {\"beta\": 1, \"gamma\": 2, \"eps\": 0}]")]
+    public void Parse_FlswEpsZero_AcceptedAsTextBrewerTakesIt(string json)
+    {
+        // TextBrewer's flsw_temperature_scheduler_builder(beta, gamma, eps) takes eps = 0 (the bare norm) unchecked.
+        Assert.Equal(new TemperatureSchedule("flsw", 1, 2, 0), TemperatureSchedule.Parse(JsonDocument.Parse(json).RootElement));
+    }
+
+    [Theory]
     [InlineData("[\"flsw\", 1]", "temperature_scheduler \"flsw\" needs gamma: [\"flsw\", beta, gamma, eps?]")]
     [InlineData("[\"cwsm\", -1]", "temperature_scheduler[1] (beta) must be a positive number, found -1")]
+    [InlineData("[\"flsw\", 1, 2, -1]", "temperature_scheduler[3] (eps) must be a number ≥ 0, found -1")]
+    [InlineData("[\"flsw\", 0, 2]", "temperature_scheduler[1] (beta) must be a positive number, found 0")]
     [InlineData("\"flsw\"", "temperature_scheduler \"flsw\" needs beta")]
     [InlineData("[\"cosine\", 1]", "temperature_scheduler \"cosine\" is not known; known: none, constant, cwsm, flsw")]
     [InlineData("[\"flsw\", 1, 2, 1e-4, 5]", "temperature_scheduler for flsw takes 3 argument(s) [\"flsw\", beta, gamma, eps?], found 4")]

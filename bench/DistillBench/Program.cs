@@ -6,7 +6,6 @@ using Distill.DistillBench;
 using Distill.DistillStudent.Adaptors;
 using Distill.DistillStudent.Distillers;
 using Distill.DistillStudent.Feeds;
-using Distill.DistillStudent.Losses;
 using Distill.DistillStudent.Runs;
 using Distill.DistillStudent.Teachers;
 using Distill.DistillStudent.Training;
@@ -70,7 +69,7 @@ try
     var kind = training.TaskKind;
     var teacherLayers = BertConfig.Load(Path.Combine(teacherDir, ModelDirectory.ConfigFile)).NumHiddenLayers;
     var distillation = DistillationConfig.Load(distillationPath)
-        .Validate("bench distillation config", LossRegistry.Arity, studentLayers: student.Model.Layers, teacherLayers: [teacherLayers]);
+        .Validate("bench distillation config", Distill.DistillStudent.Registry.ComponentRegistry.Catalog, studentLayers: student.Model.Layers, teacherLayers: [teacherLayers]);
     CacheChecks.Check(cacheDir, CacheManifest.Load(Path.Combine(cacheDir, CacheManifest.FileName)), training, distillation, student.Train);
     var rows = student.Train.Features.Count;
     var epochSteps = (rows + training.BatchSize - 1) / training.BatchSize;

@@ -14,7 +14,7 @@ internal sealed class TrainCommand : Command
     private readonly Option<string> model = new("--model") { Description = "Hugging Face model directory to start from (e.g. an imported MiniLM)" };
     private readonly TrainingOptions training = new();
 
-    public TrainCommand() : base("train", "Train a task model on labelled data (BasicTrainer), or run a distillation run file (--config): AdamW, warm-up, clipping, checkpoints, best model, resume")
+    public TrainCommand() : base("train", "Train a task model on labelled data (BasicTrainer), or run a distillation run file (--config): checkpoints, best model, resume. " + TrainingOptions.DefaultsNote)
     {
         Options.Add(config);
         Options.Add(model);

@@ -21,6 +21,9 @@ internal sealed class TrainingOptions
     private readonly Option<int?> threads = new("--threads") { Description = "CPU threads (default 1)" };
     private readonly DataReadingOptions data = new();
 
+    /// <summary>The default schedule in the help of train and distill, from the config's own defaults so that it cannot drift.</summary>
+    public static readonly string DefaultsNote = $"Defaults: {new TrainingConfig().ScheduleSummary()}; a training config sets warmup_proportion, weight_decay and max_grad_norm (0 turns clipping off).";
+
     public IEnumerable<Option> All => [task, trainFile, devFile, output, epochs, learningRate, batchSize, seed, threads, .. data.All];
 
     /// <summary>The config with every option given on the command line in place of its value.</summary>

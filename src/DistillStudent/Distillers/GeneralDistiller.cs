@@ -2,7 +2,7 @@ using Distill.Runtime;
 using Distill.Configuration;
 using Distill.DistillStudent.Adaptors;
 using Distill.DistillStudent.Losses;
-using Distill.DistillStudent.Projections;
+using Distill.DistillStudent.Registry;
 using Distill.DistillStudent.Teachers;
 using Distill.DistillStudent.Training;
 using Distill.Models;
@@ -26,6 +26,7 @@ public class GeneralDistiller : DistillerBase
 {
     private readonly IReadOnlyList<ResolvedMatch> matches;
     private readonly List<(string Name, nn.Module Module)> projections = [];
+    private readonly Dictionary<string, ProjectionOptimizer> projectionGroups = [];
 
     public GeneralDistiller(TrainingConfig config, DistillationConfig distillation, AdaptedModel student, ITeacherSource teacher,
         TrainerOutput output, Func<EvaluationResult>? evaluate = null, IReadOnlyList<double>? teacherWeights = null)
@@ -36,20 +37,25 @@ public class GeneralDistiller : DistillerBase
         {
             var match = distillation.IntermediateMatches[i];
             var where = $"intermediate_matches[{i}]";
-            ProjectionLayer? projection = null;
+            nn.Module<Tensor, Tensor>? projection = null;
             if (match.Projection(where) is { } proj)
             {
-                projection = new ProjectionLayer(proj.Kind, proj.StudentDim, proj.TeacherDim);
+                projection = ComponentRegistry.Projection(proj.Kind)(proj.StudentDim, proj.TeacherDim);
                 if (proj.InitFrom is { } path) LoadProjection(projection, path, where);
                 projections.Add(($"proj_{i}", projection));
+                if (proj.Optimizer is { } group) projectionGroups[$"proj_{i}"] = group;
             }
-            resolved.Add(new ResolvedMatch($"{match.Feature}_{match.Loss}_{i}", match.Feature, match.Teacher, match.TeacherLayers(where), match.StudentLayers(where),
-                LossRegistry.Get(match.Loss), match.Weight, projection));
+            var loss = ComponentRegistry.MatchLoss(match.Loss);
+            resolved.Add(new ResolvedMatch($"{match.Feature}_{match.Loss}_{i}", where, match.Feature, match.Teacher, match.TeacherLayers(where), match.StudentLayers(where),
+                match.Loss, loss.Loss, loss.Shapes, match.Weight, projection));
         }
         matches = resolved;
     }
 
     public sealed override IReadOnlyList<(string Name, nn.Module Module)> ExtraModules => projections;
+
+    /// <summary>The projections whose match gave TextBrewer's <c>proj[3]</c> optimizer-group dict, by extra-module name.</summary>
+    public override IReadOnlyDictionary<string, ProjectionOptimizer> ExtraModuleGroups => projectionGroups;
 
     protected sealed override Tensor Objective(AdaptorOutput student, IReadOnlyList<AdaptorOutput> teachers, TrainingProgress progress, Dictionary<string, Tensor> parts)
     {
@@ -60,6 +66,7 @@ public class GeneralDistiller : DistillerBase
             var studentFeatures = match.StudentLayers.Select(l => Feature(student, match.Feature, l, "student")).ToList();
             var teacherFeatures = match.TeacherLayers.Select(l => Feature(teachers[match.Teacher], match.Feature, l, $"teacher {match.Teacher}")).ToList();
             if (match.Projection is { } projection) studentFeatures = studentFeatures.Select(f => projection.call(f)).ToList();
+            MatchShapeCheck.Check(match.Where, match.LossName, match.Shapes, match.StudentLayers, match.TeacherLayers, studentFeatures, teacherFeatures, match.Projection is not null);
             var loss = match.Loss(studentFeatures, teacherFeatures, Aligned(student.InputMask, [teachers[match.Teacher]]));
             parts[match.Name] = loss;
             var weighted = loss.Times(match.Weight);
@@ -71,7 +78,7 @@ public class GeneralDistiller : DistillerBase
     private static Tensor Feature(AdaptorOutput output, string feature, int layer, string who) =>
         feature == "attention" ? output.RequireAttention(layer, who) : output.RequireHidden(layer, who);
 
-    private static void LoadProjection(ProjectionLayer projection, string path, string where)
+    private static void LoadProjection(nn.Module projection, string path, string where)
     {
         if (!File.Exists(path)) throw new ConfigException($"{where}.proj: the projection to start from, {path}, does not exist");
         var weights = SafetensorsFile.Read(path);
@@ -85,6 +92,6 @@ public class GeneralDistiller : DistillerBase
         }
     }
 
-    private sealed record ResolvedMatch(string Name, string Feature, int Teacher, IReadOnlyList<int> TeacherLayers, IReadOnlyList<int> StudentLayers,
-        MatchLoss Loss, double Weight, ProjectionLayer? Projection);
+    private sealed record ResolvedMatch(string Name, string Where, string Feature, int Teacher, IReadOnlyList<int> TeacherLayers, IReadOnlyList<int> StudentLayers,
+        string LossName, MatchLoss Loss, MatchShapes Shapes, double Weight, nn.Module<Tensor, Tensor>? Projection);
 }

@@ -22,6 +22,7 @@ public static class MultiTaskRun
     {
         var training = run.Training with { NumEpochs = 1 };
         var outputDir = Path.GetFullPath(training.OutputDir!);
+        RunPreamble.Write(training, run.Distillation, log);
 
         manual_seed(training.Seed);
         using var student = MultiTaskStudent.Load(run, log);
@@ -34,9 +35,9 @@ public static class MultiTaskRun
             var manifest = CacheManifest.Load(Path.Combine(cacheDir, CacheManifest.FileName));
             var depth = manifest.Teacher.Config["num_hidden_layers"] is { } layers ? (int)layers
                 : throw new CacheFormatException($"{cacheDir}: the manifest's teacher config has no num_hidden_layers");
-            distillation = distillation.Validate($"tasks[{i}] ({task.Name})", LossRegistry.Arity, studentLayers: student.Model.Encoder.Config.NumHiddenLayers, teacherLayers: [depth]);
-            MatchShapes.Check(distillation, new MatchShapes.Side(student.Model.Encoder.Config.HiddenSize, student.Model.Encoder.Config.NumAttentionHeads),
-                [new MatchShapes.Side(manifest.Spec.HiddenSize, manifest.Spec.NumHeads)]);
+            distillation = distillation.Validate($"tasks[{i}] ({task.Name})", Registry.ComponentRegistry.Catalog, studentLayers: student.Model.Encoder.Config.NumHiddenLayers, teacherLayers: [depth]);
+            ConfigShapeCheck.Check(distillation, new ConfigShapeCheck.Side(student.Model.Encoder.Config.HiddenSize, student.Model.Encoder.Config.NumAttentionHeads),
+                [new ConfigShapeCheck.Side(manifest.Spec.HiddenSize, manifest.Spec.NumHeads)]);
             CacheChecks.Verify(cacheDir);
             var sameTokens = CacheChecks.SharesVocabulary(cacheDir, manifest, student.Model.Encoder.Config.VocabSize, task.Config.TaskKind, distillation);
             CacheChecks.Check(cacheDir, manifest, task.Config, distillation, task.Train, sameTokens: sameTokens);

@@ -18,10 +18,12 @@ public sealed class ProjectionLayer : nn.Module<Tensor, Tensor>
     /// <summary>TextBrewer's standard deviation for a projection's initial weight.</summary>
     public const double InitStd = 0.02;
 
+    /// <summary>The kinds this layer implements, registered under these names in <see cref="Registry.ComponentRegistry"/> (TextBrewer's PROJ_MAP).</summary>
+    public static readonly IReadOnlyList<string> Kinds = ["linear", "relu", "tanh"];
+
     public ProjectionLayer(string kind, int studentDim, int teacherDim) : base(nameof(ProjectionLayer))
     {
-        var kinds = Configuration.Projection.Kinds;
-        if (!kinds.Contains(kind)) throw new Models.ConfigException($"projection \"{kind}\" is not known; known: {string.Join(", ", kinds)}");
+        if (!Kinds.Contains(kind)) throw new ArgumentOutOfRangeException(nameof(kind), kind, $"a ProjectionLayer is one of {string.Join(", ", Kinds)}; register other projections in ComponentRegistry");
         this.kind = kind;
         linear = nn.Linear(studentDim, teacherDim);
         using (no_grad())

@@ -24,6 +24,7 @@ public static class DistillationRun
         var training = run.Training;
         var distillation = run.Distillation;
         var outputDir = Path.GetFullPath(training.OutputDir!);
+        RunPreamble.Write(training, distillation, log);
 
         manual_seed(training.Seed);
         using var student = TaskStudent.Load(training, log);
@@ -33,12 +34,12 @@ public static class DistillationRun
         IReadOnlyList<int> teacherLayers = onlineConfig is null
             ? caches.Select(c => TeacherDepth(c.Manifest, c.Dir)).ToList()
             : [onlineConfig.NumHiddenLayers];
-        distillation = distillation.Validate("distillation", LossRegistry.Arity, studentLayers: student.Model.Layers, teacherLayers: teacherLayers);
+        distillation = distillation.Validate("distillation", Registry.ComponentRegistry.Catalog, studentLayers: student.Model.Layers, teacherLayers: teacherLayers);
         if (onlineConfig is not null) onlineConfig.CheckMaxSeqLength(training.MaxSeqLength, onnxFiles?.ConfigPath ?? Path.Combine(run.Teacher!, ModelDirectory.ConfigFile));
-        MatchShapes.Check(distillation, new MatchShapes.Side(student.Model.HiddenSize, StudentHeads(training.Model!)),
+        ConfigShapeCheck.Check(distillation, new ConfigShapeCheck.Side(student.Model.HiddenSize, StudentHeads(training.Model!)),
             onlineConfig is null
-                ? caches.Select(c => new MatchShapes.Side(c.Manifest.Spec.HiddenSize, c.Manifest.Spec.NumHeads)).ToList()
-                : [new MatchShapes.Side(onlineConfig.HiddenSize, onlineConfig.NumAttentionHeads)]);
+                ? caches.Select(c => new ConfigShapeCheck.Side(c.Manifest.Spec.HiddenSize, c.Manifest.Spec.NumHeads)).ToList()
+                : [new ConfigShapeCheck.Side(onlineConfig.HiddenSize, onlineConfig.NumAttentionHeads)]);
         var attentions = distillation.IntermediateMatches.Any(m => m.Feature == "attention");
         // Adapted before anything is written: a student without what the matches read (a BiGRU has no attention) fails here.
         var adapted = student.Adapted(attentions);

@@ -68,7 +68,7 @@ public static class RunConfigs
         }
         Collect(() => training.Validate(source), "training: ");
         var expanded = distillation;
-        Collect(() => expanded = distillation.Validate(source, Losses.LossRegistry.Arity), "distillation: ");
+        Collect(() => expanded = distillation.Validate(source, Registry.ComponentRegistry.Catalog), "distillation: ");
         var name = DistillerName(distiller, distillation);
         if (!Distillers.Contains(name)) problems.Add($"distiller \"{name}\" is not known; known: {string.Join(", ", Distillers)}");
         if (name is "basic" or "multiteacher" && expanded.IntermediateMatches.Count > 0) problems.Add($"distiller \"{name}\" does not read intermediate_matches; use \"general\"");

@@ -23,6 +23,7 @@ public static class TrainingRun
     public static TrainingSummary Execute(TrainingConfig config, TextWriter log, bool isTerminal, CancellationToken cancellation = default)
     {
         var outputDir = Path.GetFullPath(config.OutputDir!);
+        RunPreamble.Write(config, null, log);
 
         manual_seed(config.Seed);
         using var student = TaskStudent.Load(config, log);

@@ -1,10 +1,9 @@
 using Distill.Runtime;
-using Distill.Models;
 using static TorchSharp.torch;
 
 namespace Distill.DistillStudent.Schedules;
 
-/// <summary>The temperature for one batch's KD loss, TextBrewer's schedulers.</summary>
+/// <summary>The temperature for one batch's KD loss: TextBrewer's schedulers, or a registered one's function.</summary>
 public static class TemperatureScheduler
 {
     /// <summary>
@@ -24,13 +23,14 @@ public static class TemperatureScheduler
         ArgumentNullException.ThrowIfNull(schedule);
         if (schedule.Name is "none" or "constant") return tensor(baseTemperature, dtype: studentLogits.dtype, device: studentLogits.device);
         using var noGrad = no_grad();
+        if (schedule.Function is { } custom) return custom(studentLogits.detach(), teacherLogits.detach(), baseTemperature, mask);
         using var scope = NewDisposeScope();
         var s = studentLogits.detach();
         Tensor w = schedule.Name switch
         {
             "flsw" => (1 - (Unit(s, schedule.Eps) * Unit(teacherLogits.detach(), schedule.Eps)).sum(-1)).pow(schedule.Gamma),
             "cwsm" => 1 / (nn.functional.softmax(s, -1).max(-1).values + 1e-3),
-            _ => throw new ConfigException($"temperature_scheduler \"{schedule.Name}\" is not known; known: none, constant, flsw, cwsm"),
+            _ => throw new ArgumentException($"the temperature schedule \"{schedule.Name}\" has no function: build it with TemperatureSchedule.Parse, which resolves names in ComponentRegistry", nameof(schedule)),
         };
         Tensor mean;
         if (mask is null)

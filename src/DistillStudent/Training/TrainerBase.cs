@@ -67,6 +67,12 @@ public abstract class TrainerBase
     /// </summary>
     public virtual IReadOnlyList<(string Name, nn.Module Module)> ExtraModules => [];
 
+    /// <summary>
+    /// Extra modules (by name) trained in an optimizer group of their own settings (TextBrewer's <c>proj[3]</c>
+    /// dict); the others follow the config's. Read when the trainer builds its optimizer.
+    /// </summary>
+    public virtual IReadOnlyDictionary<string, ProjectionOptimizer> ExtraModuleGroups { get; } = new Dictionary<string, ProjectionOptimizer>();
+
     /// <summary>The loss of one batch, with its named parts for logging.</summary>
     protected abstract LossResult ComputeLoss(Batch batch, TrainingProgress progress);
 
@@ -94,12 +100,15 @@ public abstract class TrainerBase
     /// one. A step whose loss or gradient norm is not finite ends the run with <see cref="NonFiniteLossException"/> before
     /// the optimizer touches the weights, or is skipped and counted (<see cref="TrainingConfig.SkipNonFiniteBatches"/>).
     /// A run that fails before its first checkpoint removes the output directory if it created it.
+    /// With an optimizer of the caller's, the defaults are TextBrewer's: no scheduler means a constant learning rate
+    /// and no max norm means no clipping; without one, the config's AdamW, warm-up and decay, and clipping
+    /// (<see cref="TrainingConfig.ScheduleSummary"/>).
     /// </summary>
     /// <param name="optimizer">null builds AdamW over <see cref="TrainableParameters"/> from the config</param>
     /// <param name="data">the batches</param>
     /// <param name="numEpochs">null takes the config's</param>
-    /// <param name="scheduler">(step, total steps) → learning-rate factor; null is linear warm-up and decay</param>
-    /// <param name="maxGradNorm">clipping by global norm, 0 off; null takes the config's</param>
+    /// <param name="scheduler">(step, total steps) → learning-rate factor; null is the config's linear warm-up and decay, or constant with the caller's optimizer</param>
+    /// <param name="maxGradNorm">clipping by global norm, 0 or negative (TextBrewer's −1) off; null takes the config's, or off with the caller's optimizer</param>
     /// <param name="callback">called after each checkpoint with the current model</param>
     /// <param name="numSteps">train this many optimizer steps, cycling the data, instead of epochs; null takes the config's <c>num_steps</c></param>
     /// <param name="batchPostprocessor">applied to each batch before the forward passes (TextBrewer's <c>batch_postprocessor</c>); the
@@ -115,11 +124,15 @@ public abstract class TrainerBase
         {
             throw new ArgumentException($"the data gives {data.BatchesPerEpoch} batches per epoch; {data.Count} examples in batches of {Config.BatchSize} make {plan.BatchesPerEpoch}", nameof(data));
         }
-        var clip = maxGradNorm ?? Config.MaxGradNorm;
-        var schedule = scheduler ?? ((step, total) => LinearSchedule.Factor(step, total, plan.WarmupSteps));
+        var ownsOptimizer = optimizer is null;
+        var clip = maxGradNorm ?? (ownsOptimizer ? Config.MaxGradNorm : 0);
+        var schedule = scheduler ?? (ownsOptimizer ? (step, total) => LinearSchedule.Factor(step, total, plan.WarmupSteps) : (_, _) => 1.0);
+        if (!ownsOptimizer && ExtraModuleGroups.Count > 0)
+        {
+            output.Log.WriteLine($"warning: proj[3] optimizer groups ({string.Join(", ", ExtraModuleGroups.Keys)}) are not applied: the optimizer passed in trains every parameter with the groups it was built with");
+        }
         set_num_threads(Config.Threads);
         var claim = RunDirectory.Claim(output.OutputDir, output.Run ?? DefaultRecord());
-        var ownsOptimizer = optimizer is null;
         var store = new CheckpointStore(output.OutputDir);
         try
         {
@@ -257,7 +270,8 @@ public abstract class TrainerBase
     private static double GradientNorm(IReadOnlyList<Parameter> parameters)
     {
         using var scope = NewDisposeScope();
-        var squares = parameters.Where(p => p.grad is not null).Select(p => p.grad!.square().sum()).ToList();
+        // square() is pow with an implicit Scalar, which a collection on another thread can free mid-call (KeptScalars).
+        var squares = parameters.Where(p => p.grad is not null).Select(p => p.grad!.Power(2).sum()).ToList();
         return squares.Count == 0 ? 0 : stack(squares).sum().sqrt().item<float>();
     }
 
@@ -296,16 +310,31 @@ public abstract class TrainerBase
         return state;
     }
 
-    /// <summary>AdamW (<see cref="GcSafeAdamW"/>) with weight decay on every weight except biases and LayerNorm weights (as BERT does).</summary>
-    private AdamW CreateOptimizer()
+    /// <summary>
+    /// AdamW (<see cref="GcSafeAdamW"/>) with weight decay on every weight except biases and LayerNorm weights (as
+    /// BERT does); each extra module of <see cref="ExtraModuleGroups"/> gets the same split in groups of its own
+    /// settings, after the others.
+    /// </summary>
+    internal AdamW CreateOptimizer()
     {
-        var named = TrainableParameters().ToList();
         static bool NoDecay(string name) => name.EndsWith(".bias", StringComparison.Ordinal) || name.Contains("LayerNorm", StringComparison.Ordinal);
-        var groups = new[]
+        var own = ExtraModuleGroups;
+        string? GroupOf(string name) => own.Keys.FirstOrDefault(module => name.StartsWith(module + ".", StringComparison.Ordinal));
+        var named = TrainableParameters().Select(p => (p.Name, p.Parameter, Group: GroupOf(p.Name))).ToList();
+        var groups = new List<AdamW.ParamGroup>();
+        void Split(IEnumerable<(string Name, Parameter Parameter)> parameters, ProjectionOptimizer? settings)
         {
-            new AdamW.ParamGroup(named.Where(p => !NoDecay(p.Name)).Select(p => p.Parameter), Config.LearningRate, 0.9, 0.999, 1e-8, Config.WeightDecay, false, false),
-            new AdamW.ParamGroup(named.Where(p => NoDecay(p.Name)).Select(p => p.Parameter), Config.LearningRate, 0.9, 0.999, 1e-8, 0.0, false, false),
-        };
+            var list = parameters.ToList();
+            var (lr, decay) = (settings?.LearningRate ?? Config.LearningRate, settings?.WeightDecay ?? Config.WeightDecay);
+            var (beta1, beta2, eps) = (settings?.Beta1 ?? 0.9, settings?.Beta2 ?? 0.999, settings?.Eps ?? 1e-8);
+            groups.Add(new AdamW.ParamGroup(list.Where(p => !NoDecay(p.Name)).Select(p => p.Parameter), lr, beta1, beta2, eps, decay, false, false));
+            groups.Add(new AdamW.ParamGroup(list.Where(p => NoDecay(p.Name)).Select(p => p.Parameter), lr, beta1, beta2, eps, 0.0, false, false));
+        }
+        Split(named.Where(p => p.Group is null).Select(p => (p.Name, p.Parameter)), null);
+        foreach (var (module, settings) in own.OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            Split(named.Where(p => p.Group == module).Select(p => (p.Name, p.Parameter)), settings);
+        }
         return new GcSafeAdamW(groups, Config.LearningRate, Config.WeightDecay);
     }
 

@@ -8,14 +8,17 @@ namespace Distill.Configuration;
 /// TextBrewer's <c>DistillationConfig</c> as JSON, same names and meaning: temperature and its scheduler, the
 /// hard-label and KD loss weights and their schedulers, the KD loss type, probability shift, and the
 /// intermediate-layer matches. Read by cache-teacher (to know which teacher layers to keep) and by the distillers.
-/// One addition: <c>matches</c>, names of <see cref="MatchPresets"/> appended after the explicit matches.
+/// Every key TextBrewer's <c>DistillationConfig</c> defines is accepted, <c>"intermediate_matches": null</c> and
+/// <c>is_caching_logits</c> included (see <see cref="Notes"/>). One addition: <c>matches</c>, names of
+/// <see cref="MatchPresets"/> appended after the explicit matches. Names of losses, projections and schedulers
+/// are checked against the distiller's registry (<see cref="IComponentCatalog"/>), where user code adds its own.
 /// </summary>
 public sealed record DistillationConfig
 {
     private static readonly JsonElement NoScheduler = JsonSerializer.SerializeToElement("none");
 
     [JsonPropertyName("temperature")] public double Temperature { get; init; } = 4;
-    /// <summary><c>"none"</c>, <c>"constant"</c>, <c>["flsw", beta, gamma]</c> or <c>["cwsm", beta]</c>; see <see cref="TemperatureSchedulerForm"/>.</summary>
+    /// <summary><c>"none"</c>, <c>"constant"</c>, <c>["flsw", beta, gamma(, eps)]</c>, <c>["cwsm", beta]</c>, or a registered name with its arguments (also as a dict); see <see cref="TemperatureSchedulerForm"/>.</summary>
     [JsonPropertyName("temperature_scheduler")] public JsonElement TemperatureScheduler { get; init; } = NoScheduler;
     [JsonPropertyName("hard_label_weight")] public double HardLabelWeight { get; init; }
     [JsonPropertyName("hard_label_weight_scheduler")] public string HardLabelWeightScheduler { get; init; } = "none";
@@ -23,14 +26,16 @@ public sealed record DistillationConfig
     [JsonPropertyName("kd_loss_weight")] public double KdLossWeight { get; init; } = 1;
     [JsonPropertyName("kd_loss_weight_scheduler")] public string KdLossWeightScheduler { get; init; } = "none";
     [JsonPropertyName("probability_shift")] public bool ProbabilityShift { get; init; }
-    [JsonPropertyName("intermediate_matches")] public IReadOnlyList<IntermediateMatch> IntermediateMatches { get; init; } = [];
-    /// <summary>Preset names; <see cref="Validate(string, IReadOnlyDictionary{string, int}?, int?, IReadOnlyList{int}?)"/> expands them and empties this list.</summary>
-    [JsonPropertyName("matches")] public IReadOnlyList<string> Matches { get; init; } = [];
-
-    public static readonly IReadOnlyList<string> TemperatureSchedulers = Configuration.TemperatureSchedulerForm.Names;
-    public static readonly IReadOnlyList<string> WeightSchedulers = ["none", "linear_decay", "linear_growth"];
-    /// <summary>Must equal the distiller's LossRegistry.KdNames (a test compares them; this library cannot see it).</summary>
-    public static readonly IReadOnlyList<string> KdLossTypes = ["ce", "mse", "kl"];
+    /// <summary>TextBrewer writes <c>null</c> for none; it reads as an empty list.</summary>
+    [JsonPropertyName("intermediate_matches")] public IReadOnlyList<IntermediateMatch> IntermediateMatches { get; init => field = value ?? []; } = [];
+    /// <summary>Preset names; <see cref="Validate(string, IComponentCatalog?, int?, IReadOnlyList{int}?)"/> expands them and empties this list.</summary>
+    [JsonPropertyName("matches")] public IReadOnlyList<string> Matches { get; init => field = value ?? []; } = [];
+    /// <summary>
+    /// TextBrewer's in-memory cache of teacher logits. Nothing to switch here: a cached teacher (cache-teacher) is
+    /// computed once for every epoch, and an online teacher runs on each batch (same values). Left out of
+    /// written configs when absent, so that run files compare as before.
+    /// </summary>
+    [JsonPropertyName("is_caching_logits"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? IsCachingLogits { get; init; }
 
     private static readonly JsonSerializerOptions Options = new()
     {
@@ -38,7 +43,7 @@ public sealed record DistillationConfig
         WriteIndented = true,
     };
 
-    /// <summary>Reads, expands presets and validates without a loss registry (see <see cref="Validate(string, IReadOnlyDictionary{string, int}?, int?, IReadOnlyList{int}?)"/>).</summary>
+    /// <summary>Reads, expands presets and validates the forms and layers, without the registry's names (see <see cref="Validate(string, IComponentCatalog?, int?, IReadOnlyList{int}?)"/>).</summary>
     public static DistillationConfig Load(string path)
     {
         DistillationConfig? config;
@@ -53,34 +58,51 @@ public sealed record DistillationConfig
         return (config ?? throw new ConfigException($"{path}: the config is null")).Validate(path);
     }
 
-    /// <summary>The temperature scheduler's typed form; call after validation.</summary>
+    /// <summary>The temperature scheduler's form (name and arguments); call after validation.</summary>
     public TemperatureSchedulerForm TemperatureSchedulerForm() =>
         Configuration.TemperatureSchedulerForm.TryParse(TemperatureScheduler, "temperature_scheduler", out var problem)
         ?? throw new ConfigException(problem!);
 
     /// <summary>
+    /// Lines a run prints first for keys that have no effect here although the user may expect one; empty when
+    /// none applies. (Keys whose TextBrewer default does nothing in TextBrewer either stay quiet.)
+    /// </summary>
+    public IReadOnlyList<string> Notes() => IsCachingLogits == true
+        ? ["warning: is_caching_logits: true has nothing to switch on here: a cached teacher (cache-teacher) is read, not recomputed, every epoch, "
+            + "and an online teacher runs on every batch (the same logits, computed again)"]
+        : [];
+
+    /// <summary>
     /// Checks every field and returns the config with the <c>matches</c> presets appended to
-    /// <c>intermediate_matches</c>. With <paramref name="lossArity"/> (loss name → layers per side) each match's loss
-    /// must be known and take as many layers as it is given; with layer counts, hidden layers must lie in
+    /// <c>intermediate_matches</c>. With <paramref name="catalog"/> (the registry) every loss, projection and
+    /// scheduler name must be registered, each match's loss take as many layers as it is given, and the temperature
+    /// scheduler's arguments suit its builder; with layer counts, hidden layers must lie in
     /// [0, layers] (0 = embeddings) and attention layers in [0, layers − 1]. <paramref name="teacherLayers"/> holds one
     /// count per teacher (several for a multi-teacher run), and each match's <c>teacher</c> must be one of them.
     /// Every problem goes into one ConfigException.
     /// </summary>
-    public DistillationConfig Validate(string source, IReadOnlyDictionary<string, int>? lossArity = null, int? studentLayers = null, IReadOnlyList<int>? teacherLayers = null)
+    public DistillationConfig Validate(string source, IComponentCatalog? catalog = null, int? studentLayers = null, IReadOnlyList<int>? teacherLayers = null)
     {
         var problems = new List<string>();
         if (!(Temperature > 0)) problems.Add($"temperature must be positive, found {Temperature}");
-        void Known(string field, string value, IReadOnlyList<string> known)
+        void Known(string field, string value, ComponentMap map, bool noneAllowed = false)
         {
-            if (!known.Contains(value)) problems.Add($"{field} \"{value}\" is not known; known: {string.Join(", ", known)}");
+            if (catalog is null || (noneAllowed && value == "none")) return;
+            var known = catalog.Names(map);
+            if (!known.Contains(value)) problems.Add($"{field} \"{value}\" is not known; known: {string.Join(", ", noneAllowed ? known.Prepend("none") : known)}");
         }
-        if (Configuration.TemperatureSchedulerForm.TryParse(TemperatureScheduler, "temperature_scheduler", out var schedulerProblem) is null)
+        if (Configuration.TemperatureSchedulerForm.TryParse(TemperatureScheduler, "temperature_scheduler", out var schedulerProblem) is not { } form)
         {
             problems.Add(schedulerProblem!);
         }
-        Known("hard_label_weight_scheduler", HardLabelWeightScheduler, WeightSchedulers);
-        Known("kd_loss_weight_scheduler", KdLossWeightScheduler, WeightSchedulers);
-        Known("kd_loss_type", KdLossType, KdLossTypes);
+        else if (catalog is not null && form.Name != "none")
+        {
+            if (catalog.Names(ComponentMap.TemperatureScheduler).Contains(form.Name)) problems.AddRange(catalog.TemperatureSchedulerProblems(form, "temperature_scheduler"));
+            else Known("temperature_scheduler", form.Name, ComponentMap.TemperatureScheduler, noneAllowed: true);
+        }
+        Known("hard_label_weight_scheduler", HardLabelWeightScheduler, ComponentMap.WeightScheduler, noneAllowed: true);
+        Known("kd_loss_weight_scheduler", KdLossWeightScheduler, ComponentMap.WeightScheduler, noneAllowed: true);
+        Known("kd_loss_type", KdLossType, ComponentMap.KdLoss);
         if (HardLabelWeight < 0) problems.Add($"hard_label_weight must not be negative, found {HardLabelWeight}");
         if (KdLossWeight < 0) problems.Add($"kd_loss_weight must not be negative, found {KdLossWeight}");
 
@@ -96,13 +118,13 @@ public sealed record DistillationConfig
         }
         foreach (var (match, where) in matches)
         {
-            problems.AddRange(MatchProblems(match, where, lossArity, studentLayers, teacherLayers));
+            problems.AddRange(MatchProblems(match, where, catalog, studentLayers, teacherLayers));
         }
         if (problems.Count > 0) throw new ConfigException($"{source}: {string.Join("; ", problems)}");
         return this with { IntermediateMatches = matches.Select(p => p.Match).ToList(), Matches = [] };
     }
 
-    private static IEnumerable<string> MatchProblems(IntermediateMatch match, string where, IReadOnlyDictionary<string, int>? lossArity, int? studentLayers, IReadOnlyList<int>? teacherLayers)
+    private static IEnumerable<string> MatchProblems(IntermediateMatch match, string where, IComponentCatalog? catalog, int? studentLayers, IReadOnlyList<int>? teacherLayers)
     {
         var problems = new List<string>();
         int? teacherDepth = null;
@@ -122,10 +144,11 @@ public sealed record DistillationConfig
         }
         if (match.Weight < 0) problems.Add($"{where}.weight must not be negative, found {match.Weight}");
         int? arity = null;
-        if (lossArity is not null)
+        if (catalog is not null)
         {
-            if (lossArity.TryGetValue(match.Loss, out var a)) arity = a;
-            else problems.Add($"{where}.loss \"{match.Loss}\" is not known; known: {string.Join(", ", lossArity.Keys.Order(StringComparer.Ordinal))}");
+            var losses = catalog.Names(ComponentMap.MatchLoss);
+            if (losses.Contains(match.Loss)) arity = catalog.MatchLossArity(match.Loss);
+            else problems.Add($"{where}.loss \"{match.Loss}\" is not known; known: {string.Join(", ", losses)}");
         }
         void Side(string field, Func<string, IReadOnlyList<int>> read, int? modelLayers, string model)
         {
@@ -156,7 +179,10 @@ public sealed record DistillationConfig
         Side("layer_S", match.StudentLayers, studentLayers, "student");
         try
         {
-            match.Projection(where);
+            if (match.Projection(where) is { } projection && catalog is not null && !catalog.Names(ComponentMap.Projection).Contains(projection.Kind))
+            {
+                problems.Add($"{where}.proj[0] \"{projection.Kind}\" is not known; known: {string.Join(", ", catalog.Names(ComponentMap.Projection))}");
+            }
         }
         catch (ConfigException e)
         {

@@ -1,34 +1,40 @@
+using System.Globalization;
 using System.Text.Json;
 
 namespace Distill.Configuration;
 
 /// <summary>
-/// The one reading of TextBrewer's <c>temperature_scheduler</c> value, shared by config validation and the
-/// scheduler itself so the two cannot disagree: <c>"none"</c> or <c>"constant"</c>, <c>["flsw", beta, gamma]</c>,
-/// <c>["cwsm", beta]</c>, and flsw's optional fourth argument <c>eps</c> as TextBrewer's
-/// <c>flsw_temperature_scheduler_builder(beta, gamma, eps=1e-4)</c> takes it. Beta and gamma must be positive, eps
-/// must not be negative; unused ones are 0 (eps keeps its default).
+/// One parameter of a temperature scheduler's builder (TextBrewer's <c>flsw_temperature_scheduler_builder(beta,
+/// gamma, eps=1e-4)</c>): its name, its default (null: required), whether it must be positive, and whether 0 is
+/// allowed as well (flsw's eps: 0 is TextBrewer's division by the bare norm).
 /// </summary>
-public sealed record TemperatureSchedulerForm(string Name, double Beta, double Gamma, double Eps = TemperatureSchedulerForm.DefaultEps)
+public sealed record TemperatureParameter(string Name, double? Default = null, bool Positive = true, bool ZeroAllowed = false);
+
+/// <summary>
+/// The one reading of TextBrewer's <c>temperature_scheduler</c> value, the forms its <c>DynamicKeyDict</c> takes:
+/// a name (<c>"none"</c>, <c>"constant"</c>), or a list of the name and its builder's arguments, positional
+/// (<c>["flsw", beta, gamma]</c>, <c>["flsw", beta, gamma, eps]</c>, <c>["cwsm", beta]</c>) or as one dict
+/// (<c>["flsw", {"beta": 1, "gamma": 2, "eps": 1e-4}]</c>). Which names exist and what arguments each takes is the
+/// registry's (<see cref="IComponentCatalog"/>); this type only reads the shape and, given a builder's parameters,
+/// its numbers.
+/// </summary>
+/// <param name="Name">the scheduler's name; <c>"none"</c> for no scheduler</param>
+/// <param name="Positional">the numbers after the name, in order (empty with the dict form)</param>
+/// <param name="Named">the dict form's numbers by name (empty with the positional form)</param>
+public sealed record TemperatureSchedulerForm(string Name, IReadOnlyList<double> Positional, IReadOnlyDictionary<string, double> Named)
 {
-    public static readonly IReadOnlyList<string> Names = ["none", "constant", "flsw", "cwsm"];
+    private const string Expected = "\"none\", \"constant\", or [name, arguments...] / [name, {arguments}] such as [\"flsw\", beta, gamma] or [\"cwsm\", {\"beta\": 1}]";
 
-    /// <summary>TextBrewer's default flsw eps, added to each logits row's norm before dividing by it.</summary>
-    public const double DefaultEps = 1e-4;
+    /// <summary>No scheduler: the base temperature throughout.</summary>
+    public static TemperatureSchedulerForm None { get; } = new("none", [], new Dictionary<string, double>());
 
-    /// <summary>Reads <paramref name="value"/>; on a bad form returns null and a message naming <paramref name="field"/>.</summary>
+    /// <summary>Reads the shape of <paramref name="value"/>; on a bad one returns null and a message naming <paramref name="field"/>.</summary>
     public static TemperatureSchedulerForm? TryParse(JsonElement value, string field, out string? problem)
     {
         problem = null;
-        const string Expected = "\"none\", \"constant\", [\"flsw\", beta, gamma], [\"flsw\", beta, gamma, eps] or [\"cwsm\", beta]";
-        if (value.ValueKind == JsonValueKind.String)
+        if (value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } name)
         {
-            var name = value.GetString()!;
-            if (name is "none" or "constant") return new TemperatureSchedulerForm(name, 0, 0);
-            problem = name is "flsw" or "cwsm"
-                ? $"{field} \"{name}\" needs its parameters: {Expected}"
-                : $"{field} \"{name}\" is not known; known: {string.Join(", ", Names)} (as {Expected})";
-            return null;
+            return new TemperatureSchedulerForm(name, [], new Dictionary<string, double>());
         }
         if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() == 0 || value[0].ValueKind != JsonValueKind.String)
         {
@@ -36,41 +42,70 @@ public sealed record TemperatureSchedulerForm(string Name, double Beta, double G
             return null;
         }
         var kind = value[0].GetString()!;
-        int arity = kind switch { "flsw" => 2, "cwsm" => 1, _ => -1 };
-        if (arity < 0)
+        if (value.GetArrayLength() == 2 && value[1].ValueKind == JsonValueKind.Object)
         {
-            problem = $"{field}[0] \"{kind}\" is not known; known with parameters: flsw, cwsm (as {Expected})";
-            return null;
-        }
-        var withEps = kind == "flsw" && value.GetArrayLength() == arity + 2;
-        if (value.GetArrayLength() != arity + 1 && !withEps)
-        {
-            problem = $"{field} for {kind} must be {(arity == 2 ? "[\"flsw\", beta, gamma] or [\"flsw\", beta, gamma, eps]" : "[\"cwsm\", beta]")}, found {Raw(value)}";
-            return null;
-        }
-        var eps = DefaultEps;
-        if (withEps)
-        {
-            var item = value[3];
-            if (item.ValueKind != JsonValueKind.Number || !(item.GetDouble() >= 0))
+            var named = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (var property in value[1].EnumerateObject())
             {
-                problem = $"{field}[3] (eps) must be a number ≥ 0, found {Raw(item)}";
+                if (property.Value.ValueKind != JsonValueKind.Number)
+                {
+                    problem = $"{field}[1].{property.Name} must be a number, found {Raw(property.Value)}";
+                    return null;
+                }
+                named[property.Name] = property.Value.GetDouble();
+            }
+            return new TemperatureSchedulerForm(kind, [], named);
+        }
+        var numbers = new List<double>();
+        for (var i = 1; i < value.GetArrayLength(); i++)
+        {
+            if (value[i].ValueKind != JsonValueKind.Number)
+            {
+                problem = $"{field}[{i}] must be a number (or the list's only argument a dict of them), found {Raw(value[i])}";
                 return null;
             }
-            eps = item.GetDouble();
+            numbers.Add(value[i].GetDouble());
         }
-        var numbers = new double[arity];
-        for (var i = 0; i < arity; i++)
+        return new TemperatureSchedulerForm(kind, numbers, new Dictionary<string, double>());
+    }
+
+    /// <summary>
+    /// The builder's arguments in the order of <paramref name="parameters"/>, defaults filled in; each missing,
+    /// unknown, surplus or non-positive one goes into <paramref name="problems"/> naming its place in <paramref name="field"/>.
+    /// </summary>
+    public double[] Read(string field, IReadOnlyList<TemperatureParameter> parameters, List<string> problems)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(problems);
+        var signature = $"[\"{Name}\"{string.Concat(parameters.Select(p => p.Default is null ? $", {p.Name}" : $", {p.Name}?"))}]";
+        var values = new double[parameters.Count];
+        for (var i = 0; i < parameters.Count; i++)
         {
-            var item = value[i + 1];
-            if (item.ValueKind != JsonValueKind.Number || !(item.GetDouble() > 0))
+            var parameter = parameters[i];
+            var place = Named.Count > 0 ? $"{field}[1].{parameter.Name}" : $"{field}[{i + 1}] ({parameter.Name})";
+            double? given = Named.Count > 0
+                ? Named.TryGetValue(parameter.Name, out var v) ? v : null
+                : i < Positional.Count ? Positional[i] : null;
+            if (given is null && parameter.Default is null)
             {
-                problem = $"{field}[{i + 1}] ({(i == 0 ? "beta" : "gamma")}) must be a positive number, found {Raw(item)}";
-                return null;
+                problems.Add($"{field} \"{Name}\" needs {parameter.Name}: {signature}");
+                continue;
             }
-            numbers[i] = item.GetDouble();
+            values[i] = given ?? parameter.Default!.Value;
+            if (parameter.Positive && !(values[i] > 0 || (parameter.ZeroAllowed && values[i] == 0)))
+            {
+                problems.Add($"{place} must be a {(parameter.ZeroAllowed ? "number ≥ 0" : "positive number")}, found {values[i].ToString(CultureInfo.InvariantCulture)}");
+            }
         }
-        return new TemperatureSchedulerForm(kind, numbers[0], arity == 2 ? numbers[1] : 0, eps);
+        if (Positional.Count > parameters.Count)
+        {
+            problems.Add($"{field} for {Name} takes {parameters.Count} argument(s) {signature}, found {Positional.Count}");
+        }
+        foreach (var unknown in Named.Keys.Where(k => parameters.All(p => p.Name != k)))
+        {
+            problems.Add($"{field}[1].{unknown} is not an argument of {Name}; it takes {signature}");
+        }
+        return values;
     }
 
     internal static string Raw(JsonElement value) => value.ValueKind == JsonValueKind.Undefined ? "nothing" : value.GetRawText();

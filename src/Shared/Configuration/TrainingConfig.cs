@@ -9,7 +9,11 @@ namespace Distill.Configuration;
 /// Everything a training run needs, as JSON with snake_case names. Fields shared with TextBrewer's
 /// <c>TrainingConfig</c> keep its names and meaning: <c>gradient_accumulation_steps</c>, <c>ckpt_frequency</c>
 /// (checkpoints per epoch), <c>ckpt_epoch_frequency</c> (every N epochs), <c>ckpt_steps</c> (every N optimizer
-/// steps, overriding the other two), <c>log_dir</c>, <c>output_dir</c>, <c>device</c>.
+/// steps, overriding the other two), <c>log_dir</c>, <c>output_dir</c>, <c>device</c>. TextBrewer's other keys
+/// (<c>fp16</c>, <c>fp16_opt_level</c>, <c>data_parallel</c>, <c>local_rank</c>) are accepted so its config files load
+/// unchanged; what they turn into here is <see cref="Notes"/>'s to say. Our defaults differ from TextBrewer's
+/// <c>train()</c> (constant learning rate, no clipping): linear warm-up over <c>warmup_proportion</c> then linear
+/// decay to 0, clipping at <c>max_grad_norm</c> 1.0, AdamW with weight decay 0.01 (<see cref="ScheduleSummary"/>).
 /// </summary>
 public sealed record TrainingConfig
 {
@@ -47,6 +51,7 @@ public sealed record TrainingConfig
     /// <summary>Print and log the training loss every this many optimizer steps.</summary>
     [JsonPropertyName("log_steps")] public int LogSteps { get; init; } = 10;
 
+    /// <summary><c>cpu</c>, or TextBrewer's <c>cuda</c> (<c>cuda:N</c>), which needs a LibTorch with CUDA (checked before any work).</summary>
     [JsonPropertyName("device")] public string Device { get; init; } = "cpu";
     [JsonPropertyName("threads")] public int Threads { get; init; } = 1;
 
@@ -59,8 +64,21 @@ public sealed record TrainingConfig
     [JsonPropertyName("label_column")] public string LabelColumn { get; init; } = "label";
     [JsonPropertyName("skip_bad")] public bool SkipBad { get; init; }
 
-    /// <summary>Training runs on the CPU; CUDA builds (-p:TorchBackend=cuda) do not move training to the GPU yet.</summary>
-    public static readonly IReadOnlyList<string> Devices = ["cpu"];
+    // TextBrewer's keys with no counterpart here; null (absent) is left out of written configs, so run files compare as before.
+    /// <summary>TextBrewer: Apex mixed precision. Here training runs in fp32 (a warning says so when true).</summary>
+    [JsonPropertyName("fp16")] public bool? Fp16 { get; init; }
+    /// <summary>TextBrewer: Apex's opt level (O0–O3), read only with fp16.</summary>
+    [JsonPropertyName("fp16_opt_level")] public string? Fp16OptLevel { get; init; }
+    /// <summary>TextBrewer: wrap the models in torch.nn.DataParallel. Here one process trains on one device (a warning says so when true).</summary>
+    [JsonPropertyName("data_parallel")] public bool? DataParallel { get; init; }
+    /// <summary>TextBrewer: this process's rank under DistributedDataParallel, −1 for none. Here a rank ≥ 0 trains alone on all the data (with a warning).</summary>
+    [JsonPropertyName("local_rank")] public int? LocalRank { get; init; }
+
+    /// <summary><c>cpu</c>, or <c>cuda</c>/<c>cuda:N</c> as TextBrewer writes them.</summary>
+    public static bool IsKnownDevice(string device) => device is "cpu" or "cuda"
+        || (device.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(device[5..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _));
+
+    private static readonly IReadOnlyList<string> Fp16OptLevels = ["O0", "O1", "O2", "O3"];
 
     private static readonly JsonSerializerOptions Options = new()
     {
@@ -101,6 +119,32 @@ public sealed record TrainingConfig
         }
     }
 
+    /// <summary>
+    /// One warning line for each TextBrewer key set to something this toolkit cannot do, naming the key and what
+    /// happens instead; a run prints them first. Keys at TextBrewer's defaults (fp16 false, data_parallel false,
+    /// local_rank −1) do nothing in TextBrewer either and stay quiet.
+    /// </summary>
+    public IReadOnlyList<string> Notes()
+    {
+        var notes = new List<string>();
+        if (Fp16 == true)
+        {
+            notes.Add($"warning: fp16: true{(Fp16OptLevel is { } level ? $" (fp16_opt_level {level})" : "")}: there is no Apex mixed precision here; training runs in fp32");
+        }
+        if (DataParallel == true) notes.Add("warning: data_parallel: true: no torch.nn.DataParallel here; one process trains on one device with the whole batch");
+        if (LocalRank >= 0) notes.Add($"warning: local_rank: {LocalRank}: no distributed training here; this process trains alone on all of the data");
+        return notes;
+    }
+
+    /// <summary>The optimizer, learning-rate schedule and clipping this config trains with, and TextBrewer's, in one line.</summary>
+    public string ScheduleSummary()
+    {
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        var clipping = MaxGradNorm > 0 ? string.Create(invariant, $"gradient clipping at max_grad_norm {MaxGradNorm:G4}") : "no gradient clipping";
+        return string.Create(invariant, $"AdamW lr {LearningRate:G4} with weight decay {WeightDecay:G4}, linear warm-up over {WarmupProportion * 100:G4}% of the steps then linear decay to 0, ")
+            + clipping + " (TextBrewer's train() defaults: constant learning rate, no clipping)";
+    }
+
     public void Save(string path) => AtomicFile.WriteAllText(path, ToJson() + "\n");
 
     public string ToJson() => JsonSerializer.Serialize(this, Options);
@@ -136,7 +180,9 @@ public sealed record TrainingConfig
         if (WarmupProportion is < 0 or >= 1) problems.Add($"warmup_proportion must be in [0, 1), found {WarmupProportion}");
         if (WeightDecay < 0) problems.Add($"weight_decay must not be negative, found {WeightDecay}");
         if (MaxGradNorm < 0) problems.Add($"max_grad_norm must not be negative (0 turns clipping off), found {MaxGradNorm}");
-        if (!Devices.Contains(Device)) problems.Add($"device \"{Device}\" is not known; known: {string.Join(", ", Devices)}");
+        if (!IsKnownDevice(Device)) problems.Add($"device \"{Device}\" is not known; known: cpu, cuda, cuda:N");
+        if (Fp16OptLevel is { } level && !Fp16OptLevels.Contains(level)) problems.Add($"fp16_opt_level \"{level}\" is not known; known: {string.Join(", ", Fp16OptLevels)}");
+        if (LocalRank < -1) problems.Add($"local_rank must be -1 (not distributed) or a rank >= 0, found {LocalRank}");
         if (Task == "qa")
         {
             if (MaxQueryLength < 1 || MaxQueryLength > MaxSeqLength / 2) problems.Add($"max_query_length must be in [1, max_seq_length / 2], found {MaxQueryLength}");

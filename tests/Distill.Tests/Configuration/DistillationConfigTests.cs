@@ -1,4 +1,5 @@
 using Distill.Configuration;
+using Distill.DistillStudent.Registry;
 using Distill.Models;
 using Distill.Tests.Support;
 
@@ -53,17 +54,35 @@ public sealed class DistillationConfigTests
     {
         using var dir = new TemporaryDirectory();
         var path = dir.Write("distill.json", """
-            {"temperature": 0, "kd_loss_type": "kld", "temperature_scheduler": "cosine",
+            {"temperature": 0, "kd_loss_type": "kld", "temperature_scheduler": 4,
              "intermediate_matches": [{"layer_T": "x", "layer_S": 1, "feature": "logits"}]}
             """);
 
         var error = Assert.Throws<ConfigException>(() => DistillationConfig.Load(path));
 
         Assert.Contains("temperature must be positive, found 0", error.Message);
-        Assert.Contains("kd_loss_type \"kld\" is not known; known: ce, mse, kl", error.Message);
-        Assert.Contains("temperature_scheduler \"cosine\" is not known", error.Message);
+        Assert.Contains("temperature_scheduler must be", error.Message);
         Assert.Contains("intermediate_matches[0].feature \"logits\" is not known", error.Message);
         Assert.Contains("intermediate_matches[0].layer_T must be a layer number or a pair of them, found \"x\"", error.Message);
+        // Names are the registry's: cache-teacher, which loads without it, leaves them to distill.
+        Assert.DoesNotContain("kld", error.Message);
+    }
+
+    [Fact]
+    public void Validate_WithTheRegistry_UnknownNamesListTheRegisteredOnes()
+    {
+        var config = System.Text.Json.JsonSerializer.Deserialize<DistillationConfig>("""
+            {"kd_loss_type": "kld", "temperature_scheduler": "cosine", "kd_loss_weight_scheduler": "linear",
+             "intermediate_matches": [{"layer_T": 0, "layer_S": 0, "loss": "hidden_msee", "proj": ["conv", 4, 8]}]}
+            """)!;
+
+        var error = Assert.Throws<ConfigException>(() => config.Validate("d.json", ComponentRegistry.Catalog));
+
+        Assert.Contains("kd_loss_type \"kld\" is not known; known: ce, kl, mse", error.Message);
+        Assert.Contains("temperature_scheduler \"cosine\" is not known; known: none, constant, cwsm, flsw", error.Message);
+        Assert.Contains("kd_loss_weight_scheduler \"linear\" is not known; known: none, linear_decay, linear_growth", error.Message);
+        Assert.Contains("intermediate_matches[0].loss \"hidden_msee\" is not known", error.Message);
+        Assert.Contains("intermediate_matches[0].proj[0] \"conv\" is not known; known: linear, relu, tanh", error.Message);
     }
 
     [Fact]

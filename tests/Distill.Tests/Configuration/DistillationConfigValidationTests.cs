@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Distill.Configuration;
-using Distill.DistillStudent.Losses;
+using Distill.DistillStudent.Registry;
 using Distill.Models;
 using Distill.Tests.Support;
 
@@ -23,11 +23,11 @@ public sealed class DistillationConfigValidationTests
               {"layer_T": [0, 0], "layer_S": 0, "loss": "nst"},
               {"layer_T": 0, "layer_S": 0, "proj": ["conv", 4, 8]},
               {"layer_T": 0, "layer_S": 0, "proj": ["linear", 0, 8]},
-              {"layer_T": 0, "layer_S": 0, "proj": ["linear", 4, 8, {"lr": 1}]},
+              {"layer_T": 0, "layer_S": 0, "proj": ["linear", 4, 8, {"lr": 1, "momentum": 0.9}]},
               {"layer_T": 0, "layer_S": 0, "proj": "linear"}]}
             """);
 
-        var error = Assert.Throws<ConfigException>(() => config.Validate("distill.json", LossRegistry.Arity, studentLayers: 3, teacherLayers: [12]));
+        var error = Assert.Throws<ConfigException>(() => config.Validate("distill.json", ComponentRegistry.Catalog, studentLayers: 3, teacherLayers: [12]));
 
         var message = error.Message;
         Assert.StartsWith("distill.json: ", message);
@@ -40,8 +40,8 @@ public sealed class DistillationConfigValidationTests
         Assert.Contains("intermediate_matches[5].layer_S gives 1 layer(s) but loss \"nst\" takes 2", message);
         Assert.Contains("intermediate_matches[6].proj[0] \"conv\" is not known; known: linear, relu, tanh", message);
         Assert.Contains("intermediate_matches[7].proj[1] (dim_S) must be a positive whole number, found 0", message);
-        Assert.Contains("intermediate_matches[8].proj[3] must be the path of a saved projection", message);
-        Assert.Contains("intermediate_matches[9].proj must be [kind, dim_S, dim_T]", message);
+        Assert.Contains("intermediate_matches[8].proj[3].momentum is not an option of the projection's optimizer group (AdamW); known: lr, weight_decay, eps, betas", message);
+        Assert.Contains("intermediate_matches[9].proj must be [name, dim_S, dim_T]", message);
         Assert.Contains("matches[0] \"L3_hiden_mse\" is not known; known: L3_attention_ce, ", message);
         Assert.DoesNotContain("InvalidOperation", message);
     }
@@ -83,7 +83,7 @@ public sealed class DistillationConfigValidationTests
         foreach (var name in MatchPresets.Names)
         {
             var studentLayers = name.StartsWith("small", StringComparison.Ordinal) ? 12 : int.Parse(name[1..2]);
-            var config = new DistillationConfig { Matches = [name] }.Validate(name, LossRegistry.Arity, studentLayers, teacherLayers: [12]);
+            var config = new DistillationConfig { Matches = [name] }.Validate(name, ComponentRegistry.Catalog, studentLayers, teacherLayers: [12]);
 
             Assert.NotEmpty(config.IntermediateMatches);
         }
@@ -118,11 +118,13 @@ public sealed class DistillationConfigValidationTests
     [Fact]
     public void Validate_TemperatureSchedulerForms_CheckedAndTyped()
     {
-        var flsw = Parse("""{"temperature_scheduler": ["flsw", 1, 2], "kd_loss_type": "kl"}""").Validate("c");
-        Assert.Equal(new TemperatureSchedulerForm("flsw", 1, 2), flsw.TemperatureSchedulerForm());
-        Assert.Equal(new TemperatureSchedulerForm("none", 0, 0), new DistillationConfig().TemperatureSchedulerForm());
+        var flsw = Parse("""{"temperature_scheduler": ["flsw", 1, 2], "kd_loss_type": "kl"}""").Validate("c", ComponentRegistry.Catalog);
+        var form = flsw.TemperatureSchedulerForm();
+        Assert.Equal("flsw", form.Name);
+        Assert.Equal([1.0, 2.0], form.Positional);
+        Assert.Equal("none", new DistillationConfig().TemperatureSchedulerForm().Name);
 
-        var error = Assert.Throws<ConfigException>(() => Parse("""{"temperature_scheduler": ["cwsm", 0]}""").Validate("c"));
+        var error = Assert.Throws<ConfigException>(() => Parse("""{"temperature_scheduler": ["cwsm", 0]}""").Validate("c", ComponentRegistry.Catalog));
         Assert.Contains("temperature_scheduler[1] (beta) must be a positive number, found 0", error.Message);
     }
 }

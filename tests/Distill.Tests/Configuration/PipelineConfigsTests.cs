@@ -1,3 +1,4 @@
+using Distill.DistillStudent.Registry;
 using Distill.Configuration;
 using Distill.DistillStudent.Losses;
 using Distill.Tests.Support;
@@ -18,7 +19,7 @@ public sealed class PipelineConfigsTests
     {
         var path = Path.Combine(Configs, name);
 
-        DistillationConfig.Load(path).Validate(path, LossRegistry.Arity, studentLayers: 2, teacherLayers: [6]);
+        DistillationConfig.Load(path).Validate(path, ComponentRegistry.Catalog, studentLayers: 2, teacherLayers: [6]);
     }
 
     [Fact]
@@ -26,7 +27,7 @@ public sealed class PipelineConfigsTests
     {
         var path = Path.Combine(Configs, "minilm-L2.json");
 
-        var config = DistillationConfig.Load(path).Validate(path, LossRegistry.Arity, studentLayers: 2, teacherLayers: [6]);
+        var config = DistillationConfig.Load(path).Validate(path, ComponentRegistry.Catalog, studentLayers: 2, teacherLayers: [6]);
 
         Assert.Equal([5], config.TeacherAttentionLayers());
         Assert.Empty(config.TeacherHiddenLayers());

@@ -39,6 +39,21 @@ public sealed class TemperatureSchedulerTests
     }
 
     [Fact]
+    public void Temperature_FlswAllZeroRow_FiniteThroughEps()
+    {
+        TestAssets.EnsureTorch();
+        using var scope = NewDisposeScope();
+        // row 0 all zeros: ŝ = 0/(0 + eps) = 0 → w = 1; row 1 as above w ≈ 0; mean .5; τ = 4 + (.5 − w)·2 → [3, 5]
+        var student = tensor(new[] { 0f, 0f, 1f, 1f }, [2, 2]);
+        var teacher = tensor(new[] { 0f, 1f, 2f, 2f }, [2, 2]);
+
+        var tau = TemperatureScheduler.Temperature(new TemperatureSchedule("flsw", 2, 2), 4, student, teacher);
+
+        Assert.Equal(3f, tau[0].item<float>(), 3);
+        Assert.Equal(5f, tau[1].item<float>(), 3);
+    }
+
+    [Fact]
     public void Temperature_Cwsm_PerExampleFromStudentConfidence()
     {
         TestAssets.EnsureTorch();
@@ -98,16 +113,39 @@ public sealed class TemperatureSchedulerTests
     [InlineData("\"constant\"", "constant", 0, 0)]
     [InlineData("[\"flsw\", 1, 2]", "flsw", 1, 2)]
     [InlineData("[\"cwsm\", 0.5]", "cwsm", 0.5, 0)]
+    [InlineData("[\"cwsm\", {\"beta\": 0.5}]", "cwsm", 0.5, 0)]
+    [InlineData("[\"flsw\", {\"beta\": 1, \"gamma\": 2}]", "flsw", 1, 2)]
     public void Parse_TextBrewerForms_Read(string json, string name, double beta, double gamma)
     {
         Assert.Equal(new TemperatureSchedule(name, beta, gamma), TemperatureSchedule.Parse(JsonDocument.Parse(json).RootElement));
     }
 
     [Theory]
-    [InlineData("[\"flsw\", 1]", "temperature_scheduler for flsw must be [\"flsw\", beta, gamma] or [\"flsw\", beta, gamma, eps], found [\"flsw\", 1]")]
+    [InlineData("[\"flsw\", 1, 2, 0.5]")]
+    [InlineData("[\"flsw\", {\"beta\": 1, \"gamma\": 2, \"eps\": 0.5}]")]
+    public void Parse_FlswEps_PositionalOrNamed(string json)
+    {
+        Assert.Equal(new TemperatureSchedule("flsw", 1, 2, 0.5), TemperatureSchedule.Parse(JsonDocument.Parse(json).RootElement));
+    }
+
+    [Theory]
+    [InlineData("[\"flsw\", 1, 2, 0]")]
+    [InlineData("[\"flsw\", {\"beta\": 1, \"gamma\": 2, \"eps\": 0}]")]
+    public void Parse_FlswEpsZero_AcceptedAsTextBrewerTakesIt(string json)
+    {
+        // TextBrewer's flsw_temperature_scheduler_builder(beta, gamma, eps) takes eps = 0 (the bare norm) unchecked.
+        Assert.Equal(new TemperatureSchedule("flsw", 1, 2, 0), TemperatureSchedule.Parse(JsonDocument.Parse(json).RootElement));
+    }
+
+    [Theory]
+    [InlineData("[\"flsw\", 1]", "temperature_scheduler \"flsw\" needs gamma: [\"flsw\", beta, gamma, eps?]")]
     [InlineData("[\"cwsm\", -1]", "temperature_scheduler[1] (beta) must be a positive number, found -1")]
-    [InlineData("\"flsw\"", "temperature_scheduler \"flsw\" needs its parameters")]
-    [InlineData("[\"cosine\", 1]", "temperature_scheduler[0] \"cosine\" is not known")]
+    [InlineData("[\"flsw\", 1, 2, -1]", "temperature_scheduler[3] (eps) must be a number ≥ 0, found -1")]
+    [InlineData("[\"flsw\", 0, 2]", "temperature_scheduler[1] (beta) must be a positive number, found 0")]
+    [InlineData("\"flsw\"", "temperature_scheduler \"flsw\" needs beta")]
+    [InlineData("[\"cosine\", 1]", "temperature_scheduler \"cosine\" is not known; known: none, constant, cwsm, flsw")]
+    [InlineData("[\"flsw\", 1, 2, 1e-4, 5]", "temperature_scheduler for flsw takes 3 argument(s) [\"flsw\", beta, gamma, eps?], found 4")]
+    [InlineData("[\"flsw\", {\"beta\": 1, \"gama\": 2}]", "temperature_scheduler[1].gama is not an argument of flsw")]
     [InlineData("4", "temperature_scheduler must be")]
     public void Parse_BadForms_NameTheField(string json, string message)
     {

@@ -82,4 +82,22 @@ public sealed class TrainerBaseTests
 
         Assert.Equal(-4f, linear.weight!.item<float>(), 5);
     }
+
+    [Fact]
+    public void Train_CallersOptimizerAlone_ConstantRateAndNoClippingAsTextBrewer()
+    {
+        TestAssets.EnsureTorch();
+        using var dir = new TemporaryDirectory();
+        using var linear = nn.Linear(1, 1, hasBias: false);
+        using (no_grad()) linear.weight!.fill_(10);
+        // Our config defaults would warm up over half the steps and clip each gradient to norm 1.
+        var config = new TrainingConfig { BatchSize = 1, NumEpochs = 1, LogSteps = 1, WarmupProportion = 0.5, MaxGradNorm = 1 };
+        var trainer = new LinearTrainer(config, linear, new TrainerOutput(dir.File("out"), new StringWriter(), IsTerminal: false));
+        using var sgd = optim.SGD(linear.parameters(), 1.0);
+
+        // TextBrewer's train(optimizer, …) with no scheduler and max_grad_norm −1: w = 10 − 1 − 2 − 4 at rate 1, unclipped.
+        trainer.Train(sgd, new ScalarFeed([1, 2, 4]));
+
+        Assert.Equal(3f, linear.weight!.item<float>(), 5);
+    }
 }

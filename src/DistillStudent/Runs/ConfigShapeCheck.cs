@@ -10,7 +10,7 @@ namespace Distill.DistillStudent.Runs;
 /// heads on both sides. Losses that compare token-by-token similarities (mmd, nst) or sum or average over heads
 /// take any width or head count; losses registered by user code are not checked. Every problem is named in one error.
 /// </summary>
-public static class MatchShapes
+public static class ConfigShapeCheck
 {
     /// <summary>One side's hidden width and attention heads (null: unknown, e.g. a BiGRU has no attention).</summary>
     public sealed record Side(int HiddenSize, int? Heads);

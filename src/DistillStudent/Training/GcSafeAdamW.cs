@@ -54,7 +54,9 @@ public sealed class GcSafeAdamW : AdamW
     /// <summary>
     /// Sets every parameter's gradient to none (PyTorch's <c>zero_grad(set_to_none=True)</c>): the next backward
     /// stores its gradients without a fill and an addition, and a parameter that no later backward reaches is
-    /// skipped by <see cref="step"/>, as in PyTorch.
+    /// skipped by <see cref="step"/>, as in PyTorch. Which parameters a step updates then depends on that step's
+    /// batches alone, so a resumed run steps the same ones as the uninterrupted run (a multi-task head that a batch
+    /// does not reach is skipped in both).
     /// </summary>
     public override void zero_grad()
     {

@@ -13,7 +13,8 @@ namespace Distill.DistillStudent.Training;
 /// over each parameter-sized tensor from memory; on a 15.6 M-parameter student that was a third of a training step
 /// (page faults of the fresh denominators included). Here every parameter is updated in chunks of
 /// <see cref="ChunkElements"/> values, the same nine in-place LibTorch ops on each chunk (so the results are those of
-/// the whole-tensor ops), the denominator written into one preallocated chunk-sized buffer: the four tensors of a
+/// the whole-tensor ops; the square root taken as pow(0.5), the same bits without MKL's slow path for zeros), the
+/// denominator written into one preallocated chunk-sized buffer: the four tensors of a
 /// chunk stay in the cache across the passes, and a step allocates no parameter-sized memory. <see cref="zero_grad"/>
 /// sets gradients to none, as PyTorch's does by default, so the next backward hands its fresh gradients over
 /// instead of filling zeros and adding into them.
@@ -78,6 +79,7 @@ public sealed class GcSafeAdamW : AdamW
         using var b2 = beta2.ToScalar();
         using var rest2 = (1 - beta2).ToScalar();
         using var epsilon = eps.ToScalar();
+        using var half = 0.5.ToScalar();
         foreach (var param in group.Parameters)
         {
             using var grad = param.grad;
@@ -99,7 +101,9 @@ public sealed class GcSafeAdamW : AdamW
                 m.mul_(b1).add_(g, rest1);
                 v.mul_(b2).addcmul_(g, g, rest2);
                 using var denom = v.numel() <= ChunkElements ? denominator.narrow(0, 0, v.numel()).view(v.shape).copy_(v) : v.clone();
-                denom.sqrt_().div_(root).add_(epsilon, KeptScalars.One); // add_(Scalar) alone would pass a temporary alpha of 1
+                // pow(0.5) is LibTorch's vectorized IEEE square root, bit for bit sqrt's; sqrt itself goes to MKL's VML,
+                // which takes a slow path for each zero (the rows of every token no batch has held yet).
+                denom.pow_(half).div_(root).add_(epsilon, KeptScalars.One); // add_(Scalar) alone would pass a temporary alpha of 1
                 p.addcdiv_(m, denom, stepSize);
             }
             if (grads.Length > 1) foreach (var g in grads) g.Dispose();

@@ -83,7 +83,7 @@ try
     Console.WriteLine($"data: {rows} examples, {epochSteps} steps per epoch (batch {training.BatchSize}, max_seq_length {training.MaxSeqLength}); "
         + $"student {student.Model.Layers} layers, teacher {teacherLayers} layers, hidden {student.Model.HiddenSize}; {threads} thread(s)");
     Console.WriteLine($"timing: {steps} steps after {WarmupSteps} warm-up steps, measured from the request of the first timed batch to the request of the batch after "
-        + "the last (batch production + forward + loss + backward + clip + AdamW), final checkpoint excluded; one run per mode, in the order printed");
+        + $"the last (batch production + forward + loss + backward + clip + AdamW), final checkpoint excluded; {rounds} round(s) of one run per mode in the order 1, 2, 3");
 
     StepTiming Time(string name, Func<TrainerOutput, TrainerBase> trainer, IBatchFeed feed)
     {

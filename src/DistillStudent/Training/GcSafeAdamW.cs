@@ -13,7 +13,7 @@ namespace Distill.DistillStudent.Training;
 /// over each parameter-sized tensor from memory; on a 15.6 M-parameter student that was a third of a training step
 /// (page faults of the fresh denominators included). Here every parameter is updated in chunks of
 /// <see cref="ChunkElements"/> values, the same nine in-place LibTorch ops on each chunk (so the results are those of
-/// the whole-tensor ops; the square root taken as pow(0.5), the same bits without MKL's slow path for zeros), the
+/// the whole-tensor ops; see <see cref="FloorKeepsDenominators"/> for the square root of zero), the
 /// denominator written into one preallocated chunk-sized buffer: the four tensors of a
 /// chunk stay in the cache across the passes, and a step allocates no parameter-sized memory. <see cref="zero_grad"/>
 /// sets gradients to none, as PyTorch's does by default, so the next backward hands its fresh gradients over
@@ -35,6 +35,9 @@ public sealed class GcSafeAdamW : AdamW
     /// exactly where the whole tensor does.
     /// </summary>
     public const long ChunkElements = 1 << 16;
+
+    /// <summary>The smallest normal float, 2^-126.</summary>
+    private static readonly double SmallestNormal = Math.Pow(2, -126);
 
     private readonly Dictionary<IntPtr, Chunks> _chunks = [];
     private readonly Dictionary<(ScalarType, DeviceType, int), Tensor> _denominators = [];
@@ -79,7 +82,7 @@ public sealed class GcSafeAdamW : AdamW
         using var b2 = beta2.ToScalar();
         using var rest2 = (1 - beta2).ToScalar();
         using var epsilon = eps.ToScalar();
-        using var half = 0.5.ToScalar();
+        using var smallestNormal = SmallestNormal.ToScalar();
         foreach (var param in group.Parameters)
         {
             using var grad = param.grad;
@@ -90,6 +93,7 @@ public sealed class GcSafeAdamW : AdamW
             var correction2 = 1 - Math.Pow(beta2, state.step);
             using var root = Math.Sqrt(correction2).ToScalar();
             using var stepSize = (-lr / correction1).ToScalar();
+            var floored = FloorKeepsDenominators(eps, correction2);
             var chunks = ChunksOf(param, state);
             var grads = chunks.Split(grad);
             var denominator = Denominator(param);
@@ -101,14 +105,26 @@ public sealed class GcSafeAdamW : AdamW
                 m.mul_(b1).add_(g, rest1);
                 v.mul_(b2).addcmul_(g, g, rest2);
                 using var denom = v.numel() <= ChunkElements ? denominator.narrow(0, 0, v.numel()).view(v.shape).copy_(v) : v.clone();
-                // pow(0.5) is LibTorch's vectorized IEEE square root, bit for bit sqrt's; sqrt itself goes to MKL's VML,
-                // which takes a slow path for each zero (the rows of every token no batch has held yet).
-                denom.pow_(half).div_(root).add_(epsilon, KeptScalars.One); // add_(Scalar) alone would pass a temporary alpha of 1
+                if (floored) denom.clamp_min_(smallestNormal);
+                denom.sqrt_().div_(root).add_(epsilon, KeptScalars.One); // add_(Scalar) alone would pass a temporary alpha of 1
                 p.addcdiv_(m, denom, stepSize);
             }
             if (grads.Length > 1) foreach (var g in grads) g.Dispose();
         }
     }, closure);
+
+    /// <summary>
+    /// Whether raising second moments below the smallest normal float to it, before the square root, leaves every
+    /// denominator <c>sqrt(v) / root + eps</c> as it is. MKL's square root (LibTorch's on the CPU) takes a slow path
+    /// for each zero and subnormal, and the moments of every embedding row that no batch has reached yet are zero:
+    /// that path was half of the optimizer's square-root time. It changes nothing when sqrt(2^-126) / root is at most
+    /// 2^-26 eps, below half the last bit of the float eps (at least 2^-25 eps): such a denominator rounds to eps,
+    /// raised or not. With the defaults (eps 1e-8, beta2 0.999) it holds from the first step.
+    /// </summary>
+    /// <param name="eps">the group's eps</param>
+    /// <param name="correction2">1 - beta2^step, whose root divides the square root</param>
+    public static bool FloorKeepsDenominators(double eps, double correction2) =>
+        Math.Sqrt(SmallestNormal) / Math.Sqrt(correction2) <= eps * Math.Pow(2, -26);
 
     protected override void Dispose(bool disposing)
     {

@@ -61,6 +61,21 @@ public sealed class GcSafeAdamWTests
         Assert.Equal(theirs, ours);
     }
 
+    /// <summary>
+    /// sqrt(2^-126) = 2^-63 ≈ 1.08e-19; over root: eps 1e-8 at beta2 0.999's first step (root √0.001 ≈ 0.0316) gives
+    /// 3.4e-18 ≤ 1e-8 × 2^-26 ≈ 1.49e-16; eps 1e-12 gives 1.49e-20, too small; eps 0 never.
+    /// </summary>
+    [Theory]
+    [InlineData(1e-8, 0.001, true)]
+    [InlineData(1e-12, 0.001, false)]
+    [InlineData(1e-12, 1.0, false)]
+    [InlineData(0.0, 1.0, false)]
+    [InlineData(1e-10, 1.0, true)]
+    public void FloorKeepsDenominators_HandComputedBounds(double eps, double correction2, bool expected)
+    {
+        Assert.Equal(expected, GcSafeAdamW.FloorKeepsDenominators(eps, correction2));
+    }
+
     [Fact]
     public void ZeroGrad_AfterBackward_GradientsAreNone()
     {

@@ -8,7 +8,8 @@ namespace Distill.CacheBench;
 /// <summary>
 /// The reader alone on a realistic cache: 4 hidden layers of 384 at 30–50 tokens, fp16, shards of 1000 rows
 /// (cache-teacher's default). Each measurement runs in a fresh process, so peaks are its own; MB = 10^6 bytes
-/// of shard files. One reading thread (the reader's background task) plus a consumer that only counts.
+/// of shard files. One reading thread (the reader's background task) plus a consumer that only counts. The same rows
+/// are written twice: tensor columns uncompressed (the default) and zstd-compressed (the default before), side by side.
 /// Usage: cache-bench reader [rows (default 4000)] [work directory]
 /// </summary>
 internal static class ReaderBench
@@ -25,13 +26,22 @@ internal static class ReaderBench
         try
         {
             var one = Path.Combine(root, "x1");
+            var zstd = Path.Combine(root, "x1-zstd");
             var ten = Path.Combine(root, "x10");
             var clock = Stopwatch.StartNew();
-            var manifest = await BuildAsync(one, rows);
+            var manifest = await BuildAsync(one, rows, CompressionMethod.None);
+            var zstdManifest = await BuildAsync(zstd, rows, CompressionMethod.Zstd);
             Replicate(one, ten, manifest, 10);
-            long bytes = manifest.Shards.Sum(s => s.Bytes);
-            Console.WriteLine($"cache: {rows} rows, {manifest.Shards.Count} shards, {bytes / 1e6:F1} MB ({bytes / rows} bytes/row), built in {clock.Elapsed.TotalSeconds:F0} s; 10x copy beside it");
-            foreach (var mode in new[] { "hash", "parquet", "read", "read-shuffled", "read-decode", "read-floats" })
+            long bytes = manifest.Shards.Sum(s => s.Bytes), zstdBytes = zstdManifest.Shards.Sum(s => s.Bytes);
+            Console.WriteLine($"cache: {rows} rows, {manifest.Shards.Count} shards, {bytes / 1e6:F1} MB ({bytes / rows} bytes/row) with uncompressed tensors (default), "
+                + $"{zstdBytes / 1e6:F1} MB ({(double)zstdBytes / bytes:F3}x) with zstd tensors; built in {clock.Elapsed.TotalSeconds:F0} s; 10x copy beside it");
+            Console.WriteLine("reader, MB/s of shard bytes per reading thread (goal >= 1000), uncompressed tensors | zstd tensors:");
+            foreach (var mode in new[] { "read", "read-verified", "read-shuffled", "read-decode" })
+            {
+                Console.WriteLine($"  {mode,-14} {Child(mode, one)}");
+                Console.WriteLine($"  {"",-14} {Child(mode, zstd)}  (zstd)");
+            }
+            foreach (var mode in new[] { "hash", "parquet", "read-floats" })
             {
                 Console.WriteLine($"  {mode,-14} {Child(mode, one)}");
             }
@@ -52,22 +62,35 @@ internal static class ReaderBench
     public static async Task MeasureAsync(string mode, string directory)
     {
         using var peak = new PeakMemory();
+        var options = new CacheReaderOptions();
         var manifest = CacheManifest.Load(Path.Combine(directory, CacheManifest.FileName));
         long bytes = manifest.Shards.Sum(s => s.Bytes);
+        if (mode == "read-verified")
+        {
+            // A run's later epochs: the first pass hashes the shards, the timed second one does not.
+            var verified = new VerifiedShards();
+            await ReadAsync(directory, new CacheReaderOptions { Verified = verified }, decode: 0);
+            mode = "read";
+            options = new CacheReaderOptions { Verified = verified };
+        }
+        using var process = Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         long rows = mode switch
         {
             "hash" => Hash(directory, manifest),
             "parquet" => await ParquetOnlyAsync(directory, manifest),
-            "read" => await ReadAsync(directory, new CacheReaderOptions(), decode: 0),
+            "read" => await ReadAsync(directory, options, decode: 0),
             "read-shuffled" => await ReadAsync(directory, new CacheReaderOptions { Shuffle = true, Seed = 1 }, decode: 0),
             "read-decode" => await ReadAsync(directory, new CacheReaderOptions(), decode: 1),
             "read-floats" => await ReadAsync(directory, new CacheReaderOptions(), decode: 2),
-            _ => throw new ArgumentException($"unknown mode {mode}; known: hash, parquet, read, read-shuffled, read-decode, read-floats"),
+            _ => throw new ArgumentException($"unknown mode {mode}; known: hash, parquet, read, read-verified, read-shuffled, read-decode, read-floats"),
         };
         double seconds = clock.Elapsed.TotalSeconds;
+        process.Refresh();
+        double cpuSeconds = (process.TotalProcessorTime - cpu).TotalSeconds;
         var (anon, hwm) = peak.Stop();
-        Console.WriteLine($"{rows / seconds,8:F0} rows/s {bytes / 1e6 / seconds,7:F0} MB/s of shard bytes; "
+        Console.WriteLine($"{rows / seconds,8:F0} rows/s {bytes / 1e6 / seconds,7:F0} MB/s of shard bytes ({bytes / 1e6 / cpuSeconds,5:F0} MB per CPU-second); "
             + $"peak anonymous RSS (managed + native) {anon / 1e6:F0} MB, VmHWM incl. mapped file pages {hwm / 1e6:F0} MB");
     }
 
@@ -128,13 +151,13 @@ internal static class ReaderBench
         return rows;
     }
 
-    private static async Task<CacheManifest> BuildAsync(string directory, int rows)
+    private static async Task<CacheManifest> BuildAsync(string directory, int rows, CompressionMethod tensorCompression)
     {
         Directory.CreateDirectory(directory);
         var shards = new List<CacheShardEntry>();
         for (int start = 0, index = 0; start < rows; start += 1000, index++)
         {
-            await using var writer = await CacheShardWriter.CreateAsync(directory, CacheShardNames.For(index), Spec, new CacheWriterOptions());
+            await using var writer = await CacheShardWriter.CreateAsync(directory, CacheShardNames.For(index), Spec, new CacheWriterOptions { TensorCompression = tensorCompression });
             for (int chunk = start; chunk < Math.Min(rows, start + 1000); chunk += 100)
             {
                 // Generated a chunk at a time: a 10x cache of float32 rows would not fit in memory.

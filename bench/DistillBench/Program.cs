@@ -20,20 +20,25 @@ using static TorchSharp.torch;
 // With --onnx FILE (the teacher exported by export-onnx --hidden-state) it compares the online teachers instead: the
 // matches keep the teacher layers that graph outputs (its last hidden state), 3b times the ONNX teacher online, and
 // 4-6 are left out.
-// Usage: distill-bench STUDENT_DIR TEACHER_DIR CACHE_DIR DATA_FILE [--steps N] [--threads 1] [--onnx FILE]
+// --rounds R repeats 1-3 R times, interleaved (medians printed: a shared machine's load moves between runs); --quick
+// stops after 3 (the step ratios, the optimizer's share and TextBrewer's step).
+// Usage: distill-bench STUDENT_DIR TEACHER_DIR CACHE_DIR DATA_FILE [--steps 20] [--rounds 2] [--quick] [--threads 1] [--onnx FILE]
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 if (args.Length > 0 && args[0] == MemoryProbe.Mode) return await MemoryProbe.Child(args);
 if (args.Length < 4)
 {
-    Console.Error.WriteLine("usage: distill-bench STUDENT_DIR TEACHER_DIR CACHE_DIR DATA_FILE [--steps N] [--threads 1] [--onnx FILE]");
+    Console.Error.WriteLine("usage: distill-bench STUDENT_DIR TEACHER_DIR CACHE_DIR DATA_FILE [--steps 20] [--rounds 2] [--quick] [--threads 1] [--onnx FILE]");
     return 2;
 }
 var (studentDir, teacherDir, cacheDir, dataFile) = (args[0], args[1], args[2], args[3]);
-var steps = Option("--steps", 40);
+var steps = Option("--steps", 20);
+var rounds = Option("--rounds", 2);
+var quick = args.Contains("--quick");
 var threads = Option("--threads", 1);
 var onnxAt = Array.IndexOf(args, "--onnx");
 var onnxFile = onnxAt >= 0 && onnxAt + 1 < args.Length ? args[onnxAt + 1] : null;
-const int WarmupSteps = 5;
+const int WarmupSteps = 3;
+const int OptimizerSteps = 5;
 const int RecipeEpochs = 30;
 const int ReaderPasses = 3;
 TorchRuntime.Initialize(threads);
@@ -77,7 +82,7 @@ try
     Console.WriteLine($"data: {rows} examples, {epochSteps} steps per epoch (batch {training.BatchSize}, max_seq_length {training.MaxSeqLength}); "
         + $"student {student.Model.Layers} layers, teacher {teacherLayers} layers, hidden {student.Model.HiddenSize}; {threads} thread(s)");
     Console.WriteLine($"timing: {steps} steps after {WarmupSteps} warm-up steps, measured from the request of the first timed batch to the request of the batch after "
-        + "the last (batch production + forward + loss + backward + clip + AdamW), final checkpoint excluded; one run per mode, in the order printed");
+        + $"the last (batch production + forward + loss + backward + clip + AdamW), final checkpoint excluded; {rounds} round(s) of one run per mode in the order 1, 2, 3");
 
     StepTiming Time(string name, Func<TrainerOutput, TrainerBase> trainer, IBatchFeed feed)
     {
@@ -87,31 +92,63 @@ try
         return clock.Result();
     }
 
-    // 1. Student alone (BasicTrainer's objective: the model's hard-label loss).
-    var basic = Time("basic", o => new BasicTrainer(training, student.Adapted(), o), student.Feed());
-    Console.WriteLine($"1. student-only step (BasicTrainer): {basic.MsPerStep:F1} ms/step (warm-up and first batches took {basic.Startup.TotalSeconds:F2} s)");
-
-    // 2. Cached teacher: batches joined to the cache's rows, only the layers the matches read.
+    // 1-3 in rounds: each round times the student alone, the cached teacher and the online teacher one after the other,
+    // so that a ratio compares steps measured minutes apart at most; the medians over rounds are printed.
     var cachedFeed = new CachedTeacherFeed([new TeacherCache(cacheDir, readLayers, distillation.TeacherAttentionLayers())], student.Train.Features, kind,
         student.Tokenizer.PadId, training.BatchSize, training.Seed);
-    var cached = Time("cached", o => new GeneralDistiller(training, distillation, student.Adapted(), new CachedTeacher(), o), cachedFeed);
-    Console.WriteLine($"2. cached distillation step (GeneralDistiller, CachedTeacherFeed, teacher layers {string.Join(",", readLayers)}): {cached.MsPerStep:F1} ms/step, "
-        + $"{cached.MsPerStep / basic.MsPerStep:F3}x student-only (goal <= 1.05x) (warm-up and first batches took {cached.Startup.TotalSeconds:F2} s)");
-
-    // 3. Online teacher: the teacher model runs on every batch.
     var (teacherModel, _) = TaskModelDirectory.Load(teacherDir, kind, student.Labels);
     using (teacherModel)
     {
-        var online = Time("online", o => new GeneralDistiller(training, distillation, student.Adapted(), new OnlineTeacher(BertAdaptor.For(teacherModel, false)), o), student.Feed());
-        Console.WriteLine($"3. online distillation step (GeneralDistiller, OnlineTeacher): {online.MsPerStep:F1} ms/step, {online.MsPerStep / basic.MsPerStep:F3}x student-only");
+        var basics = new List<StepTiming>();
+        var cacheds = new List<StepTiming>();
+        var onlines = new List<StepTiming>();
+        for (var round = 0; round < rounds; round++)
+        {
+            // 1. Student alone (BasicTrainer's objective: the model's hard-label loss).
+            var basic = Time($"basic{round}", o => new BasicTrainer(training, student.Adapted(), o), student.Feed());
+            // 2. Cached teacher: batches joined to the cache's rows, only the layers the matches read.
+            var cached = Time($"cached{round}", o => new GeneralDistiller(training, distillation, student.Adapted(), new CachedTeacher(), o), cachedFeed);
+            // 3. Online teacher: the teacher model runs on every batch.
+            var online = onnxFile is not null ? null
+                : Time($"online{round}", o => new GeneralDistiller(training, distillation, student.Adapted(), new OnlineTeacher(BertAdaptor.For(teacherModel, false)), o), student.Feed());
+            Console.WriteLine($"   round {round + 1}: student-only {Format(basic)}; cached {Format(cached)} = {cached.MsPerStep / basic.MsPerStep:F3}x (CPU {cached.CpuMsPerStep / basic.CpuMsPerStep:F3}x)"
+                + (online is null ? "" : $"; online {Format(online)} = {online.MsPerStep / basic.MsPerStep:F3}x (CPU {online.CpuMsPerStep / basic.CpuMsPerStep:F3}x)"));
+            basics.Add(basic);
+            cacheds.Add(cached);
+            if (online is not null) onlines.Add(online);
+        }
+        var basicMs = Median(basics.Select(t => t.MsPerStep));
+        var cachedMs = Median(cacheds.Select(t => t.MsPerStep));
+        Console.WriteLine($"1. student-only step (BasicTrainer): {basicMs:F1} ms/step, CPU {Median(basics.Select(t => t.CpuMsPerStep)):F1} ms/step (median of {rounds} round(s))");
+        Console.WriteLine($"2. cached distillation step (GeneralDistiller, CachedTeacherFeed, teacher layers {string.Join(",", readLayers)}): {cachedMs:F1} ms/step, "
+            + $"{Median(basics.Zip(cacheds, (b, c) => c.MsPerStep / b.MsPerStep)):F3}x student-only, CPU {Median(basics.Zip(cacheds, (b, c) => c.CpuMsPerStep / b.CpuMsPerStep)):F3}x (goal <= 1.05x; medians of the rounds' ratios)");
+        var onlineMs = onnxFile is null ? Median(onlines.Select(t => t.MsPerStep)) : double.NaN;
+        if (onnxFile is null)
+        {
+            Console.WriteLine($"3. online distillation step (GeneralDistiller, OnlineTeacher): {onlineMs:F1} ms/step, "
+                + $"{Median(basics.Zip(onlines, (b, o) => o.MsPerStep / b.MsPerStep)):F3}x student-only, CPU {Median(basics.Zip(onlines, (b, o) => o.CpuMsPerStep / b.CpuMsPerStep)):F3}x");
+        }
+
+        // 3c. The work outside the model: AdamW and clipping alone over the student's parameters, ours and TorchSharp's AdamW.
+        var optimizer = OptimizerProbe.Measure(student.Model.Module, OptimizerSteps);
+        var basicCpuMs = Median(basics.Select(t => t.CpuMsPerStep));
+        string Share(CallTime t) => $"{t.Ms:F1} ms (CPU {t.CpuMs:F1} ms) = {t.Ms / basicMs:P1} of the student-only step (CPU {t.CpuMs / basicCpuMs:P1})";
+        Console.WriteLine($"3c. outside the model, over the student's {optimizer.Parameters / 1e6:F1} M parameters ({OptimizerSteps} steps each): GcSafeAdamW {Share(optimizer.Ours)}; "
+            + $"TorchSharp's AdamW (before) {Share(optimizer.TorchSharps)}; clip_grad_norm_ {Share(optimizer.Clip)}");
+
+        // 3t. TextBrewer's student-only step on the same shapes, when python3 with torch and textbrewer is here.
+        Console.WriteLine($"3t. {TextBrewerProbe.Run(studentDir, training, student.Feed(), WarmupSteps, steps, basicMs, basicCpuMs)}");
+        if (quick) return 0;
+
         if (onnxFile is not null)
         {
             // 3b. The ONNX teacher online: ONNX Runtime on every batch, its outputs built into teacher tensors as cached rows are.
             var files = OnnxTeacherFiles.Locate(onnxFile, null, null, OnnxTeacherOutputs.Parse(["logits=logits", $"hidden.{teacherLayers}=last_hidden_state"]), cased: false);
             using var onnx = files.Open(kind, student.Labels.Count, threads, preferCuda: false, _ => { });
             var onnxOnline = Time("onnx", o => new GeneralDistiller(training, distillation, student.Adapted(), new OnlineOnnxTeacher(onnx, student.Train.Features, kind, readLayers), o), student.Feed());
+            var torchOnline = Time("online", o => new GeneralDistiller(training, distillation, student.Adapted(), new OnlineTeacher(BertAdaptor.For(teacherModel, false)), o), student.Feed());
             Console.WriteLine($"3b. online distillation step, ONNX teacher (GeneralDistiller, OnlineOnnxTeacher, {onnxFile}): {onnxOnline.MsPerStep:F1} ms/step, "
-                + $"{onnxOnline.MsPerStep / basic.MsPerStep:F3}x student-only, {onnxOnline.MsPerStep / online.MsPerStep:F3}x the TorchSharp teacher online, {onnxOnline.MsPerStep / cached.MsPerStep:F3}x cached");
+                + $"{onnxOnline.MsPerStep / basicMs:F3}x student-only, {onnxOnline.MsPerStep / torchOnline.MsPerStep:F3}x the TorchSharp teacher online, {onnxOnline.MsPerStep / cachedMs:F3}x cached");
             return 0;
         }
 
@@ -123,8 +160,8 @@ try
         var forward = Stopwatch.StartNew();
         foreach (var batch in student.Train.Features.OrderBy(f => f.Text.Length).Chunk(training.BatchSize)) torchTeacher.Run(batch, request);
         forward.Stop();
-        var cachedRecipe = forward.Elapsed.TotalSeconds + RecipeEpochs * epochSteps * cached.MsPerStep / 1000;
-        var onlineRecipe = RecipeEpochs * epochSteps * online.MsPerStep / 1000;
+        var cachedRecipe = forward.Elapsed.TotalSeconds + RecipeEpochs * epochSteps * cachedMs / 1000;
+        var onlineRecipe = RecipeEpochs * epochSteps * onlineMs / 1000;
         Console.WriteLine($"4. recipe of {RecipeEpochs} epochs x {epochSteps} steps, extrapolated from the per-step times above: "
             + $"cache once ({forward.Elapsed.TotalSeconds:F1} s measured teacher forward over {rows} examples, layers {string.Join(",", manifest.Spec.HiddenLayers)}; writing not included) "
             + $"+ cached steps = {cachedRecipe:F0} s; online = {onlineRecipe:F0} s; cached/online = {cachedRecipe / onlineRecipe:F3}");
@@ -157,6 +194,14 @@ finally
     Directory.Delete(work, recursive: true);
 }
 return 0;
+
+static string Format(StepTiming t) => $"{t.MsPerStep:F0} ms (CPU {t.CpuMsPerStep:F0} ms)";
+
+static double Median(IEnumerable<double> values)
+{
+    var sorted = values.Order().ToArray();
+    return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+}
 
 int Option(string name, int fallback)
 {

@@ -6,7 +6,8 @@ namespace Distill.DistillBench;
 /// <summary>What <see cref="StepClock"/> measured.</summary>
 /// <param name="MsPerStep">mean milliseconds per timed step</param>
 /// <param name="Startup">from the first batch's request to the first timed batch's request (reader start-up and warm-up steps)</param>
-public sealed record StepTiming(double MsPerStep, TimeSpan Startup);
+/// <param name="CpuMsPerStep">the process's CPU milliseconds per timed step (every thread: the loop, the feed's reader, the GC), steadier than wall time on a shared machine</param>
+public sealed record StepTiming(double MsPerStep, TimeSpan Startup, double CpuMsPerStep);
 
 /// <summary>
 /// A feed of exactly warm-up + timed + 1 batches taken from another feed (its epochs chained if one is too short),
@@ -21,6 +22,8 @@ public sealed class StepClock(IBatchFeed inner, int batchSize, int warmup, int t
     private TimeSpan start;
     private TimeSpan timedStart;
     private TimeSpan timedEnd;
+    private TimeSpan cpuStart;
+    private TimeSpan cpuEnd;
     private bool done;
 
     public int Count => BatchesPerEpoch * batchSize;
@@ -50,13 +53,27 @@ public sealed class StepClock(IBatchFeed inner, int batchSize, int warmup, int t
     private void Mark(int requested)
     {
         if (requested == 0) start = clock.Elapsed;
-        if (requested == warmup) timedStart = clock.Elapsed;
-        if (requested == warmup + timed) timedEnd = clock.Elapsed;
+        if (requested == warmup)
+        {
+            timedStart = clock.Elapsed;
+            cpuStart = ProcessCpu();
+        }
+        if (requested == warmup + timed)
+        {
+            timedEnd = clock.Elapsed;
+            cpuEnd = ProcessCpu();
+        }
     }
 
     public StepTiming Result()
     {
         if (!done) throw new InvalidOperationException("the run did not take every batch");
-        return new StepTiming((timedEnd - timedStart).TotalMilliseconds / timed, timedStart - start);
+        return new StepTiming((timedEnd - timedStart).TotalMilliseconds / timed, timedStart - start, (cpuEnd - cpuStart).TotalMilliseconds / timed);
+    }
+
+    private static TimeSpan ProcessCpu()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
     }
 }

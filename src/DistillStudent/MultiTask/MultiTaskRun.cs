@@ -51,20 +51,8 @@ public static class MultiTaskRun
         var attentions = distillation.IntermediateMatches.Any(m => m.Feature == "attention");
         var output = new TrainerOutput(outputDir, log, isTerminal, new RunRecord(MultiTaskConfig.FileName, run.ToJson(), ["training.threads"]));
         var distiller = RunConfigs.CreateDistiller(run.DistillerName, training, distillation, student.Adapted(attentions), new CachedTeacher(), output, student.Evaluate());
-        ZeroGradients(distiller);
         var summary = distiller.Train(feed, cancellation);
         student.ExportTasks(summary.BestDir);
         return summary;
-    }
-
-    /// <summary>
-    /// Gives every trainable parameter a zero gradient before the first step. TorchSharp's zero_grad zeroes gradients
-    /// in place, and AdamW skips a parameter that has none: without this, a head that no batch has reached yet in
-    /// this process would be skipped after a resume but stepped (weight decay, moment decay) in the uninterrupted run.
-    /// </summary>
-    private static void ZeroGradients(TrainerBase trainer)
-    {
-        using var scope = NewDisposeScope();
-        trainer.TrainableParameters().Select(p => (p.Parameter * 0).sum()).Aggregate((a, b) => a + b).backward();
     }
 }

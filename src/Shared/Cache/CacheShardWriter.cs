@@ -18,6 +18,7 @@ public sealed class CacheShardWriter : IAsyncDisposable
     private readonly CacheSpec _spec;
     private readonly FileStream _stream;
     private readonly ParquetWriter _parquet;
+    private readonly ParquetOptions _parquetOptions;
     private readonly RowGroupBuffer _buffer;
     private readonly CacheWriterOptions _options;
     private readonly ResiliencePipeline _retry;
@@ -27,7 +28,7 @@ public sealed class CacheShardWriter : IAsyncDisposable
     private enum State { Open, Failed, Completed, Disposed }
 
     private CacheShardWriter(string shardName, string temporaryPath, string finalPath, CacheSchema schema,
-        FileStream stream, ParquetWriter parquet, CacheWriterOptions options)
+        FileStream stream, ParquetWriter parquet, ParquetOptions parquetOptions, CacheWriterOptions options)
     {
         _shardName = shardName;
         _temporaryPath = temporaryPath;
@@ -35,6 +36,7 @@ public sealed class CacheShardWriter : IAsyncDisposable
         _spec = schema.Spec;
         _stream = stream;
         _parquet = parquet;
+        _parquetOptions = parquetOptions;
         _buffer = new RowGroupBuffer(schema);
         _options = options;
         _retry = IoRetry.Create(options.IoAttempts, options.IoRetryDelay, options.Log);
@@ -84,7 +86,7 @@ public sealed class CacheShardWriter : IAsyncDisposable
             };
             var parquet = await ParquetWriter.CreateAsync(schema.Parquet, stream, parquetOptions, append: false, cancellationToken);
             parquet.CustomMetadata = schema.Metadata();
-            return new CacheShardWriter(shardName, temporaryPath, finalPath, schema, stream, parquet, options);
+            return new CacheShardWriter(shardName, temporaryPath, finalPath, schema, stream, parquet, parquetOptions, options);
         }
         catch
         {
@@ -207,7 +209,7 @@ public sealed class CacheShardWriter : IAsyncDisposable
 
     private async Task FlushRowGroupAsync(CancellationToken cancellationToken)
     {
-        await _buffer.WriteAsync(_parquet, cancellationToken);
+        await _buffer.WriteAsync(_parquet, _parquetOptions, _options.TensorCompression, cancellationToken);
         _buffer.Clear();
     }
 

@@ -21,11 +21,19 @@ public sealed record CacheWriterOptions
     public long RowGroupBytes { get; init; } = 64L << 20;
 
     /// <summary>
-    /// Parquet page compression; default zstd (at CompressionLevel.Optimal). Measured with bench/CacheBench on
-    /// fp16 activations: zstd files 8% smaller than snappy's and read 1.5× faster (Parquet.Net's snappy
-    /// decoder is slow), written ~12% slower; a cache is written once and read every epoch.
+    /// Page compression of the small columns (ids, lengths, tokens, offsets, logits); default zstd (at
+    /// CompressionLevel.Optimal). Measured with bench/CacheBench: zstd files 8% smaller than snappy's and read 1.5×
+    /// faster (Parquet.Net's snappy decoder is slow).
     /// </summary>
     public CompressionMethod Compression { get; init; } = CompressionMethod.Zstd;
+
+    /// <summary>
+    /// Page compression of the tensor columns (<c>hidden_L*</c>, <c>attention_L*</c>, <c>pooled</c>), nearly all of a
+    /// shard's bytes; default none. Activations in fp16 or bf16 compress by only ~7% under zstd, and the reader hands
+    /// uncompressed pages' values out of the mapped shard without decompressing them (zstd was about half of a
+    /// verified pass's CPU time); a cache is written once and read every epoch.
+    /// </summary>
+    public CompressionMethod TensorCompression { get; init; } = CompressionMethod.None;
 
     /// <summary>Attempts of a transient-failing flush or rename, the first included; default 3.</summary>
     public int IoAttempts { get; init; } = 3;

@@ -91,18 +91,33 @@ internal sealed class RowGroupBuffer
         _pooled?.Append(row.Pooled!, spec.DType);
     }
 
-    /// <summary>Writes the buffered rows as one row group, in schema order.</summary>
-    public async Task WriteAsync(ParquetWriter writer, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the buffered rows as one row group, in schema order: the small columns with
+    /// <paramref name="options"/>' codec, the tensor columns with <paramref name="tensorCompression"/>.
+    /// <paramref name="options"/> must be the instance <paramref name="writer"/> was created with: Parquet.Net 6
+    /// has no per-column codec setting, but reads the instance's codec when each column chunk is written (and
+    /// records it in that chunk's metadata, where every Parquet reader looks for it).
+    /// </summary>
+    public async Task WriteAsync(ParquetWriter writer, ParquetOptions options, CompressionMethod tensorCompression, CancellationToken cancellationToken)
     {
-        using var group = writer.CreateRowGroup();
-        await group.WriteAsync(_schema.FeatureId, _featureIds, null);
-        await group.WriteAsync(_schema.ExampleId, _exampleIds, null);
-        await group.WriteAsync(_schema.Length, _lengths.Memory, null, null, cancellationToken);
-        foreach (var column in _columns)
+        var small = options.CompressionMethod;
+        try
         {
-            await column.WriteAsync(group, cancellationToken);
+            using var group = writer.CreateRowGroup();
+            await group.WriteAsync(_schema.FeatureId, _featureIds, null);
+            await group.WriteAsync(_schema.ExampleId, _exampleIds, null);
+            await group.WriteAsync(_schema.Length, _lengths.Memory, null, null, cancellationToken);
+            foreach (var column in _columns)
+            {
+                options.CompressionMethod = column is BlobColumn ? tensorCompression : small;
+                await column.WriteAsync(group, cancellationToken);
+            }
+            group.CompleteValidate();
         }
-        group.CompleteValidate();
+        finally
+        {
+            options.CompressionMethod = small;
+        }
     }
 
     public void Clear()

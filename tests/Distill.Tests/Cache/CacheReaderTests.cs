@@ -140,7 +140,7 @@ public sealed class CacheReaderTests
         using var dir = new TemporaryDirectory();
         var spec = CacheFixtures.Tagging(dtype);
         var rows = CacheFixtures.Rows(spec, 7);
-        await CacheFixtures.WriteCacheAsync(dir.Path, spec, rows, rowsPerShard: 4, new CacheWriterOptions { RowGroupRows = 3, Compression = codec });
+        await CacheFixtures.WriteCacheAsync(dir.Path, spec, rows, rowsPerShard: 4, new CacheWriterOptions { RowGroupRows = 3, Compression = codec, TensorCompression = codec });
         byte[] Encoded(float[] values) => CacheFixtures.Encoded(values, dtype);
 
         var read = await CacheFixtures.ReadCachedAsync(dir.Path);

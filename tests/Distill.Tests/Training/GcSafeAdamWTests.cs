@@ -16,19 +16,22 @@ public sealed class GcSafeAdamWTests
         new AdamW.ParamGroup([plain], 1e-2, 0.9, 0.999, 1e-8, 0.0, false, false),
     ];
 
-    /// <summary>Runs <paramref name="steps"/> steps of a small quadratic loss; returns the final weights.</summary>
-    private static float[] Train(Func<AdamW.ParamGroup[], AdamW> create, int steps)
+    /// <summary>
+    /// Runs <paramref name="steps"/> steps of a quadratic loss over the first <paramref name="usedRows"/> (default all)
+    /// of [rows, columns] and over [columns]; returns the final weights.
+    /// </summary>
+    private static float[] Train(Func<AdamW.ParamGroup[], AdamW> create, int steps, int rows = 8, int columns = 5, int? usedRows = null)
     {
         manual_seed(4);
-        using var decayed = new Parameter(randn(8, 5));
-        using var plain = new Parameter(randn(5));
+        using var decayed = new Parameter(randn(rows, columns));
+        using var plain = new Parameter(randn(columns));
         using var optimizer = create(Groups(decayed, plain));
         for (var i = 0; i < steps; i++)
         {
             using (NewDisposeScope())
             {
                 optimizer.zero_grad();
-                (decayed.matmul(plain).pow(2).sum() + plain.sin().sum()).backward();
+                (decayed.narrow(0, 0, usedRows ?? rows).matmul(plain).pow(2).sum() + plain.sin().sum()).backward();
             }
             optimizer.step();
         }
@@ -42,6 +45,74 @@ public sealed class GcSafeAdamWTests
         var theirs = Train(groups => optim.AdamW(groups, 1e-2, 0.9, 0.999, 1e-8, 0.01, false, false), steps: 25);
 
         Assert.Equal(theirs, ours);
+    }
+
+    /// <summary>
+    /// 700 × 301 values are three whole chunks and a ragged fourth: the chunked passes give the whole-tensor ops'
+    /// results. The loss reads 350 rows only, so the other half's moments stay zero (the square root of zero).
+    /// </summary>
+    [Fact]
+    public void Step_ParameterOfSeveralChunks_BitForBitTorchSharpsAdamW()
+    {
+        Assert.True(700 * 301 > 3 * GcSafeAdamW.ChunkElements && 700 * 301 % GcSafeAdamW.ChunkElements != 0);
+        var ours = Train(groups => new GcSafeAdamW(groups, 1e-2, 0.01), steps: 6, rows: 700, columns: 301, usedRows: 350);
+        var theirs = Train(groups => optim.AdamW(groups, 1e-2, 0.9, 0.999, 1e-8, 0.01, false, false), steps: 6, rows: 700, columns: 301, usedRows: 350);
+
+        Assert.Equal(theirs, ours);
+    }
+
+    /// <summary>
+    /// sqrt(2^-126) = 2^-63 ≈ 1.08e-19; over root: eps 1e-8 at beta2 0.999's first step (root √0.001 ≈ 0.0316) gives
+    /// 3.4e-18 ≤ 1e-8 × 2^-26 ≈ 1.49e-16; eps 1e-12 gives 1.49e-20, too small; eps 0 never.
+    /// </summary>
+    [Theory]
+    [InlineData(1e-8, 0.001, true)]
+    [InlineData(1e-12, 0.001, false)]
+    [InlineData(1e-12, 1.0, false)]
+    [InlineData(0.0, 1.0, false)]
+    [InlineData(1e-10, 1.0, true)]
+    public void FloorKeepsDenominators_HandComputedBounds(double eps, double correction2, bool expected)
+    {
+        Assert.Equal(expected, GcSafeAdamW.FloorKeepsDenominators(eps, correction2));
+    }
+
+    [Fact]
+    public void ZeroGrad_AfterBackward_GradientsAreNone()
+    {
+        using var weight = new Parameter(ones(3));
+        using var optimizer = new GcSafeAdamW([weight]);
+        using (NewDisposeScope()) weight.sum().backward();
+        Assert.NotNull(weight.grad);
+
+        optimizer.zero_grad();
+
+        Assert.Null(weight.grad);
+    }
+
+    /// <summary>The chunk views and the denominator buffer are made by the first step; later steps leave no tensor behind.</summary>
+    [Fact]
+    public void Step_AfterTheFirst_LeavesNoLiveTensors()
+    {
+        manual_seed(2);
+        using var weight = new Parameter(randn(3 * GcSafeAdamW.ChunkElements + 7));
+        using var optimizer = new GcSafeAdamW([weight], 1e-3, 0.01);
+        void Step()
+        {
+            using (NewDisposeScope())
+            {
+                optimizer.zero_grad();
+                weight.pow(2).sum().backward();
+            }
+            optimizer.step();
+        }
+        Step();
+        optimizer.zero_grad();
+        var live = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+
+        for (var i = 0; i < 5; i++) Step();
+        optimizer.zero_grad();
+
+        Assert.Equal(live, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
     }
 
     /// <summary>

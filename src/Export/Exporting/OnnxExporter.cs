@@ -3,7 +3,6 @@ using Distill.Inference;
 using Distill.Export.Mapping;
 using Distill.Export.Graph;
 using Distill.Export.Parity;
-using Distill.IO;
 using Distill.Models;
 using Distill.Onnx;
 using Google.Protobuf;
@@ -13,8 +12,8 @@ namespace Distill.Export.Exporting;
 
 /// <summary>
 /// Builds the ONNX graph of a model directory (BERT, or BiGRU by config.json's model_type), applies the graph passes in order, stamps the metadata, writes
-/// the file under a temporary name, checks parity against our model on built-in inputs, and only then renames
-/// it into place with vocab.txt and config.json beside it. A failed check publishes nothing.
+/// the file into a temporary directory with vocab.txt, config.json and a manifest, checks parity against our model on
+/// built-in inputs, and only then publishes the directory as one unit (<see cref="ExportDirectory"/>). A failed check publishes nothing.
 /// </summary>
 public static class OnnxExporter
 {
@@ -27,6 +26,7 @@ public static class OnnxExporter
     public static ExportResult Export(ExportRequest request, Action<string> log)
     {
         var output = Path.GetFullPath(request.OutputPath);
+        ExportDirectory.Check(output);
         if (ModelDirectory.ModelType(request.ModelDirectory) == BiGruConfig.Type) return ExportBiGru(request, output, log);
 
         using var model = LoadedModel.Load(request.ModelDirectory);
@@ -65,13 +65,13 @@ public static class OnnxExporter
         return onnx;
     }
 
-    // Written under a temporary name, checked there, and renamed into place with vocab.txt and config.json only if it passes.
+    // Written into a temporary directory with vocab.txt, config.json and the manifest, checked there, and published as one directory only if it passes.
     private static ExportResult Publish(ExportRequest request, string output, ModelProto onnx, Func<OnnxEncoderSession, ParityReport> parity, Action<string> log)
     {
         var opCounts = OpCounts.Of(onnx);
         ParityReport? report = null;
         var failures = (IReadOnlyList<string>)[];
-        var published = AtomicFile.Write(output, onnx.WriteTo, written =>
+        var published = ExportDirectory.Publish(output, onnx.WriteTo, request.ModelDirectory, written =>
         {
             using (var session = OnnxEncoderSession.Create(written, request.Threads, preferCuda: false, log))
             {
@@ -80,16 +80,6 @@ public static class OnnxExporter
             failures = report.Failures(request.Atol, request.MinAgreement);
             return failures.Count == 0;
         });
-        if (published)
-        {
-            var directory = Path.GetDirectoryName(output)!;
-            foreach (var file in new[] { ModelDirectory.VocabFile, ModelDirectory.ConfigFile })
-            {
-                var source = Path.GetFullPath(Path.Combine(request.ModelDirectory, file));
-                var target = Path.Combine(directory, file);
-                if (source != target) AtomicFile.Copy(source, target);
-            }
-        }
         return new ExportResult(output, published, report!, failures, opCounts, published ? new FileInfo(output).Length : 0);
     }
 

@@ -1,11 +1,11 @@
-using Distill.IO;
+using Distill.Export.Exporting;
 using Distill.Onnx;
 using Google.Protobuf;
 using Onnx;
 
 namespace Distill.Export.Quantization;
 
-/// <summary>Runs a quantization pass from an ONNX file to another: errors name the input file, the output is written atomically.</summary>
+/// <summary>Runs a quantization pass from an ONNX file to another: errors name the input file, the output is published with its input's vocab.txt and config.json and a manifest, as one directory.</summary>
 public static class OnnxFilePass
 {
     public static IReadOnlyList<string> Int8(string input, string output, Int8Options options) =>
@@ -17,6 +17,7 @@ public static class OnnxFilePass
     private static IReadOnlyList<string> Run<TReport>(string input, string output, Func<ModelProto, OnnxPassResult<TReport>> pass)
         where TReport : IPassReport
     {
+        ExportDirectory.Check(output);
         var model = OnnxGraph.Load(input).Model;
         ModelProto result;
         List<string> lines;
@@ -29,7 +30,7 @@ public static class OnnxFilePass
         {
             throw new OnnxImportException($"{input}: {e.Message}");
         }
-        AtomicFile.Write(output, stream => result.WriteTo(stream));
+        ExportDirectory.Publish(output, stream => result.WriteTo(stream), Path.GetDirectoryName(Path.GetFullPath(input))!, _ => true);
         lines.Add($"wrote {output} ({new FileInfo(output).Length / 1e6:F1} MB)");
         return lines;
     }

@@ -31,11 +31,24 @@ public static class ErrorKinds
 
     /// <summary>
     /// The failure to report: the only inner exception of an <see cref="AggregateException"/> (a parallel loop's,
-    /// a task's), whose own type says nothing.
+    /// a task's) or the cause of a <see cref="TypeInitializationException"/> (a static field read from the
+    /// environment), whose own types say nothing.
     /// </summary>
     public static Exception Unwrap(Exception exception)
     {
-        while (exception is AggregateException aggregate && aggregate.Flatten().InnerExceptions is [var single]) exception = single;
-        return exception;
+        while (true)
+        {
+            switch (exception)
+            {
+                case AggregateException aggregate when aggregate.Flatten().InnerExceptions is [var single]:
+                    exception = single;
+                    break;
+                case TypeInitializationException { InnerException: { } cause }:
+                    exception = cause;
+                    break;
+                default:
+                    return exception;
+            }
+        }
     }
 }

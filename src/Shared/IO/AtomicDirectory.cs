@@ -62,6 +62,7 @@ public static partial class AtomicDirectory
     public static void CheckReplaceable(string target)
     {
         target = Path.TrimEndingDirectorySeparator(Path.GetFullPath(target));
+        if (File.Exists(target)) throw new ConfigException($"{target} is a file; the output needs a directory there (or a path where none exists yet)");
         if (!Directory.Exists(target)) return;
         var working = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Environment.CurrentDirectory));
         if (working == target || working.StartsWith(target + Path.DirectorySeparatorChar, StringComparison.Ordinal))

@@ -107,6 +107,8 @@ public sealed partial class ErrorKindsTests
         Assert.Equal(ExitCodes.Usage, Failing(new KindedException(ErrorKind.Usage, "DISTILL_PAUSE_AT=x: expected POINT@STEP")).ExitCode);
         var wrapped = Failing(new AggregateException(new DataFormatException("train.jsonl", "line 3", "malformed JSON")));
         Assert.Equal(ExitCodes.BadInput, wrapped.ExitCode);
+        var staticField = Failing(new TypeInitializationException("Distill.DistillStudent.Training.PausePoint", new KindedException(ErrorKind.Usage, "DISTILL_PAUSE_AT=garbage")));
+        Assert.Equal((ExitCodes.Usage, "error: DISTILL_PAUSE_AT=garbage"), (staticField.ExitCode, staticField.Error.Trim()));
         Assert.Equal("error: train.jsonl:line 3: malformed JSON", wrapped.Error.Trim());
     }
 

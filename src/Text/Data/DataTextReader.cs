@@ -56,6 +56,30 @@ internal sealed class DataTextReader : TextReader
         return $"{path}: bytes that are not UTF-8 on line{(lines.Count == 1 ? "" : "s")} {shown}{more}, read as U+FFFD (expected UTF-8 text; re-encode the file, e.g. iconv -f latin1 -t utf-8)";
     }
 
+    /// <summary>A line without its end ("\n", "\r\n" or a lone "\r", as <see cref="StreamReader.ReadLine"/> splits), or null at the end of the file.</summary>
+    public override string? ReadLine()
+    {
+        if (charStart == charEnd && !Fill()) return null;
+        StringBuilder? longLine = null;
+        while (true)
+        {
+            var span = chars.AsSpan(charStart, charEnd - charStart);
+            var end = span.IndexOfAny('\r', '\n');
+            if (end >= 0)
+            {
+                var line = longLine is null ? new string(span[..end]) : longLine.Append(span[..end]).ToString();
+                var lineEnd = span[end];
+                charStart += end + 1;
+                if (lineEnd == '\r' && (charStart < charEnd || Fill()) && chars[charStart] == '\n') charStart++;
+                return line;
+            }
+            // The line goes on in the next block; Account bounds it by the limit.
+            (longLine ??= new StringBuilder()).Append(span);
+            charStart = charEnd;
+            if (!Fill()) return longLine.ToString();
+        }
+    }
+
     public override int Peek() => charStart < charEnd || Fill() ? chars[charStart] : -1;
 
     public override int Read() => charStart < charEnd || Fill() ? chars[charStart++] : -1;

@@ -109,6 +109,21 @@ public sealed class DataTextReaderTests
         Assert.Empty(data.Warnings);
     }
 
+    [Fact]
+    public void ReadLines_MixedLineEndsAcrossReadBlocks_SameLinesAsFileReadLines()
+    {
+        using var dir = new TemporaryDirectory();
+        var random = new Random(3);
+        string[] ends = ["\n", "\r\n", "\r", "\n\n"];
+        // Lines of up to 40,000 characters, so that line ends, "\r\n" pairs and multi-byte letters fall on block boundaries.
+        var text = string.Concat(Enumerable.Range(0, 60).Select(i => new string(i % 3 == 0 ? 'é' : 'x', random.Next(0, 40_000)) + ends[random.Next(ends.Length)]));
+        var path = dir.Write("lines.txt", text + "last without end");
+
+        var lines = DataTextReader.ReadLines(path, new DataReadOptions(), []).ToList();
+
+        Assert.Equal(File.ReadLines(path), lines);
+    }
+
     [Theory]
     [InlineData("train.jsonl")]
     [InlineData("train.csv")]

@@ -26,7 +26,7 @@ public static partial class AtomicDirectory
     /// <returns>whether the directory was published</returns>
     public static bool Replace(string target, Action<string> write, Func<string, bool> accept)
     {
-        target = Path.TrimEndingDirectorySeparator(Path.GetFullPath(target));
+        target = Resolve(target);
         CheckReplaceable(target);
         var parent = Path.GetDirectoryName(target)!;
         var name = Path.GetFileName(target);
@@ -61,7 +61,7 @@ public static partial class AtomicDirectory
     /// </summary>
     public static void CheckReplaceable(string target)
     {
-        target = Path.TrimEndingDirectorySeparator(Path.GetFullPath(target));
+        target = Resolve(target);
         if (File.Exists(target)) throw new ConfigException($"{target} is a file; the output needs a directory there (or a path where none exists yet)");
         if (!Directory.Exists(target)) return;
         var working = Path.TrimEndingDirectorySeparator(Path.GetFullPath(Environment.CurrentDirectory));
@@ -77,6 +77,16 @@ public static partial class AtomicDirectory
             throw new ConfigException($"{target} holds {string.Join(", ", others)}, which are directories; the output is published by replacing the whole directory, "
                 + $"so it needs a directory of its own (e.g. {Path.Combine(target, "onnx")})");
         }
+    }
+
+    /// <summary>The full path, through a symbolic link to a directory: the directory it names is replaced, not the link by a directory.</summary>
+    private static string Resolve(string target)
+    {
+        target = Path.TrimEndingDirectorySeparator(Path.GetFullPath(target));
+        var directory = new DirectoryInfo(target);
+        return directory.LinkTarget is not null && directory.ResolveLinkTarget(returnFinalTarget: true) is { } linked
+            ? Path.TrimEndingDirectorySeparator(Path.GetFullPath(linked.FullName))
+            : target;
     }
 
     /// <summary>Removes the temporaries (<c>.NAME.tmp-PID</c>, <c>.NAME.old-PID</c>) that dead processes left beside <paramref name="name"/> in <paramref name="parent"/>.</summary>

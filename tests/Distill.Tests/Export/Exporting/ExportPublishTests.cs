@@ -113,6 +113,20 @@ public sealed class ExportPublishTests
     }
 
     [Fact]
+    public void Export_ThroughASymbolicLink_ReplacesTheLinkedDirectoryAndKeepsTheLink()
+    {
+        using var dir = new TemporaryDirectory();
+        var model = TinyModelDirectory.Write(dir);
+        Directory.CreateDirectory(dir.File("real"));
+        Directory.CreateSymbolicLink(dir.File("linked"), dir.File("real"));
+
+        Assert.Equal(ExitCodes.Success, Export(model, dir.File("linked", "model.onnx")).ExitCode);
+
+        Assert.Equal(dir.File("real"), new DirectoryInfo(dir.File("linked")).LinkTarget);
+        ExportManifest.Verify(dir.File("real", "model.onnx"));
+    }
+
+    [Fact]
     public void Export_IntoADirectoryHoldingDirectories_RefusedBeforeAnyWork()
     {
         using var dir = new TemporaryDirectory();

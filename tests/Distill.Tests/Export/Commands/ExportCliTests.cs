@@ -189,7 +189,7 @@ public sealed class ExportCliTests
     {
         using var dir = new TemporaryDirectory();
         var model = TinyModelDirectory.Write(dir);
-        var onnx = dir.File("model.onnx");
+        var onnx = dir.File("onnx", "model.onnx");
         Assert.Equal(ExitCodes.Success, Run("export", "--model", model, "--out", onnx).ExitCode);
 
         var parity = Run("parity", "--model", model, "--onnx", onnx, "--data", dir.File("dev.jsonl"), "--max-examples", "3", "--json");
@@ -217,8 +217,8 @@ public sealed class ExportCliTests
                 File.WriteAllBytes(onnx, [0xff, 0xff, 0xff, 0xff, 0x0f, 0x12, 0x34]);
                 break;
             case "truncated":
-                Assert.Equal(ExitCodes.Success, Run("export", "--model", model, "--out", dir.File("good.onnx")).ExitCode);
-                var bytes = File.ReadAllBytes(dir.File("good.onnx"));
+                Assert.Equal(ExitCodes.Success, Run("export", "--model", model, "--out", dir.File("good", "model.onnx")).ExitCode);
+                var bytes = File.ReadAllBytes(dir.File("good", "model.onnx"));
                 File.WriteAllBytes(onnx, bytes[..(bytes.Length / 2)]);
                 break;
             case "foreign":
@@ -257,11 +257,11 @@ public sealed class ExportCliTests
         using var dir = new TemporaryDirectory();
         var model = TinyModelDirectory.Write(dir);
 
-        var export = Run("export", "--model", model, "--out", dir.File("m.onnx"), "--opset", "13");
+        var export = Run("export", "--model", model, "--out", dir.File("onnx", "m.onnx"), "--opset", "13");
 
         Assert.Equal(ExitCodes.BadInput, export.ExitCode);
         Assert.Contains("--opset 13 is not supported: expected 17 to 21", export.Error);
-        Assert.False(File.Exists(dir.File("m.onnx")));
+        Assert.False(Directory.Exists(dir.File("onnx")));
     }
 
     [Fact]

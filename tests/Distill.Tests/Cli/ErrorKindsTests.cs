@@ -44,6 +44,8 @@ public sealed partial class ErrorKindsTests
         ["InvalidOperationException"] = (new InvalidOperationException("m"), ErrorKind.Internal),
         ["ArgumentException"] = (new ArgumentException("m"), ErrorKind.Internal),
         ["ArgumentOutOfRangeException"] = (new ArgumentOutOfRangeException("p", "m"), ErrorKind.Internal),
+        // The library API's guard against a null argument: the calling code's bug, not a user's input.
+        ["ArgumentNullException"] = (new ArgumentNullException("p", "m"), ErrorKind.Internal),
         ["KeyNotFoundException"] = (new KeyNotFoundException("m"), ErrorKind.Internal),
         ["NotSupportedException"] = (new NotSupportedException("m"), ErrorKind.Internal),
     };

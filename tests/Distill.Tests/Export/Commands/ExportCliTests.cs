@@ -51,7 +51,7 @@ public sealed class ExportCliTests
         Assert.True(exported.ExitCode == ExitCodes.Success, exported.Output + exported.Error);
         Assert.Contains("export: max_seq_length 16 (from --max-seq-length)", exported.Output, StringComparison.Ordinal);
         Assert.Contains($"export: wrote {Path.Combine(export, "onnx", "model.onnx")} (", exported.Output, StringComparison.Ordinal);
-        Assert.Contains($"config.json, tokenizer.json, tokenizer_config.json, special_tokens_map.json, vocab.txt in {export}", exported.Output, StringComparison.Ordinal);
+        Assert.Contains($"config.json, tokenizer.json, tokenizer_config.json, special_tokens_map.json, vocab.txt and manifest.json in {export}", exported.Output, StringComparison.Ordinal);
         Assert.True(predicted.ExitCode == ExitCodes.Success, predicted.Error);
         var lines = predicted.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
         Assert.Equal(4, lines.Count);

@@ -7,7 +7,7 @@ using Distill.Tests.Support;
 namespace Distill.Tests.Export.Exporting;
 
 /// <summary>
-/// An export directory is published as one unit (model, vocab.txt, config.json, manifest.json): a full disk or
+/// An export directory is published as one unit (model, vocab.txt, config.json, tokenizer files, manifest.json): a full disk or
 /// a kill -9 leaves the old directory whole or the new one, never a model alone or beside an old vocabulary,
 /// and the temporaries of a killed export are gone after the next one.
 /// </summary>
@@ -15,6 +15,14 @@ public sealed class ExportPublishTests
 {
     private static CliRun Export(string model, string onnx, params string[] more) =>
         CliRun.Invoke(ExportCli.Create(), ["export", "--model", model, "--out", onnx, .. more]);
+
+    /// <summary>A flat export's directory (<c>--out DIR/model.onnx</c>), sorted.</summary>
+    private static readonly string[] FlatExport =
+        ["config.json", "manifest.json", "model.onnx", "special_tokens_map.json", "tokenizer.json", "tokenizer_config.json", "vocab.txt"];
+
+    /// <summary>Every file under <paramref name="directory"/>, relative, '/'-separated, sorted.</summary>
+    private static string[] Tree(string directory) =>
+        [.. Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(directory, f).Replace('\\', '/')).Order(StringComparer.Ordinal)];
 
     private static string[] Temporaries(string directory) =>
         [.. Directory.EnumerateFileSystemEntries(directory, "*", SearchOption.AllDirectories).Where(p => Path.GetFileName(p).Contains(".tmp-", StringComparison.Ordinal) || Path.GetFileName(p).Contains(".old-", StringComparison.Ordinal))];
@@ -56,7 +64,7 @@ public sealed class ExportPublishTests
             {
                 Assert.True(rerun.WaitForExit(TimeSpan.FromSeconds(120)) == 0, rerun.Output + rerun.Error);
             }
-            Assert.Equal(["config.json", "manifest.json", "model.onnx", "vocab.txt"], Directory.GetFiles(Path.GetDirectoryName(onnx)!).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+            Assert.Equal(FlatExport, Directory.GetFiles(Path.GetDirectoryName(onnx)!).Select(Path.GetFileName).Order(StringComparer.Ordinal));
             Assert.Equal(File.ReadAllBytes(reference), File.ReadAllBytes(onnx));
             ExportManifest.Verify(onnx);
             Assert.Empty(Temporaries(mount));
@@ -109,7 +117,7 @@ public sealed class ExportPublishTests
         Assert.Equal(File.ReadAllBytes(dir.File("model", "vocab.txt")), File.ReadAllBytes(dir.File("onnx", "vocab.txt")));
         Assert.Equal("{}\n", File.ReadAllText(dir.File("onnx", "dev-predictions.jsonl")));
         ExportManifest.Verify(onnx);
-        Assert.Equal(["config.json", "model.onnx", "vocab.txt"], ExportManifest.TryLoad(dir.File("onnx"))!.Files.Keys);
+        Assert.Equal(FlatExport.Where(f => f != "manifest.json"), ExportManifest.TryLoad(dir.File("onnx"))!.Files.Keys);
     }
 
     [Fact]
@@ -179,8 +187,72 @@ public sealed class ExportPublishTests
         var run = CliRun.Invoke(ExportCli.Create(), "quantize", "--onnx", onnx, "--out", dir.File("int8", "model.onnx"), "--int8", "--min-elements", "16");
 
         Assert.True(run.ExitCode == ExitCodes.Success, run.Error);
-        Assert.Equal(["config.json", "manifest.json", "model.onnx", "vocab.txt"], Directory.GetFiles(dir.File("int8")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(FlatExport, Directory.GetFiles(dir.File("int8")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Equal(ExitCodes.Success, CliRun.Invoke(ExportCli.Create(), "predict", "--onnx", dir.File("int8", "model.onnx"), "--data", dir.File("dev.jsonl"), "--verify").ExitCode);
+    }
+
+    [Fact]
+    public void ExportToDirectory_WithOptimizeAndFused_OneManifestCoversTheLayoutAndEveryModel()
+    {
+        using var dir = new TemporaryDirectory();
+        var model = TinyModelDirectory.Write(dir);
+        var export = dir.File("student");
+        Directory.CreateDirectory(export);
+        File.WriteAllText(Path.Combine(export, "notes.txt"), "mine\n");
+
+        var run = Export(model, export, "--optimize", "--fused");
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.Output + run.Error);
+        string[] models = ["onnx/model.onnx", "onnx/model_fused.onnx", "onnx/model_optimized.onnx"];
+        string[] listed = [.. ExportLayout.Files.Concat(models).Distinct().Order(StringComparer.Ordinal)];
+        Assert.Equal(listed.Append("manifest.json").Append("notes.txt").Order(StringComparer.Ordinal), Tree(export));
+        Assert.Equal(listed, ExportManifest.TryLoad(export)!.Files.Keys);
+        Assert.Empty(Temporaries(dir.Path));
+        ExportManifest.Verify(export);
+        foreach (var file in models) ExportManifest.Verify(Path.Combine(export, file));
+
+        // The tokenizer is part of the unit: a changed tokenizer.json is refused as a changed model would be.
+        File.AppendAllText(Path.Combine(export, "tokenizer.json"), " ");
+        var predict = CliRun.Invoke(ExportCli.Create(), "predict", "--onnx", export, "--data", dir.File("dev.jsonl"), "--verify");
+        Assert.Equal(ExitCodes.BadInput, predict.ExitCode);
+        Assert.StartsWith($"error: {Path.Combine(export, "tokenizer.json")}: SHA-256 ", predict.Error);
+    }
+
+    [Fact]
+    public void ExportToDirectory_HoldingAnotherSubdirectory_RefusedBeforeAnyWorkNamingIt()
+    {
+        using var dir = new TemporaryDirectory();
+        var model = TinyModelDirectory.Write(dir);
+        var export = dir.File("student");
+        Assert.Equal(ExitCodes.Success, Export(model, export).ExitCode);
+        Directory.CreateDirectory(Path.Combine(export, "runs"));
+        var before = Tree(export);
+
+        var run = Export(model, export);
+
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.Contains($"{export} holds runs, which are directories", run.Error);
+        Assert.Equal(before, Tree(export));
+    }
+
+    [Fact]
+    public void Quantize_IntoTheOnnxFolderOfAnExport_AddsTheModelToThatExportAndKeepsTheFirst()
+    {
+        using var dir = new TemporaryDirectory();
+        var model = TinyModelDirectory.Write(dir);
+        var export = dir.File("student");
+        Assert.Equal(ExitCodes.Success, Export(model, export).ExitCode);
+        var first = File.ReadAllBytes(Path.Combine(export, "onnx", "model.onnx"));
+
+        var run = CliRun.Invoke(ExportCli.Create(), "quantize", "--onnx", Path.Combine(export, "onnx", "model.onnx"),
+            "--out", Path.Combine(export, "onnx", "model_int8.onnx"), "--int8", "--min-elements", "16");
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.Error);
+        string[] listed = [.. ExportLayout.Files.Append("onnx/model_int8.onnx").Order(StringComparer.Ordinal)];
+        Assert.Equal(listed.Append("manifest.json").Order(StringComparer.Ordinal), Tree(export));
+        Assert.Equal(listed, ExportManifest.TryLoad(export)!.Files.Keys);
+        Assert.Equal(first, File.ReadAllBytes(Path.Combine(export, "onnx", "model.onnx")));
+        Assert.Equal(ExitCodes.Success, CliRun.Invoke(ExportCli.Create(), "predict", "--onnx", Path.Combine(export, "onnx", "model_int8.onnx"), "--data", dir.File("dev.jsonl"), "--verify").ExitCode);
     }
 
     private static int Shell(string command, params string[] args)

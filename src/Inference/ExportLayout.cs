@@ -20,7 +20,7 @@ public static class ExportLayout
     /// <summary>Hugging Face's model config, with the labels (<c>id2label</c>, <c>label2id</c>).</summary>
     public const string ConfigFile = "config.json";
 
-    /// <summary>Every file of an export directory, relative to it, '/'-separated.</summary>
+    /// <summary>Every file of an export directory, relative to it, '/'-separated, but its manifest.json (<see cref="ExportManifest"/>), which lists them.</summary>
     public static readonly IReadOnlyList<string> Files =
     [
         ConfigFile, HuggingFaceTokenizerFiles.TokenizerFile, HuggingFaceTokenizerFiles.TokenizerConfigFile,

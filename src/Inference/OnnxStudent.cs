@@ -225,7 +225,7 @@ public sealed class OnnxStudent : IDisposable
     {
         if (task != kind)
         {
-            throw new InvalidOperationException($"{source} is a {task.Name()} model: {kind.Name()} needs a {kind.Name()} model");
+            throw new OnnxModelException($"{source} is a {task.Name()} model: {kind.Name()} needs a {kind.Name()} model");
         }
     }
 }

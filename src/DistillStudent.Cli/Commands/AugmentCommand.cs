@@ -21,10 +21,6 @@ internal sealed class AugmentCommand : Command
         {
             Options.Add(option);
         }
-        copies.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 0) result.AddError("--copies must be at least 0");
-        });
         drop.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<double>() is < 0 or >= 1) result.AddError("--drop must be in [0, 1)");

@@ -27,10 +27,6 @@ internal sealed class ParamsCommand : Command
         Options.Add(model);
         Options.Add(maxLevel);
         Options.Add(json);
-        maxLevel.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 1) result.AddError("--max-level must be at least 1");
-        });
         SetAction((parse, _) => Task.FromResult(Execute(parse)));
     }
 

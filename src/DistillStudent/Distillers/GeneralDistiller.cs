@@ -62,7 +62,7 @@ public class GeneralDistiller : DistillerBase
         var total = LogitsObjective(student, teachers, progress, parts, logitsOptional: true);
         foreach (var match in matches)
         {
-            if (match.Teacher >= teachers.Count) throw new InvalidOperationException($"match {match.Name} reads teacher {match.Teacher}, but the run has {teachers.Count} teacher(s)");
+            if (match.Teacher >= teachers.Count) throw new ConfigException($"match {match.Name} reads teacher {match.Teacher}, but the run has {teachers.Count} teacher(s)");
             var studentFeatures = match.StudentLayers.Select(l => Feature(student, match.Feature, l, "student")).ToList();
             var teacherFeatures = match.TeacherLayers.Select(l => Feature(teachers[match.Teacher], match.Feature, l, $"teacher {match.Teacher}")).ToList();
             if (match.Projection is { } projection) studentFeatures = studentFeatures.Select(f => projection.call(f)).ToList();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Distill.Errors;
 
 namespace Distill.DistillStudent.Training;
 
@@ -32,7 +33,7 @@ internal static class PausePoint
         var at = value.LastIndexOf('@');
         if (at <= 0 || !long.TryParse(value[(at + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var step))
         {
-            throw new InvalidOperationException($"{Variable}={value}: expected POINT@STEP, e.g. best@4");
+            throw new KindedException(ErrorKind.Usage, $"{Variable}={value}: expected POINT@STEP, e.g. best@4");
         }
         return (value[..at], step);
     }

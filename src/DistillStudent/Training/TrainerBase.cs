@@ -154,7 +154,7 @@ public abstract class TrainerBase
             }
 
             var tensorboard = utils.tensorboard.SummaryWriter(Config.LogDir ?? Path.Combine(output.OutputDir, "runs"));
-            using var metricsLog = new MetricsLog(Path.Combine(output.OutputDir, "metrics.jsonl"));
+            using var metricsLog = new MetricsLog(Path.Combine(output.OutputDir, "metrics.jsonl"), keepThroughStep: state.GlobalStep);
             var progress = new ProgressReporter(output.Log, output.IsTerminal, plan.TotalSteps, "train");
             var parameters = TrainableParameters().Select(p => p.Parameter).ToList();
             var running = new Dictionary<string, double>();

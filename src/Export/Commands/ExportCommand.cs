@@ -113,7 +113,7 @@ internal sealed class ExportCommand : Command
             parse.InvocationConfiguration.Error.WriteLine($"error: parity check failed, nothing written to {result.OutputPath}: {string.Join("; ", result.Failures)}");
             return false;
         }
-        log.WriteLine($"export: wrote {result.OutputPath} ({result.Bytes / 1e6:F1} MB) and {string.Join(", ", ExportLayout.Files.Where(f => !f.EndsWith(".onnx", StringComparison.Ordinal)))} in {request.FilesDirectory}");
+        log.WriteLine($"export: wrote {result.OutputPath} ({result.Bytes / 1e6:F1} MB) and {string.Join(", ", ExportDirectory.CompanionFiles)} and {ExportManifest.FileName} in {request.FilesDirectory}");
         return true;
     }
 }

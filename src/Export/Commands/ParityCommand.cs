@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using Distill.Cli;
+using Distill.Inference;
 using Distill.Data;
 using Distill.Export.Exporting;
 using Distill.Export.Parity;
@@ -20,17 +21,19 @@ internal sealed class ParityCommand : Command
     private readonly Option<double> atol = new("--atol") { Description = "largest absolute difference accepted", DefaultValueFactory = _ => ExportRequest.DefaultAtol };
     private readonly Option<bool> skipBad = new("--skip-bad") { Description = "skip and count bad input records instead of failing" };
     private readonly Option<bool> json = new("--json") { Description = "print the report as JSON" };
+    private readonly Option<bool> verify = new("--verify") { Description = "first check the ONNX model and the files beside it against the SHA-256 in the export's manifest.json (exit 3 if one differs)" };
     private readonly Option<int> threads = CommandRunner.ThreadsOption();
 
     public ParityCommand() : base("parity", "Run our model and the ONNX model on a data file at several batch sizes; print per output the max and mean absolute difference and argmax (or span) agreement")
     {
-        foreach (var option in new Option[] { model, onnx, data, batchSizes, maxExamples, maxSeqLength, atol, skipBad, json, threads }) Options.Add(option);
+        foreach (var option in new Option[] { model, onnx, data, batchSizes, maxExamples, maxSeqLength, atol, skipBad, json, threads, verify }) Options.Add(option);
         SetAction((parse, _) => Task.FromResult(Execute(parse)));
     }
 
     private int Execute(ParseResult parse)
     {
         var log = parse.InvocationConfiguration.Output;
+        if (parse.GetValue(verify)) ExportManifest.Verify(parse.GetValue(onnx)!.FullName);
         TorchRuntime.Initialize(parse.GetValue(threads));
         var request = new ParityRequest(parse.GetValue(model)!.FullName, parse.GetValue(onnx)!.FullName, parse.GetValue(data)!.FullName)
         {

@@ -21,10 +21,11 @@ internal sealed class PredictCommand : Command
     private readonly Option<int> batchSize = new("--batch-size") { Description = "inputs per ONNX Runtime call", DefaultValueFactory = _ => 32 };
     private readonly Option<int> threads = CommandRunner.ThreadsOption();
     private readonly Option<bool> skipBad = new("--skip-bad") { Description = "skip and count bad input records instead of failing" };
+    private readonly Option<bool> verify = new("--verify") { Description = "first check the model and the files of its export (config, tokenizer, vocabulary) against the SHA-256 in the export's manifest.json (exit 3 if one differs)" };
 
     public PredictCommand() : base("predict", "Predict with an exported student (labels with probabilities, word tags, answer spans) as JSONL")
     {
-        foreach (var option in new Option[] { onnx, data, output, logits, evaluate, json, batchSize, threads, skipBad }) Options.Add(option);
+        foreach (var option in new Option[] { onnx, data, output, logits, evaluate, json, batchSize, threads, skipBad, verify }) Options.Add(option);
         SetAction((parse, _) => Task.FromResult(Execute(parse)));
     }
 
@@ -33,6 +34,7 @@ internal sealed class PredictCommand : Command
         var stdout = parse.InvocationConfiguration.Output;
         var stderr = parse.InvocationConfiguration.Error;
         var outPath = parse.GetValue(output)?.FullName;
+        if (parse.GetValue(verify)) ExportManifest.Verify(Path.GetFullPath(parse.GetValue(onnx)!));
         using var student = OnnxStudent.Load(Path.GetFullPath(parse.GetValue(onnx)!), new OnnxStudentOptions { Threads = parse.GetValue(threads), Log = stderr.WriteLine });
         if (parse.GetValue(logits) && !PredictionLogits.Tasks.Contains(student.Metadata.Task!.Value))
         {

@@ -14,8 +14,8 @@ namespace Distill.Export.Exporting;
 
 /// <summary>
 /// Builds the ONNX graph of a model directory (BERT, or BiGRU by config.json's model_type), applies the graph passes in order, stamps the metadata, writes
-/// the file under a temporary name, checks parity against our model on built-in inputs, and only then renames
-/// it into place with the config and tokenizer files of <see cref="ExportLayout"/>. A failed check publishes nothing.
+/// the file into a temporary directory with the config and tokenizer files of <see cref="ExportLayout"/> and a manifest, checks parity against our
+/// model on built-in inputs there, and only then publishes the directory as one unit (<see cref="ExportDirectory"/>). A failed check publishes nothing.
 /// </summary>
 public static class OnnxExporter
 {
@@ -27,6 +27,7 @@ public static class OnnxExporter
 
     public static ExportResult Export(ExportRequest request, Action<string> log)
     {
+        ExportDirectory.Check(request.FilesDirectory, ModelName(request));
         if (ModelDirectory.ModelType(request.ModelDirectory) == BiGruConfig.Type) return ExportBiGru(request, log);
 
         using var model = LoadedModel.Load(request.ModelDirectory);
@@ -94,11 +95,11 @@ public static class OnnxExporter
         return length;
     }
 
-    /// <summary>The files written beside the model once it passes: vocabulary, config and the Hugging Face tokenizer files.</summary>
+    /// <summary>The files written beside the model: vocabulary, config and the Hugging Face tokenizer files.</summary>
     private static List<(string Name, Action<string> Write)> SideFiles(string modelDirectory, bool? doLowerCase, int maxLength, Action<string> writeConfig)
     {
         var vocab = Path.GetFullPath(Path.Combine(modelDirectory, ModelDirectory.VocabFile));
-        var files = new List<(string Name, Action<string> Write)> { (ModelDirectory.VocabFile, target => { if (vocab != Path.GetFullPath(target)) AtomicFile.Copy(vocab, target); }) };
+        var files = new List<(string Name, Action<string> Write)> { (ModelDirectory.VocabFile, target => AtomicFile.Copy(vocab, target)) };
         foreach (var (name, json) in HuggingFaceTokenizerFiles.Create(vocab, ModelDirectory.TokenizerOptions(doLowerCase), maxLength))
         {
             files.Add((name, target => AtomicFile.WriteAllText(target, json + "\n")));
@@ -108,7 +109,7 @@ public static class OnnxExporter
         return files;
     }
 
-    // Written under a temporary name, checked there, and renamed into place with the side files only if it passes.
+    // Written into a temporary directory with the side files and the manifest, checked there, and published as one directory only if it passes.
     private static ExportResult Publish(ExportRequest request, ModelProto onnx, List<(string Name, Action<string> Write)> sideFiles,
         Func<OnnxEncoderSession, ParityReport> parity, Action<string> log)
     {
@@ -116,7 +117,11 @@ public static class OnnxExporter
         var opCounts = OpCounts.Of(onnx);
         ParityReport? report = null;
         var failures = (IReadOnlyList<string>)[];
-        var published = AtomicFile.Write(output, onnx.WriteTo, written =>
+        var directory = request.FilesDirectory;
+        // Exporting into the model directory itself leaves its own config.json as it is (carried over).
+        var modelConfig = Path.GetFullPath(Path.Combine(request.ModelDirectory, ModelDirectory.ConfigFile));
+        var files = sideFiles.Where(f => f.Name != ExportLayout.ConfigFile || Path.Combine(directory, f.Name) != modelConfig).ToList();
+        var published = ExportDirectory.Publish(directory, ModelName(request), onnx.WriteTo, files, written =>
         {
             using (var session = OnnxEncoderSession.Create(written, request.Threads, preferCuda: false, log))
             {
@@ -125,19 +130,11 @@ public static class OnnxExporter
             failures = report.Failures(request.Atol, request.MinAgreement);
             return failures.Count == 0;
         });
-        if (published)
-        {
-            var directory = request.FilesDirectory;
-            var modelConfig = Path.GetFullPath(Path.Combine(request.ModelDirectory, ModelDirectory.ConfigFile));
-            foreach (var (name, write) in sideFiles)
-            {
-                var target = Path.Combine(directory, name);
-                // Exporting into the model directory itself leaves its own config.json as it is.
-                if (name != ExportLayout.ConfigFile || target != modelConfig) write(target);
-            }
-        }
         return new ExportResult(output, published, report!, failures, opCounts, published ? new FileInfo(output).Length : 0);
     }
+
+    /// <summary>The model's path in the published directory: <c>onnx/NAME</c>, or a flat export's file name.</summary>
+    private static string ModelName(ExportRequest request) => ExportManifest.RelativeName(request.FilesDirectory, request.OnnxPath);
 
     private static string Describe(LoadedModel model) => model.Module is BertTaskModel task ? task.Architecture : "BertModel (encoder)";
 

@@ -1,11 +1,12 @@
-using Distill.IO;
+using Distill.Export.Exporting;
+using Distill.Inference;
 using Distill.Onnx;
 using Google.Protobuf;
 using Onnx;
 
 namespace Distill.Export.Quantization;
 
-/// <summary>Runs a quantization pass from an ONNX file to another: errors name the input file, the output is written atomically.</summary>
+/// <summary>Runs a quantization pass from an ONNX file to another: errors name the input file, the output is published with its input's vocab.txt, config.json and tokenizer files and a manifest, as one directory (an export directory's, when it goes into its onnx/ folder).</summary>
 public static class OnnxFilePass
 {
     public static IReadOnlyList<string> Int8(string input, string output, Int8Options options) =>
@@ -21,6 +22,8 @@ public static class OnnxFilePass
     private static IReadOnlyList<string> Run<TReport>(string input, string output, Func<ModelProto, OnnxPassResult<TReport>> pass)
         where TReport : IPassReport
     {
+        var (directory, name) = ExportDirectory.Target(output);
+        ExportDirectory.Check(directory, name);
         var model = OnnxGraph.Load(input).Model;
         ModelProto result;
         List<string> lines;
@@ -33,7 +36,7 @@ public static class OnnxFilePass
         {
             throw new OnnxImportException($"{input}: {e.Message}");
         }
-        AtomicFile.Write(output, stream => result.WriteTo(stream));
+        ExportDirectory.Publish(directory, name, stream => result.WriteTo(stream), ExportDirectory.CopiesOf(ExportLayout.FilesDirectory(input)), _ => true);
         lines.Add($"wrote {output} ({new FileInfo(output).Length / 1e6:F1} MB)");
         return lines;
     }

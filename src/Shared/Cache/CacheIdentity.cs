@@ -54,15 +54,22 @@ public static class CacheIdentity
         ["skip_bad"] = settings.ReadOptions.SkipBad,
     };
 
-    public static TaskDataSettings DataSettingsFrom(JsonObject settings) => new(
-        (int)settings["max_seq_length"]!,
-        new DataReadOptions
-        {
-            TextColumn = (string)settings["text_column"]!,
-            TextBColumn = (string)settings["text_b_column"]!,
-            LabelColumn = (string)settings["label_column"]!,
-            SkipBad = (bool)settings["skip_bad"]!,
-        },
-        (int)settings["doc_stride"]!,
-        (int)settings["max_query_length"]!);
+    /// <summary>The settings of a manifest's <c>data.reader_settings</c>; a field missing or of another JSON type is a <see cref="CacheFormatException"/>.</summary>
+    public static TaskDataSettings DataSettingsFrom(JsonObject settings)
+    {
+        T Field<T>(string name) => settings[name] is JsonValue value && value.TryGetValue<T>(out var read)
+            ? read
+            : throw new CacheFormatException($"manifest data.reader_settings.{name}: expected {(typeof(T) == typeof(int) ? "an integer" : typeof(T) == typeof(bool) ? "a boolean" : "a string")}, found {settings[name]?.ToJsonString() ?? "nothing"}");
+        return new(
+            Field<int>("max_seq_length"),
+            new DataReadOptions
+            {
+                TextColumn = Field<string>("text_column"),
+                TextBColumn = Field<string>("text_b_column"),
+                LabelColumn = Field<string>("label_column"),
+                SkipBad = Field<bool>("skip_bad"),
+            },
+            Field<int>("doc_stride"),
+            Field<int>("max_query_length"));
+    }
 }

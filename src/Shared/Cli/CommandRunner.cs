@@ -1,10 +1,4 @@
 using System.CommandLine;
-using Distill.Cache;
-using Distill.Data;
-using Distill.Inference;
-using Distill.Models;
-using Distill.Onnx;
-using Distill.Safetensors;
 
 namespace Distill.Cli;
 
@@ -21,38 +15,28 @@ public static class CommandRunner
         error ??= Console.Error;
         try
         {
+            CountOptions.Apply(root);
             var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = output, Error = error };
             var parse = root.Parse(args);
             var code = await parse.InvokeAsync(configuration);
             // System.CommandLine prints parse errors with the help and exits 1, which is CheckFailed here.
             return parse.Errors.Count > 0 ? ExitCodes.Usage : code;
         }
-        catch (OperationCanceledException)
+        catch (Exception thrown)
         {
-            await error.WriteLineAsync("cancelled");
-            return ExitCodes.Cancelled;
-        }
-        catch (Exception e)
-        {
-            var code = ExitCodeOf(e);
+            var e = ErrorKinds.Unwrap(thrown);
+            if (e is OperationCanceledException)
+            {
+                await error.WriteLineAsync("cancelled");
+                return ExitCodes.Cancelled;
+            }
+            var code = ErrorKinds.ExitCode(ErrorKinds.Of(e));
             await error.WriteLineAsync(code == ExitCodes.InternalError
                 ? $"error: unexpected {e.GetType().Name}: {e.Message} (this is a bug; please report it with this stack trace)\n{e.StackTrace}"
                 : $"error: {e.Message}");
             return code;
         }
     }
-
-    /// <summary>The exit code of a failure; <see cref="ExitCodes.InternalError"/> for exceptions no user input causes.</summary>
-    private static int ExitCodeOf(Exception e) => e switch
-    {
-        ConfigException or ModelLoadException or SafetensorsFormatException or OnnxImportException or OnnxModelException or DataFormatException
-            or CacheFormatException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException => ExitCodes.BadInput,
-        IOException or UnauthorizedAccessException => ExitCodes.IoFailure,
-        // A diverged run: a state the run cannot go on from (lower the learning rate, clip, or skip such batches).
-        Runtime.NonFiniteLossException => ExitCodes.Environment,
-        InvalidOperationException => ExitCodes.Environment,
-        _ => ExitCodes.InternalError,
-    };
 
     /// <summary>The <c>--threads</c> option every stage takes (LibTorch and ONNX Runtime CPU threads).</summary>
     public static Option<int> ThreadsOption() => new("--threads")

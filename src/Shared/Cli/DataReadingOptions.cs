@@ -34,6 +34,7 @@ public sealed class DataReadingOptions
             LabelColumn = parse.GetValue(labelColumn) ?? settings.ReadOptions.LabelColumn,
             IdColumn = settings.ReadOptions.IdColumn,
             TaggingFormat = settings.ReadOptions.TaggingFormat,
+            MaxLineLength = settings.ReadOptions.MaxLineLength,
             SkipBad = parse.GetValue(skipBad) || settings.ReadOptions.SkipBad,
         },
         parse.GetValue(docStride) ?? settings.DocStride,

@@ -120,6 +120,7 @@ public sealed record DistillationConfig
         {
             problems.AddRange(MatchProblems(match, where, catalog, studentLayers, teacherLayers));
         }
+        problems.AddRange(FiniteNumbers.Problems(this));
         if (problems.Count > 0) throw new ConfigException($"{source}: {string.Join("; ", problems)}");
         return this with { IntermediateMatches = matches.Select(p => p.Match).ToList(), Matches = [] };
     }

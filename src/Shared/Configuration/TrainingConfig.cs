@@ -188,6 +188,7 @@ public sealed record TrainingConfig
             if (MaxQueryLength < 1 || MaxQueryLength > MaxSeqLength / 2) problems.Add($"max_query_length must be in [1, max_seq_length / 2], found {MaxQueryLength}");
             if (DocStride < 0 || DocStride >= MaxSeqLength - MaxQueryLength - 3) problems.Add($"doc_stride must be in [0, max_seq_length - max_query_length - 3), found {DocStride}");
         }
+        problems.AddRange(FiniteNumbers.Problems(this));
         if (problems.Count > 0) throw new ConfigException($"{source}: {string.Join("; ", problems)}");
         return this;
     }

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
 
 namespace Distill.IO;
 
@@ -7,7 +9,7 @@ namespace Distill.IO;
 /// survives a power loss: the content goes to a temporary sibling, is fsynced, renamed over the target, and
 /// the directory holding the name is fsynced too (a rename lives in the directory, not in the file).
 /// </summary>
-public static class AtomicFile
+public static partial class AtomicFile
 {
     public static void Write(string path, Action<Stream> write) => Write(path, write, accept: _ => true);
 
@@ -37,6 +39,19 @@ public static class AtomicFile
         finally
         {
             File.Delete(temporary);
+        }
+    }
+
+    /// <summary>
+    /// Deletes the temporaries (<c>NAME.tmp-PID</c>) that processes which are no longer running left in
+    /// <paramref name="directory"/>: a killed export leaves its whole model under such a name.
+    /// </summary>
+    public static void RemoveOrphans(string directory)
+    {
+        foreach (var file in Directory.EnumerateFiles(directory, "*.tmp-*"))
+        {
+            var match = Temporary().Match(Path.GetFileName(file));
+            if (match.Success && !AtomicDirectory.IsAlive(int.Parse(match.Groups["pid"].Value, CultureInfo.InvariantCulture))) File.Delete(file);
         }
     }
 
@@ -101,6 +116,9 @@ public static class AtomicFile
             _ = Close(fd);
         }
     }
+
+    [GeneratedRegex(@"^.+\.tmp-(?<pid>\d{1,9})$")]
+    private static partial Regex Temporary();
 
     // DllImport rather than LibraryImport, whose generated code needs unsafe blocks; strings go as UTF-8 on Unix.
     [DllImport("libc", EntryPoint = "open", SetLastError = true)]

@@ -1,13 +1,15 @@
 using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Distill.IO;
 
 namespace Distill.Logging;
 
 /// <summary>
 /// Appends one JSON object per line (JSON Lines) to a metrics file, e.g.
 /// <c>{"step":120,"epoch":0.4,"split":"dev","accuracy":0.91}</c>. Each line reaches the operating system
-/// before <see cref="Write"/> returns, so a killed job keeps every line it wrote; an existing file is appended to.
+/// before <see cref="Write"/> returns, so a killed job keeps every line it wrote; an existing file is appended to,
+/// after the lines of steps a resumed run will write again are dropped (<c>keepThroughStep</c>).
 /// Non-finite values are written as the strings <c>"NaN"</c>, <c>"Infinity"</c> and <c>"-Infinity"</c>,
 /// which JSON numbers cannot express.
 /// </summary>
@@ -22,11 +24,17 @@ public sealed class MetricsLog : IDisposable
     private readonly FileStream stream;
     private readonly ArrayBufferWriter<byte> line = new();
 
-    public MetricsLog(string path)
+    /// <param name="path">the metrics file</param>
+    /// <param name="keepThroughStep">
+    /// the step a run resumes after (0 for a fresh start): lines of later steps, written by a run killed after its last
+    /// checkpoint, are dropped, as is a line cut by the kill, so that the resumed run does not repeat them
+    /// </param>
+    public MetricsLog(string path, long? keepThroughStep = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);
+        if (keepThroughStep is { } last && File.Exists(path)) TrimAfter(path, last);
         stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
         Path = stream.Name;
     }
@@ -66,6 +74,33 @@ public sealed class MetricsLog : IDisposable
     }
 
     public void Dispose() => stream.Dispose();
+
+    /// <summary>Rewrites the file (atomically) without the lines of steps after <paramref name="last"/> and without a last line that lacks its newline.</summary>
+    internal static void TrimAfter(string path, long last)
+    {
+        var text = File.ReadAllText(path);
+        var lines = text.Split('\n');
+        // The piece after the last newline is empty, or a line cut by a crash.
+        var kept = lines[..^1].Where(line => StepOf(line) is not { } step || step <= last).ToList();
+        if (kept.Count == lines.Length - 1 && lines[^1].Length == 0) return;
+        AtomicFile.WriteAllText(path, string.Concat(kept.Select(l => l + "\n")));
+    }
+
+    /// <summary>The line's step, or null for a line that is not one of ours (kept as it is).</summary>
+    private static long? StepOf(string line)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(line);
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("step", out var step) && step.TryGetInt64(out var value)
+                ? value
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     private static void WriteNumber(Utf8JsonWriter json, string name, double value)
     {

@@ -1,3 +1,4 @@
+using Distill.Errors;
 using TorchSharp;
 
 namespace Distill.Runtime;
@@ -17,7 +18,7 @@ public static class TorchRuntime
         }
         catch (Exception e) when (e is TypeInitializationException or DllNotFoundException or NotSupportedException)
         {
-            throw new InvalidOperationException(Explain(e), e);
+            throw new KindedException(ErrorKind.Environment, Explain(e), e);
         }
         torch.set_num_threads(threads);
     }

@@ -34,7 +34,7 @@ public static class ClassificationReader
     {
         var collector = new RecordCollector<ClassificationExample>(source.Path);
         var lineNumber = 0;
-        foreach (var line in File.ReadLines(source.Path))
+        foreach (var line in DataTextReader.ReadLines(source.Path, source.Options, collector.InvalidUtf8Lines))
         {
             lineNumber++;
             if (string.IsNullOrWhiteSpace(line)) continue;
@@ -87,7 +87,7 @@ public static class ClassificationReader
     private static DataSet<ClassificationExample> ReadDelimited(Source source, char delimiter)
     {
         var collector = new RecordCollector<ClassificationExample>(source.Path);
-        using var text = new StreamReader(source.Path, detectEncodingFromByteOrderMarks: true);
+        using var text = new DataTextReader(source.Path, source.Options.MaxLineLength);
         var records = new DelimitedRecordReader(text, delimiter);
         DelimitedRecord header;
         do
@@ -112,6 +112,7 @@ public static class ClassificationReader
                 collector.Skip(e);
             }
         }
+        collector.InvalidUtf8Lines.AddRange(text.InvalidUtf8Lines);
         return collector.ToDataSet(DataFormatException.AtLine(header.Line), "a row after the header");
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Distill.Errors;
 
 namespace Distill.Data;
 
@@ -6,7 +7,7 @@ namespace Distill.Data;
 /// A data file holds a record the readers cannot use. The message reads <c>FILE:LOCATION: what is wrong
 /// (expected ..., found ...)</c>, so editors and terminals can jump to the spot.
 /// </summary>
-public sealed class DataFormatException : Exception
+public sealed class DataFormatException : Exception, IKindedException
 {
     public DataFormatException(string file, string location, string problem)
         : base(location.Length == 0 ? $"{file}: {problem}" : $"{file}:{location}: {problem}")
@@ -14,6 +15,8 @@ public sealed class DataFormatException : Exception
         File = file;
         Location = location;
     }
+
+    public ErrorKind Kind => ErrorKind.BadInput;
 
     /// <summary>The file as the caller named it.</summary>
     public string File { get; }

@@ -24,6 +24,15 @@ public sealed class DataReadOptions
     /// <summary>Field of the example id; optional, absent means <c>{file name}:{line}</c>. Default: <c>"id"</c>.</summary>
     public string IdColumn { get; init; } = "id";
 
+    /// <summary>The default <see cref="MaxLineLength"/>: 8 Mi characters, far above any real record, and a bounded buffer.</summary>
+    public const int DefaultMaxLineLength = 8 << 20;
+
+    /// <summary>
+    /// The longest line a line-based file (JSON Lines, CSV, TSV, tagging) may have, in characters; a longer one
+    /// fails the read naming the file, the line and this limit. Default: <see cref="DefaultMaxLineLength"/>.
+    /// </summary>
+    public int MaxLineLength { get; init; } = DefaultMaxLineLength;
+
     /// <summary>Layout of tagging files. Default: <see cref="TaggingFormat.Auto"/>.</summary>
     public TaggingFormat TaggingFormat { get; init; } = TaggingFormat.Auto;
 }

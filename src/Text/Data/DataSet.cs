@@ -1,7 +1,7 @@
 namespace Distill.Data;
 
 /// <summary>The examples read from one file, and the bad records left out when <see cref="DataReadOptions.SkipBad"/> was set.</summary>
-public sealed class DataSet<T>(IReadOnlyList<T> examples, IReadOnlyList<string> skippedReasons)
+public sealed class DataSet<T>(IReadOnlyList<T> examples, IReadOnlyList<string> skippedReasons, IReadOnlyList<string>? warnings = null)
 {
     public IReadOnlyList<T> Examples { get; } = examples;
 
@@ -10,4 +10,7 @@ public sealed class DataSet<T>(IReadOnlyList<T> examples, IReadOnlyList<string> 
 
     /// <summary>Per skipped record, the message of the <see cref="DataFormatException"/> it would have raised.</summary>
     public IReadOnlyList<string> SkippedReasons { get; } = skippedReasons;
+
+    /// <summary>What was read but not as written (bytes that are not UTF-8), one line per problem naming the file and lines.</summary>
+    public IReadOnlyList<string> Warnings { get; } = warnings ?? [];
 }

@@ -17,12 +17,29 @@ internal static class JsonText
         if (!record.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
         return value.ValueKind switch
         {
-            JsonValueKind.String => value.GetString()!,
+            JsonValueKind.String => TextOf(value, name, error),
             JsonValueKind.Number when scalarsAllowed && value.TryGetInt64(out var number) => number.ToString(CultureInfo.InvariantCulture),
             JsonValueKind.True when scalarsAllowed => "true",
             JsonValueKind.False when scalarsAllowed => "false",
             _ => throw error($"bad \"{name}\" (expected {(scalarsAllowed ? "a string, an integer or a boolean" : "a string")}, found {Describe(value)})"),
         };
+    }
+
+    /// <summary>
+    /// A JSON string's text. JSON allows an escaped lone UTF-16 surrogate (<c>"\ud800"</c>) that no .NET string
+    /// can decode to text (System.Text.Json throws <see cref="InvalidOperationException"/>); that is the data's
+    /// fault, reported through <paramref name="error"/> like any other bad field.
+    /// </summary>
+    public static string TextOf(JsonElement value, string name, Func<string, Exception> error)
+    {
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw error($"bad \"{name}\" (expected text; found a lone UTF-16 surrogate escape in {Describe(value)}: a \\uD800-\\uDFFF escape must be half of a pair)");
+        }
     }
 
     /// <summary>The value's kind and (shortened) JSON text, e.g. <c>number 1.5</c> or <c>array [1,2]</c>.</summary>

@@ -23,6 +23,9 @@ internal sealed class RecordCollector<T>(string path)
 
     public void Skip(DataFormatException error) => skipped.Add(error.Message);
 
+    /// <summary>The lines that held bytes which are not UTF-8, filled by <see cref="DataTextReader"/> as it reads.</summary>
+    public List<int> InvalidUtf8Lines { get; } = [];
+
     /// <param name="emptyLocation">Where an empty file is reported.</param>
     /// <param name="expected">What a record looks like, for the empty-file message.</param>
     public DataSet<T> ToDataSet(string emptyLocation, string expected)
@@ -31,6 +34,7 @@ internal sealed class RecordCollector<T>(string path)
         {
             throw new DataFormatException(path, emptyLocation, $"no examples (expected {expected}, found none)");
         }
-        return new DataSet<T>(examples, skipped);
+        var warning = DataTextReader.Utf8Warning(path, InvalidUtf8Lines);
+        return new DataSet<T>(examples, skipped, warning.Length == 0 ? [] : [warning]);
     }
 }

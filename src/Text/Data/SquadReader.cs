@@ -80,7 +80,7 @@ public static class SquadReader
         private void ReadParagraph(JsonElement paragraph, string paragraphPath)
         {
             RequireObject(paragraph, paragraphPath, "a paragraph object");
-            var context = Required(paragraph, paragraphPath, "context", JsonValueKind.String, "a string").GetString()!;
+            var context = JsonText.TextOf(Required(paragraph, paragraphPath, "context", JsonValueKind.String, "a string"), "context", problem => Bad(paragraphPath, problem));
             if (string.IsNullOrWhiteSpace(context)) throw Bad(paragraphPath, $"empty context (expected text, found \"{context}\")");
             var index = 0;
             foreach (var qa in Required(paragraph, paragraphPath, "qas", JsonValueKind.Array, "an array of questions").EnumerateArray())
@@ -100,7 +100,7 @@ public static class SquadReader
             var id = JsonText.OptionalString(qa, "id", scalarsAllowed: true, problem => Bad(qaPath, problem))
                 ?? throw Bad(qaPath, "missing \"id\" (expected a string, found no such field)");
             if (id.Length == 0) throw Bad(qaPath, "empty \"id\" (expected a non-empty string, found \"\")");
-            var question = Required(qa, qaPath, "question", JsonValueKind.String, "a string").GetString()!;
+            var question = JsonText.TextOf(Required(qa, qaPath, "question", JsonValueKind.String, "a string"), "question", problem => Bad(qaPath, problem));
             if (string.IsNullOrWhiteSpace(question)) throw Bad(qaPath, $"empty question (expected text, found \"{question}\")");
             var answers = Required(qa, qaPath, "answers", JsonValueKind.Array, "an array of answers");
             if (answers.GetArrayLength() == 0)
@@ -118,7 +118,7 @@ public static class SquadReader
         private QaAnswer ReadAnswer(JsonElement answer, string answerPath, string context)
         {
             RequireObject(answer, answerPath, "an answer object");
-            var text = Required(answer, answerPath, "text", JsonValueKind.String, "a string").GetString()!;
+            var text = JsonText.TextOf(Required(answer, answerPath, "text", JsonValueKind.String, "a string"), "text", problem => Bad(answerPath, problem));
             if (text.Length == 0) throw Bad(answerPath, "empty answer text (expected the answer as it appears in the context, found \"\")");
             var startElement = Required(answer, answerPath, "answer_start", JsonValueKind.Number, "a character offset");
             if (!startElement.TryGetInt32(out var start) || start < 0)

@@ -24,7 +24,7 @@ public static class TaggingReader
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(options);
-        var format = options.TaggingFormat == TaggingFormat.Auto ? Detect(path) : options.TaggingFormat;
+        var format = options.TaggingFormat == TaggingFormat.Auto ? Detect(path, options) : options.TaggingFormat;
         return format switch
         {
             TaggingFormat.Conll => ReadConll(path, options),
@@ -34,9 +34,9 @@ public static class TaggingReader
     }
 
     /// <summary>The layout of the file's first sentence line; CoNLL when there is none (the reader then reports the empty file).</summary>
-    internal static TaggingFormat Detect(string path)
+    internal static TaggingFormat Detect(string path, DataReadOptions options)
     {
-        foreach (var line in File.ReadLines(path))
+        foreach (var line in DataTextReader.ReadLines(path, options, []))
         {
             if (string.IsNullOrWhiteSpace(line) || line.StartsWith(DocStart, StringComparison.Ordinal)) continue;
             return Tokens(line).All(token => SplitWordTag(token) is not null) ? TaggingFormat.WordTag : TaggingFormat.Conll;
@@ -74,7 +74,7 @@ public static class TaggingReader
         }
 
         var lineNumber = 0;
-        foreach (var line in File.ReadLines(path))
+        foreach (var line in DataTextReader.ReadLines(path, options, collector.InvalidUtf8Lines))
         {
             lineNumber++;
             if (string.IsNullOrWhiteSpace(line) || line.StartsWith(DocStart, StringComparison.Ordinal))
@@ -121,7 +121,7 @@ public static class TaggingReader
         var collector = new RecordCollector<TaggingExample>(path);
         var fileName = Path.GetFileName(path);
         var lineNumber = 0;
-        foreach (var line in File.ReadLines(path))
+        foreach (var line in DataTextReader.ReadLines(path, options, collector.InvalidUtf8Lines))
         {
             lineNumber++;
             if (string.IsNullOrWhiteSpace(line)) continue;

@@ -45,7 +45,7 @@ public sealed class ClassificationData : ITaskData
             if (text.Truncated) truncated++;
             features.Add(new TrainingFeature(example.ExampleId, example.ExampleId, text, [labelSet.IndexOf(example.Label)]));
         }
-        return new ClassificationData(path, set.Examples, features, labelSet.Labels, DataWarnings.Of(path, set.SkippedCount, truncated, maxSeqLength));
+        return new ClassificationData(path, set.Examples, features, labelSet.Labels, DataWarnings.Of(path, set, truncated, maxSeqLength));
     }
 
     public EvaluationResult Score(IReadOnlyList<float[]> logits)

@@ -40,7 +40,7 @@ public sealed class QaData : ITaskData
         var windows = set.Examples.SelectMany(e => QaFeatures.Windows(tokenizer, e, maxSeqLength, docStride, maxQueryLength)).ToList();
         var multi = windows.GroupBy(w => w.ExampleId).Count(g => g.Count() > 1);
         var note = multi > 0 ? $"{path}: {multi} contexts were longer than one window and were split (doc_stride {docStride})" : "";
-        return new QaData(path, set.Examples, windows, DataWarnings.Of(path, set.SkippedCount, 0, maxSeqLength, note));
+        return new QaData(path, set.Examples, windows, DataWarnings.Of(path, set, 0, maxSeqLength, note));
     }
 
     public EvaluationResult Score(IReadOnlyList<float[]> logits)

@@ -54,7 +54,7 @@ public sealed class TaggingData : ITaskData
         var emptyWords = features.Sum(f => f.EmptyWords);
         var lost = lostWords > 0 ? $"{path}: {lostWords} words lost their tag to truncation; they are predicted as \"{labelSet.Labels[0]}\"" : "";
         var empty = emptyWords > 0 ? $"{path}: {emptyWords} words have no word pieces (only control characters); they are predicted as \"{labelSet.Labels[0]}\"" : "";
-        return new TaggingData(path, set.Examples, features, labelSet.Labels, DataWarnings.Of(path, set.SkippedCount, truncated, maxSeqLength, lost, empty));
+        return new TaggingData(path, set.Examples, features, labelSet.Labels, DataWarnings.Of(path, set, truncated, maxSeqLength, lost, empty));
     }
 
     public EvaluationResult Score(IReadOnlyList<float[]> logits)

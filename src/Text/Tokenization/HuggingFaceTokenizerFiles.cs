@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Distill.Models;
 
 namespace Distill.Tokenization;
 
@@ -26,7 +27,7 @@ public static class HuggingFaceTokenizerFiles
     /// <param name="vocabPath">vocab.txt: one token per line, the line number is the id</param>
     /// <param name="options">the normalization the model was trained with</param>
     /// <param name="maxLength">inputs are truncated to this many tokens, specials included (the model's max_seq_length)</param>
-    /// <exception cref="FormatException">The vocabulary lacks [PAD], [UNK], [CLS] or [SEP]; the message names the file and token.</exception>
+    /// <exception cref="ConfigException">The vocabulary lacks [PAD], [UNK], [CLS] or [SEP]; the message names the file and token.</exception>
     public static IReadOnlyList<(string Name, string Json)> Create(string vocabPath, WordPieceOptions options, int maxLength)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -37,7 +38,7 @@ public static class HuggingFaceTokenizerFiles
         var specials = Specials.Where(s => vocab.ContainsKey(s.Token)).ToList();
         foreach (var required in new[] { "[PAD]", WordPieceEncoder.UnknownToken, "[CLS]", "[SEP]" })
         {
-            if (!vocab.ContainsKey(required)) throw new FormatException($"{vocabPath}: the vocabulary has no {required} token, which a BERT tokenizer needs");
+            if (!vocab.ContainsKey(required)) throw new ConfigException($"{vocabPath}: the vocabulary has no {required} token, which a BERT tokenizer needs");
         }
         return
         [

@@ -1,3 +1,5 @@
+using Distill.Models;
+
 namespace Distill.Tokenization;
 
 /// <summary>
@@ -15,17 +17,19 @@ public sealed class WordLevelTokenizer : ITextTokenizer
     private readonly Dictionary<string, int> ids;
     private readonly bool lowerCase;
 
-    private WordLevelTokenizer(IReadOnlyList<string> words, bool lowerCase)
+    // A vocabulary read from a file is the user's input: its faults are ConfigExceptions (exit 3) naming the file.
+    private WordLevelTokenizer(IReadOnlyList<string> words, bool lowerCase, string? path = null)
     {
+        var source = path is null ? "" : $"{path}: ";
         Words = words;
         ids = new Dictionary<string, int>(words.Count, StringComparer.Ordinal);
         for (var i = 0; i < words.Count; i++)
         {
-            if (!ids.TryAdd(words[i], i)) throw new FormatException($"the vocabulary holds \"{words[i]}\" twice (ids {ids[words[i]]} and {i})");
+            if (!ids.TryAdd(words[i], i)) throw new ConfigException($"{source}the vocabulary holds \"{words[i]}\" twice (ids {ids[words[i]]} and {i})");
         }
         foreach (var special in SpecialTokens)
         {
-            if (!ids.ContainsKey(special)) throw new FormatException($"the vocabulary has no {special} token; expected the first ids to be {string.Join(", ", SpecialTokens)}");
+            if (!ids.ContainsKey(special)) throw new ConfigException($"{source}the vocabulary has no {special} token; expected the first ids to be {string.Join(", ", SpecialTokens)}");
         }
         this.lowerCase = lowerCase;
         Specials = new SpecialTokenIds(ids["[PAD]"], ids["[CLS]"], ids["[SEP]"]);
@@ -73,14 +77,7 @@ public sealed class WordLevelTokenizer : ITextTokenizer
     public static WordLevelTokenizer Load(string path, bool lowerCase = true)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"vocabulary file {path} does not exist", path);
-        try
-        {
-            return new WordLevelTokenizer(File.ReadAllLines(path), lowerCase);
-        }
-        catch (FormatException e)
-        {
-            throw new FormatException($"{path}: {e.Message}", e);
-        }
+        return new WordLevelTokenizer(File.ReadAllLines(path), lowerCase, path);
     }
 
     /// <summary>Writes the vocabulary, one token per line.</summary>

@@ -1,3 +1,4 @@
+using Distill.Models;
 using Microsoft.ML.Tokenizers;
 
 namespace Distill.Tokenization;
@@ -44,7 +45,7 @@ public sealed class WordPieceEncoder : ITextTokenizer
         for (var id = 0; id < tokens.Length; id++) ids[tokens[id]] = id;
         int Special(string token) => ids.TryGetValue(token, out var id)
             ? id
-            : throw new FormatException($"{vocabPath}: the vocabulary has no {token} token, which BERT inputs need");
+            : throw new ConfigException($"{vocabPath}: the vocabulary has no {token} token, which BERT inputs need");
         var wordPiece = WordPieceTokenizer.Create(vocabPath, new Microsoft.ML.Tokenizers.WordPieceOptions
         {
             UnknownToken = UnknownToken,

@@ -1,4 +1,5 @@
 using Distill.CrossVocabulary;
+using Distill.Models;
 using Distill.Tests.Support;
 using Distill.Tokenization;
 
@@ -77,7 +78,7 @@ public sealed class WordLevelTokenizerTests
         tokenizer.Save(dir.File("words.txt"));
 
         Assert.Equal(tokenizer.Words, WordLevelTokenizer.Load(dir.File("words.txt")).Words);
-        var error = Assert.Throws<FormatException>(() => WordLevelTokenizer.Load(dir.Write("bad.txt", "[PAD]\n[UNK]\nthe\n")));
+        var error = Assert.Throws<ConfigException>(() => WordLevelTokenizer.Load(dir.Write("bad.txt", "[PAD]\n[UNK]\nthe\n")));
         Assert.Contains("bad.txt", error.Message);
         Assert.Contains("no [CLS] token", error.Message);
     }

@@ -54,7 +54,7 @@ public sealed partial class CommandRunnerTests
         { new Distill.Inference.OnnxModelException("model.onnx: metadata \"task\": expected one of classification, tagging, qa, encoder, found \"ner\""), ExitCodes.BadInput },
         { new IOException("No space left on device : '/mnt/cache/.part-00000.parquet.tmp'"), ExitCodes.IoFailure },
         { new UnauthorizedAccessException("Access to the path '/cache' is denied."), ExitCodes.IoFailure },
-        { new InvalidOperationException("LibTorch failed to load: libtorch.so not found"), ExitCodes.Environment },
+        { new Distill.Errors.KindedException(Distill.Errors.ErrorKind.Environment, "LibTorch failed to load: libtorch.so not found"), ExitCodes.Environment },
         { new OperationCanceledException(), ExitCodes.Cancelled },
     };
 

@@ -64,7 +64,7 @@ public sealed class TaggingReaderTests
     {
         using var dir = new TemporaryDirectory();
 
-        Assert.Equal(expected, TaggingReader.Detect(dir.Write("data.txt", content)));
+        Assert.Equal(expected, TaggingReader.Detect(dir.Write("data.txt", content), new DataReadOptions()));
     }
 
     [Theory]

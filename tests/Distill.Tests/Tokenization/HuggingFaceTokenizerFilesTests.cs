@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Distill.Models;
 using Distill.Tests.Features;
 using Distill.Tests.Support;
 using Distill.Tokenization;
@@ -48,7 +49,7 @@ public sealed class HuggingFaceTokenizerFilesTests
         var vocab = dir.File("vocab.txt");
         File.WriteAllLines(vocab, ["[PAD]", "[CLS]", "[SEP]", "the"]);
 
-        var error = Assert.Throws<FormatException>(() => Files(vocab, lowerCase: true, maxLength: 8));
+        var error = Assert.Throws<ConfigException>(() => Files(vocab, lowerCase: true, maxLength: 8));
 
         Assert.Equal($"{vocab}: the vocabulary has no [UNK] token, which a BERT tokenizer needs", error.Message);
     }

@@ -33,9 +33,14 @@ public sealed class TrainKillTests
         KilledRuns.AssertSameFiles(dir.File("a", "best"), dir.File("b", "best"));
         KilledRuns.AssertSameFiles(dir.File("a", "checkpoints", "step-00000096"), dir.File("b", "checkpoints", "step-00000096"));
         KilledRuns.AssertSameLayout(dir.File("a"), dir.File("b"));
+        // Each step's lines once: what a killed run logged after its last checkpoint is not repeated by the rerun.
+        Assert.Equal(LoggedSteps(dir.File("a", "metrics.jsonl")), LoggedSteps(dir.File("b", "metrics.jsonl")));
         Assert.Equal(["pause: best-swap at step 8", "pause: step at step 13", "pause: checkpoint at step 16",
             "pause: prune at step 24", $"pause: best at step {lastBest}"], lines);
     }
+
+    private static List<(long Step, string Split)> LoggedSteps(string metricsLog) =>
+        [.. File.ReadLines(metricsLog).Select(l => JsonDocument.Parse(l).RootElement).Select(l => (l.GetProperty("step").GetInt64(), l.GetProperty("split").GetString()!))];
 
     /// <summary>The steps whose dev accuracy beat every earlier one.</summary>
     private static List<long> ImprovingSteps(string metricsLog)

@@ -51,7 +51,7 @@ public sealed class ExportCliTests
         Assert.True(exported.ExitCode == ExitCodes.Success, exported.Output + exported.Error);
         Assert.Contains("export: max_seq_length 16 (from --max-seq-length)", exported.Output, StringComparison.Ordinal);
         Assert.Contains($"export: wrote {Path.Combine(export, "onnx", "model.onnx")} (", exported.Output, StringComparison.Ordinal);
-        Assert.Contains($"config.json, tokenizer.json, tokenizer_config.json, special_tokens_map.json, vocab.txt in {export}", exported.Output, StringComparison.Ordinal);
+        Assert.Contains($"config.json, tokenizer.json, tokenizer_config.json, special_tokens_map.json, vocab.txt and manifest.json in {export}", exported.Output, StringComparison.Ordinal);
         Assert.True(predicted.ExitCode == ExitCodes.Success, predicted.Error);
         var lines = predicted.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
         Assert.Equal(4, lines.Count);
@@ -189,7 +189,7 @@ public sealed class ExportCliTests
     {
         using var dir = new TemporaryDirectory();
         var model = TinyModelDirectory.Write(dir);
-        var onnx = dir.File("model.onnx");
+        var onnx = dir.File("onnx", "model.onnx");
         Assert.Equal(ExitCodes.Success, Run("export", "--model", model, "--out", onnx).ExitCode);
 
         var parity = Run("parity", "--model", model, "--onnx", onnx, "--data", dir.File("dev.jsonl"), "--max-examples", "3", "--json");
@@ -217,8 +217,8 @@ public sealed class ExportCliTests
                 File.WriteAllBytes(onnx, [0xff, 0xff, 0xff, 0xff, 0x0f, 0x12, 0x34]);
                 break;
             case "truncated":
-                Assert.Equal(ExitCodes.Success, Run("export", "--model", model, "--out", dir.File("good.onnx")).ExitCode);
-                var bytes = File.ReadAllBytes(dir.File("good.onnx"));
+                Assert.Equal(ExitCodes.Success, Run("export", "--model", model, "--out", dir.File("good", "model.onnx")).ExitCode);
+                var bytes = File.ReadAllBytes(dir.File("good", "model.onnx"));
                 File.WriteAllBytes(onnx, bytes[..(bytes.Length / 2)]);
                 break;
             case "foreign":
@@ -257,11 +257,11 @@ public sealed class ExportCliTests
         using var dir = new TemporaryDirectory();
         var model = TinyModelDirectory.Write(dir);
 
-        var export = Run("export", "--model", model, "--out", dir.File("m.onnx"), "--opset", "13");
+        var export = Run("export", "--model", model, "--out", dir.File("onnx", "m.onnx"), "--opset", "13");
 
         Assert.Equal(ExitCodes.BadInput, export.ExitCode);
         Assert.Contains("--opset 13 is not supported: expected 17 to 21", export.Error);
-        Assert.False(File.Exists(dir.File("m.onnx")));
+        Assert.False(Directory.Exists(dir.File("onnx")));
     }
 
     [Fact]

@@ -50,9 +50,11 @@ public sealed class ExportLayoutTests
         // transformers.js: config.json, tokenizer.json, tokenizer_config.json, onnx/model.onnx; Optimum: config.json and
         // one .onnx file; the slow BertTokenizer and older clients: vocab.txt, special_tokens_map.json.
         string[] expected = ["config.json", "onnx/model.onnx", "special_tokens_map.json", "tokenizer.json", "tokenizer_config.json", "vocab.txt"];
+        // manifest.json (published with them as one unit) records each one's SHA-256.
         var written = Directory.EnumerateFiles(output, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(output, f).Replace('\\', '/')).Order(StringComparer.Ordinal);
-        Assert.Equal(expected, written);
+        Assert.Equal(expected.Append("manifest.json").Order(StringComparer.Ordinal), written);
         Assert.Equal(expected, ExportLayout.Files.Order(StringComparer.Ordinal));
+        Assert.Equal(expected, ExportManifest.TryLoad(output)!.Files.Keys);
         Assert.Equal(Path.Combine(output, "onnx", "model.onnx"), result.OutputPath);
 
         var config = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "config.json")))!;

@@ -63,7 +63,7 @@ public sealed class OnnxExporterTests
     {
         using var dir = new TemporaryDirectory();
         var modelDir = TinyModelDirectory.Write(dir);
-        var output = dir.File("model.onnx");
+        var output = dir.File("onnx", "model.onnx");
 
         var result = OnnxExporter.Export(new ExportRequest(modelDir, output) { Passes = [OrtOptimizer.Pass()] }, _ => { });
 

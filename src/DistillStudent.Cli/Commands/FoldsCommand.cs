@@ -21,10 +21,6 @@ internal sealed class FoldsCommand : Command
         {
             Options.Add(option);
         }
-        folds.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 2) result.AddError("--folds must be at least 2");
-        });
         select.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<double>() is <= 0 or >= 1) result.AddError("--select must be in (0, 1)");

@@ -1,4 +1,5 @@
 using Distill.Configuration;
+using Distill.Errors;
 using TorchSharp;
 
 namespace Distill.DistillStudent.Runs;
@@ -27,7 +28,7 @@ public static class RunPreamble
     internal static void RequireDevice(string device, Func<bool> cudaAvailable)
     {
         if (device == "cpu") return;
-        throw new InvalidOperationException(cudaAvailable()
+        throw new KindedException(ErrorKind.Environment, cudaAvailable()
             ? $"device \"{device}\": LibTorch has CUDA here, but training in this toolkit runs on the CPU only so far; nothing was run; set \"device\": \"cpu\""
             : $"device \"{device}\": this LibTorch has no CUDA (the default build is CPU-only; -p:TorchBackend=cuda builds with CUDA, see README), so nothing was run; set \"device\": \"cpu\" to train on the CPU");
     }

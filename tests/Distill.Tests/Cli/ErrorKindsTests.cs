@@ -27,6 +27,7 @@ public sealed partial class ErrorKindsTests
         [typeof(OnnxImportException)] = (() => new OnnxImportException("m"), ErrorKind.BadInput),
         [typeof(OnnxModelException)] = (() => new OnnxModelException("m"), ErrorKind.BadInput),
         [typeof(SyncFailedException)] = (() => new SyncFailedException("m"), ErrorKind.Io),
+        [typeof(Distill.Runtime.NonFiniteLossException)] = (() => new Distill.Runtime.NonFiniteLossException("m"), ErrorKind.Environment),
         [typeof(KindedException)] = (() => new KindedException(ErrorKind.Environment, "m"), ErrorKind.Environment),
     };
 

@@ -20,29 +20,17 @@ namespace Distill.Export.Quantization;
 public static class DynamicInt8Quantizer
 {
     /// <summary>Per-axis DequantizeLinear, which per-channel embeddings need, is opset 13.</summary>
-    public const long MinimumOpset = 13;
+    public const long MinimumOpset = Int8Rewrite.MinimumOpset;
 
     public static OnnxPassResult<Int8Report> Quantize(ModelProto model, Int8Options? options = null)
     {
         options ??= new Int8Options();
-        var result = model.Clone();
-        var graph = OnnxTensors.Open(result);
-        var rewrite = new Rewrite(result.Graph, graph, options);
-        var nodes = result.Graph.Node.Select(rewrite.Node).SelectMany(n => n).ToList();
-        if (rewrite.Weights.Quantized.Count > 0 && OnnxTensors.DefaultOpset(result) < MinimumOpset)
-        {
-            throw new OnnxImportException($"the ONNX model imports opset {OnnxTensors.DefaultOpset(result)}; int8 quantization needs opset {MinimumOpset} or later (re-export with --opset 17)");
-        }
-        result.Graph.Node.Clear();
-        result.Graph.Node.AddRange(nodes);
-        rewrite.Weights.ReplaceInitializers(nodes);
-        var report = new Int8Report(rewrite.Weights.Quantized, rewrite.Weights.Kept, model.CalculateSize(), result.CalculateSize());
-        return new OnnxPassResult<Int8Report>(rewrite.Weights.Quantized.Count > 0 ? result : model, report);
+        return Int8Rewrite.Apply(model, (proto, graph) => new Rewrite(proto, graph, options));
     }
 
     private sealed record QuantizedActivation(string Data, string Scale, string ZeroPoint);
 
-    private sealed class Rewrite
+    private sealed class Rewrite : IInt8Rewrite
     {
         private readonly UniqueNames names;
         private readonly Dictionary<string, QuantizedActivation> activations = new();
@@ -55,7 +43,7 @@ public static class DynamicInt8Quantizer
 
         public Int8Weights Weights { get; }
 
-        /// <summary>The nodes that replace <paramref name="node"/>: itself when it is not quantized.</summary>
+        /// <inheritdoc/>
         public IEnumerable<NodeProto> Node(NodeProto node)
         {
             if (Weights.Of(node) is not { } weight) return [node];

@@ -40,22 +40,10 @@ public static class StaticInt8Quantizer
     {
         ArgumentNullException.ThrowIfNull(ranges);
         options ??= new Int8Options();
-        var result = model.Clone();
-        var graph = OnnxTensors.Open(result);
-        var rewrite = new Rewrite(result.Graph, graph, options, ranges);
-        var nodes = result.Graph.Node.Select(rewrite.Node).SelectMany(n => n).ToList();
-        if (rewrite.Weights.Quantized.Count > 0 && OnnxTensors.DefaultOpset(result) < MinimumOpset)
-        {
-            throw new OnnxImportException($"the ONNX model imports opset {OnnxTensors.DefaultOpset(result)}; int8 quantization needs opset {MinimumOpset} or later (re-export with --opset 17)");
-        }
-        result.Graph.Node.Clear();
-        result.Graph.Node.AddRange(nodes);
-        rewrite.Weights.ReplaceInitializers(nodes);
-        var report = new Int8Report(rewrite.Weights.Quantized, rewrite.Weights.Kept, model.CalculateSize(), result.CalculateSize());
-        return new OnnxPassResult<Int8Report>(rewrite.Weights.Quantized.Count > 0 ? result : model, report);
+        return Int8Rewrite.Apply(model, (proto, graph) => new Rewrite(proto, graph, options, ranges));
     }
 
-    private sealed class Rewrite
+    private sealed class Rewrite : IInt8Rewrite
     {
         private readonly UniqueNames names;
         private readonly IReadOnlyDictionary<string, ActivationRange> ranges;
@@ -71,7 +59,7 @@ public static class StaticInt8Quantizer
 
         public Int8Weights Weights { get; }
 
-        /// <summary>The nodes that replace <paramref name="node"/>: itself when it is not quantized.</summary>
+        /// <inheritdoc/>
         public IEnumerable<NodeProto> Node(NodeProto node)
         {
             if (Weights.Of(node) is not { } weight) return [node];

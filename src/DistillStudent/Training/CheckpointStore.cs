@@ -11,7 +11,7 @@ namespace Distill.DistillStudent.Training;
 
 /// <summary>
 /// Checkpoints under <c>OUTPUT/checkpoints/step-NNNNNNNN/</c> and the best model under <c>OUTPUT/best/</c>.
-/// Each is written into a temporary directory, its <see cref="CheckpointChecksums"/> last, and renamed into
+/// Each is written into a temporary directory, its <see cref="DirectoryChecksums"/> last, and renamed into
 /// place, so a killed run never leaves a directory that looks complete but is not. Besides the student's model
 /// files a checkpoint holds the extra modules' weights, the optimizer, the RNG state and the trainer state.
 /// The trainer saves a checkpoint, publishes <c>best/</c> from it when it is the best, and only then prunes the
@@ -26,7 +26,7 @@ public sealed class CheckpointStore(string outputDir)
     private const string Prefix = "step-";
     private const string PartialPrefix = ".partial-";
     private const string ExtraModulesFile = "extra_modules.safetensors";
-    private static readonly HashSet<string> TrainingOnlyFiles = [OptimizerFile, RngFile, ExtraModulesFile, CheckpointChecksums.FileName];
+    private static readonly HashSet<string> TrainingOnlyFiles = [OptimizerFile, RngFile, ExtraModulesFile, DirectoryChecksums.FileName];
 
     private string CheckpointsDir => Path.Combine(outputDir, "checkpoints");
 
@@ -38,7 +38,7 @@ public sealed class CheckpointStore(string outputDir)
         if (!Directory.Exists(CheckpointsDir)) return null;
         foreach (var checkpoint in Directory.GetDirectories(CheckpointsDir, Prefix + "*").OrderDescending(StringComparer.Ordinal))
         {
-            if (CheckpointChecksums.Problem(checkpoint) is not { } problem) return checkpoint;
+            if (DirectoryChecksums.Problem(checkpoint) is not { } problem) return checkpoint;
             log?.WriteLine($"train: skipping incomplete checkpoint {checkpoint}: {problem}");
         }
         return null;
@@ -75,7 +75,7 @@ public sealed class CheckpointStore(string outputDir)
         }
         state.Save(Path.Combine(partial, TrainerState.FileName));
         PausePoint.Reach("checkpoint", state.GlobalStep);
-        CheckpointChecksums.Write(partial);
+        DirectoryChecksums.Write(partial);
 
         if (Directory.Exists(final)) Directory.Delete(final, recursive: true);
         Directory.Move(partial, final);
@@ -127,7 +127,7 @@ public sealed class CheckpointStore(string outputDir)
         {
             AtomicFile.Copy(file, Path.Combine(partial, Path.GetFileName(file)));
         }
-        CheckpointChecksums.Write(partial);
+        DirectoryChecksums.Write(partial);
 
         // Directories cannot be renamed over each other: the old one goes aside first. A kill in between leaves no
         // best/, which RepairBest restores from the checkpoint (still there: pruning comes after).
@@ -150,7 +150,7 @@ public sealed class CheckpointStore(string outputDir)
         if (state.BestStep is { } bestStep && !BestHolds(bestStep))
         {
             var source = bestStep == state.GlobalStep ? checkpoint : Checkpoint(bestStep);
-            if (CheckpointChecksums.Problem(source) is null)
+            if (DirectoryChecksums.Problem(source) is null)
             {
                 PublishBest(source);
                 done = $"train: {BestDir} did not hold step {bestStep}, the best so far (missing, damaged, or a run was killed before publishing it); rewritten from {source}";
@@ -172,7 +172,7 @@ public sealed class CheckpointStore(string outputDir)
     public void RequireBest(TrainerState state)
     {
         if (state.BestStep is not { } bestStep || BestHolds(bestStep)) return;
-        var problem = CheckpointChecksums.Problem(BestDir) ?? $"it holds another step than {bestStep}";
+        var problem = DirectoryChecksums.Problem(BestDir) ?? $"it holds another step than {bestStep}";
         throw new ModelLoadException($"{BestDir} does not hold the best model of this run (step {bestStep}): {problem}; and the checkpoint "
             + $"{Checkpoint(bestStep)} it would be rewritten from is gone or damaged. The last checkpoint, step {state.GlobalStep}, is in {CheckpointsDir}; "
             + "rerun into a new output directory to train again");
@@ -181,7 +181,7 @@ public sealed class CheckpointStore(string outputDir)
     private bool BestHolds(long step)
     {
         var stateFile = Path.Combine(BestDir, TrainerState.FileName);
-        return CheckpointChecksums.Problem(BestDir) is null && File.Exists(stateFile) && TrainerState.Load(stateFile).GlobalStep == step;
+        return DirectoryChecksums.Problem(BestDir) is null && File.Exists(stateFile) && TrainerState.Load(stateFile).GlobalStep == step;
     }
 
     private static Dictionary<string, Tensor> ExtraState(IReadOnlyList<(string Name, nn.Module Module)> extraModules) =>

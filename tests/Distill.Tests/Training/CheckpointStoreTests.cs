@@ -1,3 +1,4 @@
+using Distill.IO;
 using Distill.DistillStudent.Adaptors;
 using Distill.DistillStudent.Training;
 using Distill.Tests.Support;
@@ -73,7 +74,7 @@ public sealed class CheckpointStoreTests
         Assert.Contains("rewritten from", line);
         Assert.Equal(File.ReadAllBytes(Path.Combine(checkpoint, "model.safetensors")), File.ReadAllBytes(Path.Combine(store.BestDir, "model.safetensors")));
         Assert.False(File.Exists(Path.Combine(store.BestDir, "optimizer.bin")));
-        Assert.Null(CheckpointChecksums.Problem(store.BestDir));
+        Assert.Null(DirectoryChecksums.Problem(store.BestDir));
         Assert.Null(store.RepairBest(checkpoint, TrainerState.Load(Path.Combine(checkpoint, TrainerState.FileName))));
     }
 }

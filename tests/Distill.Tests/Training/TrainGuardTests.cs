@@ -1,3 +1,4 @@
+using Distill.IO;
 using Distill.DistillStudent;
 using Distill.Export;
 using Distill.Safetensors;
@@ -130,7 +131,7 @@ public sealed class TrainGuardTests
         var last = checkpoints[^1];
         var state = File.ReadAllText(Path.Combine(last, "trainer_state.json"));
         File.WriteAllText(Path.Combine(last, "trainer_state.json"), System.Text.RegularExpressions.Regex.Replace(state, "\"best_step\": \\d+", "\"best_step\": 1"));
-        Distill.DistillStudent.Training.CheckpointChecksums.Write(last);
+        DirectoryChecksums.Write(last);
 
         var rerun = Train(dir, encoderDir, output, "--epochs", "2", "--lr", "5e-3");
 

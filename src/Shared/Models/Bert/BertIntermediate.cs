@@ -18,5 +18,5 @@ public sealed class BertIntermediate : nn.Module<Tensor, Tensor>
     }
 
     /// <returns>(B, T, intermediate_size)</returns>
-    public override Tensor forward(Tensor hidden) => activation(dense.call(hidden));
+    public override Tensor forward(Tensor hidden) => activation(Bf16Autocast.Linear(dense, hidden));
 }

@@ -8,8 +8,8 @@ namespace Distill.Models;
 /// bf16 mixed precision for the BERT modules, in the manner of PyTorch's CPU autocast: inside
 /// <see cref="Enter"/> on a thread, the encoder's Linear layers and attention products run in bfloat16 (AVX512-BF16
 /// and AMX make them several times faster than float32), while the parameters stay float32 (master weights, so the
-/// optimizer and its state stay float32) and every result comes back as float32, so LayerNorm, GELU, residual sums,
-/// softmax and the losses run in float32. The casts are inside the autograd graph: gradients reach the float32
+/// optimizer and its state stay float32) and every result that is not only the input of another product comes back
+/// as float32, so LayerNorm, residual sums, attention's softmax and the losses run in float32. The casts are inside the autograd graph: gradients reach the float32
 /// weights, computed in bf16 and cast back. Outside a scope nothing changes.
 /// TorchSharp 0.107 has no autocast API; LibTorch's (<c>at::autocast::set_autocast_enabled</c>) is reachable only as a
 /// mangled C++ symbol, keeps a per-thread cache of cast weights that must be cleared after every optimizer step, and
@@ -25,13 +25,14 @@ public static class Bf16Autocast
     /// <summary>A bf16 scope on this thread until disposed (scopes nest); with <paramref name="enabled"/> false, nothing changes.</summary>
     public static IDisposable Enter(bool enabled = true) => enabled ? new Scope() : NoScope.Instance;
 
-    /// <summary><c>layer(input)</c>; in a bf16 scope computed in bf16 and returned in the input's dtype.</summary>
+    /// <summary><c>layer(input)</c>; in a bf16 scope computed in bf16 and returned in the weight's dtype (float32).</summary>
     public static Tensor Linear(Linear layer, Tensor input) =>
-        IsEnabled ? LinearLow(layer, input).to(input.dtype) : layer.call(input);
+        IsEnabled ? LinearLow(layer, input).to(layer.weight!.dtype) : layer.call(input);
 
     /// <summary>
-    /// <c>layer(input)</c> for a product that follows (attention's q, k, v): in a bf16 scope the result stays bf16,
-    /// so that it is not cast back and forth before the product.
+    /// <c>layer(input)</c> whose result only feeds another bf16 product (attention's q, k, v; the feed-forward
+    /// expansion, through its activation, into the next Linear): in a bf16 scope the result stays bf16, as autocast
+    /// leaves it. Casting it to float32 and back would round at the same places and only cost time.
     /// </summary>
     public static Tensor LinearForProduct(Linear layer, Tensor input) =>
         IsEnabled ? LinearLow(layer, input) : layer.call(input);

@@ -5,15 +5,15 @@ using static TorchSharp.torch;
 namespace Distill.Models;
 
 /// <summary>
-/// bf16 mixed precision for the BERT modules, in the manner of PyTorch's CPU autocast: inside
-/// <see cref="Enter"/> on a thread, the encoder's Linear layers and attention products run in bfloat16 (AVX512-BF16
-/// and AMX make them several times faster than float32), while the parameters stay float32 (master weights, so the
-/// optimizer and its state stay float32) and every result that is not only the input of another product comes back
-/// as float32, so LayerNorm, residual sums, attention's softmax and the losses run in float32. The casts are inside the autograd graph: gradients reach the float32
-/// weights, computed in bf16 and cast back. Outside a scope nothing changes.
-/// TorchSharp 0.107 has no autocast API; LibTorch's (<c>at::autocast::set_autocast_enabled</c>) is reachable only as a
-/// mangled C++ symbol, keeps a per-thread cache of cast weights that must be cleared after every optimizer step, and
-/// hands bf16 activations to the ops after a matmul; casting at the few call sites here keeps the float32 parts explicit.
+/// bf16 mixed precision for the BERT modules, in the manner of PyTorch's CPU autocast: inside <see cref="Enter"/> on
+/// a thread, the encoder's Linear layers and attention products run in bfloat16 (faster on CPUs with AVX512-BF16 or
+/// AMX), while the parameters stay float32 (master weights, so the optimizer and its state stay float32) and every
+/// result that is not only the input of another product comes back as float32, so LayerNorm, residual sums,
+/// attention's softmax and the losses run in float32. The casts are inside the autograd graph: gradients reach the
+/// float32 weights, computed in bf16 and cast back. Outside a scope nothing changes.
+/// TorchSharp 0.107 has no autocast API. LibTorch's (<c>at::autocast::set_autocast_enabled</c>) is reachable only as
+/// a mangled C++ symbol of this LibTorch build, keeps a per-thread cache of cast weights that must be cleared after
+/// every optimizer step, and picks the float32 ops from its own lists; the few call sites here say which run in bf16.
 /// </summary>
 public static class Bf16Autocast
 {
@@ -37,7 +37,7 @@ public static class Bf16Autocast
     public static Tensor LinearForProduct(Linear layer, Tensor input) =>
         IsEnabled ? LinearLow(layer, input) : layer.call(input);
 
-    /// <summary><c>a.matmul(b)</c> in <paramref name="a"/>'s dtype, the product in bf16 in a bf16 scope; the result in <paramref name="resultType"/>.</summary>
+    /// <summary><c>a.matmul(b)</c>; in a bf16 scope the product in bf16 and its result cast to <paramref name="resultType"/>.</summary>
     public static Tensor MatMul(Tensor a, Tensor b, ScalarType resultType) =>
         IsEnabled ? Low(a).matmul(Low(b)).to(resultType) : a.matmul(b);
 

@@ -14,7 +14,7 @@ using Distill.Runtime;
 using Distill.Teachers;
 using static TorchSharp.torch;
 
-// Measures a distillation step against the student-only step, cached teacher vs online teacher, on one student
+// Measures a distillation step against the student-only step (in fp32 and in bf16), cached teacher vs online teacher, on one student
 // and one data set in one process, plus the cache reader alone and the feed's memory at 1x and 10x the cache.
 // Plain lines; MB = 10^6 bytes.
 // With --onnx FILE (the teacher exported by export-onnx --hidden-state) it compares the online teachers instead: the
@@ -99,27 +99,34 @@ try
     var (teacherModel, _) = TaskModelDirectory.Load(teacherDir, kind, student.Labels);
     using (teacherModel)
     {
+        var bf16Training = training with { Bf16 = true };
         var basics = new List<StepTiming>();
+        var bf16s = new List<StepTiming>();
         var cacheds = new List<StepTiming>();
         var onlines = new List<StepTiming>();
         for (var round = 0; round < rounds; round++)
         {
             // 1. Student alone (BasicTrainer's objective: the model's hard-label loss).
             var basic = Time($"basic{round}", o => new BasicTrainer(training, student.Adapted(), o), student.Feed());
+            // 1b. The same in bf16 mixed precision ("bf16": true).
+            var bf16 = Time($"bf16-{round}", o => new BasicTrainer(bf16Training, student.Adapted(), o), student.Feed());
             // 2. Cached teacher: batches joined to the cache's rows, only the layers the matches read.
             var cached = Time($"cached{round}", o => new GeneralDistiller(training, distillation, student.Adapted(), new CachedTeacher(), o), cachedFeed);
             // 3. Online teacher: the teacher model runs on every batch.
             var online = onnxFile is not null ? null
                 : Time($"online{round}", o => new GeneralDistiller(training, distillation, student.Adapted(), new OnlineTeacher(BertAdaptor.For(teacherModel, false)), o), student.Feed());
-            Console.WriteLine($"   round {round + 1}: student-only {Format(basic)}; cached {Format(cached)} = {cached.MsPerStep / basic.MsPerStep:F3}x (CPU {cached.CpuMsPerStep / basic.CpuMsPerStep:F3}x)"
+            Console.WriteLine($"   round {round + 1}: student-only {Format(basic)}; bf16 {Format(bf16)} = {basic.MsPerStep / bf16.MsPerStep:F3}x faster (CPU {basic.CpuMsPerStep / bf16.CpuMsPerStep:F3}x); cached {Format(cached)} = {cached.MsPerStep / basic.MsPerStep:F3}x (CPU {cached.CpuMsPerStep / basic.CpuMsPerStep:F3}x)"
                 + (online is null ? "" : $"; online {Format(online)} = {online.MsPerStep / basic.MsPerStep:F3}x (CPU {online.CpuMsPerStep / basic.CpuMsPerStep:F3}x)"));
             basics.Add(basic);
+            bf16s.Add(bf16);
             cacheds.Add(cached);
             if (online is not null) onlines.Add(online);
         }
         var basicMs = Median(basics.Select(t => t.MsPerStep));
         var cachedMs = Median(cacheds.Select(t => t.MsPerStep));
         Console.WriteLine($"1. student-only step (BasicTrainer): {basicMs:F1} ms/step, CPU {Median(basics.Select(t => t.CpuMsPerStep)):F1} ms/step (median of {rounds} round(s))");
+        Console.WriteLine($"1b. student-only step in bf16 mixed precision (\"bf16\": true): {Median(bf16s.Select(t => t.MsPerStep)):F1} ms/step, CPU {Median(bf16s.Select(t => t.CpuMsPerStep)):F1} ms/step; "
+            + $"fp32/bf16 {Median(basics.Zip(bf16s, (b, h) => b.MsPerStep / h.MsPerStep)):F3}x, CPU {Median(basics.Zip(bf16s, (b, h) => b.CpuMsPerStep / h.CpuMsPerStep)):F3}x (goal >= 1.5x; medians of the rounds' ratios)");
         Console.WriteLine($"2. cached distillation step (GeneralDistiller, CachedTeacherFeed, teacher layers {string.Join(",", readLayers)}): {cachedMs:F1} ms/step, "
             + $"{Median(basics.Zip(cacheds, (b, c) => c.MsPerStep / b.MsPerStep)):F3}x student-only, CPU {Median(basics.Zip(cacheds, (b, c) => c.CpuMsPerStep / b.CpuMsPerStep)):F3}x (goal <= 1.05x; medians of the rounds' ratios)");
         var onlineMs = onnxFile is null ? Median(onlines.Select(t => t.MsPerStep)) : double.NaN;

@@ -47,7 +47,6 @@ public sealed class StepClock(IBatchFeed inner, int batchSize, int warmup, int t
                 Mark(k);
             }
         }
-        done = true;
     }
 
     private void Mark(int requested)
@@ -62,6 +61,8 @@ public sealed class StepClock(IBatchFeed inner, int batchSize, int warmup, int t
         {
             timedEnd = clock.Elapsed;
             cpuEnd = ProcessCpu();
+            // The last batch is handed out: the trainer stops after its step without asking for more.
+            done = true;
         }
     }
 

@@ -51,7 +51,7 @@ public abstract class DistillerBase : TrainerBase
 
     protected sealed override LossResult ComputeLoss(Batch batch, TrainingProgress progress)
     {
-        var student = Student.Run(batch);
+        var student = RunStudent(batch);
         var teachers = Teacher.Teach(batch);
         var parts = new Dictionary<string, Tensor>();
         var total = Objective(student, teachers, progress, parts);

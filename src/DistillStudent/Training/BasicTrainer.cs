@@ -12,7 +12,7 @@ public sealed class BasicTrainer(TrainingConfig config, AdaptedModel model, Trai
 {
     protected override LossResult ComputeLoss(Batch batch, TrainingProgress progress)
     {
-        var losses = Student.Run(batch).Losses;
+        var losses = RunStudent(batch).Losses;
         if (losses is null || losses.Count == 0) throw new InvalidOperationException("BasicTrainer needs the adaptor to return the model's losses (the batch has no labels?)");
         return new LossResult(losses.Aggregate((a, b) => a + b), new Dictionary<string, Tensor>());
     }

@@ -73,6 +73,16 @@ public abstract class TrainerBase
     /// </summary>
     public virtual IReadOnlyDictionary<string, ProjectionOptimizer> ExtraModuleGroups { get; } = new Dictionary<string, ProjectionOptimizer>();
 
+    /// <summary>
+    /// The student's output for a batch, in bf16 mixed precision when the config asks (<see cref="TrainingConfig.UsesBf16"/>);
+    /// teachers and evaluation run outside it, in float32.
+    /// </summary>
+    protected AdaptorOutput RunStudent(Batch batch)
+    {
+        using var precision = Bf16Autocast.Enter(Config.UsesBf16);
+        return Student.Run(batch);
+    }
+
     /// <summary>The loss of one batch, with its named parts for logging.</summary>
     protected abstract LossResult ComputeLoss(Batch batch, TrainingProgress progress);
 

@@ -64,8 +64,15 @@ public sealed record TrainingConfig
     [JsonPropertyName("label_column")] public string LabelColumn { get; init; } = "label";
     [JsonPropertyName("skip_bad")] public bool SkipBad { get; init; }
 
+    /// <summary>
+    /// bf16 mixed precision for the student (<see cref="Bf16Autocast"/>): its Linear layers and attention products in
+    /// bfloat16, its weights, the optimizer state, LayerNorm, softmax and the losses in float32. Null (absent) is off,
+    /// unless TextBrewer's <c>fp16</c> asks for mixed precision (<see cref="UsesBf16"/>).
+    /// </summary>
+    [JsonPropertyName("bf16")] public bool? Bf16 { get; init; }
+
     // TextBrewer's keys with no counterpart here; null (absent) is left out of written configs, so run files compare as before.
-    /// <summary>TextBrewer: Apex mixed precision. Here training runs in fp32 (a warning says so when true).</summary>
+    /// <summary>TextBrewer: Apex mixed precision (GPUs only). Here <c>true</c> trains in bf16 on the CPU (<see cref="UsesBf16"/>; a line says so).</summary>
     [JsonPropertyName("fp16")] public bool? Fp16 { get; init; }
     /// <summary>TextBrewer: Apex's opt level (O0–O3), read only with fp16.</summary>
     [JsonPropertyName("fp16_opt_level")] public string? Fp16OptLevel { get; init; }
@@ -86,6 +93,12 @@ public sealed record TrainingConfig
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
+
+    /// <summary>
+    /// Whether the student trains in bf16 mixed precision: <c>bf16</c> when set; otherwise TextBrewer's <c>fp16: true</c>,
+    /// whose Apex fp16 runs on GPUs only, maps to bf16 on the CPU, except at <c>fp16_opt_level</c> O0, which is float32 in Apex too.
+    /// </summary>
+    [JsonIgnore] public bool UsesBf16 => Bf16 ?? (Fp16 == true && Fp16OptLevel != "O0");
 
     [JsonIgnore] public TaskKind TaskKind => TaskKinds.Parse(Task, "training config");
 
@@ -119,9 +132,11 @@ public sealed record TrainingConfig
         }
     }
 
+    private const string Mixed = "bf16 mixed precision (matmuls in bf16; weights, optimizer state, LayerNorm, softmax and losses in fp32)";
+
     /// <summary>
-    /// One warning line for each TextBrewer key set to something this toolkit cannot do, naming the key and what
-    /// happens instead; a run prints them first. Keys at TextBrewer's defaults (fp16 false, data_parallel false,
+    /// One line for each TextBrewer key set to something this toolkit does otherwise, naming the key and what
+    /// happens instead, and one for bf16; a run prints them first. Keys at TextBrewer's defaults (fp16 false, data_parallel false,
     /// local_rank −1) do nothing in TextBrewer either and stay quiet.
     /// </summary>
     public IReadOnlyList<string> Notes()
@@ -129,7 +144,18 @@ public sealed record TrainingConfig
         var notes = new List<string>();
         if (Fp16 == true)
         {
-            notes.Add($"warning: fp16: true{(Fp16OptLevel is { } level ? $" (fp16_opt_level {level})" : "")}: there is no Apex mixed precision here; training runs in fp32");
+            var asked = $"fp16: true{(Fp16OptLevel is { } level ? $" (fp16_opt_level {level})" : "")}";
+            notes.Add((Bf16, Fp16OptLevel) switch
+            {
+                ({ } bf16, _) => $"note: {asked}: Apex fp16 runs on GPUs only; bf16: {(bf16 ? "true" : "false")} decides: training runs in {(bf16 ? Mixed : "fp32")}",
+                (null, "O0") => $"note: {asked}: O0 is fp32 in Apex; training runs in fp32",
+                _ => $"note: {asked}: Apex fp16 runs on GPUs only; on the CPU training runs in {Mixed} instead, as with \"bf16\": true"
+                    + (Fp16OptLevel is "O2" or "O3" ? $" ({Fp16OptLevel}'s fp16 weights are not copied)" : ""),
+            });
+        }
+        else if (UsesBf16)
+        {
+            notes.Add($"note: bf16: true: the student trains in {Mixed}");
         }
         if (DataParallel == true) notes.Add("warning: data_parallel: true: no torch.nn.DataParallel here; one process trains on one device with the whole batch");
         if (LocalRank >= 0) notes.Add($"warning: local_rank: {LocalRank}: no distributed training here; this process trains alone on all of the data");

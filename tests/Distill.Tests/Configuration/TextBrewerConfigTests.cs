@@ -52,7 +52,7 @@ public sealed class TextBrewerConfigTests
     }
 
     [Fact]
-    public void MnliT4Tiny_TinyBertMatchesAndFp16_OneWarningForFp16()
+    public void MnliT4Tiny_TinyBertMatchesAndFp16_Bf16WithOneLineSayingSo()
     {
         var distillation = DistillationConfig.Load(Fixture("mnli_t4tiny_distillation.json")).Validate("t4tiny", ComponentRegistry.Catalog, studentLayers: 4, teacherLayers: [12]);
         var training = Runnable(TrainingConfig.Load(Fixture("mnli_t4tiny_training.json"))).Validate("t4tiny");
@@ -60,7 +60,8 @@ public sealed class TextBrewerConfigTests
         // The same matches as our presets L4t_hidden_mse + L4_hidden_smmd, which were written from the same matches.py.
         var presets = new DistillationConfig { Matches = ["L4t_hidden_mse", "L4_hidden_smmd"] }.Validate("presets");
         Assert.Equal(Describe(presets), Describe(distillation));
-        Assert.Equal(["warning: fp16: true: there is no Apex mixed precision here; training runs in fp32"], training.Notes());
+        Assert.Equal(["note: fp16: true: Apex fp16 runs on GPUs only; on the CPU training runs in bf16 mixed precision (matmuls in bf16; weights, optimizer state, LayerNorm, softmax and losses in fp32) instead, as with \"bf16\": true"], training.Notes());
+        Assert.True(training.UsesBf16);
     }
 
     [Fact]
@@ -70,7 +71,7 @@ public sealed class TextBrewerConfigTests
         var training = Runnable(TrainingConfig.Load(Fixture("mnli_multiteacher_training.json"))).Validate("mt");
 
         Assert.Equal((8.0, "ce"), (distillation.Temperature, distillation.KdLossType));
-        Assert.Single(training.Notes(), n => n.StartsWith("warning: fp16: true", StringComparison.Ordinal));
+        Assert.Single(training.Notes(), n => n.StartsWith("note: fp16: true", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -90,7 +91,7 @@ public sealed class TextBrewerConfigTests
         var config = JsonSerializer.Deserialize<TrainingConfig>("""{"fp16": true, "fp16_opt_level": "O2", "data_parallel": true, "local_rank": 0}""")!;
 
         Assert.Equal([
-            "warning: fp16: true (fp16_opt_level O2): there is no Apex mixed precision here; training runs in fp32",
+            "note: fp16: true (fp16_opt_level O2): Apex fp16 runs on GPUs only; on the CPU training runs in bf16 mixed precision (matmuls in bf16; weights, optimizer state, LayerNorm, softmax and losses in fp32) instead, as with \"bf16\": true (O2's fp16 weights are not copied)",
             "warning: data_parallel: true: no torch.nn.DataParallel here; one process trains on one device with the whole batch",
             "warning: local_rank: 0: no distributed training here; this process trains alone on all of the data",
         ], config.Notes());

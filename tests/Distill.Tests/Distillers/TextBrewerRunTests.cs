@@ -44,7 +44,7 @@ public sealed class TextBrewerRunTests : IClassFixture<TinyDistillationFixture>
 
         Assert.True(run.ExitCode == 0, run.Output + run.Error);
         var lines = run.Output.Split('\n');
-        Assert.StartsWith("warning: fp16: true: there is no Apex mixed precision here; training runs in fp32", lines[0]);
+        Assert.StartsWith("note: fp16: true: Apex fp16 runs on GPUs only; on the CPU training runs in bf16 mixed precision", lines[0]);
         Assert.StartsWith("warning: is_caching_logits: true", lines[1]);
         Assert.StartsWith("schedule: AdamW lr 0.005 with weight decay 0.01, linear warm-up over 10% of the steps then linear decay to 0, gradient clipping at max_grad_norm 1", lines[2]);
         Assert.Contains("trainer: GeneralDistiller", run.Output);
@@ -59,7 +59,7 @@ public sealed class TextBrewerRunTests : IClassFixture<TinyDistillationFixture>
         var run = CliRun.Invoke(DistillStudentCli.Create(), [.. Args(output, "mnli_multiteacher_training.json", "mnli_multiteacher_distillation.json"), "--cache", dir.File("cache")]);
 
         Assert.True(run.ExitCode == 0, run.Output + run.Error);
-        Assert.StartsWith("warning: fp16: true", run.Output);
+        Assert.StartsWith("note: fp16: true", run.Output);
         Assert.Contains("trainer: BasicDistiller (distiller \"basic\") from 2 teacher caches (multi-teacher: KD on their mean logits)", run.Output);
     }
 

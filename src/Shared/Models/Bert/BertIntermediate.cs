@@ -17,6 +17,6 @@ public sealed class BertIntermediate : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    /// <returns>(B, T, intermediate_size)</returns>
-    public override Tensor forward(Tensor hidden) => activation(dense.call(hidden));
+    /// <returns>(B, T, intermediate_size); bf16 in a bf16 scope, where only the output Linear reads it</returns>
+    public override Tensor forward(Tensor hidden) => activation(Bf16Autocast.LinearForProduct(dense, hidden));
 }

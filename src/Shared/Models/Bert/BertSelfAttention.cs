@@ -31,26 +31,28 @@ public sealed class BertSelfAttention : nn.Module<Tensor, Tensor, bool, (Tensor 
     /// <param name="returnProbabilities">whether to compute and return the attention probabilities</param>
     public override (Tensor Context, Tensor? Probabilities) forward(Tensor hidden, Tensor additiveMask, bool returnProbabilities)
     {
-        var q = SplitHeads(query.call(hidden)); // (B, heads, T, d)
-        var k = SplitHeads(key.call(hidden));
-        var v = SplitHeads(value.call(hidden));
+        // In a bf16 scope q, k, v and the context stay bf16 for the products (the output Linear reads the context);
+        // the scores and their softmax are in hidden's dtype.
+        var q = SplitHeads(Bf16Autocast.LinearForProduct(query, hidden)); // (B, heads, T, d)
+        var k = SplitHeads(Bf16Autocast.LinearForProduct(key, hidden));
+        var v = SplitHeads(Bf16Autocast.LinearForProduct(value, hidden));
         var p = training ? dropoutProbability : 0.0;
 
         Tensor context;
         Tensor? probabilities = null;
         if (returnProbabilities)
         {
-            var scores = q.matmul(k.transpose(-1, -2)).DividedBy(Math.Sqrt(headSize)).Plus(additiveMask); // (B, heads, T, T)
+            var scores = Bf16Autocast.MatMul(q, k.transpose(-1, -2), hidden.dtype).DividedBy(Math.Sqrt(headSize)).Plus(additiveMask); // (B, heads, T, T)
             probabilities = scores.softmax(-1);
-            context = nn.functional.dropout(probabilities, p, training).matmul(v);
+            context = Bf16Autocast.MatMul(nn.functional.dropout(probabilities, p, training), v, v.dtype);
         }
         else
         {
-            // The fused kernel is faster and never materializes (T, T) probabilities.
-            context = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: additiveMask, p: p);
+            // The fused kernel is faster and never materializes (T, T) probabilities; in bf16, LibTorch's CPU kernels accumulate its softmax in float32.
+            context = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: Bf16Autocast.MaskAs(additiveMask, q.dtype), p: p);
         }
         var (b, t) = (hidden.shape[0], hidden.shape[1]);
-        return (context.transpose(1, 2).reshape(b, t, heads * headSize), probabilities); // (B, T, H)
+        return (context.transpose(1, 2).reshape(b, t, heads * headSize), probabilities); // (B, T, H), bf16 in a bf16 scope
     }
 
     private Tensor SplitHeads(Tensor x) => x.view(x.shape[0], x.shape[1], heads, headSize).transpose(1, 2);

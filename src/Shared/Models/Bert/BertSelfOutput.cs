@@ -23,5 +23,5 @@ public sealed class BertSelfOutput : nn.Module<Tensor, Tensor, Tensor>
     /// <param name="hidden">(B, T, inputSize): the sub-layer's output</param>
     /// <param name="residual">(B, T, H): the sub-layer's input</param>
     public override Tensor forward(Tensor hidden, Tensor residual) =>
-        LayerNorm.call(dropout.call(dense.call(hidden)).Plus(residual));
+        LayerNorm.call(dropout.call(Bf16Autocast.Linear(dense, hidden)).Plus(residual));
 }

@@ -1,3 +1,4 @@
+using Distill.Errors;
 using System.Text.Json;
 using Distill.Configuration;
 using Distill.DistillStudent.Registry;
@@ -124,8 +125,9 @@ public sealed class TextBrewerConfigTests
     [InlineData("cuda:1", true, "device \"cuda:1\": LibTorch has CUDA here, but training in this toolkit runs on the CPU only so far")]
     public void RequireDevice_Cuda_StopsWithOneLine(string device, bool cudaAvailable, string message)
     {
-        var error = Assert.Throws<InvalidOperationException>(() => RunPreamble.RequireDevice(device, () => cudaAvailable));
+        var error = Assert.Throws<KindedException>(() => RunPreamble.RequireDevice(device, () => cudaAvailable));
 
+        Assert.Equal(ErrorKind.Environment, error.Kind);
         Assert.StartsWith(message, error.Message);
         Assert.DoesNotContain("\n", error.Message);
         RunPreamble.RequireDevice("cpu", () => throw new InvalidOperationException("not asked for the CPU"));

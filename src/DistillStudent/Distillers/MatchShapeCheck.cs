@@ -20,11 +20,13 @@ internal static class MatchShapeCheck
         {
             var s = student[i].shape;
             var t = teacher[i].shape;
-            var ok = shapes == MatchShapes.Same
-                ? s.SequenceEqual(t)
-                : s.Length == t.Length && s.SkipLast(1).SequenceEqual(t.SkipLast(1));
-            if (ok) continue;
-            var expects = shapes == MatchShapes.Same ? "the same shape on both sides" : "the same shape on both sides but for the last (feature) dimension";
+            if (Fits(shapes, s, t)) continue;
+            var expects = shapes switch
+            {
+                MatchShapes.Same => "the same shape on both sides",
+                MatchShapes.SameButHeads => "the same shape on both sides but for the heads (dimension 1)",
+                _ => "the same shape on both sides but for the last (feature) dimension",
+            };
             var hint = shapes == MatchShapes.Same && !projected && s.Length == t.Length && s.SkipLast(1).SequenceEqual(t.SkipLast(1))
                 ? $" (the widths differ: add \"proj\": [\"linear\", {s[^1]}, {t[^1]}])"
                 : "";
@@ -32,4 +34,11 @@ internal static class MatchShapeCheck
                 + $"but loss \"{loss}\" expects {expects}{hint}");
         }
     }
+
+    private static bool Fits(MatchShapes shapes, long[] s, long[] t) => shapes switch
+    {
+        MatchShapes.Same => s.SequenceEqual(t),
+        MatchShapes.SameButHeads => s.Length == t.Length && s.Length > 1 && s.Take(1).Concat(s.Skip(2)).SequenceEqual(t.Take(1).Concat(t.Skip(2))),
+        _ => s.Length == t.Length && s.SkipLast(1).SequenceEqual(t.SkipLast(1)),
+    };
 }

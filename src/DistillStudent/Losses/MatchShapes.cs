@@ -6,8 +6,10 @@ namespace Distill.DistillStudent.Losses;
 /// </summary>
 public enum MatchShapes
 {
-    /// <summary>Identical shapes on both sides (hidden_mse, cos, pkd, the attention losses, fsp/gram).</summary>
+    /// <summary>Identical shapes on both sides (hidden_mse, cos, pkd, attention_mse, attention_ce, fsp/gram).</summary>
     Same,
+    /// <summary>Attention maps (batch, heads, T, T) of the same shape but for the heads: the loss sums or averages over them (attention_mse_sum, attention_ce_mean).</summary>
+    SameButHeads,
     /// <summary>Same shape but for the last dimension, the feature width (mmd/nst compare token-by-token similarity matrices).</summary>
     SameButLast,
     /// <summary>Not checked: the loss takes any shapes.</summary>

@@ -1,4 +1,6 @@
 using Distill.Configuration;
+using Distill.DistillStudent.Losses;
+using Distill.DistillStudent.Registry;
 using Distill.Models;
 
 namespace Distill.DistillStudent.Runs;
@@ -8,15 +10,18 @@ namespace Distill.DistillStudent.Runs;
 /// shape: a hidden-state match needs the student's width (after its projection) to be the teacher's, a projection
 /// must start from the student's width and end at the teacher's, and a per-head attention match needs as many
 /// heads on both sides. Losses that compare token-by-token similarities (mmd, nst) or sum or average over heads
-/// take any width or head count; losses registered by user code are not checked. Every problem is named in one error.
+/// take any width or head count. Which losses need equal shapes is the rule each is registered with
+/// (<see cref="ComponentRegistry"/>, user losses included), the same rule the per-batch check reads. Every problem is
+/// named in one error.
 /// </summary>
 public static class ConfigShapeCheck
 {
     /// <summary>One side's hidden width and attention heads (null: unknown, e.g. a BiGRU has no attention).</summary>
     public sealed record Side(int HiddenSize, int? Heads);
 
-    private static readonly HashSet<string> SameWidthLosses = ["hidden_mse", "cos", "pkd", "fsp", "gram"];
-    private static readonly HashSet<string> SameHeadsLosses = ["attention_mse", "attention_ce"];
+    /// <summary>Whether the loss compares equal shapes, by the rule it is registered with (an unknown name is the config validation's to name).</summary>
+    private static bool NeedsSameShape(string loss) =>
+        ComponentRegistry.TryGetMatchLoss(loss, out _, out var shapes, out _) && shapes == MatchShapes.Same;
 
     /// <param name="distillation">the validated distillation config</param>
     /// <param name="student">the student's shape</param>
@@ -32,7 +37,7 @@ public static class ConfigShapeCheck
             var teacher = teachers[match.Teacher];
             if (match.Feature == "attention")
             {
-                if (SameHeadsLosses.Contains(match.Loss) && student.Heads is { } s && teacher.Heads is { } t && s != t)
+                if (NeedsSameShape(match.Loss) && student.Heads is { } s && teacher.Heads is { } t && s != t)
                 {
                     problems.Add($"{where} ({match.Loss}) compares attention per head: the student has {s} heads, the teacher {t}; "
                         + "use attention_mse_sum or attention_ce_mean, which sum or average over heads");
@@ -43,13 +48,13 @@ public static class ConfigShapeCheck
             if (match.Projection(where) is { } proj)
             {
                 if (proj.StudentDim != student.HiddenSize) problems.Add($"{where}.proj[1] (dim_S) is {proj.StudentDim}, the student's hidden size is {student.HiddenSize}");
-                if (SameWidthLosses.Contains(match.Loss) && proj.TeacherDim != teacher.HiddenSize)
+                if (NeedsSameShape(match.Loss) && proj.TeacherDim != teacher.HiddenSize)
                 {
                     problems.Add($"{where}.proj[2] (dim_T) is {proj.TeacherDim}, the teacher's hidden size is {teacher.HiddenSize}");
                 }
                 continue;
             }
-            if (SameWidthLosses.Contains(match.Loss) && width != teacher.HiddenSize)
+            if (NeedsSameShape(match.Loss) && width != teacher.HiddenSize)
             {
                 problems.Add($"{where} ({match.Loss}) compares hidden states {width} wide (student) with {teacher.HiddenSize} wide (teacher); "
                     + $"add \"proj\": [\"linear\", {width}, {teacher.HiddenSize}]");

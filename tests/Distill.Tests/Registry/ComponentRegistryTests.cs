@@ -179,6 +179,26 @@ public sealed class ComponentRegistryTests
     }
 
     [Fact]
+    public void ShapeCheck_HeadAveragingLosses_TakeAnyHeadCountButTheSameMaps()
+    {
+        using var scope = NewDisposeScope();
+        Tensor[] student = [zeros(2, 4, 5, 5)];
+
+        // attention_mse_sum and attention_ce_mean sum or average over heads: 4 student heads against 12 teacher heads is
+        // what they are for (the up-front check recommends them), so the first batch must not refuse it.
+        foreach (var loss in new[] { "attention_mse_sum", "attention_ce_mean" })
+        {
+            var (_, shapes, _) = ComponentRegistry.MatchLoss(loss);
+            MatchShapeCheck.Check("m", loss, shapes, [1], [2], student, [zeros(2, 12, 5, 5)], projected: false);
+            var error = Assert.Throws<ConfigException>(() =>
+                MatchShapeCheck.Check("m", loss, shapes, [1], [2], student, [zeros(2, 12, 6, 6)], projected: false));
+            Assert.Contains("but for the heads (dimension 1)", error.Message);
+        }
+        var perHead = ComponentRegistry.MatchLoss("attention_mse").Shapes;
+        Assert.Throws<ConfigException>(() => MatchShapeCheck.Check("m", "attention_mse", perHead, [1], [2], student, [zeros(2, 12, 5, 5)], projected: false));
+    }
+
+    [Fact]
     public void Register_NoneOrBadArity_Refused()
     {
         Assert.Throws<ArgumentException>(() => ComponentRegistry.RegisterWeightScheduler("none", x => x));

@@ -30,6 +30,12 @@ public static class TextBrewerProbe
             {
                 start.ArgumentList.Add(arg);
             }
+            // torch.set_num_threads does not reach OpenBLAS's own pool (Debian's torch): without these the PyTorch side
+            // ran on both cores (CPU time twice its wall time) while ours ran on one.
+            foreach (var pool in new[] { "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS" })
+            {
+                start.Environment[pool] = training.Threads.ToString(CultureInfo.InvariantCulture);
+            }
             using var child = Process.Start(start) ?? throw new InvalidOperationException($"could not start {python}");
             var error = child.StandardError.ReadToEndAsync();
             var line = child.StandardOutput.ReadToEnd().Trim();

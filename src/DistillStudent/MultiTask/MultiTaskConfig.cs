@@ -25,6 +25,12 @@ public sealed record MultiTaskConfig
     [JsonPropertyName("tau")] public double Tau { get; init; } = 1;
     [JsonPropertyName("tasks")] public IReadOnlyList<TaskEntry> Tasks { get; init; } = [];
 
+    /// <summary>
+    /// Written by the run into its output directory: the identities of its inputs (<see cref="RunInputs"/>), which a
+    /// rerun must match. Ignored when a run file is read: the run computes its own.
+    /// </summary>
+    [JsonPropertyName("inputs")] public System.Text.Json.Nodes.JsonObject? Inputs { get; init; }
+
     public static readonly IReadOnlyList<string> TaskKindsAllowed = ["classification", "tagging"];
 
     [JsonIgnore] public string DistillerName => RunConfigs.DistillerName(Distiller, Distillation);

@@ -28,11 +28,13 @@ public static class MultiTaskRun
         using var student = MultiTaskStudent.Load(run, log);
         var distillation = run.Distillation;
         var feeds = new List<IBatchFeed>();
+        var manifests = new List<CacheManifest>();
         for (var i = 0; i < student.Tasks.Count; i++)
         {
             var task = student.Tasks[i];
             var cacheDir = run.Tasks[i].Cache!;
             var manifest = CacheManifest.Load(Path.Combine(cacheDir, CacheManifest.FileName));
+            manifests.Add(manifest);
             var depth = manifest.Teacher.Config["num_hidden_layers"] is { } layers ? (int)layers
                 : throw new CacheFormatException($"{cacheDir}: the manifest's teacher config has no num_hidden_layers");
             distillation = distillation.Validate($"tasks[{i}] ({task.Name})", Registry.ComponentRegistry.Catalog, studentLayers: student.Model.Encoder.Config.NumHiddenLayers, teacherLayers: [depth]);
@@ -49,7 +51,7 @@ public static class MultiTaskRun
         log.WriteLine("multitask: " + string.Join(", ", student.Tasks.Select((t, i) =>
             FormattableString.Invariant($"{t.Name} ({t.Config.Task}, {t.Train.Features.Count} examples, p={feed.Sampler.Probabilities[i]:F3})"))));
         var attentions = distillation.IntermediateMatches.Any(m => m.Feature == "attention");
-        var output = new TrainerOutput(outputDir, log, isTerminal, new RunRecord(MultiTaskConfig.FileName, run.ToJson(), ["training.threads"]));
+        var output = new TrainerOutput(outputDir, log, isTerminal, new RunRecord(MultiTaskConfig.FileName, (run with { Inputs = RunInputs.Of(run, manifests) }).ToJson(), ["training.threads"]));
         var distiller = RunConfigs.CreateDistiller(run.DistillerName, training, distillation, student.Adapted(attentions), new CachedTeacher(), output, student.Evaluate());
         var summary = distiller.Train(feed, cancellation);
         student.ExportTasks(summary.BestDir);

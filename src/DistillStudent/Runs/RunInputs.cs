@@ -9,9 +9,9 @@ namespace Distill.DistillStudent.Runs;
 /// <summary>
 /// The identities of a distillation run's inputs, recorded in its run file (<c>inputs</c>) beside the paths: the
 /// student's starting weights, the training data as read, and each teacher cache's manifest identity (teacher,
-/// data, spec, shard checksums), or an online teacher's files. A rerun whose inputs changed under the same paths
-/// (a cache rebuilt by another teacher, a student re-initialized) is then refused, naming each one, instead of
-/// resuming a student trained on one teacher with another.
+/// data, spec, shard checksums), or an online teacher's files; for a multi-task run, each task's data and cache. A
+/// rerun whose inputs changed under the same paths (a cache rebuilt by another teacher, a student re-initialized)
+/// is then refused, naming each one, instead of resuming a student trained on one teacher with another.
 /// </summary>
 public static class RunInputs
 {
@@ -28,6 +28,17 @@ public static class RunInputs
         else inputs["teacher"] = Model(run.Teacher!);
         return inputs;
     }
+
+    /// <summary>A multi-task run's inputs: the student, then per task (in the run's order) its data and its cache.</summary>
+    public static JsonObject Of(MultiTask.MultiTaskConfig run, IReadOnlyList<CacheManifest> caches) => new()
+    {
+        ["student"] = Model(run.Training.Model!),
+        ["tasks"] = new JsonArray([.. run.Tasks.Select((task, i) => (JsonNode)new JsonObject
+        {
+            ["train_data"] = CacheIdentity.Data(task.Train!, run.TaskTraining(i).DataSettings),
+            ["cache"] = Cache(caches[i]),
+        })]),
+    };
 
     /// <summary>A model directory's identity: a hash of its config, weights and vocabulary.</summary>
     public static string Model(string directory) => CacheManifest.HashFiles(

@@ -35,9 +35,9 @@ internal static class TinyMultiTask
 
     /// <summary>
     /// Writes the run config of a multi-task distillation (sentiment classification + tags) of the student (DIR/student
-    /// unless given) into the directory and returns its path.
+    /// unless given, the sentiment task's cache DIR/cache unless given) into the directory and returns its path.
     /// </summary>
-    public static string Config(TemporaryDirectory dir, string output, int steps, int ckptSteps, string name = "multitask.json", string? student = null)
+    public static string Config(TemporaryDirectory dir, string output, int steps, int ckptSteps, string name = "multitask.json", string? student = null, string? cache = null)
     {
         string Json(string path) => System.Text.Json.JsonSerializer.Serialize(path);
         return dir.Write(name, $$"""
@@ -46,7 +46,7 @@ internal static class TinyMultiTask
              "distillation": {"temperature": 2, "hard_label_weight": 0.5,
                               "intermediate_matches": [{"layer_T": 2, "layer_S": 1, "feature": "hidden", "loss": "hidden_mse"}]},
              "num_steps": {{steps}}, "tau": 0.5,
-             "tasks": [{"name": "sentiment", "task": "classification", "train": {{Json(dir.File("train.jsonl"))}}, "dev": {{Json(dir.File("dev.jsonl"))}}, "cache": {{Json(dir.File("cache"))}}},
+             "tasks": [{"name": "sentiment", "task": "classification", "train": {{Json(dir.File("train.jsonl"))}}, "dev": {{Json(dir.File("dev.jsonl"))}}, "cache": {{Json(cache ?? dir.File("cache"))}}},
                        {"name": "tags", "task": "tagging", "train": {{Json(dir.File("tags-train.txt"))}}, "dev": {{Json(dir.File("tags-dev.txt"))}}, "cache": {{Json(dir.File("tags-cache"))}}}]}
             """);
     }

@@ -19,12 +19,6 @@ public sealed class DistillGuardTests : IClassFixture<TinyDistillationFixture>
 
     private static CliRun Run(params string[] args) => CliRun.Invoke(DistillStudentCli.Create(), args);
 
-    private static void CopyDirectory(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.GetFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)), overwrite: true);
-    }
-
     private static string[] With(string[] args, string option, string value)
     {
         var list = args.ToList();
@@ -89,36 +83,19 @@ public sealed class DistillGuardTests : IClassFixture<TinyDistillationFixture>
     public void Distill_CacheReplacedOrStudentChangedBetweenRuns_RerunRefusesNamingIt()
     {
         var cache = dir.File("pinned-cache");
-        CopyDirectory(dir.File("cache"), cache);
+        ChangedInputs.CopyFiles(dir.File("cache"), cache);
         var student = dir.File("pinned-student");
-        CopyDirectory(dir.File("student"), student);
+        ChangedInputs.CopyFiles(dir.File("student"), student);
         var output = dir.File("pinned");
         var args = With(With(TinyDistillation.DistillArgs(dir, output, extra: ["--epochs", "1"]), "--cache", cache), "--student", student);
         var first = Run(args);
         Assert.True(first.ExitCode == 0, first.Output + first.Error);
-        // Another teacher's cache of the same data, put under the same path: the teacher with one weight changed.
-        var otherTeacher = dir.File("other-teacher");
-        CopyDirectory(dir.File("teacher-run", "best"), otherTeacher);
-        File.Delete(Path.Combine(otherTeacher, "checksums.json"));
-        var weights = Distill.Safetensors.SafetensorsFile.Read(Path.Combine(otherTeacher, "model.safetensors"));
-        weights["classifier.bias"].add_(0.5f);
-        Distill.Safetensors.SafetensorsFile.Write(Path.Combine(otherTeacher, "model.safetensors"), weights);
-        var other = CliRun.Invoke(CacheTeacherCli.Create(), "run", "--model", otherTeacher, "--task", "classification",
-            "--data", dir.File("train.jsonl"), "--out", dir.File("other-cache"), "--hidden-layers", "0,1,2", "--dtype", "fp32",
-            "--max-seq-length", "16", "--rows-per-shard", "20");
-        Assert.True(other.ExitCode == 0, other.Output + other.Error);
-        Directory.Delete(cache, recursive: true);
-        CopyDirectory(dir.File("other-cache"), cache);
+        ChangedInputs.CacheOfAnotherTeacher(dir, cache);
 
         var cacheSwapped = Run(args);
 
-        Directory.Delete(cache, recursive: true);
-        CopyDirectory(dir.File("cache"), cache);
-        manual_seed(99);
-        using (var reinitialized = new BertModel(TinyBert.Config() with { NumHiddenLayers = 1 }, addPoolingLayer: true))
-        {
-            ModelDirectory.Save(student, reinitialized, dir.File("vocab.txt"));
-        }
+        ChangedInputs.RestoreCache(dir, cache);
+        ChangedInputs.ReinitialiseStudent(dir, student);
         var studentChanged = Run(args);
 
         Assert.True(cacheSwapped.ExitCode == 3, $"exit {cacheSwapped.ExitCode}: {cacheSwapped.Output}{cacheSwapped.Error}");
@@ -152,13 +129,13 @@ public sealed class DistillGuardTests : IClassFixture<TinyDistillationFixture>
     public void Distill_DamagedOrSwappedShard_RefusedBeforeClaiming()
     {
         var damaged = dir.File("damaged-cache");
-        CopyDirectory(dir.File("cache"), damaged);
+        ChangedInputs.CopyFiles(dir.File("cache"), damaged);
         var shard = Directory.GetFiles(damaged, "*.parquet").Order(StringComparer.Ordinal).First();
         var bytes = File.ReadAllBytes(shard);
         bytes[bytes.Length / 2] ^= 0x01;
         File.WriteAllBytes(shard, bytes);
         var swapped = dir.File("swapped-cache");
-        CopyDirectory(dir.File("cache"), swapped);
+        ChangedInputs.CopyFiles(dir.File("cache"), swapped);
         var shards = Directory.GetFiles(swapped, "*.parquet").Order(StringComparer.Ordinal).ToList();
         File.Copy(shards[1], shards[0], overwrite: true);
         var output = dir.File("bad-shard");

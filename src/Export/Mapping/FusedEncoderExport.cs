@@ -21,9 +21,13 @@ public static class FusedEncoderExport
     /// <param name="inputIds">(B, T) int64</param>
     /// <param name="attentionMask">(B, T) int64</param>
     /// <param name="tokenTypeIds">(B, T) int64</param>
-    /// <returns>the last hidden state (B, T, H)</returns>
-    public static string Emit(OnnxGraphBuilder graph, ModuleWeights encoder, BertConfig config, string inputIds, string attentionMask, string tokenTypeIds)
+    /// <param name="layers">how many encoder layers to emit, from the first (all of them unless the last is
+    /// emitted apart, as <see cref="FirstTokenLayerExport"/> does)</param>
+    /// <returns>the hidden state after <paramref name="layers"/> layers (B, T, H)</returns>
+    public static string Emit(OnnxGraphBuilder graph, ModuleWeights encoder, BertConfig config, string inputIds, string attentionMask, string tokenTypeIds, int layers)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(layers);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(layers, config.NumHiddenLayers);
         if (config.HiddenAct is not ("gelu" or "gelu_new" or "gelu_pytorch_tanh"))
         {
             throw new ConfigException($"hidden_act \"{config.HiddenAct}\" has no fused export; fused: gelu (BiasGelu), gelu_new and gelu_pytorch_tanh (FastGelu)");
@@ -41,7 +45,7 @@ public static class FusedEncoderExport
             embeddings.Initializer(graph, "LayerNorm.weight"), embeddings.Initializer(graph, "LayerNorm.bias"),
         ], epsilon)[0];
 
-        for (var i = 0; i < config.NumHiddenLayers; i++)
+        for (var i = 0; i < layers; i++)
         {
             var layer = encoder.Child($"encoder.layer.{i}");
             var self = layer.Child("attention.self");

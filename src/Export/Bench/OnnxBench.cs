@@ -45,6 +45,45 @@ public static class OnnxBench
         }
     }
 
+    /// <summary>
+    /// Profiles each model apart, after the timed series (profiling slows a session down): per length, one session
+    /// runs batch 1 (warm-up and <see cref="BenchSettings.Iterations"/> runs) and one <see cref="BenchSettings.BatchSize"/>
+    /// (one warm-up and <see cref="BenchSettings.Batches"/> runs), each writing ONNX Runtime's trace into
+    /// <paramref name="directory"/>; their node times are summed by op type.
+    /// </summary>
+    public static IReadOnlyList<ProfileResult> Profile(IReadOnlyList<string> models, BenchSettings settings, string directory, Action<string> log)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        settings.Validate();
+        Directory.CreateDirectory(directory);
+        var results = new List<ProfileResult>();
+        for (var m = 0; m < models.Count; m++)
+        {
+            var name = Path.GetFileNameWithoutExtension(ExportLayout.ResolveModel(models[m]));
+            foreach (var length in settings.Lengths)
+            {
+                foreach (var (batch, warmup, runs) in new[] { (1, settings.Warmup, settings.Iterations), (settings.BatchSize, Math.Min(settings.Warmup, 1), settings.Batches) })
+                {
+                    var target = Target.Open(models[m], settings, _ => { }, Path.Combine(directory, $"{m + 1}-{name}-len{length}-b{batch}"));
+                    string file;
+                    try
+                    {
+                        Latencies([target], batch, length, warmup, runs);
+                        file = Path.GetFullPath(target.Session.EndProfiling());
+                    }
+                    finally
+                    {
+                        target.Session.Dispose();
+                    }
+                    var ops = OrtProfile.ByOpType(File.ReadAllText(file));
+                    results.Add(new ProfileResult(models[m], length, batch, warmup + runs, ops, file));
+                    log($"bench: profile {models[m]} length {length} batch {batch}: {OrtProfile.Line(ops, warmup + runs)}");
+                }
+            }
+        }
+        return results;
+    }
+
     /// <summary>The nearest-rank percentile: the smallest value with at least <paramref name="p"/> of the values at or below it.</summary>
     public static double Percentile(IReadOnlyList<double> values, double p)
     {
@@ -84,7 +123,7 @@ public static class OnnxBench
     {
         private static readonly string[] Known = [OnnxModelMetadata.InputIds, OnnxModelMetadata.AttentionMask, OnnxModelMetadata.TokenTypeIds];
 
-        public static Target Open(string model, BenchSettings settings, Action<string> log)
+        public static Target Open(string model, BenchSettings settings, Action<string> log, string? profilePrefix = null)
         {
             var path = ExportLayout.ResolveModel(model);
             var vocab = Path.Combine(ExportLayout.FilesDirectory(path), OnnxModelMetadata.VocabFile);
@@ -92,7 +131,7 @@ public static class OnnxBench
             CheckPositions(path, settings.Lengths.Max());
             var tokenizer = WordPieceEncoder.FromVocabFile(vocab);
             var vocabSize = File.ReadLines(vocab).Count();
-            var session = OnnxSessionFactory.Open(path, settings.Threads, settings.PreferCuda, log, out var provider);
+            var session = OnnxSessionFactory.Open(path, settings.Threads, settings.PreferCuda, log, out var provider, profilePrefix);
             var names = session.InputMetadata.Keys.ToArray();
             var unknown = names.Except(Known).ToList();
             if (unknown.Count > 0 || !names.Contains(OnnxModelMetadata.InputIds))

@@ -34,7 +34,8 @@ public static class FusedEncoderExport
         }
         var epsilon = Attributes.Float("epsilon", (float)config.LayerNormEps);
         string Int32(string input) => graph.Node("Cast", $"{input}.int32", [input], Attributes.Int("to", (long)TensorProto.Types.DataType.Int32));
-        var mask = Int32(attentionMask);
+        // Only Attention reads the int32 mask: none without a layer here (a 1-layer classifier's one layer is emitted apart).
+        var mask = layers > 0 ? Int32(attentionMask) : "";
 
         var embeddings = encoder.Child("embeddings");
         var hidden = graph.Contrib("EmbedLayerNormalization", [embeddings.Key("LayerNorm"), embeddings.Key("mask_index")],

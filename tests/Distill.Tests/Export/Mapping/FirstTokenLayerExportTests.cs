@@ -48,6 +48,24 @@ public sealed class FirstTokenLayerExportTests
     }
 
     [Fact]
+    public void Build_FusedOneLayerClassifier_OnlyTheFirstTokenLayerAndSameLogits()
+    {
+        using var model = TinyExportModels.Create(TaskKind.Classification, TinyExportModels.Config() with { NumHiddenLayers = 1 });
+        var (ids, mask, types) = TinyExportModels.Inputs(4, 11);
+        var pruned = BertExport.Build(model, fused: true);
+
+        var actual = Logits(pruned, ids, mask, types);
+        using var scope = NewDisposeScope();
+        var ours = TorchReference.Outputs(model, ids, mask, types)[OutputNames.Logits];
+
+        Assert.DoesNotContain("com.microsoft.Attention", Counts(pruned).Keys);
+        // No node whose output nothing reads (such as the int32 mask that only a fused Attention takes).
+        var read = pruned.Graph.Node.SelectMany(n => n.Input).Concat(pruned.Graph.Output.Select(o => o.Name)).ToHashSet();
+        Assert.All(pruned.Graph.Node, n => Assert.Contains(n.Output[0], read));
+        Assert.InRange(OnnxRun.MaxAbsDiff(ours, actual), 0, Tolerance);
+    }
+
+    [Fact]
     public void Build_FusedClassifier_LastLayerWithoutFusedAttention()
     {
         using var model = TinyExportModels.Create(TaskKind.Classification);

@@ -23,9 +23,10 @@ public static class OnnxSessionFactory
     /// <param name="preferCuda">try the CUDA provider first</param>
     /// <param name="log">receives the one line saying which provider runs and why</param>
     /// <param name="provider"><see cref="Cuda"/> or <see cref="Cpu"/></param>
+    /// <param name="profilePrefix">where ONNX Runtime writes a profile of every run (PREFIX_DATE.json, from <c>EndProfiling</c>); null: none</param>
     /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>.</exception>
     /// <exception cref="OnnxModelException">The file is not a model ONNX Runtime can load (truncated, not ONNX, unknown ops).</exception>
-    public static InferenceSession Open(string path, int threads, bool preferCuda, Action<string>? log, out string provider)
+    public static InferenceSession Open(string path, int threads, bool preferCuda, Action<string>? log, out string provider, string? profilePrefix = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
@@ -36,6 +37,12 @@ public static class OnnxSessionFactory
             IntraOpNumThreads = threads,
             InterOpNumThreads = 1,
         };
+        if (profilePrefix is not null)
+        {
+            // The prefix first: ONNX Runtime takes it when profiling is switched on.
+            options.ProfileOutputPathPrefix = profilePrefix;
+            options.EnableProfiling = true;
+        }
         provider = Cpu;
         string why;
         if (!preferCuda)

@@ -8,8 +8,8 @@ namespace Distill.Export.Bench;
 
 /// <summary>
 /// Times ONNX models side by side on synthetic inputs of exact lengths: <c>[CLS]</c>, ids drawn (seeded) from the
-/// model's <c>vocab.txt</c>, <c>[SEP]</c>, no padding. Models take turns at each length, so a machine that gets
-/// busier during the run slows them alike.
+/// model's <c>vocab.txt</c>, <c>[SEP]</c>, no padding. Models take turns run by run (one run of each, then the next
+/// round), so a machine whose load changes during the series slows them alike and the ratios stay fair.
 /// </summary>
 public static class OnnxBench
 {
@@ -28,13 +28,13 @@ public static class OnnxBench
             var results = targets.Select(_ => new List<LengthResult>()).ToList();
             foreach (var length in settings.Lengths)
             {
+                var single = Latencies(targets, 1, length, settings.Warmup, settings.Iterations);
+                var batched = Latencies(targets, settings.BatchSize, length, Math.Min(settings.Warmup, 1), settings.Batches);
                 for (var m = 0; m < targets.Count; m++)
                 {
-                    var single = Latencies(targets[m], 1, length, settings.Warmup, settings.Iterations);
-                    var batched = Latencies(targets[m], settings.BatchSize, length, Math.Min(settings.Warmup, 1), settings.Batches);
-                    var perSecond = settings.BatchSize * settings.Batches / (batched.Sum() / 1000);
-                    results[m].Add(new LengthResult(length, Percentile(single, 0.50), Percentile(single, 0.95), perSecond));
-                    log($"bench: {models[m]} length {length}: p50 {Percentile(single, 0.50):F2} ms, {perSecond:F1} seq/s");
+                    var perSecond = settings.BatchSize * settings.Batches / (batched[m].Sum() / 1000);
+                    results[m].Add(new LengthResult(length, Percentile(single[m], 0.50), Percentile(single[m], 0.95), perSecond));
+                    log($"bench: {models[m]} length {length}: p50 {Percentile(single[m], 0.50):F2} ms, {perSecond:F1} seq/s");
                 }
             }
             return targets.Select((t, m) => new ModelResult(models[m], t.Provider, results[m])).ToList();
@@ -43,6 +43,45 @@ public static class OnnxBench
         {
             foreach (var target in targets) target.Session.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Profiles each model apart, after the timed series (profiling slows a session down): per length, one session
+    /// runs batch 1 (warm-up and <see cref="BenchSettings.Iterations"/> runs) and one <see cref="BenchSettings.BatchSize"/>
+    /// (one warm-up and <see cref="BenchSettings.Batches"/> runs), each writing ONNX Runtime's trace into
+    /// <paramref name="directory"/>; their node times are summed by op type.
+    /// </summary>
+    public static IReadOnlyList<ProfileResult> Profile(IReadOnlyList<string> models, BenchSettings settings, string directory, Action<string> log)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        settings.Validate();
+        Directory.CreateDirectory(directory);
+        var results = new List<ProfileResult>();
+        for (var m = 0; m < models.Count; m++)
+        {
+            var name = Path.GetFileNameWithoutExtension(ExportLayout.ResolveModel(models[m]));
+            foreach (var length in settings.Lengths)
+            {
+                foreach (var (batch, warmup, runs) in new[] { (1, settings.Warmup, settings.Iterations), (settings.BatchSize, Math.Min(settings.Warmup, 1), settings.Batches) })
+                {
+                    var target = Target.Open(models[m], settings, _ => { }, Path.Combine(directory, $"{m + 1}-{name}-len{length}-b{batch}"));
+                    string file;
+                    try
+                    {
+                        Latencies([target], batch, length, warmup, runs);
+                        file = Path.GetFullPath(target.Session.EndProfiling());
+                    }
+                    finally
+                    {
+                        target.Session.Dispose();
+                    }
+                    var ops = OrtProfile.ByOpType(File.ReadAllText(file));
+                    results.Add(new ProfileResult(models[m], length, batch, warmup + runs, ops, file));
+                    log($"bench: profile {models[m]} length {length} batch {batch}: {OrtProfile.Line(ops, warmup + runs)}");
+                }
+            }
+        }
+        return results;
     }
 
     /// <summary>The nearest-rank percentile: the smallest value with at least <paramref name="p"/> of the values at or below it.</summary>
@@ -54,26 +93,29 @@ public static class OnnxBench
         return sorted[Math.Clamp(rank - 1, 0, sorted.Length - 1)];
     }
 
-    /// <returns>milliseconds of each timed run</returns>
-    private static double[] Latencies(Target target, int batch, int length, int warmup, int runs)
+    /// <returns>per model, milliseconds of each timed run; round by round, each model runs once</returns>
+    private static double[][] Latencies(IReadOnlyList<Target> targets, int batch, int length, int warmup, int runs)
     {
-        var inputs = target.Inputs(batch, length);
+        var inputs = targets.Select(t => t.Inputs(batch, length)).ToList();
         try
         {
             using var runOptions = new RunOptions();
-            var outputNames = target.Session.OutputMetadata.Keys.ToList();
-            var times = new double[runs];
+            var outputNames = targets.Select(t => t.Session.OutputMetadata.Keys.ToList()).ToList();
+            var times = targets.Select(_ => new double[runs]).ToArray();
             for (var i = -warmup; i < runs; i++)
             {
-                var start = Stopwatch.GetTimestamp();
-                using (target.Session.Run(runOptions, inputs.Names, inputs.Values, outputNames)) { }
-                if (i >= 0) times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                for (var m = 0; m < targets.Count; m++)
+                {
+                    var start = Stopwatch.GetTimestamp();
+                    using (targets[m].Session.Run(runOptions, inputs[m].Names, inputs[m].Values, outputNames[m])) { }
+                    if (i >= 0) times[m][i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                }
             }
             return times;
         }
         finally
         {
-            foreach (var value in inputs.Values) value.Dispose();
+            foreach (var value in inputs.SelectMany(i => i.Values)) value.Dispose();
         }
     }
 
@@ -81,7 +123,7 @@ public static class OnnxBench
     {
         private static readonly string[] Known = [OnnxModelMetadata.InputIds, OnnxModelMetadata.AttentionMask, OnnxModelMetadata.TokenTypeIds];
 
-        public static Target Open(string model, BenchSettings settings, Action<string> log)
+        public static Target Open(string model, BenchSettings settings, Action<string> log, string? profilePrefix = null)
         {
             var path = ExportLayout.ResolveModel(model);
             var vocab = Path.Combine(ExportLayout.FilesDirectory(path), OnnxModelMetadata.VocabFile);
@@ -89,7 +131,7 @@ public static class OnnxBench
             CheckPositions(path, settings.Lengths.Max());
             var tokenizer = WordPieceEncoder.FromVocabFile(vocab);
             var vocabSize = File.ReadLines(vocab).Count();
-            var session = OnnxSessionFactory.Open(path, settings.Threads, settings.PreferCuda, log, out var provider);
+            var session = OnnxSessionFactory.Open(path, settings.Threads, settings.PreferCuda, log, out var provider, profilePrefix);
             var names = session.InputMetadata.Keys.ToArray();
             var unknown = names.Except(Known).ToList();
             if (unknown.Count > 0 || !names.Contains(OnnxModelMetadata.InputIds))

@@ -18,10 +18,15 @@ internal sealed class BenchCommand : Command
     private readonly Option<int> batches = new("--batches") { Description = "timed throughput runs per model and length", DefaultValueFactory = _ => 5 };
     private readonly Option<bool> cpu = new("--cpu") { Description = "use the CPU provider even where CUDA loads" };
     private readonly Option<bool> json = new("--json") { Description = "print the figures as JSON" };
+    private readonly Option<DirectoryInfo?> profile = new("--profile")
+    {
+        Description = "after the timing, run each model again with ONNX Runtime's profiler (batch 1 and --batch-size apart), write its traces into this directory "
+                      + "and print, per model, the kernel time per run of each op type (stderr)",
+    };
 
     public BenchCommand() : base("bench", "Time ONNX models side by side: latency at batch 1 (p50, p95) and throughput at batch 32, per sequence length")
     {
-        foreach (var option in new Option[] { onnx, threads, lengths, iterations, warmup, batchSize, batches, cpu, json }) Options.Add(option);
+        foreach (var option in new Option[] { onnx, threads, lengths, iterations, warmup, batchSize, batches, cpu, json, profile }) Options.Add(option);
         SetAction((parse, _) => Task.FromResult(Execute(parse)));
     }
 
@@ -33,6 +38,7 @@ internal sealed class BenchCommand : Command
         var results = OnnxBench.Run(models, settings, parse.InvocationConfiguration.Error.WriteLine);
         var output = parse.InvocationConfiguration.Output;
         output.Write(parse.GetValue(json) ? BenchReport.Json(results, settings) + "\n" : BenchReport.Table(results, settings));
+        if (parse.GetValue(profile) is { } directory) OnnxBench.Profile(models, settings, directory.FullName, parse.InvocationConfiguration.Error.WriteLine);
         return ExitCodes.Success;
     }
 

@@ -42,6 +42,7 @@ public static class OnnxExporter
             writeConfig = TaskModelDirectory.ConfigWithLabels(task, model.Labels).Save;
         }
 
+        if (request.Fused && FirstTokenLayerExport.Applies(model.Kind, request.HiddenState)) log($"export: {EncoderCost.Note(config, EncoderCost.ReferenceLength)}");
         var onnx = Rewrite(BertExport.Build(model, request.Opset, request.HiddenState, request.Fused), request.Passes, log);
         Stamp(onnx, Metadata(request.ModelDirectory, model.Kind, model.Labels, config.DoLowerCase, maxLength));
         var tokenizer = ModelDirectory.LoadTokenizer(request.ModelDirectory, config);

@@ -18,9 +18,20 @@ public static class AttentionMaskExport
     public static string Emit(OnnxGraphBuilder graph, string attentionMask)
     {
         var rows = graph.Node("Unsqueeze", "mask.unsqueeze1", [attentionMask, graph.Int64s(1)]);
-        var heads = graph.Node("Unsqueeze", "mask.unsqueeze2", [rows, graph.Int64s(2)]);
-        var floats = graph.Node("Cast", "mask.float", [heads], Attributes.Int("to", (long)TensorProto.Types.DataType.Float));
-        var inverted = graph.Node("Sub", "mask.inverted", [graph.Scalar(1f), floats]);
-        return graph.Node("Mul", "mask.additive", [inverted, graph.Scalar(MaskedScore)]);
+        return Additive(graph, "mask", graph.Node("Unsqueeze", "mask.unsqueeze2", [rows, graph.Int64s(2)]));
+    }
+
+    /// <summary>The same mask for one query per head (<see cref="FirstTokenLayerExport"/>'s scores are (B, heads, T)).</summary>
+    /// <param name="graph">the graph to add to</param>
+    /// <param name="attentionMask">(B, T) int64, 1 for real tokens</param>
+    /// <returns>(B, 1, T) float</returns>
+    public static string ForOneQuery(OnnxGraphBuilder graph, string attentionMask) =>
+        Additive(graph, "mask.one_query", graph.Node("Unsqueeze", "mask.one_query.unsqueeze", [attentionMask, graph.Int64s(1)]));
+
+    private static string Additive(OnnxGraphBuilder graph, string name, string mask)
+    {
+        var floats = graph.Node("Cast", $"{name}.float", [mask], Attributes.Int("to", (long)TensorProto.Types.DataType.Float));
+        var inverted = graph.Node("Sub", $"{name}.inverted", [graph.Scalar(1f), floats]);
+        return graph.Node("Mul", $"{name}.additive", [inverted, graph.Scalar(MaskedScore)]);
     }
 }

@@ -24,7 +24,8 @@ public static class BertExport
     /// <param name="model">the loaded model (task model or plain encoder)</param>
     /// <param name="opset">the default domain's opset, <see cref="MinOpset"/> to <see cref="MaxOpset"/></param>
     /// <param name="hiddenState">also output <c>last_hidden_state</c> from a task model (an encoder always does)</param>
-    /// <param name="fused">the encoder as ONNX Runtime's fused contrib operators (<see cref="FusedEncoderExport"/>) instead of standard ops</param>
+    /// <param name="fused">the encoder as ONNX Runtime's fused contrib operators (<see cref="FusedEncoderExport"/>) instead of standard
+    /// ops; for a sequence classifier without <paramref name="hiddenState"/>, the last layer at position 0 only (<see cref="FirstTokenLayerExport"/>)</param>
     public static ModelProto Build(LoadedModel model, int opset = DefaultOpset, bool hiddenState = false, bool fused = false)
     {
         if (opset is < MinOpset or > MaxOpset)
@@ -43,8 +44,13 @@ public static class BertExport
 
             var weights = new ModuleWeights(state);
             var encoder = model.Kind is null ? weights : weights.Child("bert");
-            var hidden = fused ? FusedEncoderExport.Emit(graph, encoder, config, ids, mask, types) : Encoder(graph, encoder, config, ids, mask, types);
-            var pooled = model.Encoder.HasPooler ? PoolerExport.Emit(graph, encoder.Child("pooler"), hidden) : null;
+            // The fused file of a classifier computes its last layer at position 0 only: nothing else reaches the logits.
+            var firstTokenOnly = fused && FirstTokenLayerExport.Applies(model.Kind, hiddenState);
+            var fullLayers = firstTokenOnly ? config.NumHiddenLayers - 1 : config.NumHiddenLayers;
+            var hidden = fused ? FusedEncoderExport.Emit(graph, encoder, config, ids, mask, types, fullLayers) : Encoder(graph, encoder, config, ids, mask, types);
+            var pooled = firstTokenOnly
+                ? PoolerExport.OfFirstToken(graph, encoder.Child("pooler"), FirstTokenLayerExport.Emit(graph, encoder.Child($"encoder.layer.{fullLayers}"), config, hidden, mask))
+                : model.Encoder.HasPooler ? PoolerExport.Emit(graph, encoder.Child("pooler"), hidden) : null;
 
             var outputs = new List<(string Name, string Value)>();
             if (model.Kind is { } kind) outputs.AddRange(HeadExport.Emit(graph, weights, kind, hidden, pooled));

@@ -21,16 +21,21 @@ public static class FusedEncoderExport
     /// <param name="inputIds">(B, T) int64</param>
     /// <param name="attentionMask">(B, T) int64</param>
     /// <param name="tokenTypeIds">(B, T) int64</param>
-    /// <returns>the last hidden state (B, T, H)</returns>
-    public static string Emit(OnnxGraphBuilder graph, ModuleWeights encoder, BertConfig config, string inputIds, string attentionMask, string tokenTypeIds)
+    /// <param name="layers">how many encoder layers to emit, from the first (all of them unless the last is
+    /// emitted apart, as <see cref="FirstTokenLayerExport"/> does)</param>
+    /// <returns>the hidden state after <paramref name="layers"/> layers (B, T, H)</returns>
+    public static string Emit(OnnxGraphBuilder graph, ModuleWeights encoder, BertConfig config, string inputIds, string attentionMask, string tokenTypeIds, int layers)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(layers);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(layers, config.NumHiddenLayers);
         if (config.HiddenAct is not ("gelu" or "gelu_new" or "gelu_pytorch_tanh"))
         {
             throw new ConfigException($"hidden_act \"{config.HiddenAct}\" has no fused export; fused: gelu (BiasGelu), gelu_new and gelu_pytorch_tanh (FastGelu)");
         }
         var epsilon = Attributes.Float("epsilon", (float)config.LayerNormEps);
         string Int32(string input) => graph.Node("Cast", $"{input}.int32", [input], Attributes.Int("to", (long)TensorProto.Types.DataType.Int32));
-        var mask = Int32(attentionMask);
+        // Only Attention reads the int32 mask: none without a layer here (a 1-layer classifier's one layer is emitted apart).
+        var mask = layers > 0 ? Int32(attentionMask) : "";
 
         var embeddings = encoder.Child("embeddings");
         var hidden = graph.Contrib("EmbedLayerNormalization", [embeddings.Key("LayerNorm"), embeddings.Key("mask_index")],
@@ -41,7 +46,7 @@ public static class FusedEncoderExport
             embeddings.Initializer(graph, "LayerNorm.weight"), embeddings.Initializer(graph, "LayerNorm.bias"),
         ], epsilon)[0];
 
-        for (var i = 0; i < config.NumHiddenLayers; i++)
+        for (var i = 0; i < layers; i++)
         {
             var layer = encoder.Child($"encoder.layer.{i}");
             var self = layer.Child("attention.self");

@@ -63,6 +63,12 @@ public sealed class ModuleWeights
         return graph.Initializer(key, Floats(combined), combined.shape);
     }
 
+    /// <summary>
+    /// Records a weight that the graph does not need, so the completeness check accepts it: e.g. the key bias when
+    /// only one query attends (<see cref="FirstTokenLayerExport"/>), which adds the same constant to every score.
+    /// </summary>
+    public void Unneeded(string name) => Read(name);
+
     private Tensor Read(string name)
     {
         var key = Key(name);

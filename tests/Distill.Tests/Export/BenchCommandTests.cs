@@ -60,6 +60,24 @@ public sealed class BenchCommandTests
     }
 
     [Fact]
+    public void Bench_Profile_OneTracePerModelLengthAndBatchAndTheirOpTimes()
+    {
+        using var dir = new TemporaryDirectory();
+        var model = TinyStudents.Classifier(dir.File("a"));
+        var traces = dir.File("profile");
+
+        var run = Bench(["--onnx", model, "--profile", traces, .. Quick]);
+
+        Assert.True(run.ExitCode == ExitCodes.Success, run.Error);
+        // Lengths 4 and 9, batch 1 and 4: four traces in the directory asked for, one line each.
+        Assert.Equal(4, Directory.GetFiles(traces, "1-model-len*-b*.json").Length);
+        foreach (var (length, batch) in new[] { (4, 1), (4, 4), (9, 1), (9, 4) })
+        {
+            Assert.Matches($@"bench: profile {System.Text.RegularExpressions.Regex.Escape(model)} length {length} batch {batch}: \w+×\d+ \d+\.\d\d ms \d+\.\d %.*; total \d+\.\d\d ms per run", run.Error);
+        }
+    }
+
+    [Fact]
     public void Bench_BadLengths_OneErrorLineAndBadInputExit()
     {
         using var dir = new TemporaryDirectory();

@@ -11,9 +11,9 @@ namespace Distill.Models;
 /// </summary>
 public static class ModelDirectory
 {
-    public const string ConfigFile = "config.json";
-    public const string WeightsFile = "model.safetensors";
-    public const string VocabFile = "vocab.txt";
+    public const string ConfigFile = ModelFiles.ConfigFile;
+    public const string WeightsFile = ModelFiles.WeightsFile;
+    public const string VocabFile = ModelFiles.VocabFile;
 
     /// <summary>
     /// Loads the encoder in eval mode (as Hugging Face's from_pretrained); the pooler is built when the weights have

@@ -13,7 +13,7 @@ public static class CacheIdentity
 {
     /// <summary>The identity of a TorchSharp teacher: a hash of its config, weights and vocabulary.</summary>
     public static string TorchTeacher(string modelDir) => CacheManifest.HashFiles(
-        new[] { ModelDirectory.ConfigFile, ModelDirectory.WeightsFile, ModelDirectory.VocabFile }.Select(f => Path.Combine(modelDir, f)), "torch");
+        new[] { ModelFiles.ConfigFile, ModelFiles.WeightsFile, ModelFiles.VocabFile }.Select(f => Path.Combine(modelDir, f)), "torch");
 
     /// <summary>
     /// The identity of an ONNX teacher: a hash of the graph, its config.json and vocabulary, and the settings
@@ -31,7 +31,7 @@ public static class CacheIdentity
         if (Directory.Exists(model)) return TorchTeacher(model) == recorded.Identity;
         if (recorded.OnnxSettings is null) return false;
         var beside = Path.GetDirectoryName(Path.GetFullPath(model))!;
-        return OnnxTeacher(model, Path.Combine(beside, ModelDirectory.ConfigFile), Path.Combine(beside, ModelDirectory.VocabFile), recorded.OnnxSettings) == recorded.Identity;
+        return OnnxTeacher(model, Path.Combine(beside, ModelFiles.ConfigFile), Path.Combine(beside, ModelFiles.VocabFile), recorded.OnnxSettings) == recorded.Identity;
     }
 
     /// <summary>

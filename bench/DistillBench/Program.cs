@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Distill.Cache;
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.DistillBench;
 using Distill.DistillStudent.Adaptors;
 using Distill.DistillStudent.Distillers;

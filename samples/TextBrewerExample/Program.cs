@@ -4,7 +4,7 @@
 // here they are tiny and random, and the data is 64 random sequences, so it runs anywhere in seconds.
 // Usage: sample-textbrewer OUT_DIR
 using System.Text.Json;
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent.Adaptors;
 using Distill.DistillStudent.Api;
 using Distill.DistillStudent.Feeds;

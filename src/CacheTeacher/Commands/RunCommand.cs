@@ -3,7 +3,7 @@ using System.Globalization;
 using Distill.Cache;
 using Distill.CacheTeacher.Caching;
 using Distill.Cli;
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.Data;
 using Distill.Models;
 using Distill.Runtime;

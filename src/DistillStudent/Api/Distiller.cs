@@ -1,5 +1,5 @@
 using Distill.Cache;
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent.Distillers;
 using Distill.DistillStudent.Feeds;
 using Distill.DistillStudent.Runs;

@@ -1,5 +1,5 @@
 using Distill.Runtime;
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent.Adaptors;
 using Distill.DistillStudent.Losses;
 using Distill.DistillStudent.Registry;

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent.Runs;
 using Distill.Models;
 

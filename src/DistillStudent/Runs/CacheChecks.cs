@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Distill.Cache;
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.Models;
 using Distill.Tasks;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.Models;
 
 namespace Distill.DistillStudent.Runs;

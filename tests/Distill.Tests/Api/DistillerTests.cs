@@ -1,5 +1,5 @@
 using Distill.Cache;
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent.Api;
 using Distill.Models;
 using Distill.Tests.Support;

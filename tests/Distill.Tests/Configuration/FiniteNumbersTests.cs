@@ -1,5 +1,5 @@
 using Distill.Cli;
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent;
 using Distill.Models;
 using Distill.Tests.Support;

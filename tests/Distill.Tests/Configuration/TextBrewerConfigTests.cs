@@ -1,6 +1,6 @@
 using Distill.Errors;
 using System.Text.Json;
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent.Registry;
 using Distill.DistillStudent.Runs;
 using Distill.DistillStudent.Schedules;

@@ -1,5 +1,5 @@
 using Distill.CacheTeacher;
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent;
 using Distill.DistillStudent.Runs;
 using Distill.Models;

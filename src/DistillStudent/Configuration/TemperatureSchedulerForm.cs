@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace Distill.Configuration;
+namespace Distill.DistillStudent.Configuration;
 
 /// <summary>
 /// One parameter of a temperature scheduler's builder (TextBrewer's <c>flsw_temperature_scheduler_builder(beta,

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Distill.Configuration;
+namespace Distill.DistillStudent.Configuration;
 
 /// <summary>
 /// The named match lists of TextBrewer's experiments (<c>examples/matches/matches.py</c>), for a 12-layer teacher,

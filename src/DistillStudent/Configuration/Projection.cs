@@ -1,4 +1,4 @@
-namespace Distill.Configuration;
+namespace Distill.DistillStudent.Configuration;
 
 /// <summary>
 /// The typed form of a match's <c>proj</c>: the projection's registered name (built in: <c>linear</c>, <c>relu</c>,

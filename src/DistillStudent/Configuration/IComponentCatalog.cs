@@ -1,4 +1,4 @@
-namespace Distill.Configuration;
+namespace Distill.DistillStudent.Configuration;
 
 /// <summary>TextBrewer's five maps of named components (presets.py's <c>MAPS</c>), as config fields name them.</summary>
 public enum ComponentMap

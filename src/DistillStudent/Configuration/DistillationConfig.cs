@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Distill.Models;
 
-namespace Distill.Configuration;
+namespace Distill.DistillStudent.Configuration;
 
 /// <summary>
 /// TextBrewer's <c>DistillationConfig</c> as JSON, same names and meaning: temperature and its scheduler, the

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 using Distill.IO;
 using Distill.Models;
 
-namespace Distill.Configuration;
+namespace Distill.DistillStudent.Configuration;
 
 /// <summary>
 /// Everything a training run needs, as JSON with snake_case names. Fields shared with TextBrewer's

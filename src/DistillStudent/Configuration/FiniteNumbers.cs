@@ -4,7 +4,7 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Distill.Configuration;
+namespace Distill.DistillStudent.Configuration;
 
 /// <summary>
 /// Finds the numbers of a configuration that are not finite (<c>--lr Infinity</c>, <c>1e999</c> in a file, NaN):

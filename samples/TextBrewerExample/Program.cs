@@ -12,6 +12,7 @@ using Distill.Models;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using Distill.Models.Bert;
 
 manual_seed(1);
 var teacherModel = new UserClassifier(layers: 9);

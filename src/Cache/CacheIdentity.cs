@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Distill.Data;
-using Distill.Models;
 using Distill.Tasks;
+using Distill.IO;
 
 namespace Distill.Cache;
 

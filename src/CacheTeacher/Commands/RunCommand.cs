@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Distill.Cache;
-using Distill.CacheTeacher.Caching;
 using Distill.Cli;
 using Distill.DistillStudent.Configuration;
 using Distill.Data;
@@ -9,6 +8,8 @@ using Distill.Models;
 using Distill.Runtime;
 using Distill.Tasks;
 using Distill.Teachers;
+using Distill.Errors;
+using Distill.TeacherCaching;
 
 namespace Distill.CacheTeacher.Commands;
 

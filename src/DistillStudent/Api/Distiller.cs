@@ -8,6 +8,8 @@ using Distill.DistillStudent.Training;
 using Distill.Models;
 using Distill.Tasks;
 using static TorchSharp.torch;
+using Distill.Errors;
+using Distill.Models.Heads;
 
 namespace Distill.DistillStudent.Api;
 

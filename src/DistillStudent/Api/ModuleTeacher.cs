@@ -7,6 +7,7 @@ using Distill.Models;
 using Distill.Tasks;
 using Distill.Teachers;
 using static TorchSharp.torch;
+using Distill.Errors;
 
 namespace Distill.DistillStudent.Api;
 

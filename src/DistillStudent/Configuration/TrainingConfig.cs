@@ -2,6 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Distill.IO;
 using Distill.Models;
+using Distill.Errors;
+using Distill.Tasks;
 
 namespace Distill.DistillStudent.Configuration;
 

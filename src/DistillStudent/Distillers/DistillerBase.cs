@@ -8,6 +8,7 @@ using Distill.DistillStudent.Teachers;
 using Distill.DistillStudent.Training;
 using Distill.Tasks;
 using static TorchSharp.torch;
+using Distill.Errors;
 
 namespace Distill.DistillStudent.Distillers;
 
@@ -144,14 +145,14 @@ public abstract class DistillerBase : TrainerBase
     {
         if (teachers.Count > 1 && teachers.Any(t => t.TopK is not null))
         {
-            throw new Models.ConfigException("several teachers are averaged on their full logits; a cache with top-k logits cannot join a multi-teacher run "
+            throw new Distill.Errors.ConfigException("several teachers are averaged on their full logits; a cache with top-k logits cannot join a multi-teacher run "
                 + "(rebuild it with --topk-threshold above the output width)");
         }
         if (teachers[0].TopK is { } topK)
         {
             if (temperatureSchedule.Name is not ("none" or "constant") || Distillation.Temperature != 1 || Distillation.ProbabilityShift)
             {
-                throw new Models.ConfigException("the cache holds top-k logits with the log-sum-exp at temperature 1 only: distil from it with temperature 1, "
+                throw new Distill.Errors.ConfigException("the cache holds top-k logits with the log-sum-exp at temperature 1 only: distil from it with temperature 1, "
                     + "no temperature_scheduler and no probability_shift, or rebuild the cache with full logits (--topk-threshold above the output width)");
             }
             return TopKLoss.TopKSoftCrossEntropy(student.RequireLogits("student"), topK.Values, topK.Indices, topK.LogSumExp, 1.0, Aligned(student.LogitsMask, teachers));

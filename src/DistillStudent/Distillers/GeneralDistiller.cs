@@ -10,6 +10,7 @@ using Distill.Safetensors;
 using Distill.Tasks;
 using TorchSharp;
 using static TorchSharp.torch;
+using Distill.Errors;
 
 namespace Distill.DistillStudent.Distillers;
 

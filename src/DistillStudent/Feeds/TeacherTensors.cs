@@ -5,6 +5,7 @@ using Distill.CrossVocabulary;
 using Distill.DistillStudent.Adaptors;
 using Distill.Models;
 using static TorchSharp.torch;
+using Distill.Tasks;
 
 namespace Distill.DistillStudent.Feeds;
 

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent.Runs;
 using Distill.Models;
+using Distill.Errors;
 
 namespace Distill.DistillStudent.MultiTask;
 

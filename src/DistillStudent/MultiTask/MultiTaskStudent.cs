@@ -7,6 +7,7 @@ using Distill.Models;
 using Distill.Safetensors;
 using Distill.Tasks;
 using Distill.Tokenization;
+using Distill.Models.Heads;
 
 namespace Distill.DistillStudent.MultiTask;
 

@@ -4,6 +4,7 @@ using Distill.DistillStudent.Losses;
 using Distill.DistillStudent.Projections;
 using Distill.DistillStudent.Schedules;
 using Distill.Models;
+using Distill.Errors;
 
 namespace Distill.DistillStudent.Registry;
 

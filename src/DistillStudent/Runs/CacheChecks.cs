@@ -3,6 +3,7 @@ using Distill.Cache;
 using Distill.DistillStudent.Configuration;
 using Distill.Models;
 using Distill.Tasks;
+using Distill.Errors;
 
 namespace Distill.DistillStudent.Runs;
 

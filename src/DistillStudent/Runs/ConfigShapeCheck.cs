@@ -2,6 +2,7 @@ using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent.Losses;
 using Distill.DistillStudent.Registry;
 using Distill.Models;
+using Distill.Errors;
 
 namespace Distill.DistillStudent.Runs;
 

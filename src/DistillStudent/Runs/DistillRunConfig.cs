@@ -3,6 +3,7 @@ using Distill.DistillStudent.Configuration;
 using Distill.IO;
 using Distill.Models;
 using Distill.Teachers;
+using Distill.Errors;
 
 namespace Distill.DistillStudent.Runs;
 

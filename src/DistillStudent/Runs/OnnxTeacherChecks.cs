@@ -2,6 +2,7 @@ using Distill.DistillStudent.Configuration;
 using Distill.Models;
 using Distill.Tasks;
 using Distill.Teachers;
+using Distill.Errors;
 
 namespace Distill.DistillStudent.Runs;
 

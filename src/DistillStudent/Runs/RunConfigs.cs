@@ -7,6 +7,7 @@ using Distill.DistillStudent.Teachers;
 using Distill.DistillStudent.Training;
 using Distill.Models;
 using Distill.Tasks;
+using Distill.Errors;
 
 namespace Distill.DistillStudent.Runs;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Distill.DistillStudent.Configuration;
 using Distill.Models;
+using Distill.Errors;
 
 namespace Distill.DistillStudent.Runs;
 

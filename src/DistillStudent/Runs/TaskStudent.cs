@@ -4,6 +4,7 @@ using Distill.DistillStudent.TaskModels;
 using Distill.Models;
 using Distill.Tasks;
 using Distill.Tokenization;
+using Distill.Models.Heads;
 
 namespace Distill.DistillStudent.Runs;
 

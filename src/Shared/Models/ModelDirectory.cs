@@ -3,6 +3,9 @@ using Distill.IO;
 using Distill.Safetensors;
 using Distill.Tokenization;
 using static TorchSharp.torch;
+using Distill.Errors;
+using Distill.Models.Bert;
+using Distill.Models.BiGru;
 
 namespace Distill.Models;
 

@@ -2,6 +2,8 @@ using Distill.Models;
 using Distill.Onnx;
 using Distill.Tasks;
 using Distill.Tokenization;
+using Distill.Batches;
+using Distill.Errors;
 
 namespace Distill.Teachers;
 

@@ -1,6 +1,8 @@
 using Distill.Models;
 using Distill.Tasks;
 using static TorchSharp.torch;
+using Distill.Batches;
+using Distill.Models.Heads;
 
 namespace Distill.Teachers;
 

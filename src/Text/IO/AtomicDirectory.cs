@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
-using Distill.Models;
+using Distill.Errors;
 
 namespace Distill.IO;
 

@@ -1,5 +1,4 @@
 using Distill.Cache;
-using Distill.CacheTeacher.Caching;
 using Distill.Data;
 using Distill.Models;
 using Distill.Onnx;
@@ -8,6 +7,8 @@ using Distill.Teachers;
 using Distill.Tests.Support;
 using DuckDB.NET.Data;
 using static TorchSharp.torch;
+using Distill.Models.Heads;
+using Distill.TeacherCaching;
 
 namespace Distill.Tests.CacheTeacher;
 

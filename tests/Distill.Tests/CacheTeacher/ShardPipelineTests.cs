@@ -1,10 +1,10 @@
 using Distill.Cache;
-using Distill.CacheTeacher.Caching;
 using Distill.Data;
 using Distill.Models;
 using Distill.Tasks;
 using Distill.Teachers;
 using Distill.Tests.Support;
+using Distill.TeacherCaching;
 
 namespace Distill.Tests.CacheTeacher;
 

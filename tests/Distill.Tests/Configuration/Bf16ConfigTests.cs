@@ -2,6 +2,7 @@ using System.Text.Json;
 using Distill.DistillStudent.Configuration;
 using Distill.Models;
 using Distill.Tests.Support;
+using Distill.Errors;
 
 namespace Distill.Tests.Configuration;
 

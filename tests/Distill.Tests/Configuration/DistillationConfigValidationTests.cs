@@ -3,6 +3,7 @@ using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent.Registry;
 using Distill.Models;
 using Distill.Tests.Support;
+using Distill.Errors;
 
 namespace Distill.Tests.Configuration;
 

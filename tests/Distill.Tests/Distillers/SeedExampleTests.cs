@@ -10,6 +10,7 @@ using Distill.Tests.Support;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using Distill.Models.Bert;
 
 namespace Distill.Tests.Distillers;
 

@@ -4,6 +4,7 @@ using Distill.Models;
 using Distill.Tests.Cache;
 using Distill.Tests.Support;
 using static TorchSharp.torch;
+using Distill.Tasks;
 
 namespace Distill.Tests.Feeds;
 

@@ -3,6 +3,7 @@ using Distill.DistillStudent.Losses;
 using Distill.Models;
 using Distill.Tests.Support;
 using static TorchSharp.torch;
+using Distill.Errors;
 
 namespace Distill.Tests.Losses;
 

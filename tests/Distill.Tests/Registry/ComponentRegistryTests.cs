@@ -12,6 +12,7 @@ using Distill.Tests.Support;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using Distill.Errors;
 
 namespace Distill.Tests.Registry;
 

@@ -4,6 +4,7 @@ using Distill.DistillStudent;
 using Distill.DistillStudent.Runs;
 using Distill.Models;
 using static TorchSharp.torch;
+using Distill.Models.Bert;
 
 namespace Distill.Tests.Support;
 

@@ -3,6 +3,7 @@ using Distill.CacheTeacher;
 using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent.Runs;
 using Distill.Models;
+using Distill.Models.Bert;
 
 namespace Distill.Tests.Support;
 

@@ -6,6 +6,7 @@ using Distill.Models;
 using Distill.Runtime;
 using Distill.Tests.Support;
 using static TorchSharp.torch;
+using Distill.Errors;
 
 namespace Distill.Tests.Training;
 

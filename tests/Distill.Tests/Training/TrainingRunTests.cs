@@ -3,6 +3,7 @@ using Distill.DistillStudent.Runs;
 using Distill.DistillStudent.Training;
 using Distill.Models;
 using Distill.Tests.Support;
+using Distill.Errors;
 
 namespace Distill.Tests.Training;
 

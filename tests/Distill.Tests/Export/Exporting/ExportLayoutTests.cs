@@ -5,6 +5,9 @@ using Distill.Inference;
 using Distill.Models;
 using Distill.Tests.Support;
 using Distill.Tokenization;
+using Distill.Errors;
+using Distill.Models.Heads;
+using Distill.Tasks;
 
 namespace Distill.Tests.Export.Exporting;
 

@@ -1,7 +1,9 @@
 using Distill.Models;
 using static TorchSharp.torch;
+using Distill.Batches;
+using Distill.Tasks;
 
-namespace Distill.Tasks;
+namespace Distill.Models.Heads;
 
 /// <summary>The supervised loss of each task kind (what BasicTrainer minimizes).</summary>
 public static class TaskLoss

@@ -1,4 +1,4 @@
-namespace Distill.Models;
+namespace Distill.IO;
 
 /// <summary>
 /// The file names of a Hugging Face model directory, here without LibTorch so that the cache format can hash a

@@ -1,7 +1,9 @@
 using Distill.Models;
 using static TorchSharp.torch;
+using Distill.Batches;
+using Distill.Tasks;
 
-namespace Distill.Tasks;
+namespace Distill.Models.Heads;
 
 /// <summary>Runs a task model over features for evaluation: eval mode, no gradients, batches sorted by length.</summary>
 public static class ModelRunner

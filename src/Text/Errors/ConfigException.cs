@@ -1,6 +1,4 @@
-using Distill.Errors;
-
-namespace Distill.Models;
+namespace Distill.Errors;
 
 /// <summary>A configuration file or value is invalid; the message names the file and each bad field.</summary>
 public sealed class ConfigException(string message) : Exception(message), IKindedException

@@ -1,6 +1,7 @@
 using static TorchSharp.torch;
+using Distill.Tokenization;
 
-namespace Distill.Tokenization;
+namespace Distill.Batches;
 
 /// <summary>Tokenized texts padded to the longest one: (B, T) int64 ids, mask and token types.</summary>
 public sealed class InputBatch : IDisposable

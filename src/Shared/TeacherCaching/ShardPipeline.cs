@@ -4,7 +4,7 @@ using Distill.Cache;
 using Distill.Tasks;
 using Distill.Teachers;
 
-namespace Distill.CacheTeacher.Caching;
+namespace Distill.TeacherCaching;
 
 /// <summary>
 /// Runs the teacher over one shard's features on the calling thread while a background task hands the rows to

@@ -8,8 +8,9 @@ using Distill.Models;
 using Distill.Tasks;
 using Distill.Teachers;
 using Distill.Tokenization;
+using Distill.Errors;
 
-namespace Distill.CacheTeacher.Caching;
+namespace Distill.TeacherCaching;
 
 /// <summary>What a run did.</summary>
 /// <param name="ShardsWritten">shards this run wrote</param>

@@ -1,6 +1,7 @@
 using Distill.Models;
+using Distill.Errors;
 
-namespace Distill.CacheTeacher.Caching;
+namespace Distill.TeacherCaching;
 
 /// <summary>
 /// How features are cut into shards and shards dealt to cluster jobs. Shard k holds features

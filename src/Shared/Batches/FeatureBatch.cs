@@ -1,8 +1,10 @@
 using Distill.Models;
 using Distill.Tokenization;
 using static TorchSharp.torch;
+using Distill.Models.Heads;
+using Distill.Tasks;
 
-namespace Distill.Tasks;
+namespace Distill.Batches;
 
 /// <summary>A padded batch of features: model inputs plus labels shaped for the task's loss.</summary>
 public sealed class FeatureBatch : IDisposable

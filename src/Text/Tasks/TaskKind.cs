@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
+using Distill.Errors;
 
-namespace Distill.Models;
+namespace Distill.Tasks;
 
 /// <summary>The three task kinds, named as on the command line (<c>--task</c>).</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<TaskKind>))]

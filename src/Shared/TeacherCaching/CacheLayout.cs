@@ -1,7 +1,7 @@
 using System.Globalization;
 using Distill.Cache;
 
-namespace Distill.CacheTeacher.Caching;
+namespace Distill.TeacherCaching;
 
 /// <summary>
 /// File names inside a cache directory besides the shards: the finished <c>manifest.json</c> (one job) or one

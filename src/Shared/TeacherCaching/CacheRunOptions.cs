@@ -3,7 +3,7 @@ using Distill.Models;
 using Distill.Tasks;
 using Distill.Teachers;
 
-namespace Distill.CacheTeacher.Caching;
+namespace Distill.TeacherCaching;
 
 /// <summary>Everything <see cref="CacheRun"/> needs; the run command maps its flags onto this.</summary>
 public sealed record CacheRunOptions

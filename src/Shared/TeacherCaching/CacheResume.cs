@@ -1,7 +1,8 @@
 using Distill.Cache;
 using Distill.Models;
+using Distill.Errors;
 
-namespace Distill.CacheTeacher.Caching;
+namespace Distill.TeacherCaching;
 
 /// <summary>What an earlier run of the same job left in a cache directory: the shards to keep, and leftovers to remove.</summary>
 internal static class CacheResume

@@ -74,7 +74,7 @@ try
     // 3. The reader: checksum + decode, and the values against a fresh forward pass.
     var fp16Dir = Path.Combine(work, CacheDType.Fp16.ToString());
     var read = Stopwatch.StartNew();
-    var cached = new Dictionary<string, CacheRow>();
+    var cached = new Dictionary<string, CacheWriteRow>();
     await using (var reader = CacheReader.Open(fp16Dir, new CacheReaderOptions { Shuffle = true, Seed = 1 }))
     {
         await foreach (var row in reader.ReadAllAsync()) cached[row.FeatureId] = row.ToCacheRow();

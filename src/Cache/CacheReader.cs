@@ -5,7 +5,7 @@ using Parquet;
 namespace Distill.Cache;
 
 /// <summary>
-/// Streams the rows of a cache directory as <see cref="CachedRow"/>s: tensors stay in the cache's dtype
+/// Streams the rows of a cache directory as <see cref="CacheReadRow"/>s: tensors stay in the cache's dtype
 /// until the caller decodes them, and only the columns of <see cref="CacheReaderOptions.Columns"/> are read.
 /// Each shard is memory-mapped and its size and SHA-256 are checked against the manifest on the mapped
 /// bytes, which are then parsed: the file is read from disk once, and a damaged shard fails naming the
@@ -40,7 +40,7 @@ public sealed class CacheReader : IAsyncDisposable
 
     public CacheSpec Spec => Manifest.Spec;
 
-    /// <summary>The columns read, every choice explicit: <see cref="CachedRow.Hidden"/>[i] is layer <c>Columns.HiddenLayers[i]</c>.</summary>
+    /// <summary>The columns read, every choice explicit: <see cref="CacheReadRow.Hidden"/>[i] is layer <c>Columns.HiddenLayers[i]</c>.</summary>
     public CacheColumns Columns { get; }
 
     /// <summary>The most bytes and rows the shuffle buffer held between arrivals during the last pass that ended.</summary>
@@ -64,7 +64,7 @@ public sealed class CacheReader : IAsyncDisposable
     /// for another pass; each call starts its own background reader, stopped when the enumeration ends.
     /// Throws <see cref="CacheFormatException"/> for a bad shard.
     /// </summary>
-    public async IAsyncEnumerable<CachedRow> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<CacheReadRow> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
@@ -273,9 +273,9 @@ public sealed class CacheReader : IAsyncDisposable
     /// The rows of <paramref name="slots"/> past the skip point. The skip plan made exactly the first
     /// SkipRows slots empty, so anything else means the plan and the pass disagree on the order.
     /// </summary>
-    private List<CachedRow> Unskipped(List<RowSlot> slots, ref long position)
+    private List<CacheReadRow> Unskipped(List<RowSlot> slots, ref long position)
     {
-        var rows = new List<CachedRow>(slots.Count);
+        var rows = new List<CacheReadRow>(slots.Count);
         foreach (var slot in slots)
         {
             bool skip = position++ < _options.SkipRows;

@@ -10,7 +10,7 @@ namespace Distill.Cache;
 internal static class CacheRowChecks
 {
     /// <summary>Throws a <see cref="CacheFormatException"/> naming the row and every bad field.</summary>
-    public static void Validate(CacheRow row, CacheSpec spec, string where)
+    public static void Validate(CacheWriteRow row, CacheSpec spec, string where)
     {
         ArgumentNullException.ThrowIfNull(row);
         var problems = new List<string>();

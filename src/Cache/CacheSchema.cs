@@ -4,7 +4,7 @@ namespace Distill.Cache;
 
 /// <summary>
 /// The Parquet columns of a cache shard for one <see cref="CacheSpec"/>, and the check that a file has
-/// exactly them. One row per <see cref="CacheRow"/>; integer and logit lists stay typed lists so that
+/// exactly them. One row per <see cref="CacheWriteRow"/>; integer and logit lists stay typed lists so that
 /// third-party tools read them (DuckDB: INTEGER[], FLOAT[]); tensors are one binary blob per row.
 /// </summary>
 internal sealed class CacheSchema

@@ -100,7 +100,7 @@ public sealed class CacheShardWriter : IAsyncDisposable
     /// Adds rows; a full row group is written as soon as it fills. Every row of the batch is checked against
     /// the spec first, so a bad batch adds nothing. The arrays may be reused once this returns.
     /// </summary>
-    public async Task WriteAsync(IReadOnlyList<CacheRow> rows, CancellationToken cancellationToken = default)
+    public async Task WriteAsync(IReadOnlyList<CacheWriteRow> rows, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
         ThrowIfNotOpen();

@@ -1,7 +1,7 @@
 namespace Distill.Cache;
 
 /// <summary>
-/// One tensor of a <see cref="CachedRow"/> as the cache stores it: <see cref="Count"/> values of
+/// One tensor of a <see cref="CacheReadRow"/> as the cache stores it: <see cref="Count"/> values of
 /// <see cref="DType"/>, little-endian, row-major. Kept in this form until a training batch is built, so
 /// that an fp16 cache takes half the memory of float32 rows wherever rows wait (prefetch, shuffle buffer).
 /// </summary>

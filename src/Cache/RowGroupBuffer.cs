@@ -54,7 +54,7 @@ internal sealed class RowGroupBuffer
     }
 
     /// <summary>Appends a row that <see cref="CacheRowChecks"/> has accepted.</summary>
-    public void Append(CacheRow row)
+    public void Append(CacheWriteRow row)
     {
         var spec = _schema.Spec;
         _featureIds.Add(row.FeatureId);

@@ -5,7 +5,7 @@ using Parquet.Schema;
 namespace Distill.Cache;
 
 /// <summary>
-/// Reads row groups of one shard back into <see cref="CachedRow"/>s, only the selected columns, tensors
+/// Reads row groups of one shard back into <see cref="CacheReadRow"/>s, only the selected columns, tensors
 /// kept in the cache's dtype. Built once per shard after its schema matched (<see cref="CacheSchema.Compare"/>);
 /// errors name the shard, row group, row and column.
 /// </summary>
@@ -128,7 +128,7 @@ internal sealed class RowGroupDecoder
                 result[r] = new RowSlot(null, bytes);
                 continue;
             }
-            var row = new CachedRow(
+            var row = new CacheReadRow(
                 featureIds[r], exampleIds[r], inputIds[r], offsets[r], segments[r], logits?[r] ?? [],
                 hidden.Select(h => h[r]).ToArray(), attentions.Select(a => a[r]).ToArray(), pooled?[r])
             {

@@ -53,6 +53,6 @@ public sealed class OnlineOnnxTeacher : ITeacherSource
     /// </summary>
     public void Probe() => teacher.Run([features.Values.First()], request);
 
-    private static CachedRow Row(TrainingFeature feature, TeacherOutput output) =>
+    private static CacheReadRow Row(TrainingFeature feature, TeacherOutput output) =>
         new(feature.FeatureId, feature.ExampleId, feature.Text.Ids, [], [], output.Logits, output.Hidden.Select(h => CachedTensor.FromFloats(h)).ToList(), [], null);
 }

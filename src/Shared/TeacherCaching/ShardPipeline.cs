@@ -19,13 +19,13 @@ internal static class ShardPipeline
     /// <param name="write">stores one batch of rows (the shard writer); called on a background task, one batch at a time</param>
     /// <param name="cancellation">stops both sides</param>
     public static async Task RunAsync(IReadOnlyList<TrainingFeature> slice, ITeacher teacher, TeacherRequest request, int batchSize,
-        Func<IReadOnlyList<CacheRow>, CancellationToken, Task> write, CancellationToken cancellation)
+        Func<IReadOnlyList<CacheWriteRow>, CancellationToken, Task> write, CancellationToken cancellation)
     {
         // One token stops both sides: when the writer fails nothing reads the channel any more, so the
         // producer's next write would wait forever; when the teacher fails the writer must stop before the
         // caller disposes the shard it writes into.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        var channel = Channel.CreateBounded<IReadOnlyList<CacheRow>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        var channel = Channel.CreateBounded<IReadOnlyList<CacheWriteRow>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
         var consumer = Task.Run(async () =>
         {
             try
@@ -81,11 +81,11 @@ internal static class ShardPipeline
         }
     }
 
-    private static CacheRow ToRow(TrainingFeature feature, TeacherOutput output)
+    private static CacheWriteRow ToRow(TrainingFeature feature, TeacherOutput output)
     {
         var text = feature.Text;
         var offsets = new int[text.Length * 2];
         for (var i = 0; i < text.Length; i++) (offsets[2 * i], offsets[2 * i + 1]) = text.Offsets[i];
-        return new CacheRow(feature.FeatureId, feature.ExampleId, text.Ids, offsets, text.Segments, output.Logits, output.Hidden, output.Attentions, output.Pooled);
+        return new CacheWriteRow(feature.FeatureId, feature.ExampleId, text.Ids, offsets, text.Segments, output.Logits, output.Hidden, output.Attentions, output.Pooled);
     }
 }

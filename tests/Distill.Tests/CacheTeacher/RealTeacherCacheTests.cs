@@ -40,7 +40,7 @@ public sealed class RealTeacherCacheTests
         }, TextWriter.Null, isTerminal: false);
 
         Assert.Equal(40, summary.Rows);
-        var cached = new Dictionary<string, CacheRow>();
+        var cached = new Dictionary<string, CacheWriteRow>();
         await using (var reader = CacheReader.Open(dir.File("cache")))
         {
             await foreach (var row in reader.ReadAllAsync()) cached[row.FeatureId] = row.ToCacheRow();

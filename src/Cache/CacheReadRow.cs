@@ -1,7 +1,7 @@
 namespace Distill.Cache;
 
 /// <summary>
-/// One row as <see cref="CacheReader"/> yields it: like <see cref="CacheRow"/>, but tensors stay in the
+/// One row as <see cref="CacheReader"/> yields it: like <see cref="CacheWriteRow"/>, but tensors stay in the
 /// cache's dtype (<see cref="CachedTensor"/>) and only the columns of <see cref="CacheReaderOptions.Columns"/>
 /// are present.
 /// </summary>
@@ -17,7 +17,7 @@ namespace Distill.Cache;
 /// <param name="Hidden">One tensor per selected hidden layer (<see cref="CacheReader.Columns"/>), T × HiddenSize.</param>
 /// <param name="Attentions">One tensor per selected attention layer, NumHeads × T × T.</param>
 /// <param name="Pooled">HiddenSize values when the pooled output is selected, otherwise null.</param>
-public sealed record CachedRow(
+public sealed record CacheReadRow(
     string FeatureId,
     string ExampleId,
     int[] InputIds,
@@ -38,7 +38,7 @@ public sealed record CachedRow(
     /// This row with its tensors decoded to float32. Its Hidden and Attentions are the selected layers,
     /// which are the spec's only when every column was read (the default).
     /// </summary>
-    public CacheRow ToCacheRow() => new(
+    public CacheWriteRow ToCacheRow() => new(
         FeatureId, ExampleId, InputIds, Offsets, Segments, Logits,
         Hidden.Select(t => t.ToFloats()).ToArray(), Attentions.Select(t => t.ToFloats()).ToArray(), Pooled?.ToFloats())
     {

@@ -17,7 +17,7 @@ namespace Distill.Cache;
 /// <param name="Hidden">One array per <see cref="CacheSpec.HiddenLayers"/> entry, T × HiddenSize.</param>
 /// <param name="Attentions">One array per <see cref="CacheSpec.AttentionLayers"/> entry, NumHeads × T × T.</param>
 /// <param name="Pooled">HiddenSize values when <see cref="CacheSpec.Pooled"/>, otherwise null.</param>
-public sealed record CacheRow(
+public sealed record CacheWriteRow(
     string FeatureId,
     string ExampleId,
     int[] InputIds,

@@ -32,7 +32,7 @@ public abstract class DistillerBase : TrainerBase
     /// <param name="output">where checkpoints and logs go</param>
     /// <param name="evaluate">scores the student on dev data at each checkpoint</param>
     /// <param name="teacherWeights">with several teachers, each one's weight in the mean of their logits; null weighs them equally</param>
-    protected DistillerBase(TrainingConfig config, DistillationConfig distillation, AdaptedModel student, ITeacherSource teacher,
+    protected DistillerBase(TrainingConfig config, DistillationConfig distillation, AdaptedModel student, ITeacherOutputSource teacher,
         TrainerOutput output, Func<EvaluationResult>? evaluate, IReadOnlyList<double>? teacherWeights)
         : base(config, student, output, evaluate)
     {
@@ -48,7 +48,7 @@ public abstract class DistillerBase : TrainerBase
     protected override System.Text.Json.Nodes.JsonObject RunSettings() =>
         new() { ["distillation"] = System.Text.Json.JsonSerializer.SerializeToNode(Distillation) };
 
-    protected ITeacherSource Teacher { get; }
+    protected ITeacherOutputSource Teacher { get; }
 
     protected sealed override LossResult ComputeLoss(Batch batch, TrainingProgress progress)
     {

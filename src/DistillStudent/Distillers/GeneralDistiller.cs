@@ -29,7 +29,7 @@ public class GeneralDistiller : DistillerBase
     private readonly List<(string Name, nn.Module Module)> projections = [];
     private readonly Dictionary<string, ProjectionOptimizer> projectionGroups = [];
 
-    public GeneralDistiller(TrainingConfig config, DistillationConfig distillation, AdaptedModel student, ITeacherSource teacher,
+    public GeneralDistiller(TrainingConfig config, DistillationConfig distillation, AdaptedModel student, ITeacherOutputSource teacher,
         TrainerOutput output, Func<EvaluationResult>? evaluate = null, IReadOnlyList<double>? teacherWeights = null)
         : base(config, distillation, student, teacher, output, evaluate, teacherWeights)
     {

@@ -48,7 +48,7 @@ public static class DistillationRun
         var adapted = student.Adapted(attentions);
 
         IBatchFeed feed;
-        ITeacherSource teacher;
+        ITeacherOutputSource teacher;
         IDisposable? teacherModel = null;
         try
         {

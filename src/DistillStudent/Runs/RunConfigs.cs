@@ -77,7 +77,7 @@ public static class RunConfigs
     }
 
     /// <summary>The distiller <paramref name="name"/> (one of <see cref="Distillers"/>) over the one training loop.</summary>
-    public static TrainerBase CreateDistiller(string name, TrainingConfig training, DistillationConfig distillation, AdaptedModel student, ITeacherSource teacher,
+    public static TrainerBase CreateDistiller(string name, TrainingConfig training, DistillationConfig distillation, AdaptedModel student, ITeacherOutputSource teacher,
         TrainerOutput output, Func<EvaluationResult>? evaluate, IReadOnlyList<double>? teacherWeights = null) => name switch
     {
         "general" => new GeneralDistiller(training, distillation, student, teacher, output, evaluate, teacherWeights),

@@ -61,7 +61,7 @@ public static class CacheRun
     /// <param name="log">progress</param>
     /// <param name="isTerminal">whether progress may redraw one line</param>
     /// <param name="cancellation">stops between batches; complete shards stay recorded</param>
-    public static async Task<CacheRunSummary> WriteAsync(CacheRunOptions options, ITeacher teacher, CacheTeacherInfo teacherInfo, IReadOnlyList<TrainingFeature> features,
+    public static async Task<CacheRunSummary> WriteAsync(CacheRunOptions options, ITeacherModel teacher, CacheTeacherInfo teacherInfo, IReadOnlyList<TrainingFeature> features,
         TextWriter log, bool isTerminal, CancellationToken cancellation = default)
     {
         var stopwatch = Stopwatch.StartNew();
@@ -78,7 +78,7 @@ public static class CacheRun
         return (plan, Path.GetFullPath(options.OutputDir));
     }
 
-    private static async Task<CacheRunSummary> WriteLockedAsync(CacheRunOptions options, ShardPlan plan, string outputDir, ITeacher teacher, CacheTeacherInfo teacherInfo,
+    private static async Task<CacheRunSummary> WriteLockedAsync(CacheRunOptions options, ShardPlan plan, string outputDir, ITeacherModel teacher, CacheTeacherInfo teacherInfo,
         IReadOnlyList<TrainingFeature> features, Stopwatch stopwatch, TextWriter log, bool isTerminal, CancellationToken cancellation)
     {
         plan = plan with { Features = features.Count };
@@ -128,7 +128,7 @@ public static class CacheRun
         return new CacheRunSummary(todo.Count, plan.ShardsOfJob.Count() - todo.Count, rows, tokens, stopwatch.Elapsed, shardsStopwatch.Elapsed, manifestPath);
     }
 
-    private static async Task<ShardInfo> WriteShardAsync(string outputDir, string name, CacheSpec spec, List<TrainingFeature> slice, ITeacher teacher,
+    private static async Task<ShardInfo> WriteShardAsync(string outputDir, string name, CacheSpec spec, List<TrainingFeature> slice, ITeacherModel teacher,
         TeacherRequest request, int batchSize, Action<(int Rows, int Tokens)> onWritten, TextWriter log, CancellationToken cancellation)
     {
         await using var writer = await CacheShardWriter.CreateAsync(outputDir, name, spec,
@@ -145,7 +145,7 @@ public static class CacheRun
     /// What is known of the teacher before the data is read: its tokenizer, its label order (null: take the
     /// data's), its identity, and how to build it once the labels are known.
     /// </summary>
-    private sealed record TeacherSource(WordPieceEncoder Tokenizer, IReadOnlyList<string>? Labels, CacheTeacherInfo Info, Func<IReadOnlyList<string>, ITeacher> Create);
+    private sealed record TeacherSource(WordPieceEncoder Tokenizer, IReadOnlyList<string>? Labels, CacheTeacherInfo Info, Func<IReadOnlyList<string>, ITeacherModel> Create);
 
     private static TeacherSource OpenTeacher(CacheRunOptions options, TextWriter log)
     {
@@ -169,7 +169,7 @@ public static class CacheRun
             labels => files.Open(options.Task, options.Task == TaskKind.Qa ? 2 : labels.Count, options.Threads, preferCuda: true, log.WriteLine));
     }
 
-    private static CacheSpec Spec(CacheRunOptions options, ITeacher teacher)
+    private static CacheSpec Spec(CacheRunOptions options, ITeacherModel teacher)
     {
         var badHidden = options.HiddenLayers.Where(l => l > teacher.NumLayers).ToList();
         var badAttention = options.AttentionLayers.Where(l => l >= teacher.NumLayers).ToList();

@@ -18,7 +18,7 @@ internal static class ShardPipeline
     /// <param name="batchSize">features per forward pass</param>
     /// <param name="write">stores one batch of rows (the shard writer); called on a background task, one batch at a time</param>
     /// <param name="cancellation">stops both sides</param>
-    public static async Task RunAsync(IReadOnlyList<TrainingFeature> slice, ITeacher teacher, TeacherRequest request, int batchSize,
+    public static async Task RunAsync(IReadOnlyList<TrainingFeature> slice, ITeacherModel teacher, TeacherRequest request, int batchSize,
         Func<IReadOnlyList<CacheWriteRow>, CancellationToken, Task> write, CancellationToken cancellation)
     {
         // One token stops both sides: when the writer fails nothing reads the channel any more, so the

@@ -16,7 +16,7 @@ internal static class ArrowIpc
 {
     private const int BatchRows = 1024;
 
-    public static async Task<(long Bytes, double Seconds)> WriteAsync(string path, CacheSpec spec, IReadOnlyList<CacheRow> rows)
+    public static async Task<(long Bytes, double Seconds)> WriteAsync(string path, CacheSpec spec, IReadOnlyList<CacheWriteRow> rows)
     {
         var fields = new List<Field>
         {

@@ -96,7 +96,7 @@ namespace Distill.CacheBench
 {
     internal static class Bench
     {
-        public static async Task<(long Bytes, double Seconds)> WriteAsync(string directory, CacheSpec spec, IReadOnlyList<CacheRow> rows, CompressionMethod codec)
+        public static async Task<(long Bytes, double Seconds)> WriteAsync(string directory, CacheSpec spec, IReadOnlyList<CacheWriteRow> rows, CompressionMethod codec)
         {
             if (Directory.Exists(directory))
             {
@@ -139,7 +139,7 @@ namespace Distill.CacheBench
         /// Rows of 30–50 tokens; every tensor value drawn afresh (roughly standard normal: a sum of four
         /// uniforms), so that no codec finds repeats that real activations would not have.
         /// </summary>
-        public static CacheRow[] Rows(CacheSpec spec, int count, int seed)
+        public static CacheWriteRow[] Rows(CacheSpec spec, int count, int seed)
         {
             var random = new Random(seed);
             ulong state = (ulong)seed * 0x9E3779B97F4A7C15UL + 1;
@@ -163,7 +163,7 @@ namespace Distill.CacheBench
             return Enumerable.Range(0, count).Select(i =>
             {
                 int t = random.Next(30, 51);
-                return new CacheRow(
+                return new CacheWriteRow(
                     $"train-{i}", $"train-{i}",
                     Enumerable.Range(0, t).Select(_ => random.Next(1000, 30000)).ToArray(),
                     Enumerable.Range(0, 2 * t).Select(j => 3 * j).ToArray(),

@@ -5,6 +5,7 @@ using Distill.DistillStudent.Feeds;
 using Distill.Models;
 using Distill.Runtime;
 using static TorchSharp.torch;
+using Distill.Tasks;
 
 namespace Distill.DistillBench;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Distill.Cache;
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.DistillBench;
 using Distill.DistillStudent.Adaptors;
 using Distill.DistillStudent.Distillers;
@@ -13,6 +13,7 @@ using Distill.Models;
 using Distill.Runtime;
 using Distill.Teachers;
 using static TorchSharp.torch;
+using Distill.Tasks;
 
 // Measures a distillation step against the student-only step (in fp32 and in bf16), cached teacher vs online teacher, on one student
 // and one data set in one process, plus the cache reader alone and the feed's memory at 1x and 10x the cache.

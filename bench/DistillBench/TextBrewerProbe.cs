@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent.Feeds;
 using static TorchSharp.torch;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Distill.Cache;
-using Distill.CacheTeacher.Caching;
 using Distill.Data;
 using Distill.Models;
 using Distill.Runtime;
@@ -9,6 +8,7 @@ using Distill.Tasks;
 using Distill.TeacherBench;
 using Distill.Teachers;
 using static TorchSharp.torch;
+using Distill.TeacherCaching;
 
 // Measures cache-teacher on a real teacher and data set. Plain lines; MB = 10^6 bytes.
 // Usage: teacher-bench TEACHER_DIR DATA_FILE ENCODER_DIR [threads]
@@ -74,7 +74,7 @@ try
     // 3. The reader: checksum + decode, and the values against a fresh forward pass.
     var fp16Dir = Path.Combine(work, CacheDType.Fp16.ToString());
     var read = Stopwatch.StartNew();
-    var cached = new Dictionary<string, CacheRow>();
+    var cached = new Dictionary<string, CacheWriteRow>();
     await using (var reader = CacheReader.Open(fp16Dir, new CacheReaderOptions { Shuffle = true, Seed = 1 }))
     {
         await foreach (var row in reader.ReadAllAsync()) cached[row.FeatureId] = row.ToCacheRow();

@@ -2,6 +2,7 @@ using Distill.Cache;
 using Distill.Models;
 using Distill.Tasks;
 using static TorchSharp.torch;
+using Distill.Batches;
 
 namespace Distill.TeacherBench;
 

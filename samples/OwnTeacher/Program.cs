@@ -6,7 +6,7 @@
 // Usage: sample-own-teacher TRAIN DEV OUT_DIR [EPOCHS]
 using System.Text.Json;
 using Distill.Cache;
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent.Api;
 using Distill.Tokenization;
 using TorchSharp;

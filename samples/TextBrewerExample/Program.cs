@@ -4,7 +4,7 @@
 // here they are tiny and random, and the data is 64 random sequences, so it runs anywhere in seconds.
 // Usage: sample-textbrewer OUT_DIR
 using System.Text.Json;
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent.Adaptors;
 using Distill.DistillStudent.Api;
 using Distill.DistillStudent.Feeds;
@@ -12,6 +12,7 @@ using Distill.Models;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using Distill.Models.Bert;
 
 manual_seed(1);
 var teacherModel = new UserClassifier(layers: 9);

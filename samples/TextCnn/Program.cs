@@ -1,7 +1,7 @@
 // A TextCNN student (embeddings → Conv1d → max-pool → linear) distilled from a teacher cache, e.g. MiniLM
 // fine-tuned on TRAIN and cached by `cache-teacher run`. The student reads the teacher's vocabulary.
 // Usage: sample-textcnn CACHE_DIR VOCAB_TXT TRAIN DEV OUT_DIR [EPOCHS] [MAX_LENGTH]
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent.Api;
 using Distill.Tokenization;
 using TorchSharp;

@@ -4,7 +4,7 @@
 // the teacher's, so token-level targets would be aligned by character offsets (the KD target here is per sentence).
 // Usage: sample-word-level CACHE_DIR TRAIN DEV OUT_DIR [EPOCHS] [MAX_WORDS]
 using System.Globalization;
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent.Api;
 using Distill.Tokenization;
 using TorchSharp;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Distill.Models;
+using Distill.Tasks;
 
 namespace Distill.Inference;
 

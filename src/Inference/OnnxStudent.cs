@@ -1,6 +1,5 @@
 using Distill.Data;
 using Distill.Features;
-using Distill.Models;
 using Distill.Tasks;
 using Distill.Tokenization;
 using Microsoft.ML.OnnxRuntime;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Distill.Cache;
+using Distill.TeacherCaching;
 
 namespace Distill.CacheTeacher.Caching;
 

@@ -1,14 +1,15 @@
 using System.CommandLine;
 using System.Globalization;
 using Distill.Cache;
-using Distill.CacheTeacher.Caching;
 using Distill.Cli;
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.Data;
 using Distill.Models;
 using Distill.Runtime;
 using Distill.Tasks;
 using Distill.Teachers;
+using Distill.Errors;
+using Distill.TeacherCaching;
 
 namespace Distill.CacheTeacher.Commands;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Distill.Cli;
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent.Runs;
 using Distill.Runtime;
 

@@ -6,6 +6,7 @@ using Distill.IO;
 using Distill.Models;
 using Distill.Runtime;
 using Distill.Tasks;
+using Distill.Models.Heads;
 
 namespace Distill.DistillStudent.Commands;
 

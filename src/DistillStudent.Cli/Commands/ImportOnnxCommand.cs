@@ -5,6 +5,7 @@ using Distill.Models;
 using Distill.Onnx;
 using Distill.Runtime;
 using Distill.Tokenization;
+using Distill.Models.Bert;
 
 namespace Distill.DistillStudent.Commands;
 

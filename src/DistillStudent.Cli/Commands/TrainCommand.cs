@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent.Runs;
 using Distill.DistillStudent.Training;
 using Distill.Runtime;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Distill.Cli;
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 
 namespace Distill.DistillStudent.Commands;
 

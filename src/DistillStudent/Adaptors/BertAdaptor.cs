@@ -1,5 +1,7 @@
 using Distill.Models;
 using static TorchSharp.torch;
+using Distill.Models.Heads;
+using Distill.Tasks;
 
 namespace Distill.DistillStudent.Adaptors;
 

@@ -1,4 +1,6 @@
 using Distill.Models;
+using Distill.Models.BiGru;
+using Distill.Tasks;
 
 namespace Distill.DistillStudent.Adaptors;
 

@@ -1,5 +1,6 @@
 using Distill.Models;
 using static TorchSharp.torch;
+using Distill.Tasks;
 
 namespace Distill.DistillStudent.Adaptors;
 

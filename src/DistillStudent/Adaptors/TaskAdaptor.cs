@@ -1,6 +1,7 @@
 using Distill.Models;
 using Distill.Tasks;
 using static TorchSharp.torch;
+using Distill.Models.Heads;
 
 namespace Distill.DistillStudent.Adaptors;
 

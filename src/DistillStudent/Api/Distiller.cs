@@ -1,5 +1,5 @@
 using Distill.Cache;
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent.Distillers;
 using Distill.DistillStudent.Feeds;
 using Distill.DistillStudent.Runs;
@@ -8,6 +8,8 @@ using Distill.DistillStudent.Training;
 using Distill.Models;
 using Distill.Tasks;
 using static TorchSharp.torch;
+using Distill.Errors;
+using Distill.Models.Heads;
 
 namespace Distill.DistillStudent.Api;
 

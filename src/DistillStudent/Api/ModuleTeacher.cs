@@ -7,15 +7,16 @@ using Distill.Models;
 using Distill.Tasks;
 using Distill.Teachers;
 using static TorchSharp.torch;
+using Distill.Errors;
 
 namespace Distill.DistillStudent.Api;
 
 /// <summary>
-/// Any adapted TorchSharp module as the cache writer's <see cref="ITeacher"/>: each batch of features is collated as a
+/// Any adapted TorchSharp module as the cache writer's <see cref="ITeacherModel"/>: each batch of features is collated as a
 /// training batch, run through the module and its adaptor, and cut back to each feature's real tokens. Its shape
 /// (logit width, hidden size, layers, heads) is read from the adaptor's output on one feature.
 /// </summary>
-internal sealed class ModuleTeacher : ITeacher
+internal sealed class ModuleTeacher : ITeacherModel
 {
     private readonly AdaptedModel model;
     private readonly int padId;

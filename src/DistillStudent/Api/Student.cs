@@ -2,6 +2,7 @@ using Distill.DistillStudent.Adaptors;
 using Distill.DistillStudent.Feeds;
 using Distill.Models;
 using static TorchSharp.torch;
+using Distill.Tasks;
 
 namespace Distill.DistillStudent.Api;
 

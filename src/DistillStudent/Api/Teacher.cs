@@ -1,10 +1,11 @@
 using System.Text.Json.Nodes;
 using Distill.Cache;
-using Distill.CacheTeacher.Caching;
 using Distill.DistillStudent.Adaptors;
 using Distill.DistillStudent.Feeds;
 using Distill.Models;
 using static TorchSharp.torch;
+using Distill.Errors;
+using Distill.TeacherCaching;
 
 namespace Distill.DistillStudent.Api;
 

@@ -1,4 +1,4 @@
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent.Adaptors;
 using Distill.DistillStudent.Teachers;
 using Distill.DistillStudent.Training;
@@ -11,7 +11,7 @@ namespace Distill.DistillStudent.Distillers;
 /// TextBrewer's BasicDistiller: KD on logits mixed with the hard-label loss. With several teachers it is
 /// TextBrewer's MultiTeacherDistiller (KD on the teachers' mean logits).
 /// </summary>
-public class BasicDistiller(TrainingConfig config, DistillationConfig distillation, AdaptedModel student, ITeacherSource teacher,
+public class BasicDistiller(TrainingConfig config, DistillationConfig distillation, AdaptedModel student, ITeacherOutputSource teacher,
     TrainerOutput output, Func<EvaluationResult>? evaluate = null, IReadOnlyList<double>? teacherWeights = null)
     : DistillerBase(config, distillation, student, teacher, output, evaluate, teacherWeights)
 {

@@ -1,5 +1,5 @@
 using Distill.Runtime;
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent.Adaptors;
 using Distill.DistillStudent.Feeds;
 using Distill.DistillStudent.Losses;
@@ -8,6 +8,7 @@ using Distill.DistillStudent.Teachers;
 using Distill.DistillStudent.Training;
 using Distill.Tasks;
 using static TorchSharp.torch;
+using Distill.Errors;
 
 namespace Distill.DistillStudent.Distillers;
 
@@ -31,7 +32,7 @@ public abstract class DistillerBase : TrainerBase
     /// <param name="output">where checkpoints and logs go</param>
     /// <param name="evaluate">scores the student on dev data at each checkpoint</param>
     /// <param name="teacherWeights">with several teachers, each one's weight in the mean of their logits; null weighs them equally</param>
-    protected DistillerBase(TrainingConfig config, DistillationConfig distillation, AdaptedModel student, ITeacherSource teacher,
+    protected DistillerBase(TrainingConfig config, DistillationConfig distillation, AdaptedModel student, ITeacherOutputSource teacher,
         TrainerOutput output, Func<EvaluationResult>? evaluate, IReadOnlyList<double>? teacherWeights)
         : base(config, student, output, evaluate)
     {
@@ -47,7 +48,7 @@ public abstract class DistillerBase : TrainerBase
     protected override System.Text.Json.Nodes.JsonObject RunSettings() =>
         new() { ["distillation"] = System.Text.Json.JsonSerializer.SerializeToNode(Distillation) };
 
-    protected ITeacherSource Teacher { get; }
+    protected ITeacherOutputSource Teacher { get; }
 
     protected sealed override LossResult ComputeLoss(Batch batch, TrainingProgress progress)
     {
@@ -144,14 +145,14 @@ public abstract class DistillerBase : TrainerBase
     {
         if (teachers.Count > 1 && teachers.Any(t => t.TopK is not null))
         {
-            throw new Models.ConfigException("several teachers are averaged on their full logits; a cache with top-k logits cannot join a multi-teacher run "
+            throw new Distill.Errors.ConfigException("several teachers are averaged on their full logits; a cache with top-k logits cannot join a multi-teacher run "
                 + "(rebuild it with --topk-threshold above the output width)");
         }
         if (teachers[0].TopK is { } topK)
         {
             if (temperatureSchedule.Name is not ("none" or "constant") || Distillation.Temperature != 1 || Distillation.ProbabilityShift)
             {
-                throw new Models.ConfigException("the cache holds top-k logits with the log-sum-exp at temperature 1 only: distil from it with temperature 1, "
+                throw new Distill.Errors.ConfigException("the cache holds top-k logits with the log-sum-exp at temperature 1 only: distil from it with temperature 1, "
                     + "no temperature_scheduler and no probability_shift, or rebuild the cache with full logits (--topk-threshold above the output width)");
             }
             return TopKLoss.TopKSoftCrossEntropy(student.RequireLogits("student"), topK.Values, topK.Indices, topK.LogSumExp, 1.0, Aligned(student.LogitsMask, teachers));

@@ -1,5 +1,5 @@
 using Distill.Runtime;
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent.Adaptors;
 using Distill.DistillStudent.Losses;
 using Distill.DistillStudent.Registry;
@@ -10,6 +10,7 @@ using Distill.Safetensors;
 using Distill.Tasks;
 using TorchSharp;
 using static TorchSharp.torch;
+using Distill.Errors;
 
 namespace Distill.DistillStudent.Distillers;
 
@@ -28,7 +29,7 @@ public class GeneralDistiller : DistillerBase
     private readonly List<(string Name, nn.Module Module)> projections = [];
     private readonly Dictionary<string, ProjectionOptimizer> projectionGroups = [];
 
-    public GeneralDistiller(TrainingConfig config, DistillationConfig distillation, AdaptedModel student, ITeacherSource teacher,
+    public GeneralDistiller(TrainingConfig config, DistillationConfig distillation, AdaptedModel student, ITeacherOutputSource teacher,
         TrainerOutput output, Func<EvaluationResult>? evaluate = null, IReadOnlyList<double>? teacherWeights = null)
         : base(config, distillation, student, teacher, output, evaluate, teacherWeights)
     {

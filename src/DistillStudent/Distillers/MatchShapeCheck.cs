@@ -1,6 +1,7 @@
 using Distill.DistillStudent.Losses;
 using Distill.Models;
 using static TorchSharp.torch;
+using Distill.Errors;
 
 namespace Distill.DistillStudent.Distillers;
 

@@ -123,10 +123,10 @@ public sealed class CachedTeacherFeed : IBatchFeed
         }
     }
 
-    private IReadOnlyList<TokenAlignment>? Alignments(IReadOnlyList<CachedRow> rows, IReadOnlyList<TrainingFeature> students) => sameTokens ? null
+    private IReadOnlyList<TokenAlignment>? Alignments(IReadOnlyList<CacheReadRow> rows, IReadOnlyList<TrainingFeature> students) => sameTokens ? null
         : rows.Select((row, i) => TokenAlignment.Build(Spans(row), TokenSpans.Of(students[i].Text))).ToList();
 
-    private static TokenSpans Spans(CachedRow row) => new(row.Offsets, row.Segments);
+    private static TokenSpans Spans(CacheReadRow row) => new(row.Offsets, row.Segments);
 
     private static CacheColumns Columns(TeacherCache cache) =>
         new() { HiddenLayers = cache.HiddenLayers, AttentionLayers = cache.AttentionLayers, Pooled = false };
@@ -145,7 +145,7 @@ public sealed class CachedTeacherFeed : IBatchFeed
         }
     }
 
-    private TrainingFeature Join(string cacheDir, CachedRow row)
+    private TrainingFeature Join(string cacheDir, CacheReadRow row)
     {
         if (!features.TryGetValue(row.FeatureId, out var feature))
         {
@@ -159,23 +159,23 @@ public sealed class CachedTeacherFeed : IBatchFeed
         return feature;
     }
 
-    private sealed record HeldCache(string Dir, CacheSpec Spec, CacheColumns Columns, Dictionary<string, CachedRow> Rows)
+    private sealed record HeldCache(string Dir, CacheSpec Spec, CacheColumns Columns, Dictionary<string, CacheReadRow> Rows)
     {
-        private Dictionary<string, IReadOnlyList<CachedRow>>? byExample;
+        private Dictionary<string, IReadOnlyList<CacheReadRow>>? byExample;
 
-        public CachedRow Row(string featureId) => Rows.TryGetValue(featureId, out var row) ? row
+        public CacheReadRow Row(string featureId) => Rows.TryGetValue(featureId, out var row) ? row
             : throw new CacheFormatException($"{Dir}: feature \"{featureId}\" of the first teacher's cache is missing; every teacher's cache must cover the same examples");
 
         /// <summary>An example's windows in context order (of their first context token's offset).</summary>
-        public IReadOnlyList<CachedRow> Windows(string exampleId)
+        public IReadOnlyList<CacheReadRow> Windows(string exampleId)
         {
             byExample ??= Rows.Values.GroupBy(r => r.ExampleId, StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => (IReadOnlyList<CachedRow>)g.OrderBy(FirstContextOffset).ToList(), StringComparer.Ordinal);
+                .ToDictionary(g => g.Key, g => (IReadOnlyList<CacheReadRow>)g.OrderBy(FirstContextOffset).ToList(), StringComparer.Ordinal);
             return byExample.TryGetValue(exampleId, out var windows) ? windows
                 : throw new CacheFormatException($"{Dir}: example \"{exampleId}\" of the student's data has no window in the cache; the cache was made from other data");
         }
 
-        private static int FirstContextOffset(CachedRow row)
+        private static int FirstContextOffset(CacheReadRow row)
         {
             var first = Array.IndexOf(row.Segments, 1);
             return first < 0 ? int.MaxValue : row.Offsets[2 * first];

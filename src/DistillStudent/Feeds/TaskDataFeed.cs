@@ -1,5 +1,6 @@
 using Distill.Models;
 using Distill.Tasks;
+using Distill.Batches;
 
 namespace Distill.DistillStudent.Feeds;
 

@@ -5,6 +5,7 @@ using Distill.CrossVocabulary;
 using Distill.DistillStudent.Adaptors;
 using Distill.Models;
 using static TorchSharp.torch;
+using Distill.Tasks;
 
 namespace Distill.DistillStudent.Feeds;
 
@@ -25,23 +26,23 @@ public static class TeacherTensors
     /// <param name="columns">the resolved columns the rows hold: <c>Hidden[i]</c> is layer <c>HiddenLayers[i]</c></param>
     /// <param name="kind">the task</param>
     /// <param name="alignments">per row, the student's tokens aligned to the row's (a student with its own vocabulary), or null when they are the row's own</param>
-    public static AdaptorOutput Build(IReadOnlyList<CachedRow> rows, CacheSpec spec, CacheColumns columns, TaskKind kind, IReadOnlyList<TokenAlignment>? alignments = null) =>
+    public static AdaptorOutput Build(IReadOnlyList<CacheReadRow> rows, CacheSpec spec, CacheColumns columns, TaskKind kind, IReadOnlyList<TokenAlignment>? alignments = null) =>
         Build(rows.Select((row, r) => new Source([row], alignments?[r], null)).ToList(), spec, columns, kind);
 
     /// <param name="windows">per student QA window, the teacher windows of its example, read with <paramref name="columns"/>, in the order its join counts them</param>
     /// <param name="joins">per student QA window, its join to those windows</param>
     /// <param name="spec">the cache's spec</param>
     /// <param name="columns">the resolved columns the rows hold</param>
-    public static AdaptorOutput Build(IReadOnlyList<IReadOnlyList<CachedRow>> windows, IReadOnlyList<QaWindowJoin> joins, CacheSpec spec, CacheColumns columns) =>
+    public static AdaptorOutput Build(IReadOnlyList<IReadOnlyList<CacheReadRow>> windows, IReadOnlyList<QaWindowJoin> joins, CacheSpec spec, CacheColumns columns) =>
         Build(windows.Select((rows, r) => new Source(rows, joins[r].Tokens, joins[r])).ToList(), spec, columns, TaskKind.Qa);
 
     /// <summary>One batch row's teacher rows (one, or a QA example's windows) and how its tokens map to the student's (null: they are the student's).</summary>
-    private sealed record Source(IReadOnlyList<CachedRow> Rows, TokenAlignment? Tokens, QaWindowJoin? Join)
+    private sealed record Source(IReadOnlyList<CacheReadRow> Rows, TokenAlignment? Tokens, QaWindowJoin? Join)
     {
         public int Length => Tokens?.StudentLength ?? Rows[0].Length;
 
         /// <summary>A per-token column of the rows laid end to end, as the alignment counts them.</summary>
-        public float[] Concat(Func<CachedRow, float[]> column) => Rows.Count == 1 ? column(Rows[0]) : [.. Rows.SelectMany(column)];
+        public float[] Concat(Func<CacheReadRow, float[]> column) => Rows.Count == 1 ? column(Rows[0]) : [.. Rows.SelectMany(column)];
     }
 
     private static AdaptorOutput Build(IReadOnlyList<Source> sources, CacheSpec spec, CacheColumns columns, TaskKind kind)
@@ -123,7 +124,7 @@ public static class TeacherTensors
     }
 
     /// <summary>(B, heads, T, T): each row's (heads, T_r, T_r) probabilities placed in the top-left corner of each head.</summary>
-    private static Tensor Attention(IReadOnlyList<CachedRow> rows, int index, int t, int heads)
+    private static Tensor Attention(IReadOnlyList<CacheReadRow> rows, int index, int t, int heads)
     {
         var result = zeros(rows.Count, heads, t, t);
         var values = Floats(result);

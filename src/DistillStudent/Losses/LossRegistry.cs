@@ -1,5 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent.Registry;
 
 namespace Distill.DistillStudent.Losses;

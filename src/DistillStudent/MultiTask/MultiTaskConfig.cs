@@ -1,7 +1,8 @@
 using System.Text.Json.Serialization;
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent.Runs;
 using Distill.Models;
+using Distill.Errors;
 
 namespace Distill.DistillStudent.MultiTask;
 

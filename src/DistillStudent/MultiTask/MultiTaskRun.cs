@@ -6,6 +6,7 @@ using Distill.DistillStudent.Teachers;
 using Distill.DistillStudent.Training;
 using Distill.Models;
 using static TorchSharp.torch;
+using Distill.Tasks;
 
 namespace Distill.DistillStudent.MultiTask;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent.Adaptors;
 using Distill.DistillStudent.Feeds;
 using Distill.IO;
@@ -7,6 +7,7 @@ using Distill.Models;
 using Distill.Safetensors;
 using Distill.Tasks;
 using Distill.Tokenization;
+using Distill.Models.Heads;
 
 namespace Distill.DistillStudent.MultiTask;
 

@@ -2,6 +2,9 @@ using Distill.Models;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using Distill.Models.Bert;
+using Distill.Models.Heads;
+using Distill.Tasks;
 
 namespace Distill.DistillStudent.MultiTask;
 

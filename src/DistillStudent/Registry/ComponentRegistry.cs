@@ -1,9 +1,10 @@
 using System.Diagnostics.CodeAnalysis;
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent.Losses;
 using Distill.DistillStudent.Projections;
 using Distill.DistillStudent.Schedules;
 using Distill.Models;
+using Distill.Errors;
 
 namespace Distill.DistillStudent.Registry;
 

@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
 using Distill.Cache;
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.Models;
 using Distill.Tasks;
+using Distill.Errors;
 
 namespace Distill.DistillStudent.Runs;
 

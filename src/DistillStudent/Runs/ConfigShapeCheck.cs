@@ -1,7 +1,8 @@
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent.Losses;
 using Distill.DistillStudent.Registry;
 using Distill.Models;
+using Distill.Errors;
 
 namespace Distill.DistillStudent.Runs;
 

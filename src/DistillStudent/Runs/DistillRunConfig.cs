@@ -1,8 +1,9 @@
 using System.Text.Json.Serialization;
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.IO;
 using Distill.Models;
 using Distill.Teachers;
+using Distill.Errors;
 
 namespace Distill.DistillStudent.Runs;
 

@@ -7,6 +7,9 @@ using Distill.DistillStudent.Teachers;
 using Distill.DistillStudent.Training;
 using Distill.Models;
 using static TorchSharp.torch;
+using Distill.Errors;
+using Distill.Models.BiGru;
+using Distill.Tasks;
 
 namespace Distill.DistillStudent.Runs;
 
@@ -45,7 +48,7 @@ public static class DistillationRun
         var adapted = student.Adapted(attentions);
 
         IBatchFeed feed;
-        ITeacherSource teacher;
+        ITeacherOutputSource teacher;
         IDisposable? teacherModel = null;
         try
         {

@@ -1,7 +1,8 @@
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.Models;
 using Distill.Tasks;
 using Distill.Teachers;
+using Distill.Errors;
 
 namespace Distill.DistillStudent.Runs;
 

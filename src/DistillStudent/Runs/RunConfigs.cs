@@ -1,12 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent.Adaptors;
 using Distill.DistillStudent.Distillers;
 using Distill.DistillStudent.Teachers;
 using Distill.DistillStudent.Training;
 using Distill.Models;
 using Distill.Tasks;
+using Distill.Errors;
 
 namespace Distill.DistillStudent.Runs;
 
@@ -76,7 +77,7 @@ public static class RunConfigs
     }
 
     /// <summary>The distiller <paramref name="name"/> (one of <see cref="Distillers"/>) over the one training loop.</summary>
-    public static TrainerBase CreateDistiller(string name, TrainingConfig training, DistillationConfig distillation, AdaptedModel student, ITeacherSource teacher,
+    public static TrainerBase CreateDistiller(string name, TrainingConfig training, DistillationConfig distillation, AdaptedModel student, ITeacherOutputSource teacher,
         TrainerOutput output, Func<EvaluationResult>? evaluate, IReadOnlyList<double>? teacherWeights = null) => name switch
     {
         "general" => new GeneralDistiller(training, distillation, student, teacher, output, evaluate, teacherWeights),

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Distill.DistillStudent.MultiTask;
 using Distill.IO;
 using Distill.Models;
+using Distill.Errors;
 
 namespace Distill.DistillStudent.Runs;
 

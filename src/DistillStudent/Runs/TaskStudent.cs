@@ -1,9 +1,10 @@
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent.Adaptors;
 using Distill.DistillStudent.TaskModels;
 using Distill.Models;
 using Distill.Tasks;
 using Distill.Tokenization;
+using Distill.Models.Heads;
 
 namespace Distill.DistillStudent.Runs;
 

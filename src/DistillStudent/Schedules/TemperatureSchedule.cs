@@ -1,6 +1,7 @@
 using System.Text.Json;
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.Models;
+using Distill.Errors;
 
 namespace Distill.DistillStudent.Schedules;
 

@@ -1,5 +1,8 @@
 using Distill.Models;
 using static TorchSharp.torch;
+using Distill.Errors;
+using Distill.Models.BiGru;
+using Distill.Tasks;
 
 namespace Distill.DistillStudent.Students;
 

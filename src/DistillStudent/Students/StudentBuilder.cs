@@ -3,6 +3,11 @@ using System.Text.Json.Serialization;
 using Distill.Models;
 using Distill.Safetensors;
 using static TorchSharp.torch;
+using Distill.Errors;
+using Distill.Models.Bert;
+using Distill.Models.BiGru;
+using Distill.Models.Heads;
+using Distill.Tasks;
 
 namespace Distill.DistillStudent.Students;
 

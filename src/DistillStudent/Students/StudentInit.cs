@@ -2,6 +2,10 @@ using System.Text.RegularExpressions;
 using Distill.Models;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using Distill.Errors;
+using Distill.Models.Bert;
+using Distill.Models.Heads;
+using Distill.Tasks;
 
 namespace Distill.DistillStudent.Students;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Distill.Models;
+using Distill.Tasks;
 
 namespace Distill.DistillStudent.Students;
 

@@ -1,4 +1,6 @@
 using Distill.Models;
+using Distill.Errors;
+using Distill.Models.BiGru;
 
 namespace Distill.DistillStudent.Students;
 

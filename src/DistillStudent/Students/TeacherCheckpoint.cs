@@ -1,6 +1,8 @@
 using Distill.Models;
 using Distill.Tokenization;
 using static TorchSharp.torch;
+using Distill.Models.Bert;
+using Distill.Tasks;
 
 namespace Distill.DistillStudent.Students;
 

@@ -2,6 +2,7 @@ using Distill.Data;
 using Distill.IO;
 using Distill.Models;
 using Distill.Tokenization;
+using Distill.Errors;
 
 namespace Distill.DistillStudent.Students;
 

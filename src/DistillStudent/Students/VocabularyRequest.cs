@@ -1,5 +1,6 @@
 using Distill.Models;
 using Distill.Tokenization;
+using Distill.Errors;
 
 namespace Distill.DistillStudent.Students;
 

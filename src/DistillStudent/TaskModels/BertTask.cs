@@ -1,6 +1,8 @@
 using Distill.DistillStudent.Adaptors;
 using Distill.Models;
 using static TorchSharp.torch;
+using Distill.Models.Heads;
+using Distill.Tasks;
 
 namespace Distill.DistillStudent.TaskModels;
 

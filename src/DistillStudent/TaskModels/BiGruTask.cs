@@ -1,7 +1,10 @@
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent.Adaptors;
 using Distill.Models;
 using static TorchSharp.torch;
+using Distill.Errors;
+using Distill.Models.BiGru;
+using Distill.Tasks;
 
 namespace Distill.DistillStudent.TaskModels;
 

@@ -1,6 +1,8 @@
 using Distill.DistillStudent.Adaptors;
 using Distill.Models;
 using static TorchSharp.torch;
+using Distill.Models.Heads;
+using Distill.Tasks;
 
 namespace Distill.DistillStudent.TaskModels;
 
@@ -29,7 +31,7 @@ public interface ITaskModel : IDisposable
     /// <param name="save">writes the model into a directory</param>
     AdaptedModel Adapted(bool outputAttentions, Action<string> save);
 
-    /// <summary>The task's logits, as <see cref="Distill.Tasks.ModelRunner"/> reads them for evaluation.</summary>
+    /// <summary>The task's logits, as <see cref="Distill.Models.Heads.ModelRunner"/> reads them for evaluation.</summary>
     Tensor Logits(Tensor inputIds, Tensor attentionMask, Tensor? tokenTypeIds);
 
     /// <summary>Writes the model directory (config.json with the labels, model.safetensors, a copy of vocab.txt).</summary>

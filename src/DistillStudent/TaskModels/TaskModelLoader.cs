@@ -1,5 +1,8 @@
 using Distill.Models;
 using Distill.Tokenization;
+using Distill.Errors;
+using Distill.Models.BiGru;
+using Distill.Tasks;
 
 namespace Distill.DistillStudent.TaskModels;
 

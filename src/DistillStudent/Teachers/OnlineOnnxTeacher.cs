@@ -8,14 +8,14 @@ using Distill.Teachers;
 namespace Distill.DistillStudent.Teachers;
 
 /// <summary>
-/// A teacher of the Shared <see cref="ITeacher"/> kind (the ONNX teacher that <c>cache-teacher run --onnx</c> runs)
+/// A teacher of the Shared <see cref="ITeacherModel"/> kind (the ONNX teacher that <c>cache-teacher run --onnx</c> runs)
 /// run on every batch: its per-row outputs take the form of cached rows at fp32, so that they become a batch's
 /// teacher tensors exactly as a cache's rows do (<see cref="TeacherTensors"/>), padding and KD form included.
 /// The teacher reads the student's features, so both must tokenize alike (checked before the run).
 /// </summary>
-public sealed class OnlineOnnxTeacher : ITeacherSource
+public sealed class OnlineOnnxTeacher : ITeacherOutputSource
 {
-    private readonly ITeacher teacher;
+    private readonly ITeacherModel teacher;
     private readonly Dictionary<string, TrainingFeature> features;
     private readonly TaskKind kind;
     private readonly TeacherRequest request;
@@ -26,7 +26,7 @@ public sealed class OnlineOnnxTeacher : ITeacherSource
     /// <param name="features">the student's features, which the batches' feature ids name</param>
     /// <param name="kind">the task</param>
     /// <param name="hiddenLayers">the teacher hidden layers the matches read</param>
-    public OnlineOnnxTeacher(ITeacher teacher, IReadOnlyList<TrainingFeature> features, TaskKind kind, IReadOnlyList<int> hiddenLayers)
+    public OnlineOnnxTeacher(ITeacherModel teacher, IReadOnlyList<TrainingFeature> features, TaskKind kind, IReadOnlyList<int> hiddenLayers)
     {
         this.teacher = teacher;
         this.features = features.ToDictionary(f => f.FeatureId, StringComparer.Ordinal);
@@ -53,6 +53,6 @@ public sealed class OnlineOnnxTeacher : ITeacherSource
     /// </summary>
     public void Probe() => teacher.Run([features.Values.First()], request);
 
-    private static CachedRow Row(TrainingFeature feature, TeacherOutput output) =>
+    private static CacheReadRow Row(TrainingFeature feature, TeacherOutput output) =>
         new(feature.FeatureId, feature.ExampleId, feature.Text.Ids, [], [], output.Logits, output.Hidden.Select(h => CachedTensor.FromFloats(h)).ToList(), [], null);
 }

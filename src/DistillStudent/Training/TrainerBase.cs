@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using System.Text.Json.Nodes;
 using Distill.DistillStudent.Adaptors;
 using Distill.DistillStudent.Feeds;

@@ -3,6 +3,7 @@ using Distill.Inference;
 using Distill.Models;
 using Distill.Tokenization;
 using Microsoft.ML.OnnxRuntime;
+using Distill.Errors;
 
 namespace Distill.Export.Bench;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using Distill.Cli;
 using Distill.Export.Bench;
 using Distill.Models;
+using Distill.Errors;
 
 namespace Distill.Export.Commands;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Distill.Cli;
 using Distill.Export.Reporting;
 using Distill.Models;
+using Distill.Errors;
 
 namespace Distill.Export.Commands;
 

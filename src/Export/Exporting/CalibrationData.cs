@@ -6,6 +6,8 @@ using Distill.Inference;
 using Distill.Models;
 using Distill.Tasks;
 using Distill.Tokenization;
+using Distill.Errors;
+using Distill.Models.BiGru;
 
 namespace Distill.Export.Exporting;
 

@@ -9,6 +9,11 @@ using Distill.Onnx;
 using Distill.Tokenization;
 using Google.Protobuf;
 using Onnx;
+using Distill.Errors;
+using Distill.Models.Bert;
+using Distill.Models.BiGru;
+using Distill.Models.Heads;
+using Distill.Tasks;
 
 namespace Distill.Export.Exporting;
 

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.Models;
+using Distill.Errors;
 
 namespace Distill.Export.Exporting;
 

@@ -1,6 +1,8 @@
 using Distill.Export.Graph;
 using Distill.Models;
 using Onnx;
+using Distill.Errors;
+using Distill.Tasks;
 
 namespace Distill.Export.Mapping;
 

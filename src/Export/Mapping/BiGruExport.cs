@@ -2,6 +2,9 @@ using Distill.Export.Graph;
 using Distill.Models;
 using Onnx;
 using static TorchSharp.torch;
+using Distill.Errors;
+using Distill.Models.BiGru;
+using Distill.Tasks;
 
 namespace Distill.Export.Mapping;
 

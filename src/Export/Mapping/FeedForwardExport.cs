@@ -1,5 +1,7 @@
 using Distill.Export.Graph;
 using Distill.Models;
+using Distill.Errors;
+using Distill.Models.Bert;
 
 namespace Distill.Export.Mapping;
 

@@ -2,6 +2,8 @@ using Distill.Export.Graph;
 using Distill.Models;
 using Onnx;
 using static TorchSharp.torch;
+using Distill.Errors;
+using Distill.Models.Bert;
 
 namespace Distill.Export.Mapping;
 

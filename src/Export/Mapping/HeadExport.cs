@@ -1,5 +1,7 @@
 using Distill.Export.Graph;
 using Distill.Models;
+using Distill.Models.Heads;
+using Distill.Tasks;
 
 namespace Distill.Export.Mapping;
 

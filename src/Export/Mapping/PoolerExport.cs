@@ -1,5 +1,6 @@
 using Distill.Export.Graph;
 using Distill.Models;
+using Distill.Models.Bert;
 
 namespace Distill.Export.Mapping;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Distill.Data;
 using Distill.Models;
+using Distill.Errors;
 
 namespace Distill.Export.Parity;
 

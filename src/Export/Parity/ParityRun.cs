@@ -2,6 +2,7 @@ using Distill.Data;
 using Distill.Models;
 using Distill.Onnx;
 using Distill.Tasks;
+using Distill.Errors;
 
 namespace Distill.Export.Parity;
 

@@ -3,6 +3,8 @@ using Distill.Models;
 using Distill.Onnx;
 using Distill.Tokenization;
 using static TorchSharp.torch;
+using Distill.Batches;
+using Distill.Tasks;
 
 namespace Distill.Export.Parity;
 

@@ -2,6 +2,11 @@ using Distill.Export.Mapping;
 using Distill.Models;
 using Distill.Tokenization;
 using static TorchSharp.torch;
+using Distill.Batches;
+using Distill.Models.Bert;
+using Distill.Models.BiGru;
+using Distill.Models.Heads;
+using Distill.Tasks;
 
 namespace Distill.Export.Parity;
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Distill.Data;
 using Distill.Models;
 using Distill.Safetensors;
+using Distill.Errors;
 
 namespace Distill.Export.Reporting;
 

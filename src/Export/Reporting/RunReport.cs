@@ -3,6 +3,7 @@ using System.Text;
 using Distill.Inference;
 using Distill.IO;
 using Distill.Models;
+using Distill.Errors;
 
 namespace Distill.Export.Reporting;
 

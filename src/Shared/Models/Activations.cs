@@ -1,6 +1,7 @@
 using Distill.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
+using Distill.Errors;
 
 namespace Distill.Models;
 

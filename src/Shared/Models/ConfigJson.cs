@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Distill.IO;
+using Distill.Errors;
+using Distill.Models.BiGru;
 
 namespace Distill.Models;
 

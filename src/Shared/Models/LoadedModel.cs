@@ -1,4 +1,7 @@
 using static TorchSharp.torch;
+using Distill.Models.Bert;
+using Distill.Models.Heads;
+using Distill.Tasks;
 
 namespace Distill.Models;
 

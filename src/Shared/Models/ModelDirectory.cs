@@ -3,6 +3,9 @@ using Distill.IO;
 using Distill.Safetensors;
 using Distill.Tokenization;
 using static TorchSharp.torch;
+using Distill.Errors;
+using Distill.Models.Bert;
+using Distill.Models.BiGru;
 
 namespace Distill.Models;
 
@@ -11,9 +14,9 @@ namespace Distill.Models;
 /// </summary>
 public static class ModelDirectory
 {
-    public const string ConfigFile = "config.json";
-    public const string WeightsFile = "model.safetensors";
-    public const string VocabFile = "vocab.txt";
+    public const string ConfigFile = ModelFiles.ConfigFile;
+    public const string WeightsFile = ModelFiles.WeightsFile;
+    public const string VocabFile = ModelFiles.VocabFile;
 
     /// <summary>
     /// Loads the encoder in eval mode (as Hugging Face's from_pretrained); the pooler is built when the weights have

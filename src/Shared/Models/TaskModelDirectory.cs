@@ -1,5 +1,8 @@
 using Distill.Safetensors;
 using static TorchSharp.torch;
+using Distill.Errors;
+using Distill.Models.Heads;
+using Distill.Tasks;
 
 namespace Distill.Models;
 

@@ -1,6 +1,7 @@
 using Distill.Inference;
 using Distill.Tokenization;
 using Microsoft.ML.OnnxRuntime;
+using Distill.Batches;
 
 namespace Distill.Onnx;
 

@@ -1,6 +1,8 @@
 using Distill.Models;
 using Distill.Tokenization;
 using static TorchSharp.torch;
+using Distill.Batches;
+using Distill.Models.Bert;
 
 namespace Distill.Onnx;
 

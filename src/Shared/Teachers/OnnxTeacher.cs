@@ -2,11 +2,13 @@ using Distill.Models;
 using Distill.Onnx;
 using Distill.Tasks;
 using Distill.Tokenization;
+using Distill.Batches;
+using Distill.Errors;
 
 namespace Distill.Teachers;
 
 /// <summary>A teacher exported elsewhere (e.g. Hugging Face Optimum), run through ONNX Runtime.</summary>
-public sealed class OnnxTeacher : ITeacher
+public sealed class OnnxTeacher : ITeacherModel
 {
     private readonly OnnxEncoderSession session;
     private readonly OnnxTeacherOutputs outputs;

@@ -5,6 +5,7 @@ using Distill.Models;
 using Distill.Onnx;
 using Distill.Tasks;
 using Distill.Tokenization;
+using Distill.Errors;
 
 namespace Distill.Teachers;
 

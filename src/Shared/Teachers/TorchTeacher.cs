@@ -1,11 +1,13 @@
 using Distill.Models;
 using Distill.Tasks;
 using static TorchSharp.torch;
+using Distill.Batches;
+using Distill.Models.Heads;
 
 namespace Distill.Teachers;
 
 /// <summary>A TorchSharp task model as a teacher.</summary>
-public sealed class TorchTeacher(BertTaskModel model, int logitWidth, int padId) : ITeacher
+public sealed class TorchTeacher(BertTaskModel model, int logitWidth, int padId) : ITeacherModel
 {
     public TaskKind Kind => model.Kind;
     public int LogitWidth => logitWidth;

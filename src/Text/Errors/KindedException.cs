@@ -2,7 +2,7 @@ namespace Distill.Errors;
 
 /// <summary>
 /// A failure whose kind the throwing site states, for places that have no area exception of their own
-/// (<see cref="Distill.Models.ConfigException"/>, <see cref="Distill.Data.DataFormatException"/> ... carry theirs).
+/// (<see cref="ConfigException"/>, <see cref="Distill.Data.DataFormatException"/> ... carry theirs).
 /// </summary>
 public sealed class KindedException(ErrorKind kind, string message, Exception? inner = null) : Exception(message, inner), IKindedException
 {

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Distill.Data;
 using Distill.Features;
 using Distill.Metrics;
-using Distill.Models;
 using Distill.Tokenization;
 
 namespace Distill.Tasks;

@@ -1,4 +1,3 @@
-using Distill.Models;
 
 namespace Distill.Tasks;
 

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Distill.Features;
-using Distill.Models;
 
 namespace Distill.Tasks;
 

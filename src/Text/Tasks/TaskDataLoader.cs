@@ -1,5 +1,4 @@
 using Distill.Data;
-using Distill.Models;
 using Distill.Tokenization;
 
 namespace Distill.Tasks;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Distill.Models;
+using Distill.Errors;
 
 namespace Distill.Tokenization;
 

@@ -1,4 +1,5 @@
-using Distill.Models;
+
+using Distill.Errors;
 
 namespace Distill.Tokenization;
 

@@ -1,5 +1,5 @@
-using Distill.Models;
 using Microsoft.ML.Tokenizers;
+using Distill.Errors;
 
 namespace Distill.Tokenization;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using Distill.Models;
+using Distill.Errors;
 
 namespace Distill.Tokenization;
 

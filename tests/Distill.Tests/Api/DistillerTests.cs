@@ -1,5 +1,5 @@
 using Distill.Cache;
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent.Api;
 using Distill.Models;
 using Distill.Tests.Support;
@@ -7,6 +7,7 @@ using Distill.Tokenization;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using Distill.Errors;
 
 namespace Distill.Tests.Api;
 

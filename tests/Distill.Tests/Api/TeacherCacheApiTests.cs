@@ -7,6 +7,7 @@ using Distill.Tokenization;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using Distill.Errors;
 
 namespace Distill.Tests.Api;
 

@@ -2,6 +2,7 @@ using Distill.CrossVocabulary;
 using Distill.Models;
 using Distill.Tests.Support;
 using Distill.Tokenization;
+using Distill.Errors;
 
 namespace Distill.Tests.Api;
 

@@ -30,12 +30,12 @@ internal static class CacheFixtures
     };
 
     /// <summary>Row <paramref name="index"/>: T = 2 + index % 4 tokens, values drawn from a generator seeded by the index.</summary>
-    public static CacheRow Row(CacheSpec spec, int index)
+    public static CacheWriteRow Row(CacheSpec spec, int index)
     {
         var random = new Random(index);
         int t = 2 + index % 4;
         float[] Values(long count) => Enumerable.Range(0, (int)count).Select(_ => (float)(random.NextDouble() * 8 - 4)).ToArray();
-        return new CacheRow(
+        return new CacheWriteRow(
             FeatureId: $"f{index}",
             ExampleId: $"e{index / 2}",
             InputIds: Enumerable.Range(0, t).Select(i => 100 * index + i).ToArray(),
@@ -47,10 +47,10 @@ internal static class CacheFixtures
             Pooled: spec.Pooled ? Values(spec.HiddenSize) : null);
     }
 
-    public static CacheRow[] Rows(CacheSpec spec, int count, int first = 0) =>
+    public static CacheWriteRow[] Rows(CacheSpec spec, int count, int first = 0) =>
         Enumerable.Range(first, count).Select(i => Row(spec, i)).ToArray();
 
-    public static async Task<ShardInfo> WriteShardAsync(string directory, string name, CacheSpec spec, IReadOnlyList<CacheRow> rows, CacheWriterOptions? options = null)
+    public static async Task<ShardInfo> WriteShardAsync(string directory, string name, CacheSpec spec, IReadOnlyList<CacheWriteRow> rows, CacheWriterOptions? options = null)
     {
         await using var writer = await CacheShardWriter.CreateAsync(directory, name, spec, options);
         await writer.WriteAsync(rows);
@@ -71,7 +71,7 @@ internal static class CacheFixtures
 
     /// <summary>Writes <paramref name="rows"/> as shards of <paramref name="rowsPerShard"/> rows plus a manifest.</summary>
     public static async Task<CacheManifest> WriteCacheAsync(
-        string directory, CacheSpec spec, IReadOnlyList<CacheRow> rows, int rowsPerShard, CacheWriterOptions? options = null)
+        string directory, CacheSpec spec, IReadOnlyList<CacheWriteRow> rows, int rowsPerShard, CacheWriterOptions? options = null)
     {
         var shards = new List<CacheShardEntry>();
         for (int start = 0, index = 0; start < rows.Count; start += rowsPerShard, index++)
@@ -94,14 +94,14 @@ internal static class CacheFixtures
     };
 
     /// <summary>Every row of a pass, tensors decoded to float32.</summary>
-    public static async Task<List<CacheRow>> ReadAllAsync(string directory, CacheReaderOptions? options = null) =>
+    public static async Task<List<CacheWriteRow>> ReadAllAsync(string directory, CacheReaderOptions? options = null) =>
         (await ReadCachedAsync(directory, options)).Select(r => r.ToCacheRow()).ToList();
 
     /// <summary>Every row of a pass as the reader yields it.</summary>
-    public static async Task<List<CachedRow>> ReadCachedAsync(string directory, CacheReaderOptions? options = null)
+    public static async Task<List<CacheReadRow>> ReadCachedAsync(string directory, CacheReaderOptions? options = null)
     {
         await using var reader = CacheReader.Open(directory, options);
-        var rows = new List<CachedRow>();
+        var rows = new List<CacheReadRow>();
         await foreach (var row in reader.ReadAllAsync())
         {
             rows.Add(row);

@@ -6,7 +6,7 @@ namespace Distill.Tests.Cache;
 
 public sealed class CacheReaderTests
 {
-    private static async Task<(TemporaryDirectory Dir, CacheRow[] Rows)> CacheAsync(int rows = 40)
+    private static async Task<(TemporaryDirectory Dir, CacheWriteRow[] Rows)> CacheAsync(int rows = 40)
     {
         var dir = new TemporaryDirectory();
         var spec = CacheFixtures.Classification();
@@ -185,7 +185,7 @@ public sealed class CacheReaderTests
         var columns = new CacheColumns { HiddenLayers = [3, 0], AttentionLayers = [], Pooled = false, Logits = false };
         await using var reader = CacheReader.Open(dir.Path, new CacheReaderOptions { Columns = columns });
 
-        var read = new List<CachedRow>();
+        var read = new List<CacheReadRow>();
         await foreach (var row in reader.ReadAllAsync())
         {
             read.Add(row);

@@ -52,7 +52,7 @@ public sealed class OnnxTeacherCacheTests
         var verify = CliRun.Invoke(CacheTeacherCli.Create(), "verify", dir.File("cache"), "--model", dir.File("onnx/model.onnx"), "--data", dir.File("train.jsonl"));
         Assert.True(verify.ExitCode == 0, verify.Output + verify.Error);
         await using var reader = CacheReader.Open(dir.File("cache"));
-        var rows = new List<CacheRow>();
+        var rows = new List<CacheWriteRow>();
         await foreach (var row in reader.ReadAllAsync()) rows.Add(row.ToCacheRow());
         Assert.Equal(10, rows.Count);
         foreach (var row in rows)

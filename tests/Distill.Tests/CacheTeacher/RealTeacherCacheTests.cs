@@ -1,5 +1,4 @@
 using Distill.Cache;
-using Distill.CacheTeacher.Caching;
 using Distill.Data;
 using Distill.Models;
 using Distill.Onnx;
@@ -8,6 +7,8 @@ using Distill.Teachers;
 using Distill.Tests.Support;
 using DuckDB.NET.Data;
 using static TorchSharp.torch;
+using Distill.Models.Heads;
+using Distill.TeacherCaching;
 
 namespace Distill.Tests.CacheTeacher;
 
@@ -39,7 +40,7 @@ public sealed class RealTeacherCacheTests
         }, TextWriter.Null, isTerminal: false);
 
         Assert.Equal(40, summary.Rows);
-        var cached = new Dictionary<string, CacheRow>();
+        var cached = new Dictionary<string, CacheWriteRow>();
         await using (var reader = CacheReader.Open(dir.File("cache")))
         {
             await foreach (var row in reader.ReadAllAsync()) cached[row.FeatureId] = row.ToCacheRow();

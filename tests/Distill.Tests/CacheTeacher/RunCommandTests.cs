@@ -34,7 +34,7 @@ public sealed class RunCommandTests
         var run = Run(RunArgs(dir, dir.File("cache")));
 
         Assert.True(run.ExitCode == 0, run.Output + run.Error);
-        var rows = new List<CacheRow>();
+        var rows = new List<CacheWriteRow>();
         await using var reader = CacheReader.Open(dir.File("cache"));
         await foreach (var row in reader.ReadAllAsync()) rows.Add(row.ToCacheRow());
         Assert.Equal(50, rows.Count);

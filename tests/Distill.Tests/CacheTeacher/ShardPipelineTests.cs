@@ -1,10 +1,10 @@
 using Distill.Cache;
-using Distill.CacheTeacher.Caching;
 using Distill.Data;
 using Distill.Models;
 using Distill.Tasks;
 using Distill.Teachers;
 using Distill.Tests.Support;
+using Distill.TeacherCaching;
 
 namespace Distill.Tests.CacheTeacher;
 
@@ -14,7 +14,7 @@ public sealed class ShardPipelineTests
     private static readonly TimeSpan Prompt = TimeSpan.FromSeconds(30);
 
     /// <summary>A real tiny teacher that throws on its <paramref name="failAt"/>-th batch (1-based); null never fails.</summary>
-    private sealed class FailingTeacher(ITeacher inner, int? failAt) : ITeacher
+    private sealed class FailingTeacher(ITeacherModel inner, int? failAt) : ITeacherModel
     {
         private int calls;
         public TaskKind Kind => inner.Kind;
@@ -30,7 +30,7 @@ public sealed class ShardPipelineTests
         public void Dispose() => inner.Dispose();
     }
 
-    private static (ITeacher Teacher, IReadOnlyList<TrainingFeature> Features) Tiny(TemporaryDirectory dir, int? failAt)
+    private static (ITeacherModel Teacher, IReadOnlyList<TrainingFeature> Features) Tiny(TemporaryDirectory dir, int? failAt)
     {
         TestAssets.EnsureTorch();
         var encoderDir = TinyTask.Write(dir.Path, trainCount: 60);

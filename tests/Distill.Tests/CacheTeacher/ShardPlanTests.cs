@@ -1,4 +1,6 @@
-using Distill.CacheTeacher.Caching;
+
+using Distill.Errors;
+using Distill.TeacherCaching;
 
 namespace Distill.Tests.CacheTeacher;
 
@@ -24,7 +26,7 @@ public sealed class ShardPlanTests
     [InlineData(10, 2, 2, "--shard-index must be in [0, 2)")]
     public void Validate_BadNumbers_NameTheOption(int rows, int jobs, int job, string expected)
     {
-        var error = Assert.Throws<Distill.Models.ConfigException>(() => new ShardPlan(100, rows, jobs, job).Validate());
+        var error = Assert.Throws<Distill.Errors.ConfigException>(() => new ShardPlan(100, rows, jobs, job).Validate());
 
         Assert.Contains(expected, error.Message);
     }

@@ -52,7 +52,7 @@ public sealed partial class ErrorKindsTests
     };
 
     private static IEnumerable<Assembly> OurAssemblies() =>
-        new[] { typeof(ConfigException), typeof(CacheFormatException), typeof(OnnxModelException), typeof(DistillStudent.Training.TrainerState),
+        new[] { typeof(ConfigException), typeof(CacheFormatException), typeof(ModelDirectory), typeof(ExitCodes), typeof(OnnxModelException), typeof(DistillStudent.Training.TrainerState),
             typeof(Distill.Export.ExportCli), typeof(Distill.CacheTeacher.CacheTeacherCli), typeof(Distill.DistillStudent.DistillStudentCli) }
         .Select(t => t.Assembly).Distinct();
 

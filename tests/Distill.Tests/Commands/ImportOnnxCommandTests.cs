@@ -8,6 +8,7 @@ using Distill.Safetensors;
 using Distill.Tests.Support;
 using Distill.Tokenization;
 using static TorchSharp.torch;
+using Distill.Batches;
 
 namespace Distill.Tests.Commands;
 

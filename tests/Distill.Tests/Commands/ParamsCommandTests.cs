@@ -2,6 +2,8 @@ using System.Text.Json;
 using Distill.DistillStudent;
 using Distill.Models;
 using Distill.Tests.Support;
+using Distill.Models.Heads;
+using Distill.Tasks;
 
 namespace Distill.Tests.Commands;
 

@@ -2,6 +2,8 @@ using System.Text.Json;
 using Distill.DistillStudent;
 using Distill.Models;
 using Distill.Tests.Support;
+using Distill.Models.Bert;
+using Distill.Models.Heads;
 
 namespace Distill.Tests.Commands;
 
@@ -129,7 +131,7 @@ public sealed class TrainCommandTaskTests
         using var dir = new TemporaryDirectory();
         // A tiny random encoder over the real vocabulary, so the real fixtures tokenize as they would for MiniLM.
         File.Copy(TestAssets.MiniLmVocab, dir.File("vocab.txt"));
-        using (var encoder = new Distill.Models.BertModel(TinyBert.Config() with { VocabSize = 30522, MaxPositionEmbeddings = 128 }))
+        using (var encoder = new Distill.Models.Bert.BertModel(TinyBert.Config() with { VocabSize = 30522, MaxPositionEmbeddings = 128 }))
         {
             Distill.Models.ModelDirectory.Save(dir.File("encoder"), encoder, dir.File("vocab.txt"));
         }

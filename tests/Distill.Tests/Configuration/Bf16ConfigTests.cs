@@ -1,7 +1,8 @@
 using System.Text.Json;
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.Models;
 using Distill.Tests.Support;
+using Distill.Errors;
 
 namespace Distill.Tests.Configuration;
 

@@ -1,5 +1,5 @@
 using Distill.DistillStudent.Registry;
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent.Losses;
 using Distill.Tests.Support;
 

@@ -1,6 +1,6 @@
 using Distill.Errors;
 using System.Text.Json;
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent.Registry;
 using Distill.DistillStudent.Runs;
 using Distill.DistillStudent.Schedules;
@@ -103,7 +103,7 @@ public sealed class TextBrewerConfigTests
     {
         var config = Runnable(new TrainingConfig { OutputDir = "o", Device = "tpu", Fp16OptLevel = "O4", LocalRank = -2 });
 
-        var error = Assert.Throws<Distill.Models.ConfigException>(() => config.Validate("t.json"));
+        var error = Assert.Throws<Distill.Errors.ConfigException>(() => config.Validate("t.json"));
 
         Assert.Contains("device \"tpu\" is not known; known: cpu, cuda, cuda:N", error.Message);
         Assert.Contains("fp16_opt_level \"O4\" is not known; known: O0, O1, O2, O3", error.Message);

@@ -1,6 +1,7 @@
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.Models;
 using Distill.Tests.Support;
+using Distill.Errors;
 
 namespace Distill.Tests.Configuration;
 

@@ -3,6 +3,7 @@ using Distill.DistillStudent;
 using Distill.Models;
 using Distill.Tests.Support;
 using static TorchSharp.torch;
+using Distill.Models.Bert;
 
 namespace Distill.Tests.Distillers;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Distill.CacheTeacher;
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent;
 using Distill.DistillStudent.Runs;
 using Distill.Tests.Support;

@@ -1,6 +1,9 @@
 using Distill.Models;
 using Distill.Tests.Support;
 using static TorchSharp.torch;
+using Distill.Models.Bert;
+using Distill.Models.Heads;
+using Distill.Tasks;
 
 namespace Distill.Tests.Export;
 

@@ -1,5 +1,7 @@
 using Distill.Models;
 using Distill.Tests.Support;
+using Distill.Models.Heads;
+using Distill.Tasks;
 
 namespace Distill.Tests.Export;
 

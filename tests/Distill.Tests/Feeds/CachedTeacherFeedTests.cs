@@ -44,7 +44,7 @@ public sealed class CachedTeacherFeedTests : IClassFixture<TinyMultiTaskFixture>
     // Reads one epoch of the feed and checks every real student token's aligned row against the cached row of the
     // teacher token containing it, and the aligned mask against the input mask (every token here is aligned);
     // returns how many rows the student reads in more tokens than the teacher.
-    private int AssertAligned(TaskKind kind, string data, string cacheName, Func<AdaptorOutput, Tensor> aligned, Func<CacheRow, float[]> teacherValues)
+    private int AssertAligned(TaskKind kind, string data, string cacheName, Func<AdaptorOutput, Tensor> aligned, Func<CacheWriteRow, float[]> teacherValues)
     {
         var tokenizer = WordPieceEncoder.FromVocabFile(dir.Write("split-vocab.txt", TinyDistillation.SplitVocabulary));
         var students = TaskDataLoader.Load(kind, dir.File(data), tokenizer, null, new TaskDataSettings(16, new DataReadOptions())).Features;
@@ -80,7 +80,7 @@ public sealed class CachedTeacherFeedTests : IClassFixture<TinyMultiTaskFixture>
         return longer;
     }
 
-    private static int Containing(CacheRow row, TokenizedText student, int s)
+    private static int Containing(CacheWriteRow row, TokenizedText student, int s)
     {
         if (s == 0) return 0;
         if (s == student.Length - 1) return row.Length - 1;
@@ -88,7 +88,7 @@ public sealed class CachedTeacherFeedTests : IClassFixture<TinyMultiTaskFixture>
         return Enumerable.Range(1, row.Length - 2).Single(t => row.Offsets[2 * t] <= start && end <= row.Offsets[2 * t + 1]);
     }
 
-    private static Dictionary<string, CacheRow> ReadCache(string cacheDir)
+    private static Dictionary<string, CacheWriteRow> ReadCache(string cacheDir)
     {
         var reader = CacheReader.Open(cacheDir);
         try

@@ -4,6 +4,7 @@ using Distill.Models;
 using Distill.Tests.Cache;
 using Distill.Tests.Support;
 using static TorchSharp.torch;
+using Distill.Tasks;
 
 namespace Distill.Tests.Feeds;
 
@@ -16,7 +17,7 @@ public sealed class TeacherTensorsTests
 
     private static CachedTensor Fp16(params float[] values) => new(CacheFixtures.Encoded(values, CacheDType.Fp16), CacheDType.Fp16, values.Length);
 
-    private static CachedRow Row(int[] ids, CachedTensor hidden, CachedTensor attention) =>
+    private static CacheReadRow Row(int[] ids, CachedTensor hidden, CachedTensor attention) =>
         new("f", "e", ids, new int[2 * ids.Length], new int[ids.Length], [0.1f, 0.2f], [hidden], [attention], null);
 
     [Fact]
@@ -25,7 +26,7 @@ public sealed class TeacherTensorsTests
         TestAssets.EnsureTorch();
         using var scope = NewDisposeScope();
         // Values exact in fp16. Row 0 has 1 token, row 1 has 2: T = 2, row 0's second position is padding.
-        CachedRow[] rows =
+        CacheReadRow[] rows =
         [
             Row([101], Fp16(1.5f, -2f), Fp16(1f)),
             Row([101, 102], Fp16(0.5f, 1f, 2f, 3f), Fp16(0.25f, 0.75f, 0.5f, 0.5f)),

@@ -1,5 +1,6 @@
 using Distill.Inference;
 using Distill.Models;
+using Distill.Tasks;
 
 namespace Distill.Tests.Inference;
 

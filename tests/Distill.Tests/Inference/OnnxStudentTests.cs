@@ -2,6 +2,7 @@ using Distill.Inference;
 using Distill.Models;
 using Distill.Tests.Support;
 using Onnx;
+using Distill.Tasks;
 
 namespace Distill.Tests.Inference;
 

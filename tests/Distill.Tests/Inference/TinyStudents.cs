@@ -4,6 +4,7 @@ using Distill.Tests.Features;
 using Distill.Tests.Support;
 using Onnx;
 using DataType = Onnx.TensorProto.Types.DataType;
+using Distill.Tasks;
 
 namespace Distill.Tests.Inference;
 

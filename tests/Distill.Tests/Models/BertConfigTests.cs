@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Distill.Models;
 using Distill.Tests.Support;
+using Distill.Errors;
+using Distill.Models.Heads;
 
 namespace Distill.Tests.Models;
 

@@ -2,6 +2,7 @@ using Distill.Runtime;
 using Distill.Models;
 using Distill.Tests.Support;
 using static TorchSharp.torch;
+using Distill.Models.Bert;
 
 namespace Distill.Tests.Models;
 

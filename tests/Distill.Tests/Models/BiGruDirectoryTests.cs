@@ -1,6 +1,9 @@
 using Distill.Models;
 using Distill.Tests.Support;
 using static TorchSharp.torch;
+using Distill.Errors;
+using Distill.Models.BiGru;
+using Distill.Tasks;
 
 namespace Distill.Tests.Models;
 

@@ -1,6 +1,8 @@
 using Distill.Models;
 using Distill.Tests.Support;
 using static TorchSharp.torch;
+using Distill.Errors;
+using Distill.Tasks;
 
 namespace Distill.Tests.Models;
 

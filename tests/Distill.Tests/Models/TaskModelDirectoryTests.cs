@@ -1,6 +1,10 @@
 using Distill.Models;
 using Distill.Tests.Support;
 using static TorchSharp.torch;
+using Distill.Errors;
+using Distill.Models.Bert;
+using Distill.Models.Heads;
+using Distill.Tasks;
 
 namespace Distill.Tests.Models;
 

@@ -1,6 +1,7 @@
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent.MultiTask;
 using Distill.Models;
+using Distill.Errors;
 
 namespace Distill.Tests.MultiTask;
 

@@ -23,17 +23,19 @@ public sealed class PackageTests(ITestOutputHelper output)
     private static string Configuration => AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
 
     [Fact]
-    public void Pack_InferenceAndTextLibraries_MetadataReadmeDocsAndNoLibTorchDependency()
+    public void Pack_InferenceTextAndCacheLibraries_MetadataReadmeDocsAndNoLibTorchDependency()
     {
         using var dir = new TemporaryDirectory();
 
-        foreach (var project in new[] { "Inference", "Text" }) Dotnet("pack", Project(project), "-c", Configuration, "--no-build", "-o", dir.Path, "--nologo");
+        foreach (var project in new[] { "Inference", "Text", "Cache" }) Dotnet("pack", Project(project), "-c", Configuration, "--no-build", "-o", dir.Path, "--nologo");
 
         var inference = Nuspec(dir.File("Distill.Inference.0.1.0.nupkg"), out var inferenceFiles);
         var text = Nuspec(dir.File("Distill.Text.0.1.0.nupkg"), out var textFiles);
+        var cache = Nuspec(dir.File("Distill.Cache.0.1.0.nupkg"), out var cacheFiles);
         Assert.Equal(["Distill.Text", "Microsoft.ML.OnnxRuntime.Gpu.Linux"], Dependencies(inference));
         Assert.Equal(["Microsoft.ML.Tokenizers"], Dependencies(text));
-        foreach (var (nuspec, files, assembly) in new[] { (inference, inferenceFiles, "Distill.Inference"), (text, textFiles, "Distill.Text") })
+        Assert.Equal(["Distill.Text", "Parquet.Net", "Polly", "ZstdSharp.Port"], Dependencies(cache));
+        foreach (var (nuspec, files, assembly) in new[] { (inference, inferenceFiles, "Distill.Inference"), (text, textFiles, "Distill.Text"), (cache, cacheFiles, "Distill.Cache") })
         {
             Assert.Equal("README.md", Metadata(nuspec, "readme"));
             Assert.False(string.IsNullOrWhiteSpace(Metadata(nuspec, "description")));

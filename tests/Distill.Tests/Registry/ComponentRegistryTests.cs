@@ -1,4 +1,4 @@
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent.Adaptors;
 using Distill.DistillStudent.Distillers;
 using Distill.DistillStudent.Feeds;
@@ -12,6 +12,7 @@ using Distill.Tests.Support;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using Distill.Errors;
 
 namespace Distill.Tests.Registry;
 

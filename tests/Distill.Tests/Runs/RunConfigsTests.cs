@@ -1,10 +1,11 @@
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent.Adaptors;
 using Distill.DistillStudent.Distillers;
 using Distill.DistillStudent.Runs;
 using Distill.DistillStudent.Training;
 using Distill.Tests.Support;
 using static TorchSharp.torch;
+using Distill.Errors;
 
 namespace Distill.Tests.Runs;
 
@@ -35,7 +36,7 @@ public sealed class RunConfigsTests
     {
         var run = new DistillRunConfig { Training = Training, Distiller = "multitask", Cache = ["cache"] };
 
-        var error = Assert.Throws<Distill.Models.ConfigException>(() => run.Validate("run.json"));
+        var error = Assert.Throws<Distill.Errors.ConfigException>(() => run.Validate("run.json"));
 
         Assert.Contains("distiller \"multitask\" needs a multi-task run file (distill-multitask)", error.Message);
     }

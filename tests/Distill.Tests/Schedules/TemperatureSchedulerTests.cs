@@ -3,6 +3,7 @@ using Distill.DistillStudent.Schedules;
 using Distill.Models;
 using Distill.Tests.Support;
 using static TorchSharp.torch;
+using Distill.Errors;
 
 namespace Distill.Tests.Schedules;
 

@@ -1,5 +1,6 @@
 using Distill.DistillStudent.Schedules;
 using Distill.Models;
+using Distill.Errors;
 
 namespace Distill.Tests.Schedules;
 

@@ -2,6 +2,8 @@ using Distill.Cli;
 using Distill.DistillStudent;
 using Distill.Models;
 using Distill.Tests.Support;
+using Distill.Models.BiGru;
+using Distill.Tasks;
 
 namespace Distill.Tests.Students;
 

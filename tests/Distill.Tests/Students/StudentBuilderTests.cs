@@ -2,6 +2,8 @@ using System.Text.Json;
 using Distill.DistillStudent.Students;
 using Distill.Models;
 using Distill.Tests.Support;
+using Distill.Errors;
+using Distill.Tasks;
 
 namespace Distill.Tests.Students;
 

@@ -3,6 +3,8 @@ using Distill.Models;
 using Distill.Tests.Support;
 using TorchSharp;
 using static TorchSharp.torch;
+using Distill.Errors;
+using Distill.Tasks;
 
 namespace Distill.Tests.Students;
 

@@ -1,5 +1,6 @@
 using Distill.DistillStudent.Students;
 using Distill.Models;
+using Distill.Errors;
 
 namespace Distill.Tests.Students;
 

@@ -1,6 +1,8 @@
 using Distill.Models;
 using Distill.Tests.Support;
 using static TorchSharp.torch;
+using Distill.Models.Bert;
+using Distill.Models.Heads;
 
 namespace Distill.Tests.Students;
 

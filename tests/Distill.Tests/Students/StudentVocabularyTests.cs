@@ -4,6 +4,7 @@ using Distill.DistillStudent.Students;
 using Distill.Models;
 using Distill.Tests.Support;
 using static TorchSharp.torch;
+using Distill.Tasks;
 
 namespace Distill.Tests.Students;
 

@@ -4,6 +4,7 @@ using Distill.DistillStudent.Students;
 using Distill.Models;
 using Distill.Tests.Support;
 using Distill.Tokenization;
+using Distill.Errors;
 
 namespace Distill.Tests.Students;
 

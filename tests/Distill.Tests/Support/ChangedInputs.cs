@@ -1,6 +1,7 @@
 using Distill.CacheTeacher;
 using Distill.Models;
 using static TorchSharp.torch;
+using Distill.Models.Bert;
 
 namespace Distill.Tests.Support;
 

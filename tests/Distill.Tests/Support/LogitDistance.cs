@@ -1,6 +1,7 @@
 using Distill.DistillStudent.TaskModels;
 using Distill.Models;
 using Distill.Tasks;
+using Distill.Models.Heads;
 
 namespace Distill.Tests.Support;
 

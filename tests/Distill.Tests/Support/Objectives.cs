@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent.Adaptors;
 using Distill.DistillStudent.Distillers;
 using Distill.DistillStudent.Feeds;
@@ -12,7 +12,7 @@ namespace Distill.Tests.Support;
 /// <summary>Distillers built to compute objectives on given adaptor outputs (no model, no data, nothing written).</summary>
 internal static class Objectives
 {
-    private sealed class NoTeacher : ITeacherSource
+    private sealed class NoTeacher : ITeacherOutputSource
     {
         public IReadOnlyList<AdaptorOutput> Teach(Batch batch) => throw new NotSupportedException("objective tests pass the teachers' outputs");
     }
@@ -20,7 +20,7 @@ internal static class Objectives
     /// <summary>A DistillationConfig read from TextBrewer-style JSON, e.g. <c>{"temperature": 2}</c>.</summary>
     public static DistillationConfig Config(string json) => JsonSerializer.Deserialize<DistillationConfig>(json)!.Validate("test");
 
-    public static T Create<T>(string distillationJson, Func<TrainingConfig, DistillationConfig, AdaptedModel, ITeacherSource, TrainerOutput, T> create)
+    public static T Create<T>(string distillationJson, Func<TrainingConfig, DistillationConfig, AdaptedModel, ITeacherOutputSource, TrainerOutput, T> create)
         where T : DistillerBase
     {
         var model = new AdaptedModel(nn.Identity(), _ => throw new NotSupportedException(), (_, _) => throw new NotSupportedException());

@@ -1,5 +1,6 @@
 using Distill.Models;
 using static TorchSharp.torch;
+using Distill.Models.Bert;
 
 namespace Distill.Tests.Support;
 

@@ -1,5 +1,7 @@
 using Distill.Models;
 using static TorchSharp.torch;
+using Distill.Models.BiGru;
+using Distill.Tasks;
 
 namespace Distill.Tests.Support;
 

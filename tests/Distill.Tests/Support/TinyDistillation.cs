@@ -1,9 +1,10 @@
 using Distill.CacheTeacher;
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent;
 using Distill.DistillStudent.Runs;
 using Distill.Models;
 using static TorchSharp.torch;
+using Distill.Models.Bert;
 
 namespace Distill.Tests.Support;
 

@@ -1,5 +1,5 @@
 using Distill.CacheTeacher;
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent.Runs;
 
 namespace Distill.Tests.Support;

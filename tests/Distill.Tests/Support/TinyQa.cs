@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
 using Distill.CacheTeacher;
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent.Runs;
 using Distill.Models;
+using Distill.Models.Bert;
 
 namespace Distill.Tests.Support;
 

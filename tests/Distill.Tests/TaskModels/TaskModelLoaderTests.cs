@@ -1,6 +1,9 @@
 using Distill.DistillStudent.TaskModels;
 using Distill.Models;
 using Distill.Tests.Support;
+using Distill.Errors;
+using Distill.Models.BiGru;
+using Distill.Tasks;
 
 namespace Distill.Tests.TaskModels;
 

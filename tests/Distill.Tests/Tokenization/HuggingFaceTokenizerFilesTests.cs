@@ -3,6 +3,7 @@ using Distill.Models;
 using Distill.Tests.Features;
 using Distill.Tests.Support;
 using Distill.Tokenization;
+using Distill.Errors;
 
 namespace Distill.Tests.Tokenization;
 

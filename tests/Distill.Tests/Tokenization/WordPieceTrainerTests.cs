@@ -1,6 +1,7 @@
 using Distill.Models;
 using Distill.Tests.Support;
 using Distill.Tokenization;
+using Distill.Errors;
 
 namespace Distill.Tests.Tokenization;
 

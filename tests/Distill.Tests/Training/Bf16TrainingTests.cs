@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent.Runs;
 using Distill.DistillStudent.Training;
 using Distill.Tests.Support;

@@ -1,4 +1,4 @@
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent.Adaptors;
 using Distill.DistillStudent.Feeds;
 using Distill.DistillStudent.Training;

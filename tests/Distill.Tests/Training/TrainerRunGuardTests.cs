@@ -1,4 +1,4 @@
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent.Adaptors;
 using Distill.DistillStudent.Feeds;
 using Distill.DistillStudent.Training;
@@ -6,6 +6,7 @@ using Distill.Models;
 using Distill.Runtime;
 using Distill.Tests.Support;
 using static TorchSharp.torch;
+using Distill.Errors;
 
 namespace Distill.Tests.Training;
 

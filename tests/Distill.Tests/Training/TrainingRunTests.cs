@@ -1,8 +1,9 @@
-using Distill.Configuration;
+using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent.Runs;
 using Distill.DistillStudent.Training;
 using Distill.Models;
 using Distill.Tests.Support;
+using Distill.Errors;
 
 namespace Distill.Tests.Training;
 

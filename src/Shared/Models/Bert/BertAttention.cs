@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
 
-namespace Distill.Models;
+namespace Distill.Models.Bert;
 
 /// <summary>Self-attention followed by its output projection (Hugging Face <c>attention.*</c>).</summary>
 public sealed class BertAttention : nn.Module<Tensor, Tensor, bool, (Tensor Hidden, Tensor? Probabilities)>

@@ -3,7 +3,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Distill.Models;
+namespace Distill.Models.Bert;
 
 /// <summary>Word + position + token-type embeddings, then LayerNorm and dropout (Hugging Face <c>embeddings.*</c>).</summary>
 public sealed class BertEmbeddings : nn.Module<Tensor, Tensor, Tensor>

@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Distill.Models;
+namespace Distill.Models.Bert;
 
 /// <summary>The stack of transformer blocks (Hugging Face <c>encoder.layer.*</c>).</summary>
 public sealed class BertEncoder : nn.Module<Tensor, Tensor, bool, (IReadOnlyList<Tensor> HiddenStates, IReadOnlyList<Tensor>? Attentions)>

@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Distill.Models;
+namespace Distill.Models.Bert;
 
 /// <summary>The feed-forward expansion and its activation (Hugging Face <c>intermediate.*</c>).</summary>
 public sealed class BertIntermediate : nn.Module<Tensor, Tensor>

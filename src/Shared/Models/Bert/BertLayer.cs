@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Distill.Models;
+namespace Distill.Models.Bert;
 
 /// <summary>One transformer block (Hugging Face <c>encoder.layer.N.*</c>).</summary>
 public sealed class BertLayer : nn.Module<Tensor, Tensor, bool, (Tensor Hidden, Tensor? Probabilities)>

@@ -3,7 +3,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Distill.Models;
+namespace Distill.Models.Bert;
 
 /// <summary>
 /// A BERT encoder whose parameter names are Hugging Face's (<c>embeddings.*</c>, <c>encoder.layer.N.*</c>,

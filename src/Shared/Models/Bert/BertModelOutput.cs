@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Distill.Models;
+namespace Distill.Models.Bert;
 
 /// <summary>What <see cref="BertModel"/> returns.</summary>
 /// <param name="HiddenStates">num_hidden_layers + 1 tensors (B, T, H); index 0 is the embedding output.</param>

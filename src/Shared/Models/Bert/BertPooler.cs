@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Distill.Models;
+namespace Distill.Models.Bert;
 
 /// <summary>Dense + tanh over the first ([CLS]) token (Hugging Face <c>pooler.*</c>).</summary>
 public sealed class BertPooler : nn.Module<Tensor, Tensor>

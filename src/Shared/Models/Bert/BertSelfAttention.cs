@@ -3,7 +3,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Distill.Models;
+namespace Distill.Models.Bert;
 
 /// <summary>Multi-head scaled dot-product self-attention (Hugging Face <c>attention.self.*</c>).</summary>
 public sealed class BertSelfAttention : nn.Module<Tensor, Tensor, bool, (Tensor Context, Tensor? Probabilities)>

@@ -3,7 +3,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Distill.Models;
+namespace Distill.Models.Bert;
 
 /// <summary>Projection + dropout + residual LayerNorm after a sub-layer (Hugging Face <c>attention.output.*</c> and <c>output.*</c>).</summary>
 public sealed class BertSelfOutput : nn.Module<Tensor, Tensor, Tensor>

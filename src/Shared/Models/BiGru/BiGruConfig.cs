@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Distill.Errors;
+using Distill.Tasks;
 
-namespace Distill.Models;
+namespace Distill.Models.BiGru;
 
 /// <summary>
 /// The <c>config.json</c> of a BiGRU task model (<c>"model_type": "bigru"</c>): embeddings of

@@ -1,6 +1,7 @@
 using Distill.Safetensors;
+using Distill.Errors;
 
-namespace Distill.Models;
+namespace Distill.Models.BiGru;
 
 /// <summary>
 /// Loads and saves BiGRU task models as model directories: <c>config.json</c> (<see cref="BiGruConfig"/>, with the

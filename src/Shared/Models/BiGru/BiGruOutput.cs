@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Distill.Models;
+namespace Distill.Models.BiGru;
 
 /// <summary>
 /// A BiGRU task model's output: logits (classification (B, C); tagging (B, T, C)) and its hidden states by layer,

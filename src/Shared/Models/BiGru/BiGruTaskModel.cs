@@ -1,8 +1,9 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using Distill.Tasks;
 
-namespace Distill.Models;
+namespace Distill.Models.BiGru;
 
 /// <summary>
 /// TextBrewer's BiGRU student: word embeddings → bidirectional GRU layers → a linear head. Classification

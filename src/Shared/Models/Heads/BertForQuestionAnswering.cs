@@ -1,8 +1,10 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using Distill.Models.Bert;
+using Distill.Tasks;
 
-namespace Distill.Models;
+namespace Distill.Models.Heads;
 
 /// <summary>Extractive QA: start and end logits per token (Hugging Face's BertForQuestionAnswering: no pooler, no dropout).</summary>
 public sealed class BertForQuestionAnswering : BertTaskModel

@@ -1,8 +1,10 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using Distill.Models.Bert;
+using Distill.Tasks;
 
-namespace Distill.Models;
+namespace Distill.Models.Heads;
 
 /// <summary>
 /// Sentence (pair) classification: dropout + linear over the pooled output (Hugging Face's

@@ -1,6 +1,8 @@
 using static TorchSharp.torch;
+using Distill.Models.Bert;
+using Distill.Tasks;
 
-namespace Distill.Models;
+namespace Distill.Models.Heads;
 
 /// <summary>A BERT encoder (Hugging Face key prefix <c>bert.</c>) with a task head on top.</summary>
 public abstract class BertTaskModel : nn.Module

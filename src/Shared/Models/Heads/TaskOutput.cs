@@ -1,6 +1,7 @@
 using static TorchSharp.torch;
+using Distill.Models.Bert;
 
-namespace Distill.Models;
+namespace Distill.Models.Heads;
 
 /// <summary>
 /// A task model's output: logits (classification (B, C); tagging (B, T, C); QA (B, T, 2) with start at [..., 0]

@@ -5,6 +5,9 @@ using Distill.Inference;
 using Distill.Models;
 using Distill.Tests.Support;
 using Distill.Tokenization;
+using Distill.Errors;
+using Distill.Models.Heads;
+using Distill.Tasks;
 
 namespace Distill.Tests.Export.Exporting;
 
@@ -121,7 +124,7 @@ public sealed class ExportLayoutTests
             [Distill.DistillStudent.Runs.TrainingRun.ConfigFile, Distill.DistillStudent.Runs.DistillRunConfig.FileName, Distill.DistillStudent.MultiTask.MultiTaskConfig.FileName],
             TrainedLength.RunFiles.Select(f => f.File));
         using var dir = new TemporaryDirectory();
-        File.WriteAllText(dir.File(Distill.DistillStudent.Runs.TrainingRun.ConfigFile), new Distill.Configuration.TrainingConfig { MaxSeqLength = 72 }.ToJson());
+        File.WriteAllText(dir.File(Distill.DistillStudent.Runs.TrainingRun.ConfigFile), new Distill.DistillStudent.Configuration.TrainingConfig { MaxSeqLength = 72 }.ToJson());
         Directory.CreateDirectory(dir.File("best"));
 
         Assert.Equal(72, TrainedLength.Find(dir.File("best"))!.Value.Length);

@@ -6,6 +6,7 @@ using Distill.Onnx;
 using Distill.Tests.Support;
 using Microsoft.ML.OnnxRuntime;
 using Onnx;
+using Distill.Tasks;
 
 namespace Distill.Tests.Export.Exporting;
 

@@ -7,6 +7,9 @@ using Distill.Tests.Support;
 using Distill.Tokenization;
 using Google.Protobuf;
 using Onnx;
+using Distill.Batches;
+using Distill.Errors;
+using Distill.Tasks;
 
 namespace Distill.Tests.Export.Exporting;
 

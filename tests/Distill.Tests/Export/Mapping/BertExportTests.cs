@@ -3,6 +3,8 @@ using Distill.Export.Parity;
 using Distill.Models;
 using Distill.Tests.Support;
 using static TorchSharp.torch;
+using Distill.Errors;
+using Distill.Tasks;
 
 namespace Distill.Tests.Export.Mapping;
 

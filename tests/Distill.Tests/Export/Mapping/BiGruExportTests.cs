@@ -5,6 +5,8 @@ using Distill.Export.Parity;
 using Distill.Models;
 using Distill.Tests.Support;
 using static TorchSharp.torch;
+using Distill.Models.BiGru;
+using Distill.Tasks;
 
 namespace Distill.Tests.Export.Mapping;
 

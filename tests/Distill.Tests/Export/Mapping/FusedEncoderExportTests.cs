@@ -2,6 +2,9 @@ using Distill.Export.Exporting;
 using Distill.Export.Mapping;
 using Distill.Models;
 using Distill.Tests.Support;
+using Distill.Errors;
+using Distill.Models.Heads;
+using Distill.Tasks;
 
 namespace Distill.Tests.Export.Mapping;
 

@@ -4,6 +4,7 @@ using Distill.Models;
 using Distill.Tests.Support;
 using Onnx;
 using static TorchSharp.torch;
+using Distill.Models.Bert;
 
 namespace Distill.Tests.Export.Mapping;
 

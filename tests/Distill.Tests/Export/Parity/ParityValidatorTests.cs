@@ -5,6 +5,7 @@ using Distill.Onnx;
 using Distill.Tests.Support;
 using Distill.Tokenization;
 using Google.Protobuf;
+using Distill.Tasks;
 
 namespace Distill.Tests.Export.Parity;
 

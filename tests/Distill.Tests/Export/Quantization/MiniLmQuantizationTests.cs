@@ -3,6 +3,7 @@ using Distill.Onnx;
 using Distill.Tests.Support;
 using Distill.Tokenization;
 using Onnx;
+using Distill.Batches;
 
 namespace Distill.Tests.Export.Quantization;
 

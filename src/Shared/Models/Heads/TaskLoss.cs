@@ -1,0 +1,24 @@
+using Distill.Models;
+using static TorchSharp.torch;
+using Distill.Batches;
+using Distill.Tasks;
+
+namespace Distill.Models.Heads;
+
+/// <summary>The supervised loss of each task kind (what BasicTrainer minimizes).</summary>
+public static class TaskLoss
+{
+    /// <summary>Positions with this label add nothing to the loss (PyTorch's <c>ignore_index</c> default).</summary>
+    public const int IgnoreLabel = Features.TaggingFeatures.IgnoreLabel;
+
+    /// <param name="kind">the task</param>
+    /// <param name="logits">classification (B, C); tagging (B, T, C); QA (B, T, 2)</param>
+    /// <param name="labels">as <see cref="FeatureBatch.Labels"/></param>
+    public static Tensor Compute(TaskKind kind, Tensor logits, Tensor labels) => kind switch
+    {
+        TaskKind.Classification => nn.functional.cross_entropy(logits, labels),
+        TaskKind.Tagging => nn.functional.cross_entropy(logits.reshape(-1, logits.shape[^1]), labels.reshape(-1), ignore_index: IgnoreLabel),
+        TaskKind.Qa => (nn.functional.cross_entropy(logits[.., .., 0], labels[.., 0]) + nn.functional.cross_entropy(logits[.., .., 1], labels[.., 1])) / 2,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+}

@@ -1,0 +1,7 @@
+namespace Distill.Errors;
+
+/// <summary>A configuration file or value is invalid; the message names the file and each bad field.</summary>
+public sealed class ConfigException(string message) : Exception(message), IKindedException
+{
+    public ErrorKind Kind => ErrorKind.BadInput;
+}

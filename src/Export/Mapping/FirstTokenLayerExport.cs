@@ -1,6 +1,7 @@
 using Distill.Export.Graph;
 using Distill.Models;
 using Distill.Runtime;
+using Distill.Tasks;
 
 namespace Distill.Export.Mapping;
 

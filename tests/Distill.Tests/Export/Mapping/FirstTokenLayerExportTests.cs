@@ -1,3 +1,4 @@
+using Distill.Tasks;
 using Distill.Export.Graph;
 using Distill.Export.Mapping;
 using Distill.Export.Parity;

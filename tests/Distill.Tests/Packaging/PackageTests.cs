@@ -44,6 +44,19 @@ public sealed class PackageTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public void Pack_SharedLibrary_CarriesTheScalarAnalyzerForUserProjects()
+    {
+        using var dir = new TemporaryDirectory();
+
+        Dotnet("pack", Project("Shared"), "-c", Configuration, "--no-build", "-o", dir.Path, "--nologo");
+
+        Nuspec(dir.File("Distill.Shared.0.1.0.nupkg"), out var files);
+        Assert.Contains("analyzers/dotnet/cs/Distill.Analyzers.dll", files);
+        Assert.Contains("lib/net10.0/Distill.Shared.dll", files);
+        Assert.DoesNotContain(files, f => f.StartsWith("lib/", StringComparison.Ordinal) && f.Contains("Distill.Analyzers", StringComparison.Ordinal));
+    }
+
     [SkippableFact]
     public void ToolInstall_ThreeExecutablesFromThePackedFolder_AnswerHelp()
     {

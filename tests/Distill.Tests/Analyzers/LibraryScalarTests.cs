@@ -1,0 +1,70 @@
+using Distill.Analyzers;
+using Distill.Tests.Support;
+
+namespace Distill.Tests.Analyzers;
+
+/// <summary>
+/// The library is built with the Scalar analyzer and holds every Scalar: its own sources give no DIST001/DIST002
+/// (so the build, where src/ makes them errors, passes), one planted raw operator gives one, and the build wiring puts
+/// the analyzer on the library as errors and leaves the samples (user code) alone.
+/// </summary>
+public sealed class LibraryScalarTests
+{
+    private const string Planted = """
+        public static class Planted
+        {
+            public static TorchSharp.torch.Tensor Half(TorchSharp.torch.Tensor t) => t * 0.5;
+        }
+        """;
+
+    [Theory]
+    [InlineData("Shared", "Distill.Shared")]
+    [InlineData("DistillStudent", "Distill.DistillStudent")]
+    public void Analyze_LibrarySources_NoneFlaggedAndAPlantedOperatorIs(string project, string assembly)
+    {
+        var sources = Sources(project);
+
+        Assert.Empty(AnalyzerCompilation.Analyze(sources, assembly));
+        var planted = Assert.Single(AnalyzerCompilation.Analyze(sources.Append(("Planted.cs", Planted)), assembly));
+        Assert.Equal((ImplicitScalarAnalyzer.HiddenId, "Planted.cs"), (planted.Id, planted.Location.SourceTree!.FilePath));
+    }
+
+    [Fact]
+    public void Build_LibraryAndSample_AnalyzerAsErrorsOnlyOnTheLibrary()
+    {
+        var library = Evaluate(Path.Combine("src", "DistillStudent", "DistillStudent.csproj"));
+        var sample = Evaluate(Path.Combine("samples", "TextCnn", "TextCnn.csproj"));
+
+        Assert.Equal("true", library.Analyzer);
+        Assert.Contains("DIST001", library.WarningsAsErrors.Split(';'));
+        Assert.Contains("DIST002", library.WarningsAsErrors.Split(';'));
+        Assert.Equal("", sample.Analyzer);
+        Assert.DoesNotContain("DIST001", sample.WarningsAsErrors.Split(';'));
+    }
+
+    private static List<(string Path, string Text)> Sources(string project)
+    {
+        var root = Path.Combine(TestAssets.RepositoryRoot, "src", project);
+        var files = Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !Path.GetRelativePath(root, f).Split(Path.DirectorySeparatorChar)[0].Equals("obj", StringComparison.Ordinal)
+                && !Path.GetRelativePath(root, f).Split(Path.DirectorySeparatorChar)[0].Equals("bin", StringComparison.Ordinal))
+            .ToList();
+        Assert.True(files.Count > 10, $"{root}: found {files.Count} C# files, expected the project's sources");
+        return files.Select(f => (f, File.ReadAllText(f))).ToList();
+    }
+
+    // The properties Directory.Build.targets sets, as MSBuild evaluates them for the project (no build).
+    private static (string Analyzer, string WarningsAsErrors) Evaluate(string project)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "msbuild", Path.Combine(TestAssets.RepositoryRoot, project), "-getProperty:DistillScalarAnalyzer", "-getProperty:WarningsAsErrors" }) info.ArgumentList.Add(arg);
+        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var json = process.StandardOutput.ReadToEnd();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)) && process.ExitCode == 0, $"dotnet msbuild {project} failed:\n{json}{error.Result}");
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        var properties = document.RootElement.GetProperty("Properties");
+        return (properties.GetProperty("DistillScalarAnalyzer").GetString()!, properties.GetProperty("WarningsAsErrors").GetString()!);
+    }
+}

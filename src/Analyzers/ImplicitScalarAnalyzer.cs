@@ -69,8 +69,9 @@ public sealed class ImplicitScalarAnalyzer : DiagnosticAnalyzer
         context.ReportDiagnostic(Diagnostic.Create(Conversion, conversion.Syntax.GetLocation(), conversion.Operand.Syntax.ToString()));
     }
 
-    // A Scalar that initializes or is assigned to a variable, field or property outlives the expression; whether the
-    // variable then outlives the call is the writer's part (the message asks for `using` or static readonly).
+    // A Scalar that initializes or is assigned to a variable, field or property is the writer's to hold: a `using`
+    // variable or a static readonly field outlives the call; a plain local may not in optimized code (the JIT can
+    // drop it once its handle is read), which the message and the README say, but flow analysis here does not check.
     private static bool IsHeld(IConversionOperation conversion) => conversion.Parent switch
     {
         IVariableInitializerOperation or IFieldInitializerOperation or IPropertyInitializerOperation => true,

@@ -22,11 +22,10 @@ public sealed class LibraryScalarTests
     [InlineData("DistillStudent", "Distill.DistillStudent")]
     public void Analyze_LibrarySources_NoneFlaggedAndAPlantedOperatorIs(string project, string assembly)
     {
-        var sources = Sources(project);
+        var sources = Sources(project).Append(("Planted.cs", Planted));
 
-        Assert.Empty(AnalyzerCompilation.Analyze(sources, assembly));
-        var planted = Assert.Single(AnalyzerCompilation.Analyze(sources.Append(("Planted.cs", Planted)), assembly));
-        Assert.Equal((ImplicitScalarAnalyzer.HiddenId, "Planted.cs"), (planted.Id, planted.Location.SourceTree!.FilePath));
+        var found = Assert.Single(AnalyzerCompilation.Analyze(sources, assembly)); // the planted line, and nothing of the library's
+        Assert.Equal((ImplicitScalarAnalyzer.HiddenId, "Planted.cs"), (found.Id, found.Location.SourceTree!.FilePath));
     }
 
     [Fact]

@@ -1,4 +1,6 @@
 using Distill.Models;
+using Distill.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 using Distill.Tasks;
 
@@ -13,13 +15,14 @@ namespace Distill.DistillStudent.Adaptors;
 public static class KdLogits
 {
     private const double Excluded = -10000.0;
+    private static readonly Scalar ExcludedScalar = Excluded.ToScalar(); // never collected (KeptScalars)
 
     public static Tensor Of(TaskKind kind, Tensor logits, Tensor attentionMask) => OverPositions(kind)
         ? Exclude(logits.transpose(1, 2), attentionMask) // (B, 2, T)
         : logits;
 
     /// <summary>QA logits in KD form (B, 2, T) with the positions where <paramref name="mask"/> (B, T) is 0 given no probability.</summary>
-    public static Tensor Exclude(Tensor positional, Tensor mask) => positional.masked_fill(mask.unsqueeze(1).eq(0), Excluded);
+    public static Tensor Exclude(Tensor positional, Tensor mask) => positional.masked_fill(mask.unsqueeze(1).eq(KeptScalars.Zero), ExcludedScalar);
 
     /// <summary>Whether the task's KD logits are distributions over positions (QA), not over classes.</summary>
     public static bool OverPositions(TaskKind kind) => kind == TaskKind.Qa;

@@ -1,4 +1,5 @@
 using Distill.DistillStudent.Adaptors;
+using Distill.Runtime;
 using static TorchSharp.torch;
 
 namespace Distill.DistillStudent.Distillers;
@@ -42,7 +43,7 @@ internal static class LogitsHeads
     /// <summary>TextBrewer's <c>select_logits_with_mask</c>: token-level (B, T, C) logits become the (N, C) rows where <paramref name="mask"/> is 1; others pass unchanged.</summary>
     public static Tensor Select(Tensor logits, Tensor? mask) => mask is null || logits.dim() != 3
         ? logits
-        : logits.masked_select(mask.ne(0).unsqueeze(-1).expand_as(logits)).view(-1, logits.shape[^1]);
+        : logits.masked_select(mask.ne(KeptScalars.Zero).unsqueeze(-1).expand_as(logits)).view(-1, logits.shape[^1]);
 
     private static Tensor? PerHead(IReadOnlyList<Tensor>? values, int head, int heads, string what, string who)
     {

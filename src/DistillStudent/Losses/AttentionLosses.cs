@@ -1,4 +1,5 @@
 using Distill.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Distill.DistillStudent.Losses;
@@ -24,6 +25,10 @@ public static class AttentionLosses
 
     /// <summary>Keys outside the mask get this log-probability before the log-softmax, so they take no mass.</summary>
     private const double ExcludedLog = -10000.0;
+
+    // Never collected, so LibTorch can read them during any call (KeptScalars).
+    private static readonly Scalar MinProbabilityScalar = MinProbability.ToScalar();
+    private static readonly Scalar ExcludedLogScalar = ExcludedLog.ToScalar();
 
     /// <summary><c>attention_mse</c>: mean of (a_S − a_T)² over real (query, key) pairs of every head.</summary>
     public static Tensor Mse(IReadOnlyList<Tensor> student, IReadOnlyList<Tensor> teacher, Tensor? mask)
@@ -63,7 +68,7 @@ public static class AttentionLosses
         return RowCrossEntropy(mean(s), mean(t), mask);
     }
 
-    private static Tensor Log(Tensor probabilities) => probabilities.clamp_min(MinProbability).log();
+    private static Tensor Log(Tensor probabilities) => probabilities.clamp_min(MinProbabilityScalar).log();
 
     /// <summary>Mean of (…, T, T) values over pairs of real positions.</summary>
     private static Tensor PairMean(Tensor values, Tensor? mask)
@@ -71,7 +76,7 @@ public static class AttentionLosses
         if (mask is null) return values.mean();
         var (queries, keys) = Masks(mask, values);
         var pairs = queries * keys;                                                         // (B, [1,] T, T)
-        return (values * pairs).sum() / pairs.expand_as(values).sum().clamp_min(1);
+        return (values * pairs).sum() / pairs.expand_as(values).sum().clamp_min(KeptScalars.One);
     }
 
     /// <summary>Cross-entropy of softmax(<paramref name="teacherScores"/>) against log_softmax(<paramref name="studentScores"/>) per row, over real keys and rows.</summary>
@@ -83,12 +88,12 @@ public static class AttentionLosses
             return all.sum(-1).mean();
         }
         var (queries, keys) = Masks(mask, studentScores);
-        var outside = keys.eq(0);
-        var logStudent = nn.functional.log_softmax(studentScores.masked_fill(outside, ExcludedLog), -1);
-        var pTeacher = nn.functional.softmax(teacherScores.masked_fill(outside, ExcludedLog), -1);
+        var outside = keys.eq(KeptScalars.Zero);
+        var logStudent = nn.functional.log_softmax(studentScores.masked_fill(outside, ExcludedLogScalar), -1);
+        var pTeacher = nn.functional.softmax(teacherScores.masked_fill(outside, ExcludedLogScalar), -1);
         var terms = -(pTeacher * logStudent);                                                // (…, T, T)
         var rows = (terms * keys).sum(-1, keepdim: true) * queries;                          // (…, T, 1)
-        return rows.sum() / queries.expand(rows.shape).sum().clamp_min(1);
+        return rows.sum() / queries.expand(rows.shape).sum().clamp_min(KeptScalars.One);
     }
 
     /// <summary>The query mask (B, [1,] T, 1) and key mask (B, [1,] 1, T) for values with or without a heads axis.</summary>

@@ -13,7 +13,7 @@ public static class HiddenLosses
         var squared = (s - t).Power(2);                                                       // (B, T, H)
         if (mask is null) return squared.mean();
         var m = Reduce.MaskOf(mask, s).unsqueeze(-1);                                       // (B, T, 1)
-        return (squared * m).sum() / (m.sum() * s.shape[^1]).clamp_min(1);
+        return (squared * m).sum() / m.sum().Times(s.shape[^1]).clamp_min(KeptScalars.One);
     }
 
     /// <summary>

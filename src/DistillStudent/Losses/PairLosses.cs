@@ -22,7 +22,7 @@ public static class PairLosses
             return nn.functional.mse_loss(Gram(s0, s1, null, length), Gram(t0, t1, null, length));
         }
         var mk = Reduce.MaskOf(mask, s0).unsqueeze(-1);                                     // (B, T, 1)
-        var lengths = mk.sum(1, keepdim: true).clamp_min(1);                                // (B, 1, 1)
+        var lengths = mk.sum(1, keepdim: true).clamp_min(KeptScalars.One);                                // (B, 1, 1)
         return nn.functional.mse_loss(Gram(s0, s1, mk, lengths), Gram(t0, t1, mk, lengths));
     }
 
@@ -33,12 +33,12 @@ public static class PairLosses
     public static Tensor Mmd(IReadOnlyList<Tensor> student, IReadOnlyList<Tensor> teacher, Tensor? mask)
     {
         var (s0, s1, t0, t1) = HiddenLosses.Two(student, teacher);
-        var gramS = matmul(s0, s1.transpose(1, 2)) / s1.shape[^1];                          // (B, T, T)
-        var gramT = matmul(t0, t1.transpose(1, 2)) / t1.shape[^1];
+        var gramS = matmul(s0, s1.transpose(1, 2)).DividedBy(s1.shape[^1]);                          // (B, T, T)
+        var gramT = matmul(t0, t1.transpose(1, 2)).DividedBy(t1.shape[^1]);
         var squared = (gramS - gramT).Power(2);
         if (mask is null) return squared.mean();
         var m = Reduce.MaskOf(mask, s0);
         var pairs = m.unsqueeze(-1) * m.unsqueeze(1);                                       // (B, T, T)
-        return (squared * pairs).sum() / pairs.sum().clamp_min(1);
+        return (squared * pairs).sum() / pairs.sum().clamp_min(KeptScalars.One);
     }
 }

@@ -1,3 +1,4 @@
+using Distill.Runtime;
 using static TorchSharp.torch;
 
 namespace Distill.DistillStudent.Losses;
@@ -17,7 +18,7 @@ internal static class Reduce
             throw new ArgumentException($"a (B, T) mask needs token-level values, found a mask for values of shape [{string.Join(", ", rows.shape)}]", nameof(mask));
         }
         var m = mask.to_type(rows.dtype);
-        return (rows * m).sum() / m.sum().clamp_min(1);
+        return (rows * m).sum() / m.sum().clamp_min(KeptScalars.One);
     }
 
     /// <summary>TextBrewer divides logits by a per-row temperature after giving it a class axis.</summary>

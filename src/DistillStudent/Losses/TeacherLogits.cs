@@ -1,3 +1,4 @@
+using Distill.Runtime;
 using static TorchSharp.torch;
 
 namespace Distill.DistillStudent.Losses;
@@ -21,7 +22,7 @@ public static class TeacherLogits
         var rows = teacherLogits.reshape(-1, teacherLogits.shape[^1]);                     // (N, C)
         var top = rows.argmax(-1).unsqueeze(-1);                                           // (N, 1)
         var flatLabels = labels.reshape(-1, 1).to_type(ScalarType.Int64);
-        var truth = where(flatLabels < 0, top, flatLabels);                                // ignored rows swap top with itself
+        var truth = where(flatLabels.lt(KeptScalars.Zero), top, flatLabels);                                // ignored rows swap top with itself
         var topValue = rows.gather(-1, top);
         var truthValue = rows.gather(-1, truth);
         var shifted = rows.scatter(-1, top, truthValue).scatter(-1, truth, topValue);

@@ -1,4 +1,5 @@
 using Distill.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Distill.DistillStudent.Losses;
@@ -6,6 +7,9 @@ namespace Distill.DistillStudent.Losses;
 /// <summary>KD against a teacher kept as top-k logits, the form our cache stores for wide outputs.</summary>
 public static class TopKLoss
 {
+    // Stands in for −inf on the classes the teacher left out; never collected, so LibTorch can read it mid-call (KeptScalars).
+    private static readonly Scalar VeryNegative = (-1e30f).ToScalar();
+
     /// <summary>
     /// Soft cross-entropy against a teacher known by its top k logits <paramref name="topkValues"/> (…, k), their
     /// class indices <paramref name="topkIndices"/> (…, k, int64) and the log-sum-exp over all classes
@@ -42,9 +46,9 @@ public static class TopKLoss
         var rows = -(pTeacher * logStudent.gather(-1, topkIndices)).sum(-1);                   // (…)
         if (k < classes)
         {
-            var tail = pTeacher.sum(-1).SubtractedFrom(1).clamp_min(0);
+            var tail = pTeacher.sum(-1).SubtractedFrom(1).clamp_min(KeptScalars.Zero);
             // Large negative instead of −inf: log-sum-exp over the unselected classes stays finite with finite gradients.
-            var outside = studentLogits.scatter(-1, topkIndices, full_like(topkIndices, -1e30f, dtype: studentLogits.dtype));
+            var outside = studentLogits.scatter(-1, topkIndices, full_like(topkIndices, VeryNegative, dtype: studentLogits.dtype));
             var logRest = outside.logsumexp(-1) - studentLogits.logsumexp(-1);
             rows = rows - tail * logRest;
         }

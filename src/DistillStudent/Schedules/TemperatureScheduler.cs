@@ -28,8 +28,8 @@ public static class TemperatureScheduler
         var s = studentLogits.detach();
         Tensor w = schedule.Name switch
         {
-            "flsw" => (1 - (Unit(s, schedule.Eps) * Unit(teacherLogits.detach(), schedule.Eps)).sum(-1)).pow(schedule.Gamma),
-            "cwsm" => 1 / (nn.functional.softmax(s, -1).max(-1).values + 1e-3),
+            "flsw" => (Unit(s, schedule.Eps) * Unit(teacherLogits.detach(), schedule.Eps)).sum(-1).SubtractedFrom(1).Power(schedule.Gamma),
+            "cwsm" => nn.functional.softmax(s, -1).max(-1).values.Plus(1e-3).reciprocal(), // 1 / (max + 1e-3): TorchSharp's 1 / t is t.reciprocal() * 1
             _ => throw new ArgumentException($"the temperature schedule \"{schedule.Name}\" has no function: build it with TemperatureSchedule.Parse, which resolves names in ComponentRegistry", nameof(schedule)),
         };
         Tensor mean;
@@ -40,9 +40,9 @@ public static class TemperatureScheduler
         else
         {
             var m = mask.to_type(w.dtype);
-            mean = (w * m).sum() / m.sum().clamp_min(1);
+            mean = (w * m).sum() / m.sum().clamp_min(KeptScalars.One);
         }
-        return (baseTemperature + (mean - w) * schedule.Beta).MoveToOuterDisposeScope();
+        return (mean - w).Times(schedule.Beta).Plus(baseTemperature).MoveToOuterDisposeScope();
     }
 
     private static Tensor Unit(Tensor logits, double eps) => logits / logits.norm(-1, keepdim: true).Plus(eps);

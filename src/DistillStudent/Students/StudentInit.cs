@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Distill.Models;
+using Distill.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using Distill.Errors;
@@ -47,7 +48,7 @@ public static partial class StudentInit
                     }
                     break;
                 case LayerNorm norm:
-                    norm.weight?.fill_(1.0);
+                    norm.weight?.fill_(KeptScalars.One);
                     norm.bias?.zero_();
                     break;
             }

@@ -1,3 +1,4 @@
+using Distill.Runtime;
 using static TorchSharp.torch;
 
 namespace Distill.DistillStudent.Teachers;
@@ -21,8 +22,8 @@ public static class TeacherEnsemble
         if (logits.Count == 1) return logits[0];
         var w = weights ?? Enumerable.Repeat(1.0, logits.Count).ToList();
         var sum = w.Sum();
-        var mean = logits[0] * (w[0] / sum);
-        for (var i = 1; i < logits.Count; i++) mean = mean + logits[i] * (w[i] / sum);
+        var mean = logits[0].Times(w[0] / sum);
+        for (var i = 1; i < logits.Count; i++) mean = mean.Plus(logits[i].Times(w[i] / sum));
         return mean;
     }
 

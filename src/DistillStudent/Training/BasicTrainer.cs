@@ -2,6 +2,7 @@ using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent.Adaptors;
 using Distill.DistillStudent.Feeds;
 using Distill.Tasks;
+using Distill.Runtime;
 using static TorchSharp.torch;
 
 namespace Distill.DistillStudent.Training;
@@ -14,6 +15,6 @@ public sealed class BasicTrainer(TrainingConfig config, AdaptedModel model, Trai
     {
         var losses = RunStudent(batch).Losses;
         if (losses is null || losses.Count == 0) throw new InvalidOperationException("BasicTrainer needs the adaptor to return the model's losses (the batch has no labels?)");
-        return new LossResult(losses.Aggregate((a, b) => a + b), new Dictionary<string, Tensor>());
+        return new LossResult(losses.Aggregate(KeptScalars.Plus), new Dictionary<string, Tensor>());
     }
 }

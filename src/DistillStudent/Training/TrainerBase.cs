@@ -196,7 +196,7 @@ public abstract class TrainerBase
                         {
                             // The gradient is the mean over the group; an epoch's last group may be short.
                             var groupStart = b - (b % Config.GradientAccumulationSteps);
-                            (loss.Total / Math.Min(Config.GradientAccumulationSteps, batchesInEpoch - groupStart)).backward();
+                            loss.Total.DividedBy(Math.Min(Config.GradientAccumulationSteps, batchesInEpoch - groupStart)).backward();
                             foreach (var (name, value) in values) Accumulate(running, name, value);
                             runningBatches++;
                         }

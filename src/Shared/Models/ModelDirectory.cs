@@ -1,5 +1,6 @@
 using TorchSharp;
 using Distill.IO;
+using Distill.Runtime;
 using Distill.Safetensors;
 using Distill.Tokenization;
 using static TorchSharp.torch;
@@ -33,7 +34,7 @@ public static class ModelDirectory
             var hasPooler = weights.Keys.Any(IsPoolerKey);
             if (pooler && !hasPooler)
             {
-                weights["pooler.dense.weight"] = torch.normal(0, config.InitializerRange, [config.HiddenSize, config.HiddenSize]);
+                weights["pooler.dense.weight"] = KeptScalars.Normal(0, config.InitializerRange, [config.HiddenSize, config.HiddenSize]);
                 weights["pooler.dense.bias"] = torch.zeros(config.HiddenSize);
             }
             var model = new BertModel(config, hasPooler || pooler);

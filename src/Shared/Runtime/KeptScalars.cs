@@ -16,6 +16,9 @@ public static class KeptScalars
     /// <summary>The integer 1 that TorchSharp's operators pass as alpha.</summary>
     public static readonly Scalar One = 1.ToScalar();
 
+    /// <summary>The integer 0 that <c>arange(stop)</c> passes as start and <c>eq(0)</c> compares with.</summary>
+    public static readonly Scalar Zero = 0.ToScalar();
+
     /// <summary><c>a + b</c>.</summary>
     public static Tensor Plus(this Tensor a, Tensor b) => a.add(b, One);
 
@@ -52,5 +55,27 @@ public static class KeptScalars
     {
         using var scalar = exponent.ToScalar();
         return a.pow(scalar);
+    }
+
+    /// <summary><c>a.pow(exponent)</c>.</summary>
+    public static Tensor Power(this Tensor a, double exponent)
+    {
+        using var scalar = exponent.ToScalar();
+        return a.pow(scalar);
+    }
+
+    /// <summary><c>torch.arange(stop, dtype, device)</c>: 0, 1, …, stop - 1.</summary>
+    public static Tensor Range(long stop, ScalarType dtype, Device device)
+    {
+        using var end = stop.ToScalar();
+        return arange(Zero, end, One, dtype, device);
+    }
+
+    /// <summary><c>torch.normal(mean, std, size)</c>, drawn as it draws (standard normal, times std, plus mean).</summary>
+    public static Tensor Normal(double mean, double std, ReadOnlySpan<long> size)
+    {
+        using var scale = std.ToScalar();
+        using var shift = mean.ToScalar();
+        return randn(size).mul_(scale).add_(shift, One);
     }
 }

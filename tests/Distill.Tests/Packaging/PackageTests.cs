@@ -46,6 +46,29 @@ public sealed class PackageTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// The Scalar analyzer (DIST001/DIST002) reaches user projects: Distill.Shared carries it where NuGet hands it to
+    /// the compiler, and Distill.DistillStudent's dependency on Distill.Shared lets it through (NuGet's default
+    /// excludes a dependency's analyzers). A console project referencing the packed Distill.DistillStudent got both
+    /// warnings on <c>t * 0.5</c> and <c>t.clamp_min(1e-8)</c> (.NET SDK 10.0.401, by hand: it restores LibTorch).
+    /// </summary>
+    [Fact]
+    public void Pack_SharedAndDistillStudent_AnalyzerCarriedAndPassedOnToUsers()
+    {
+        using var dir = new TemporaryDirectory();
+
+        foreach (var project in new[] { "Shared", "DistillStudent" }) Dotnet("pack", Project(project), "-c", Configuration, "--no-build", "-o", dir.Path, "--nologo");
+
+        Nuspec(dir.File("Distill.Shared.0.1.0.nupkg"), out var files);
+        Assert.Contains("analyzers/dotnet/cs/Distill.Analyzers.dll", files);
+        Assert.Contains("lib/net10.0/Distill.Shared.dll", files);
+        Assert.DoesNotContain(files, f => f.StartsWith("lib/", StringComparison.Ordinal) && f.Contains("Distill.Analyzers", StringComparison.Ordinal));
+        var student = Nuspec(dir.File("Distill.DistillStudent.0.1.0.nupkg"), out _);
+        var shared = student.Descendants().Single(e => e.Name.LocalName == "dependency" && e.Attribute("id")!.Value == "Distill.Shared");
+        Assert.DoesNotContain("Analyzers", (shared.Attribute("exclude")?.Value ?? "").Split(','));
+        Assert.DoesNotContain("Distill.Analyzers", Dependencies(student));
+    }
+
     [SkippableFact]
     public void ToolInstall_ThreeExecutablesFromThePackedFolder_AnswerHelp()
     {

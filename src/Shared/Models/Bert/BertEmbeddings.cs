@@ -37,7 +37,7 @@ public sealed class BertEmbeddings : nn.Module<Tensor, Tensor, Tensor>
             throw new ArgumentException(
                 $"sequence length {length} exceeds max_position_embeddings ({maxPositions}); truncate the input");
         }
-        var positions = arange(length, dtype: ScalarType.Int64, device: inputIds.device).unsqueeze(0); // (1, T)
+        var positions = KeptScalars.Range(length, ScalarType.Int64, inputIds.device).unsqueeze(0); // (1, T)
         var embeddings = word_embeddings.call(inputIds)
             .Plus(token_type_embeddings.call(tokenTypeIds))
             .Plus(position_embeddings.call(positions));

@@ -1,3 +1,4 @@
+using Distill.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -60,7 +61,7 @@ public sealed class BiGruTaskModel : nn.Module
         var features = dropout.call(x);
         using var minusInfinity = double.NegativeInfinity.ToScalar(); // alive until masked_fill returns (see KeptScalars)
         var logits = Kind == TaskKind.Classification
-            ? classifier.call(features.masked_fill(attentionMask.eq(0).unsqueeze(-1), minusInfinity).amax([1])) // (B, C)
+            ? classifier.call(features.masked_fill(attentionMask.eq(KeptScalars.Zero).unsqueeze(-1), minusInfinity).amax([1])) // (B, C)
             : classifier.call(features); // (B, T, C)
         return new BiGruOutput(logits.MoveToOuterDisposeScope(), hidden.Select(h => h.MoveToOuterDisposeScope()).ToList());
     }

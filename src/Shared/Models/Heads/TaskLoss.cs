@@ -1,4 +1,5 @@
 using Distill.Models;
+using Distill.Runtime;
 using static TorchSharp.torch;
 using Distill.Batches;
 using Distill.Tasks;
@@ -18,7 +19,7 @@ public static class TaskLoss
     {
         TaskKind.Classification => nn.functional.cross_entropy(logits, labels),
         TaskKind.Tagging => nn.functional.cross_entropy(logits.reshape(-1, logits.shape[^1]), labels.reshape(-1), ignore_index: IgnoreLabel),
-        TaskKind.Qa => (nn.functional.cross_entropy(logits[.., .., 0], labels[.., 0]) + nn.functional.cross_entropy(logits[.., .., 1], labels[.., 1])) / 2,
+        TaskKind.Qa => nn.functional.cross_entropy(logits[.., .., 0], labels[.., 0]).Plus(nn.functional.cross_entropy(logits[.., .., 1], labels[.., 1])).DividedBy(2),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

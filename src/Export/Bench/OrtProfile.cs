@@ -19,7 +19,7 @@ public static class OrtProfile
     public static IReadOnlyList<OpTime> ByOpType(string json)
     {
         using var document = JsonDocument.Parse(json);
-        if (document.RootElement.ValueKind != JsonValueKind.Array) throw new FormatException($"an ONNX Runtime profile is a JSON array of trace events; found a {document.RootElement.ValueKind}");
+        if (document.RootElement.ValueKind != JsonValueKind.Array) throw new InvalidDataException($"an ONNX Runtime profile is a JSON array of trace events; found a {document.RootElement.ValueKind}");
         var kernels = document.RootElement.EnumerateArray()
             .Where(e => e.TryGetProperty("cat", out var cat) && cat.GetString() == "Node"
                 && e.TryGetProperty("name", out var name) && name.GetString()!.EndsWith(KernelSuffix, StringComparison.Ordinal))

@@ -37,7 +37,7 @@ public sealed class OrtProfileTests
     [Fact]
     public void ByOpType_NotAnArray_SaysWhatItFound()
     {
-        var error = Assert.Throws<FormatException>(() => OrtProfile.ByOpType("""{"traceEvents": []}"""));
+        var error = Assert.Throws<InvalidDataException>(() => OrtProfile.ByOpType("""{"traceEvents": []}"""));
 
         Assert.Contains("a JSON array of trace events; found a Object", error.Message);
     }

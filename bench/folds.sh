@@ -3,37 +3,41 @@
 # polarity's train.csv and dev.csv pooled: 4,000 sentences, so every sentence is held out once) is split by
 # `distill-student folds` (deterministic for --seed: an example's fold depends on its id). In fold i, the held-out
 # part is used only by `distill-student eval`; the rest is cut into a training part and a selection part (--select,
-# 10%), the dev set on which every run picks its best checkpoint. Per fold, three arms, each evaluated on the held-out
-# part with its best (selection) checkpoint:
+# 10%), the dev set on which every run picks its best checkpoint. Per fold, three arms (one more per further --recipe),
+# each evaluated on the held-out part with its best (selection) checkpoint:
 #   teacher            MiniLM fine-tuned on the fold's training part (or --teacher RUN, one fine-tuned run for every
 #                      fold: its training data must then be disjoint from --data, which this script cannot check)
 #   student-alone      layers --layers of the pre-trained MiniLM, `distill-student train` on the labels alone
 #   student-distilled  the same student, `distill` from the fold's teacher cached over the fold's training part with
-#                      the --recipe config (its matches choose the cached layers)
+#                      the --recipe config (its matches choose the cached layers: hidden states, attentions, or the
+#                      query/key/value of MiniLM relations)
+#   distilled-NAME     the same for every further --recipe NAME.json (e.g. --recipe pipelines/configs/distill-L2.json
+#                      --recipe pipelines/configs/minilmv2-L2.json compares the two on the same folds and teachers)
 # Then a table per arm over the folds: mean accuracy, sample standard deviation, min–max, and % of the teacher's mean.
 # Every executable call is appended to OUT/commands.log (through wrappers in OUT/bin), so a run can be audited for
 # what read the held-out files.
-# Usage: folds.sh [--folds K] [--epochs N] [--small] [--recipe CONFIG] [--layers L,L] [--out DIR] [--seed S]
+# Usage: folds.sh [--folds K] [--epochs N] [--small] [--recipe CONFIG]... [--layers L,L] [--out DIR] [--seed S]
 #                 [--select SHARE] [--teacher RUN] [--data FILE]...
 #   --small: the first 30 training and 10 dev sentences of polarity, batch 8, 32 tokens, 1 epoch (a smoke run)
 #   defaults: 5 folds; students 10 epochs, lr 1e-4, batch 32; teacher 3 epochs, lr 5e-5; 64 tokens; layers 0,3;
 #   recipe pipelines/configs/distill-L2.json; OUT pipelines/.runs/folds[-small]. A rerun with the same OUT resumes:
 #   the split is kept (a different split is refused), an arm with its held-out evaluation is skipped (its
-#   checkpoints/ are then removed: disk), unfinished runs resume from their last checkpoint. One OUT holds one setting: use another OUT for other epochs, layers or recipe.
+#   checkpoints/ are then removed: disk), unfinished runs resume from their last checkpoint. One OUT holds one setting: use another OUT for other epochs or layers
+#   (a recipe added to an OUT is one more arm; the finished ones are kept).
 # BIN (executables) and THREADS as in pipelines/lib/chain.sh.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../pipelines/lib/chain.sh"
 NAME=folds
 TASK=classification
 polarity="$repo/pipelines/.data/polarity"
-usage="usage: folds.sh [--folds K] [--epochs N] [--small] [--recipe CONFIG] [--layers L,L] [--out DIR] [--seed S] [--select SHARE] [--teacher RUN] [--data FILE]..."
-folds=5 epochs="" small=0 recipe="$DISTILL_CONFIG" out="" seed=42 select=0.1 teacher_run="" data=()
+usage="usage: folds.sh [--folds K] [--epochs N] [--small] [--recipe CONFIG]... [--layers L,L] [--out DIR] [--seed S] [--select SHARE] [--teacher RUN] [--data FILE]..."
+folds=5 epochs="" small=0 recipes=() out="" seed=42 select=0.1 teacher_run="" data=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --folds) folds="$2"; shift 2 ;;
     --epochs) epochs="$2"; shift 2 ;;
     --small) small=1; shift ;;
-    --recipe) recipe="$(realpath "$2")"; shift 2 ;;
+    --recipe) recipes+=("$(realpath "$2")"); shift 2 ;;
     --layers) STUDENT_LAYERS="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --seed) seed="$2"; shift 2 ;;
@@ -43,6 +47,13 @@ while [ $# -gt 0 ]; do
     *) echo "$usage" >&2; exit 2 ;;
   esac
 done
+[ ${#recipes[@]} -gt 0 ] || recipes=("$DISTILL_CONFIG")
+# The first recipe's arm keeps the name student-distilled; each further one is distilled-NAME (its file's name).
+recipe_arms=(student-distilled) described="student-distilled = ${recipes[0]}"
+for recipe in "${recipes[@]:1}"; do
+  recipe_arms+=("distilled-$(basename "$recipe" .json)") described+=", ${recipe_arms[-1]} = $recipe"
+done
+[ "$(printf '%s\n' "${recipe_arms[@]}" | sort -u | wc -l)" = ${#recipe_arms[@]} ] || { echo "folds: two --recipe files share a name: ${recipes[*]}" >&2; exit 2; }
 
 [ "$small" = 1 ] && RUNS="${out:-$repo/pipelines/.runs/folds-small}" || RUNS="${out:-$repo/pipelines/.runs/folds}"
 mkdir -p "$RUNS/bin"
@@ -83,7 +94,7 @@ import_minilm
 init_student minilm student-init
 if [ -n "$teacher_run" ]; then ln -sfn "$teacher_run" "$RUNS/teacher-given"; fi
 DISTILL_ARGS=("${STUDENT_ARGS[@]}")
-arms=(teacher student-alone student-distilled)
+arms=(teacher student-alone "${recipe_arms[@]}")
 # An arm is finished once its held-out evaluation exists: it is skipped then, and its checkpoints/ (optimizer state,
 # kept for resuming) and the fold's cache are removed, as 5 folds × 3 arms would otherwise hold gigabytes.
 evaluate_arm() { # ARM RUN: RUN's best/ on the held-out part, as the arm's figure
@@ -104,12 +115,14 @@ for i in $(seq 1 "$folds"); do
     train_student student-init "$f/student-alone" "${STUDENT_ARGS[@]}"
     evaluate_arm student-alone "$f/student-alone"
   fi
-  if ! done_arm student-distilled; then
-    cache_teacher "$teacher" "$f/cache" --config "$recipe"
-    distill_student student-init "$f/student-distilled" "$recipe" "$f/cache"
-    evaluate_arm student-distilled "$f/student-distilled"
-    rm -rf "${RUNS:?}/$f/cache"
-  fi
+  for r in "${!recipes[@]}"; do
+    arm="${recipe_arms[$r]}"
+    done_arm "$arm" && continue
+    cache_teacher "$teacher" "$f/cache-$arm" --config "${recipes[$r]}"
+    distill_student student-init "$f/$arm" "${recipes[$r]}" "$f/cache-$arm"
+    evaluate_arm "$arm" "$f/$arm"
+    rm -rf "${RUNS:?}/$f/cache-$arm"
+  done
 done
 
 # The table: one row per arm over the folds' held-out accuracies.
@@ -119,14 +132,14 @@ for arm in "${arms[@]}"; do
     printf ' %s' "$(grep -o '"accuracy":[0-9.eE+-]*' "$RUNS/fold-$i/$arm-held/metrics.json" | cut -d: -f2)"
   done
   echo
-done | awk -v k="$folds" -v recipe="$recipe" -v layers="$STUDENT_LAYERS" '
+done | awk -v k="$folds" -v recipe="$described" -v layers="$STUDENT_LAYERS" '
   { arm[NR] = $1; sum = 0; lo = $2; hi = $2; acc[NR] = ""
     for (i = 2; i <= NF; i++) { sum += $i; if ($i < lo) lo = $i; if ($i > hi) hi = $i; acc[NR] = acc[NR] sprintf(" %.4f", $i) }
     mean[NR] = sum / k; ss = 0
     for (i = 2; i <= NF; i++) ss += ($i - mean[NR]) ^ 2
     sd[NR] = sqrt(ss / (k - 1)); min[NR] = lo; max[NR] = hi }
   END {
-    printf "folds: %d folds, held-out accuracy, recipe %s, student layers %s\n", k, recipe, layers
+    printf "folds: %d folds, held-out accuracy, recipes: %s; student layers %s\n", k, recipe, layers
     printf "| arm | mean | std | min–max | %% of teacher | per fold |\n|---|---:|---:|---:|---:|---|\n"
     for (r = 1; r <= NR; r++)
       printf "| %s | %.4f | %.4f | %.4f–%.4f | %.1f%% |%s |\n", arm[r], mean[r], sd[r], min[r], max[r], 100 * mean[r] / mean[1], acc[r]

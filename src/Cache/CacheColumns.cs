@@ -18,6 +18,9 @@ public sealed record CacheColumns
     /// <summary>Attention layers to read, as numbered in <see cref="CacheSpec.AttentionLayers"/>; null (default) reads all.</summary>
     public IReadOnlyList<int>? AttentionLayers { get; init; }
 
+    /// <summary>Layers whose query, key and value projections to read, as numbered in <see cref="CacheSpec.ProjectionLayers"/>; null (default) reads all.</summary>
+    public IReadOnlyList<int>? ProjectionLayers { get; init; }
+
     /// <summary>The pooled output: true reads it (the cache must hold it), false skips it, null (default) reads it when present.</summary>
     public bool? Pooled { get; init; }
 
@@ -34,6 +37,7 @@ public sealed record CacheColumns
         var problems = new List<string>();
         var hidden = Layers("hidden", HiddenLayers, spec.HiddenLayers, problems);
         var attentions = Layers("attention", AttentionLayers, spec.AttentionLayers, problems);
+        var projections = Layers("projection", ProjectionLayers, spec.ProjectionLayers ?? [], problems);
         if (Pooled == true && !spec.Pooled)
         {
             problems.Add("the pooled output is not in the cache (its spec has pooled false)");
@@ -42,7 +46,7 @@ public sealed record CacheColumns
         {
             throw new CacheFormatException($"columns to read: {string.Join("; ", problems)}");
         }
-        return new CacheColumns { HiddenLayers = hidden, AttentionLayers = attentions, Pooled = Pooled ?? spec.Pooled, Logits = Logits };
+        return new CacheColumns { HiddenLayers = hidden, AttentionLayers = attentions, ProjectionLayers = projections, Pooled = Pooled ?? spec.Pooled, Logits = Logits };
     }
 
     private static int[] Layers(string kind, IReadOnlyList<int>? asked, IReadOnlyList<int> held, List<string> problems)

@@ -16,7 +16,15 @@ public sealed record CacheManifest
 {
     public const string FileName = "manifest.json";
 
-    [JsonPropertyName("format_version")] public int FormatVersion { get; init; } = CacheSpec.FormatVersion;
+    /// <summary>As read; when not set, the oldest version that holds <see cref="Spec"/> (<see cref="CacheSpec.MinimumVersion"/>), so that a cache without the newer columns stays readable by older builds.</summary>
+    [JsonPropertyName("format_version")]
+    public int FormatVersion
+    {
+        get => formatVersion ?? Spec.MinimumVersion;
+        init => formatVersion = value;
+    }
+
+    private readonly int? formatVersion;
 
     [JsonPropertyName("teacher")] public required CacheTeacherInfo Teacher { get; init; }
 
@@ -76,12 +84,16 @@ public sealed record CacheManifest
     /// <summary>Checks every field and shard entry and throws one <see cref="CacheFormatException"/> naming each bad one.</summary>
     public void Validate(string source = FileName)
     {
-        if (FormatVersion != CacheSpec.FormatVersion)
+        if (!CacheSpec.Reads(FormatVersion))
         {
             throw new CacheFormatException(
-                $"{source}: format_version {FormatVersion} is not supported (this build reads {CacheSpec.FormatVersion}); rebuild the cache with this version of cache-teacher");
+                $"{source}: format_version {FormatVersion} is not supported (this build reads {CacheSpec.OldestReadableVersion} to {CacheSpec.FormatVersion}); rebuild the cache with this version of cache-teacher");
         }
         Spec.Validate($"{source}: spec");
+        if (FormatVersion < Spec.MinimumVersion)
+        {
+            throw new CacheFormatException($"{source}: format_version {FormatVersion} caches hold no projection_layers (version {Spec.MinimumVersion} added them)");
+        }
         var problems = new List<string>();
         if (Teacher?.Identity is null || Data?.Identity is null)
         {

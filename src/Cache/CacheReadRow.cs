@@ -31,6 +31,9 @@ public sealed record CacheReadRow(
     /// <summary>Top-k logits for a spec with <see cref="CacheSpec.TopK"/> when logits are selected; null otherwise.</summary>
     public CacheTopK? TopK { get; init; }
 
+    /// <summary>Three tensors per selected projection layer (query, key, value), T × HiddenSize each.</summary>
+    public IReadOnlyList<CachedTensor> Projections { get; init; } = [];
+
     /// <summary>Number of tokens, T.</summary>
     public int Length => InputIds.Length;
 
@@ -43,5 +46,6 @@ public sealed record CacheReadRow(
         Hidden.Select(t => t.ToFloats()).ToArray(), Attentions.Select(t => t.ToFloats()).ToArray(), Pooled?.ToFloats())
     {
         TopK = TopK,
+        Projections = Projections.Select(t => t.ToFloats()).ToArray(),
     };
 }

@@ -59,6 +59,7 @@ internal static class CacheRowChecks
         var tensorLimit = spec.DType == CacheDType.Fp16 ? (float)Half.MaxValue : (float?)null;
         Tensors(problems, "Hidden", row.Hidden, spec.HiddenLayers, (long)t * spec.HiddenSize, "T × hidden_size", tensorLimit);
         Tensors(problems, "Attentions", row.Attentions, spec.AttentionLayers, (long)spec.NumHeads * t * t, "num_heads × T × T", tensorLimit);
+        Tensors(problems, "Projections", row.Projections, (spec.ProjectionLayers ?? []).SelectMany(l => Enumerable.Repeat(l, 3)).ToList(), (long)t * spec.HiddenSize, "T × hidden_size", tensorLimit);
         if (spec.Pooled)
         {
             Length(problems, "Pooled", row.Pooled?.Length, spec.HiddenSize, "hidden_size");

@@ -36,9 +36,11 @@ internal sealed class CacheSchema
         }
         Hidden = spec.HiddenLayers.Select(l => Blob($"hidden_L{l}")).ToArray();
         Attentions = spec.AttentionLayers.Select(l => Blob($"attention_L{l}")).ToArray();
+        Projections = (spec.ProjectionLayers ?? []).SelectMany(l => ProjectionNames.Select(n => Blob($"{n}_L{l}"))).ToArray();
         Pooled = spec.Pooled ? Blob("pooled") : null;
         fields.AddRange(Hidden);
         fields.AddRange(Attentions);
+        fields.AddRange(Projections);
         if (Pooled is not null)
         {
             fields.Add(Pooled);
@@ -60,12 +62,19 @@ internal sealed class CacheSchema
     public ListField? LogSumExp { get; }
     public IReadOnlyList<DataField> Hidden { get; }
     public IReadOnlyList<DataField> Attentions { get; }
+
+    /// <summary>The column name prefixes of each projection layer, in the order its columns (and a row's arrays) come.</summary>
+    public static IReadOnlyList<string> ProjectionNames { get; } = ["query", "key", "value"];
+
+    /// <summary>Three columns per <see cref="CacheSpec.ProjectionLayers"/> entry: query, key, value (<see cref="ProjectionNames"/>).</summary>
+    public IReadOnlyList<DataField> Projections { get; }
     public DataField? Pooled { get; }
 
     /// <summary>The key-value metadata every shard carries.</summary>
     public Dictionary<string, string> Metadata() => new()
     {
-        [FormatVersionKey] = CacheSpec.FormatVersion.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        // The oldest version that holds the spec: a shard without the newer columns is the same file older builds wrote and read.
+        [FormatVersionKey] = Spec.MinimumVersion.ToString(System.Globalization.CultureInfo.InvariantCulture),
         [SpecKey] = Spec.ToJson(),
     };
 
@@ -94,9 +103,10 @@ internal sealed class CacheSchema
             problems.Add($"column {path} is not in the spec");
         }
         var version = metadata.GetValueOrDefault(FormatVersionKey);
-        if (version != CacheSpec.FormatVersion.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        if (!int.TryParse(version, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number)
+            || !CacheSpec.Reads(number) || number < Spec.MinimumVersion)
         {
-            problems.Add($"metadata {FormatVersionKey} is {version ?? "missing"}, expected {CacheSpec.FormatVersion}");
+            problems.Add($"metadata {FormatVersionKey} is {version ?? "missing"}, expected {Spec.MinimumVersion} to {CacheSpec.FormatVersion} for this spec");
         }
         var spec = metadata.GetValueOrDefault(SpecKey);
         if (spec != Spec.ToJson())

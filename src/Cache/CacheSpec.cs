@@ -9,8 +9,22 @@ namespace Distill.Cache;
 /// </summary>
 public sealed record CacheSpec
 {
-    /// <summary>Version of the cache layout (schema, metadata keys, manifest) that this build writes and reads.</summary>
-    public const int FormatVersion = 1;
+    /// <summary>
+    /// Newest version of the cache layout (schema, metadata keys, manifest) that this build reads and writes. Version 2
+    /// added the self-attention projection columns (<see cref="ProjectionLayers"/>); a cache without them is written
+    /// as version 1, unchanged, and version 1 caches read as before.
+    /// </summary>
+    public const int FormatVersion = 2;
+
+    /// <summary>The oldest layout this build still reads.</summary>
+    public const int OldestReadableVersion = 1;
+
+    /// <summary>Whether this build reads caches of <paramref name="version"/>.</summary>
+    public static bool Reads(int version) => version is >= OldestReadableVersion and <= FormatVersion;
+
+    /// <summary>The first format version whose caches may hold what this spec asks for.</summary>
+    [JsonIgnore]
+    public int MinimumVersion => ProjectionLayers is { Count: > 0 } ? 2 : 1;
 
     /// <summary>Values of <see cref="Task"/>.</summary>
     public static IReadOnlyList<string> KnownTasks { get; } = ["classification", "tagging", "qa"];
@@ -29,6 +43,15 @@ public sealed record CacheSpec
 
     /// <summary>Indices into the teacher's attention probabilities: 0 is the first layer's.</summary>
     [JsonPropertyName("attention_layers")] public IReadOnlyList<int> AttentionLayers { get; init; } = [];
+
+    /// <summary>
+    /// Layers (0 = the first) whose self-attention query, key and value projections are stored, T × HiddenSize each
+    /// with the heads concatenated (MiniLM's relations read them). Null, and left out of the JSON, when there are none,
+    /// so that a spec without them reads and compares as a version 1 spec.
+    /// </summary>
+    [JsonPropertyName("projection_layers")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<int>? ProjectionLayers { get; init; }
 
     [JsonPropertyName("hidden_size")] public int HiddenSize { get; init; }
 
@@ -85,9 +108,10 @@ public sealed record CacheSpec
         }
         CheckLayers("hidden_layers", HiddenLayers, problems);
         CheckLayers("attention_layers", AttentionLayers, problems);
-        if ((HiddenLayers.Count > 0 || Pooled) && HiddenSize <= 0)
+        CheckLayers("projection_layers", ProjectionLayers ?? [], problems);
+        if ((HiddenLayers.Count > 0 || ProjectionLayers is { Count: > 0 } || Pooled) && HiddenSize <= 0)
         {
-            problems.Add($"hidden_size must be positive when hidden_layers or pooled are set, found {HiddenSize}");
+            problems.Add($"hidden_size must be positive when hidden_layers, projection_layers or pooled are set, found {HiddenSize}");
         }
         if (AttentionLayers.Count > 0 && NumHeads <= 0)
         {

@@ -31,6 +31,9 @@ public sealed record CacheWriteRow(
     /// <summary>Top-k logits for a spec with <see cref="CacheSpec.TopK"/>; null otherwise.</summary>
     public CacheTopK? TopK { get; init; }
 
+    /// <summary>Three arrays per <see cref="CacheSpec.ProjectionLayers"/> entry (query, key, value), T × HiddenSize each.</summary>
+    public IReadOnlyList<float[]> Projections { get; init; } = [];
+
     /// <summary>Number of tokens, T.</summary>
     public int Length => InputIds.Length;
 }

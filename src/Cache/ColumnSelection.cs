@@ -16,6 +16,8 @@ internal sealed class ColumnSelection
         _spec = spec;
         Hidden = resolved.HiddenLayers!.Select(l => IndexOf(spec.HiddenLayers, l)).ToArray();
         Attentions = resolved.AttentionLayers!.Select(l => IndexOf(spec.AttentionLayers, l)).ToArray();
+        // Three columns per projection layer, query, key, value (CacheSchema.ProjectionNames).
+        Projections = resolved.ProjectionLayers!.SelectMany(l => Enumerable.Range(3 * IndexOf(spec.ProjectionLayers ?? [], l), 3)).ToArray();
         Pooled = resolved.Pooled == true;
         Logits = resolved.Logits;
     }
@@ -24,6 +26,9 @@ internal sealed class ColumnSelection
     public int[] Hidden { get; }
 
     public int[] Attentions { get; }
+
+    /// <summary>Positions in <see cref="CacheSchema.Projections"/>, three per selected layer, in reading order.</summary>
+    public int[] Projections { get; }
 
     public bool Pooled { get; }
 
@@ -36,7 +41,7 @@ internal sealed class ColumnSelection
     public long RowBytes(int tokens)
     {
         long t = tokens;
-        long tensorValues = Hidden.Length * t * _spec.HiddenSize
+        long tensorValues = (Hidden.Length + Projections.Length) * t * _spec.HiddenSize
             + Attentions.Length * _spec.NumHeads * t * t
             + (Pooled ? _spec.HiddenSize : 0);
         long positions = _spec.Positions(tokens);

@@ -16,7 +16,7 @@ internal sealed class RowGroupBuffer
     private readonly ListColumn<int> _inputIds, _offsets, _segments;
     private readonly ListColumn<float>? _logits, _topKValues, _logSumExp;
     private readonly ListColumn<int>? _topKIndices;
-    private readonly BlobColumn[] _hidden, _attentions;
+    private readonly BlobColumn[] _hidden, _attentions, _projections;
     private readonly BlobColumn? _pooled;
     private readonly IColumn[] _columns;
 
@@ -32,9 +32,10 @@ internal sealed class RowGroupBuffer
         _logSumExp = schema.LogSumExp is { } s ? new(s) : null;
         _hidden = schema.Hidden.Select(f => new BlobColumn(f)).ToArray();
         _attentions = schema.Attentions.Select(f => new BlobColumn(f)).ToArray();
+        _projections = schema.Projections.Select(f => new BlobColumn(f)).ToArray();
         _pooled = schema.Pooled is { } p ? new(p) : null;
         _columns = new IColumn?[] { _inputIds, _offsets, _segments, _logits, _topKValues, _topKIndices, _logSumExp }
-            .Concat(_hidden).Concat(_attentions).Append(_pooled).OfType<IColumn>().ToArray();
+            .Concat(_hidden).Concat(_attentions).Concat(_projections).Append(_pooled).OfType<IColumn>().ToArray();
     }
 
     public int Rows => _featureIds.Count;
@@ -87,6 +88,10 @@ internal sealed class RowGroupBuffer
         for (int i = 0; i < _attentions.Length; i++)
         {
             _attentions[i].Append(row.Attentions[i], spec.DType);
+        }
+        for (int i = 0; i < _projections.Length; i++)
+        {
+            _projections[i].Append(row.Projections[i], spec.DType);
         }
         _pooled?.Append(row.Pooled!, spec.DType);
     }

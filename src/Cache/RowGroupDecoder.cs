@@ -115,6 +115,11 @@ internal sealed class RowGroupDecoder
         {
             attentions[i] = await ReadBlobsAsync(group, pages, _schema.Attentions[_columns.Attentions[i]], rows, Wanted, where, r => (long)spec.NumHeads * lengths[r] * lengths[r], "num_heads × T × T", cancellationToken);
         }
+        var projections = new CachedTensor[_columns.Projections.Length][];
+        for (int i = 0; i < projections.Length; i++)
+        {
+            projections[i] = await ReadBlobsAsync(group, pages, _schema.Projections[_columns.Projections[i]], rows, Wanted, where, r => (long)lengths[r] * spec.HiddenSize, "T × hidden_size", cancellationToken);
+        }
         var pooled = _columns.Pooled
             ? await ReadBlobsAsync(group, pages, _schema.Pooled!, rows, Wanted, where, _ => spec.HiddenSize, "hidden_size", cancellationToken)
             : null;
@@ -133,6 +138,7 @@ internal sealed class RowGroupDecoder
                 hidden.Select(h => h[r]).ToArray(), attentions.Select(a => a[r]).ToArray(), pooled?[r])
             {
                 TopK = topK[r],
+                Projections = projections.Select(p => p[r]).ToArray(),
             };
             result[r] = new RowSlot(row, bytes);
         }

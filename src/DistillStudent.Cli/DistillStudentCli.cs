@@ -18,5 +18,6 @@ internal static class DistillStudentCli
         new FoldsCommand(),
         new DistillCommand(),
         new DistillMultiTaskCommand(),
+        new RecipeCommand(),
     };
 }

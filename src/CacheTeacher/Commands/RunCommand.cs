@@ -23,6 +23,7 @@ internal sealed class RunCommand : Command
     private readonly Option<string> output = new("--out") { Description = "cache directory (manifest.json + part-NNNNN.parquet)", Required = true };
     private readonly Option<string?> hiddenLayers = new("--hidden-layers") { Description = "hidden states to keep, e.g. 0,2,4,6 (0 = embeddings)" };
     private readonly Option<string?> attentionLayers = new("--attention-layers") { Description = "attention probabilities to keep, e.g. 5 (0 = first layer; large)" };
+    private readonly Option<string?> relationLayers = new("--relation-layers") { Description = "layers whose self-attention query, key and value projections to keep for MiniLM relations, e.g. 5 (0 = first layer; TorchSharp teachers)" };
     private readonly Option<FileInfo?> distillConfig = new("--config") { Description = "a distillation config: its intermediate_matches choose the layers" };
     private readonly Option<bool> pooled = new("--pooled") { Description = "also keep the pooled output" };
     private readonly Option<string> dtype = new("--dtype") { Description = "fp16 | bf16 | fp32 for hidden states, attentions and pooled output", DefaultValueFactory = _ => "fp16" };
@@ -38,7 +39,7 @@ internal sealed class RunCommand : Command
 
     public RunCommand() : base("run", "Run a teacher once over a data set and cache logits, hidden states, attentions and token offsets; rerun the same command to resume")
     {
-        foreach (var option in new Option[] { model, onnx, task, data, output, hiddenLayers, attentionLayers, distillConfig, pooled, dtype,
+        foreach (var option in new Option[] { model, onnx, task, data, output, hiddenLayers, attentionLayers, relationLayers, distillConfig, pooled, dtype,
                      topK, topKThreshold, batchSize, rowsPerShard, numShards, shardIndex, threads }.Concat(onnxTeacher.All).Concat(reading.All))
         {
             Options.Add(option);
@@ -64,6 +65,7 @@ internal sealed class RunCommand : Command
             Data = reading.Apply(parse, DataReadingOptions.Defaults),
             HiddenLayers = Layers(parse.GetValue(hiddenLayers), "--hidden-layers", config?.TeacherHiddenLayers()),
             AttentionLayers = Layers(parse.GetValue(attentionLayers), "--attention-layers", config?.TeacherAttentionLayers()),
+            ProjectionLayers = Layers(parse.GetValue(relationLayers), "--relation-layers", config?.TeacherProjectionLayers()),
             Pooled = parse.GetValue(pooled),
             DType = parse.GetValue(dtype) switch
             {

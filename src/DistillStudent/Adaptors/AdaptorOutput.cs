@@ -51,6 +51,9 @@ public sealed record AdaptorOutput(
     /// <summary>With <see cref="LogitsList"/> and <c>probability_shift</c>: the labels of each head; null falls back to <see cref="Labels"/> for every head.</summary>
     public IReadOnlyList<Tensor>? LabelsList { get; init; }
 
+    /// <summary>The self-attention projections by layer (query, key, value), which relation matches read; null for a model without them.</summary>
+    public LayerProjections? Projections { get; init; }
+
     /// <summary>Whether there are logits for KD (<see cref="Logits"/>, <see cref="LogitsList"/> or top-k ones).</summary>
     public bool HasLogits => Logits is not null || LogitsList is { Count: > 0 } || TopK is not null;
 
@@ -65,6 +68,10 @@ public sealed record AdaptorOutput(
     public Tensor RequireHidden(int layer, string who) =>
         Hidden is not null && Hidden.TryGetValue(layer, out var h) ? h
             : throw new InvalidOperationException($"the {who} adaptor returned no hidden state of layer {layer}; it has layers [{string.Join(", ", Hidden?.Keys ?? [])}]");
+
+    public Tensor RequireProjection(string feature, int layer, string who) =>
+        Projections is { } projections ? projections.Require(feature, layer, who)
+            : throw new InvalidOperationException($"the {who} adaptor returned no self-attention projections ({feature} of layer {layer}), which relation matches read");
 
     public Tensor RequireAttention(int layer, string who) =>
         Attention is not null && Attention.TryGetValue(layer, out var a) ? a

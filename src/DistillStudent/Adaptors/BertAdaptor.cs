@@ -1,5 +1,6 @@
 using Distill.Models;
 using static TorchSharp.torch;
+using Distill.Models.Bert;
 using Distill.Models.Heads;
 using Distill.Tasks;
 
@@ -14,8 +15,12 @@ public static class BertAdaptor
     public static AdaptedModel For(BertTaskModel model, bool outputAttentions = false, Action<string>? save = null) => new(
         model,
         batch => model.forward(batch[Feeds.Batch.InputIds], batch[Feeds.Batch.AttentionMask], batch[Feeds.Batch.TokenTypeIds], outputAttentions),
-        (batch, raw) => Adapt(model.Kind, batch, (TaskOutput)raw),
+        (batch, raw) => Adapt(model.Kind, batch, (TaskOutput)raw) with { Projections = Projections(model.Encoder, ((TaskOutput)raw).Encoder) },
         save);
+
+    /// <summary>The model's query, key and value projections of each layer, computed from that layer's input when a relation match asks.</summary>
+    public static LayerProjections Projections(BertModel model, BertModelOutput output) => LayerProjections.OnDemand(
+        layer => layer < model.Config.NumHiddenLayers ? model.QueryKeyValue(layer, output.HiddenStates[layer]) : null, model.Config.NumHiddenLayers);
 
     public static AdaptorOutput Adapt(TaskKind kind, Feeds.Batch batch, TaskOutput output) =>
         TaskAdaptor.Output(kind, batch, output.Logits, output.Encoder.HiddenStates, output.Encoder.Attentions);

@@ -100,7 +100,7 @@ public sealed class Distiller
             var settings = sameTokens ? data.Settings : data.Settings with { MaxSeqLength = CacheIdentity.DataSettingsFrom(manifest.Data.ReaderSettings).MaxSeqLength };
             CacheChecks.Check(cacheDir, manifest, config.WithDataSettings(settings) with { Task = data.Kind.Name(), TrainFile = data.Path }, distillation, data.Task,
                 sameTokens: sameTokens);
-            var cache = new TeacherCache(cacheDir, distillation.TeacherHiddenLayers(0), distillation.TeacherAttentionLayers(0));
+            var cache = new TeacherCache(cacheDir, distillation.TeacherHiddenLayers(0), distillation.TeacherAttentionLayers(0)) { ProjectionLayers = distillation.TeacherProjectionLayers(0) };
             return Run(new CachedTeacherFeed([cache], data.Task.Features, data.Kind, padId, config.BatchSize, config.Seed, sameTokens: sameTokens), config, cancellation);
         }
         return Run(new TaskDataFeed(data.Task.Features, data.Kind, padId, config.BatchSize, config.Seed), config, cancellation);

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
+using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent.Adaptors;
 using Distill.DistillStudent.Feeds;
 using Distill.Models;
@@ -62,7 +63,9 @@ internal sealed class ModuleTeacher : ITeacherModel
                 var rowLogits = Kind == TaskKind.Classification ? logits[row] : logits[row, ..length];
                 var hidden = request.HiddenLayers.Select(l => Values(output.RequireHidden(l, "teacher")[row, ..length])).ToList();
                 var attentions = request.AttentionLayers.Select(l => Values(output.RequireAttention(l, "teacher")[row, .., ..length, ..length])).ToList();
-                results[row] = new TeacherOutput(Values(rowLogits), hidden, attentions, null);
+                var projections = request.ProjectionLayers
+                    .SelectMany(l => IntermediateMatch.Projections.Select(f => Values(output.RequireProjection(f, l, "teacher")[row, ..length]))).ToList();
+                results[row] = new TeacherOutput(Values(rowLogits), hidden, attentions, null) { Projections = projections };
             }
         });
         return results;

@@ -145,6 +145,8 @@ public sealed record DistillationConfig
             problems.Add($"{where}.feature \"{match.Feature}\" is not known; known: {string.Join(", ", IntermediateMatch.Features)}");
         }
         if (match.Weight < 0) problems.Add($"{where}.weight must not be negative, found {match.Weight}");
+        if (match.RelationHeads is < 1) problems.Add($"{where}.relation_heads must be at least 1, found {match.RelationHeads}");
+        if (match.RelationHeads is not null && match.Feature == "attention") problems.Add($"{where}.relation_heads splits (batch, tokens, width) features; attention is already per head");
         int? arity = null;
         if (catalog is not null)
         {
@@ -170,7 +172,7 @@ public sealed record DistillationConfig
             }
             if (modelLayers is { } count && featureKnown)
             {
-                var max = match.Feature == "attention" ? count - 1 : count;
+                var max = match.Feature == "hidden" ? count : count - 1;
                 foreach (var layer in layers.Where(l => l > max))
                 {
                     problems.Add($"{where}.{field} {layer} is out of range: the {model} has {match.Feature} layers 0..{max}");
@@ -199,9 +201,17 @@ public sealed record DistillationConfig
     /// <summary>Teacher attention layers the matches read (0 = the first layer's), sorted: of one teacher, or of all when null.</summary>
     public IReadOnlyList<int> TeacherAttentionLayers(int? teacher = null) => TeacherLayers("attention", teacher);
 
-    private IReadOnlyList<int> TeacherLayers(string feature, int? teacher) => IntermediateMatches
+    /// <summary>
+    /// Teacher layers whose self-attention projections (query, key, value) the matches read (0 = the first layer's),
+    /// sorted: of one teacher, or of all when null.
+    /// </summary>
+    public IReadOnlyList<int> TeacherProjectionLayers(int? teacher = null) => TeacherLayers(IntermediateMatch.Projections, teacher);
+
+    private IReadOnlyList<int> TeacherLayers(string feature, int? teacher) => TeacherLayers([feature], teacher);
+
+    private IReadOnlyList<int> TeacherLayers(IReadOnlyList<string> features, int? teacher) => IntermediateMatches
         .Select((m, i) => (m, i))
-        .Where(p => p.m.Feature == feature && (teacher is null || p.m.Teacher == teacher))
+        .Where(p => features.Contains(p.m.Feature) && (teacher is null || p.m.Teacher == teacher))
         .SelectMany(p => p.m.TeacherLayers($"intermediate_matches[{p.i}]"))
         .Distinct().Order().ToList();
 }

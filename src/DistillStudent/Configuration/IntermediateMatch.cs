@@ -7,7 +7,8 @@ namespace Distill.DistillStudent.Configuration;
 
 /// <summary>
 /// One intermediate-layer match of TextBrewer's <c>intermediate_matches</c>: teacher layer(s), student layer(s),
-/// the feature compared (<c>hidden</c> or <c>attention</c>), the loss, its weight and an optional projection
+/// the feature compared (<c>hidden</c>, <c>attention</c>, or a layer's self-attention <c>query</c>, <c>key</c> or
+/// <c>value</c> projections, (B, T, H) with the heads concatenated, for MiniLM's relations), the loss, its weight and an optional projection
 /// (<c>["linear", dim_S, dim_T]</c>, with TextBrewer's optimizer-group dict <c>{"lr": 1e-3}</c> or our path of a saved
 /// projection as a 4th element, see <see cref="Configuration.Projection"/>).
 /// Layers are one number or a pair (losses such as <c>nst</c> take two). With several teachers (a multi-teacher
@@ -24,7 +25,16 @@ public sealed record IntermediateMatch
     // Left out when 0, so that single-teacher run files read and compare as before.
     [JsonPropertyName("teacher"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public int Teacher { get; init; }
 
-    public static readonly IReadOnlyList<string> Features = ["hidden", "attention"];
+    /// <summary>
+    /// Cuts both sides' features into this many relation heads (MiniLMv2's relation heads:
+    /// (B, T, H) → (B, R, T, H/R)) before the loss; null leaves them whole (one relation head for <c>relation_kl</c>).
+    /// </summary>
+    [JsonPropertyName("relation_heads"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? RelationHeads { get; init; }
+
+    /// <summary>The features that are a layer's self-attention projections (layers numbered as attention's, from 0).</summary>
+    public static readonly IReadOnlyList<string> Projections = ["query", "key", "value"];
+
+    public static readonly IReadOnlyList<string> Features = ["hidden", "attention", .. Projections];
 
     /// <summary>The teacher layer numbers this match reads.</summary>
     public IReadOnlyList<int> TeacherLayers(string where) => Layers(LayerT, $"{where}.layer_T");

@@ -48,7 +48,7 @@ public class GeneralDistiller : DistillerBase
             }
             var loss = ComponentRegistry.MatchLoss(match.Loss);
             resolved.Add(new ResolvedMatch($"{match.Feature}_{match.Loss}_{i}", where, match.Feature, match.Teacher, match.TeacherLayers(where), match.StudentLayers(where),
-                match.Loss, loss.Loss, loss.Shapes, match.Weight, projection));
+                match.Loss, loss.Loss, loss.Shapes, match.Weight, projection) { RelationHeads = match.RelationHeads });
         }
         matches = resolved;
     }
@@ -67,6 +67,11 @@ public class GeneralDistiller : DistillerBase
             var studentFeatures = match.StudentLayers.Select(l => Feature(student, match.Feature, l, "student")).ToList();
             var teacherFeatures = match.TeacherLayers.Select(l => Feature(teachers[match.Teacher], match.Feature, l, $"teacher {match.Teacher}")).ToList();
             if (match.Projection is { } projection) studentFeatures = studentFeatures.Select(f => projection.call(f)).ToList();
+            if (match.RelationHeads is { } heads)
+            {
+                studentFeatures = studentFeatures.Select(f => RelationLosses.SplitHeads(f, heads)).ToList();
+                teacherFeatures = teacherFeatures.Select(f => RelationLosses.SplitHeads(f, heads)).ToList();
+            }
             MatchShapeCheck.Check(match.Where, match.LossName, match.Shapes, match.StudentLayers, match.TeacherLayers, studentFeatures, teacherFeatures, match.Projection is not null);
             var loss = match.Loss(studentFeatures, teacherFeatures, Aligned(student.InputMask, [teachers[match.Teacher]]));
             parts[match.Name] = loss;
@@ -76,8 +81,12 @@ public class GeneralDistiller : DistillerBase
         return total ?? throw new InvalidOperationException("the batch gives nothing to train on: no logits for KD, no hard-label loss and no intermediate matches");
     }
 
-    private static Tensor Feature(AdaptorOutput output, string feature, int layer, string who) =>
-        feature == "attention" ? output.RequireAttention(layer, who) : output.RequireHidden(layer, who);
+    private static Tensor Feature(AdaptorOutput output, string feature, int layer, string who) => feature switch
+    {
+        "attention" => output.RequireAttention(layer, who),
+        "hidden" => output.RequireHidden(layer, who),
+        _ => output.RequireProjection(feature, layer, who),
+    };
 
     private static void LoadProjection(nn.Module projection, string path, string where)
     {
@@ -94,5 +103,8 @@ public class GeneralDistiller : DistillerBase
     }
 
     private sealed record ResolvedMatch(string Name, string Where, string Feature, int Teacher, IReadOnlyList<int> TeacherLayers, IReadOnlyList<int> StudentLayers,
-        string LossName, MatchLoss Loss, MatchShapes Shapes, double Weight, nn.Module<Tensor, Tensor>? Projection);
+        string LossName, MatchLoss Loss, MatchShapes Shapes, double Weight, nn.Module<Tensor, Tensor>? Projection)
+    {
+        public int? RelationHeads { get; init; }
+    }
 }

@@ -129,7 +129,7 @@ public sealed class CachedTeacherFeed : IBatchFeed
     private static TokenSpans Spans(CacheReadRow row) => new(row.Offsets, row.Segments);
 
     private static CacheColumns Columns(TeacherCache cache) =>
-        new() { HiddenLayers = cache.HiddenLayers, AttentionLayers = cache.AttentionLayers, Pooled = false };
+        new() { HiddenLayers = cache.HiddenLayers, AttentionLayers = cache.AttentionLayers, ProjectionLayers = cache.ProjectionLayers, Pooled = false };
 
     private HeldCache Hold(TeacherCache cache)
     {

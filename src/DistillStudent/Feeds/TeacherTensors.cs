@@ -92,26 +92,32 @@ public static class TeacherTensors
 
         var hiddenLayers = columns.HiddenLayers ?? [];
         var attentionLayers = columns.AttentionLayers ?? [];
-        var hidden = hiddenLayers.Select((layer, i) => (layer, Hidden(sources, i, t, spec.HiddenSize))).ToDictionary(p => p.layer, p => p.Item2);
+        var hidden = hiddenLayers.Select((layer, i) => (layer, Hidden(sources, row => row.Hidden[i], t, spec.HiddenSize))).ToDictionary(p => p.layer, p => p.Item2);
+        // Query, key and value are per-token like hidden states (and align to a student's own tokens the same way).
+        var projections = (columns.ProjectionLayers ?? []).Select((layer, i) => (layer, (
+            Hidden(sources, row => row.Projections[3 * i], t, spec.HiddenSize),
+            Hidden(sources, row => row.Projections[3 * i + 1], t, spec.HiddenSize),
+            Hidden(sources, row => row.Projections[3 * i + 2], t, spec.HiddenSize)))).ToDictionary(p => p.layer, p => p.Item2);
         if (aligned && attentionLayers.Count > 0) throw new InvalidOperationException("attention matches do not carry across vocabularies (CacheChecks refuses them)");
         var attention = attentionLayers.Select((layer, i) => (layer, Attention(sources.Select(s => s.Rows[0]).ToList(), i, t, spec.NumHeads))).ToDictionary(p => p.layer, p => p.Item2);
         return new AdaptorOutput(Logits: logits, LogitsMask: KdLogits.Mask(kind, maskTensor), Hidden: hidden, Attention: attention, InputMask: maskTensor)
         {
             TopK = topK,
             AlignedMask = aligned ? maskTensor : null,
+            Projections = projections.Count > 0 ? LayerProjections.Of(projections) : null,
         };
     }
 
-    /// <summary>(B, T, H), each row's T_r × H values decoded straight into its place (or aligned to the student's tokens), padding left at zero.</summary>
-    private static Tensor Hidden(IReadOnlyList<Source> sources, int index, int t, int hiddenSize)
+    /// <summary>(B, T, H), each row's T_r × H values of <paramref name="column"/> decoded straight into its place (or aligned to the student's tokens), padding left at zero.</summary>
+    private static Tensor Hidden(IReadOnlyList<Source> sources, Func<CacheReadRow, CachedTensor> column, int t, int hiddenSize)
     {
         var result = zeros(sources.Count, t, hiddenSize);
         var values = Floats(result);
         for (var r = 0; r < sources.Count; r++)
         {
             var source = sources[r];
-            if (source.Tokens is null) source.Rows[0].Hidden[index].DecodeInto(values.Slice(r * t * hiddenSize, source.Length * hiddenSize));
-            else Place(source.Concat(row => row.Hidden[index].ToFloats()), values.Slice(r * t * hiddenSize, t * hiddenSize), hiddenSize, source.Tokens);
+            if (source.Tokens is null) column(source.Rows[0]).DecodeInto(values.Slice(r * t * hiddenSize, source.Length * hiddenSize));
+            else Place(source.Concat(row => column(row).ToFloats()), values.Slice(r * t * hiddenSize, t * hiddenSize), hiddenSize, source.Tokens);
         }
         return result;
     }

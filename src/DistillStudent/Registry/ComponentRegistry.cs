@@ -39,6 +39,7 @@ public static class ComponentRegistry
         ["gram"] = (2, MatchShapes.Same, PairLosses.Fsp),
         ["mmd"] = (2, MatchShapes.SameButLast, PairLosses.Mmd),
         ["nst"] = (2, MatchShapes.SameButLast, PairLosses.Mmd),
+        ["relation_kl"] = (1, MatchShapes.SameButLast, RelationLosses.Kl),
     };
 
     private static readonly Dictionary<string, ProjectionFactory> ProjectionByName =

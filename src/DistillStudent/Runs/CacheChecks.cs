@@ -50,6 +50,7 @@ public static class CacheChecks
 
         Missing("hidden", distillation.TeacherHiddenLayers(teacher), spec.HiddenLayers, problems);
         Missing("attention", distillation.TeacherAttentionLayers(teacher), spec.AttentionLayers, problems);
+        Missing("projection", distillation.TeacherProjectionLayers(teacher), spec.ProjectionLayers ?? [], problems);
         if (spec.TopK is not null && (distillation.Temperature != 1 || distillation.ProbabilityShift))
         {
             problems.Add($"it holds top-{spec.TopK} logits with the log-sum-exp at temperature 1 only; distil with temperature 1 and no probability_shift, or rebuild it with full logits");

@@ -46,6 +46,10 @@ public static class ConfigShapeCheck
                 continue;
             }
             var width = student.HiddenSize;
+            if (match.RelationHeads is { } r && ((match.Projection(where)?.TeacherDim ?? width) % r != 0 || teacher.HiddenSize % r != 0))
+            {
+                problems.Add($"{where}.relation_heads {r} must divide both sides' widths: the student's is {match.Projection(where)?.TeacherDim ?? width}, the teacher's {teacher.HiddenSize}");
+            }
             if (match.Projection(where) is { } proj)
             {
                 if (proj.StudentDim != student.HiddenSize) problems.Add($"{where}.proj[1] (dim_S) is {proj.StudentDim}, the student's hidden size is {student.HiddenSize}");

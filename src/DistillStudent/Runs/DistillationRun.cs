@@ -59,7 +59,10 @@ public static class DistillationRun
                 CacheChecks.CheckTeachers(caches);
                 var sameTokens = caches.All(c => CacheChecks.SharesVocabulary(c.Dir, c.Manifest, student.Model.VocabSize, training.TaskKind, distillation));
                 for (var i = 0; i < caches.Count; i++) CacheChecks.Check(caches[i].Dir, caches[i].Manifest, training, distillation, student.Train, teacher: i, sameTokens);
-                var read = caches.Select((c, i) => new TeacherCache(c.Dir, distillation.TeacherHiddenLayers(i), distillation.TeacherAttentionLayers(i))).ToList();
+                var read = caches.Select((c, i) => new TeacherCache(c.Dir, distillation.TeacherHiddenLayers(i), distillation.TeacherAttentionLayers(i))
+                {
+                    ProjectionLayers = distillation.TeacherProjectionLayers(i),
+                }).ToList();
                 feed = new CachedTeacherFeed(read, student.Train.Features, training.TaskKind, student.Tokenizer.PadId, training.BatchSize, training.Seed, sameTokens: sameTokens);
                 teacher = new CachedTeacher();
                 description = caches.Count == 1 ? $"the cache {caches[0].Dir}" : $"{caches.Count} teacher caches (multi-teacher: KD on their mean logits)";

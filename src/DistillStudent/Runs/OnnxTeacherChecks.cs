@@ -26,6 +26,11 @@ public static class OnnxTeacherChecks
         {
             problems.Add($"the matches read teacher attention layers [{string.Join(", ", attention)}], which an ONNX teacher does not output; use a TorchSharp teacher or a cache of one");
         }
+        var projections = distillation.TeacherProjectionLayers();
+        if (projections.Count > 0)
+        {
+            problems.Add($"the matches read teacher query/key/value of layers [{string.Join(", ", projections)}], which an ONNX teacher does not output; use a TorchSharp teacher or a cache of one");
+        }
         var unmapped = distillation.TeacherHiddenLayers().Where(l => !files.Outputs.Hidden.ContainsKey(l)).ToList();
         if (unmapped.Count > 0)
         {

@@ -98,7 +98,7 @@ public static class CacheRun
         // A finished job's manifest counts as progress too, so rerunning a finished command redoes nothing.
         var done = await CacheResume.KeptShardsAsync(File.Exists(progressFile) ? progressFile : manifestPath, template, outputDir, log, cancellation);
         CacheResume.RemoveLeftovers(outputDir, plan.ShardsOfJob.Select(k => CacheShardNames.For(k)).Where(name => !done.ContainsKey(name)), [progressFile, manifestPath], log);
-        var request = new TeacherRequest(spec.HiddenLayers, spec.AttentionLayers, spec.Pooled);
+        var request = new TeacherRequest(spec.HiddenLayers, spec.AttentionLayers, spec.Pooled) { ProjectionLayers = spec.ProjectionLayers ?? [] };
 
         var todo = plan.ShardsOfJob.Where(k => !done.ContainsKey(CacheShardNames.For(k))).ToList();
         var total = todo.Sum(k => plan.Slice(k).Count);
@@ -172,10 +172,10 @@ public static class CacheRun
     private static CacheSpec Spec(CacheRunOptions options, ITeacherModel teacher)
     {
         var badHidden = options.HiddenLayers.Where(l => l > teacher.NumLayers).ToList();
-        var badAttention = options.AttentionLayers.Where(l => l >= teacher.NumLayers).ToList();
+        var badAttention = options.AttentionLayers.Concat(options.ProjectionLayers).Where(l => l >= teacher.NumLayers).Distinct().ToList();
         if (badHidden.Count + badAttention.Count > 0)
         {
-            throw new ConfigException($"the teacher has {teacher.NumLayers} layers: hidden layers go from 0 to {teacher.NumLayers}, attention layers from 0 to {teacher.NumLayers - 1}; found hidden [{string.Join(",", badHidden)}], attention [{string.Join(",", badAttention)}]");
+            throw new ConfigException($"the teacher has {teacher.NumLayers} layers: hidden layers go from 0 to {teacher.NumLayers}, attention and relation layers from 0 to {teacher.NumLayers - 1}; found hidden [{string.Join(",", badHidden)}], attention or relation [{string.Join(",", badAttention)}]");
         }
         if (options.Pooled && !teacher.HasPooler) throw new ConfigException("--pooled: the teacher has no pooler");
         return new CacheSpec
@@ -185,6 +185,7 @@ public static class CacheRun
             TokenLevelLogits = options.Task != TaskKind.Classification,
             HiddenLayers = options.HiddenLayers,
             AttentionLayers = options.AttentionLayers,
+            ProjectionLayers = options.ProjectionLayers.Count > 0 ? options.ProjectionLayers : null,
             HiddenSize = teacher.HiddenSize,
             NumHeads = teacher.NumHeads,
             Pooled = options.Pooled,

@@ -25,6 +25,9 @@ public sealed record CacheRunOptions
     public required TaskDataSettings Data { get; init; }
     public IReadOnlyList<int> HiddenLayers { get; init; } = [];
     public IReadOnlyList<int> AttentionLayers { get; init; } = [];
+
+    /// <summary>Layers whose self-attention query, key and value projections are kept (<c>--relation-layers</c>).</summary>
+    public IReadOnlyList<int> ProjectionLayers { get; init; } = [];
     public bool Pooled { get; init; }
     public CacheDType DType { get; init; } = CacheDType.Fp16;
 

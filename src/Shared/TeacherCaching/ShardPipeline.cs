@@ -86,6 +86,9 @@ internal static class ShardPipeline
         var text = feature.Text;
         var offsets = new int[text.Length * 2];
         for (var i = 0; i < text.Length; i++) (offsets[2 * i], offsets[2 * i + 1]) = text.Offsets[i];
-        return new CacheWriteRow(feature.FeatureId, feature.ExampleId, text.Ids, offsets, text.Segments, output.Logits, output.Hidden, output.Attentions, output.Pooled);
+        return new CacheWriteRow(feature.FeatureId, feature.ExampleId, text.Ids, offsets, text.Segments, output.Logits, output.Hidden, output.Attentions, output.Pooled)
+        {
+            Projections = output.Projections,
+        };
     }
 }

@@ -40,6 +40,7 @@ public sealed class OnnxTeacher : ITeacherModel
 
     public IReadOnlyList<TeacherOutput> Run(IReadOnlyList<TrainingFeature> batch, TeacherRequest request)
     {
+        if (request.ProjectionLayers.Count > 0) throw new ConfigException("self-attention projections (for relation matches) cannot be read from an ONNX teacher; cache them from a TorchSharp teacher (--model)");
         if (request.AttentionLayers.Count > 0) throw new ConfigException("attention probabilities cannot be read from an ONNX teacher; cache them from a TorchSharp teacher (--model)");
         var missing = request.HiddenLayers.Where(l => !outputs.Hidden.ContainsKey(l)).ToList();
         if (missing.Count > 0) throw new ConfigException($"hidden layers {string.Join(",", missing)} are not mapped to ONNX outputs; add --onnx-output hidden.N=NAME");

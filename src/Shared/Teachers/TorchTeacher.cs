@@ -25,6 +25,8 @@ public sealed class TorchTeacher(BertTaskModel model, int logitWidth, int padId)
         var output = model.forward(inputs.Inputs.InputIds, inputs.Inputs.AttentionMask, inputs.Inputs.TokenTypeIds,
             outputAttentions: request.AttentionLayers.Count > 0);
         var logits = output.Logits.to(ScalarType.Float32);
+        var projections = request.ProjectionLayers
+            .SelectMany(l => model.Encoder.QueryKeyValue(l, output.Encoder.HiddenStates[l]) is var (q, k, v) ? new[] { q, k, v } : []).ToList();
         var results = new TeacherOutput[batch.Count];
         for (var row = 0; row < batch.Count; row++)
         {
@@ -33,7 +35,10 @@ public sealed class TorchTeacher(BertTaskModel model, int logitWidth, int padId)
             var hidden = request.HiddenLayers.Select(l => Values(output.Encoder.HiddenStates[l][row, ..length])).ToList();
             var attentions = request.AttentionLayers.Select(l => Values(output.Encoder.Attentions![l][row, .., ..length, ..length])).ToList();
             var pooled = request.Pooled && output.Encoder.PooledOutput is { } p ? Values(p[row]) : null;
-            results[row] = new TeacherOutput(Values(rowLogits), hidden, attentions, pooled);
+            results[row] = new TeacherOutput(Values(rowLogits), hidden, attentions, pooled)
+            {
+                Projections = projections.Select(p => Values(p[row, ..length])).ToList(),
+            };
         }
         return results;
     }

@@ -77,11 +77,11 @@ public sealed class CacheManifestTests
     public void Load_UnknownFormatVersion_SaysWhichVersionsAreKnown()
     {
         using var dir = new TemporaryDirectory();
-        var path = SaveRaw(dir, Json(WithShards("part-00000.parquet")).Also(j => j["format_version"] = 2));
+        var path = SaveRaw(dir, Json(WithShards("part-00000.parquet")).Also(j => j["format_version"] = 3));
 
         var error = Assert.Throws<CacheFormatException>(() => CacheManifest.Load(path));
 
-        Assert.Contains("format_version 2 is not supported (this build reads 1)", error.Message);
+        Assert.Contains("format_version 3 is not supported (this build reads 1 to 2)", error.Message);
     }
 
     [Fact]

@@ -13,7 +13,7 @@ public sealed class CacheSpecTests
         { CacheFixtures.Tagging() with { LogitWidth = 0 }, "logit_width must be positive, found 0" },
         { CacheFixtures.Tagging() with { HiddenLayers = [2, 2] }, "hidden_layers must not repeat a layer, found [2, 2]" },
         { CacheFixtures.Tagging() with { AttentionLayers = [-1] }, "attention_layers must not be negative, found [-1]" },
-        { CacheFixtures.Tagging() with { HiddenSize = 0 }, "hidden_size must be positive when hidden_layers or pooled are set, found 0" },
+        { CacheFixtures.Tagging() with { HiddenSize = 0 }, "hidden_size must be positive when hidden_layers, projection_layers or pooled are set, found 0" },
         { CacheFixtures.Tagging() with { NumHeads = 0 }, "num_heads must be positive when attention_layers are set, found 0" },
         { CacheFixtures.Tagging() with { TopK = 4 }, "top_k must be in [1, logit_width = 3], found 4" },
         { CacheFixtures.Tagging() with { DType = (CacheDType)7 }, "dtype 7 is not one of fp16, bf16, fp32" },

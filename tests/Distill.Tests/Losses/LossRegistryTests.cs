@@ -13,7 +13,7 @@ public sealed class LossRegistryTests
     private static readonly string[] HandTested =
     [
         "hidden_mse", "cos", "pkd", "attention_mse", "attention_mse_sum", "attention_ce", "attention_ce_mean",
-        "fsp", "gram", "mmd", "nst",
+        "fsp", "gram", "mmd", "nst", "relation_kl",
     ];
 
     /// <summary>Losses whose value on identical inputs is the teacher's entropy rather than 0.</summary>

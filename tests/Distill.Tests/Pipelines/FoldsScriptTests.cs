@@ -6,13 +6,15 @@ namespace Distill.Tests.Pipelines;
 
 /// <summary>
 /// <c>bench/folds.sh --small --folds 2</c> end to end with the executables built beside this test: 40 polarity
-/// sentences, 3 steps per run. It checks what the script promises, not accuracy: the folds partition the pooled data,
-/// every run selects its checkpoint on the selection part while only <c>eval</c> reads the held-out part, and the
-/// table has a row per arm.
+/// sentences, 3 steps per run, two recipes (the default hidden-state matches and MiniLMv2's relations, whose cache
+/// holds the teacher's query/key/value). It checks what the script promises, not accuracy: the folds partition the
+/// pooled data, every run selects its checkpoint on the selection part while only <c>eval</c> reads the held-out part,
+/// and the table has a row per arm.
 /// </summary>
 public sealed class FoldsScriptTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(10);
+    private static readonly string Configs = Path.Combine(TestAssets.RepositoryRoot, "pipelines", "configs");
     private static readonly string Polarity = Path.Combine(TestAssets.RepositoryRoot, "pipelines", ".data", "polarity");
 
     [SkippableFact]
@@ -24,7 +26,8 @@ public sealed class FoldsScriptTests(ITestOutputHelper output)
         var runs = dir.File("run");
         var environment = new Dictionary<string, string> { ["BIN"] = AppContext.BaseDirectory };
 
-        var run = ScriptRun.Invoke("bench/folds.sh", Limit, environment, "--small", "--folds", "2", "--out", runs);
+        var run = ScriptRun.Invoke("bench/folds.sh", Limit, environment, "--small", "--folds", "2", "--out", runs,
+            "--recipe", Path.Combine(Configs, "distill-L2.json"), "--recipe", Path.Combine(Configs, "minilmv2-L2.json"));
         output.WriteLine(run.Output);
 
         Assert.False(run.TimedOut, $"folds.sh ran past {Limit.TotalMinutes} minutes:\n{run.Output}");
@@ -43,14 +46,15 @@ public sealed class FoldsScriptTests(ITestOutputHelper output)
 
         var calls = File.ReadAllLines(Path.Combine(runs, "commands.log"));
         var readingHeld = calls.Where(call => call.Contains("held.jsonl", StringComparison.Ordinal)).ToList();
-        Assert.Equal(6, readingHeld.Count);
+        Assert.Equal(8, readingHeld.Count);
         Assert.All(readingHeld, call => Assert.StartsWith("distill-student eval ", call, StringComparison.Ordinal));
         var selecting = calls.Where(call => call.StartsWith("distill-student train ", StringComparison.Ordinal) || call.StartsWith("distill-student distill ", StringComparison.Ordinal)).ToList();
-        Assert.Equal(6, selecting.Count);
+        Assert.Equal(8, selecting.Count);
         Assert.All(selecting, call => Assert.Matches(@"--dev \S+/fold-\d/select\.jsonl", call));
 
         var table = File.ReadAllText(Path.Combine(runs, "table.md"));
-        foreach (var arm in new[] { "teacher", "student-alone", "student-distilled" })
+        Assert.Contains(calls, call => call.StartsWith("cache-teacher run ", StringComparison.Ordinal) && call.Contains("minilmv2-L2.json", StringComparison.Ordinal));
+        foreach (var arm in new[] { "teacher", "student-alone", "student-distilled", "distilled-minilmv2-L2" })
         {
             Assert.Matches($@"\| {arm} \| [01]\.\d{{4}} \| \d\.\d{{4}} \| [01]\.\d{{4}}–[01]\.\d{{4}} \| \d+\.\d% \|", table);
         }

@@ -18,6 +18,8 @@ public sealed class BertAttention : nn.Module<Tensor, Tensor, bool, (Tensor Hidd
         RegisterComponents();
     }
 
+    internal BertSelfAttention Self => selfAttention;
+
     public override (Tensor Hidden, Tensor? Probabilities) forward(Tensor hidden, Tensor additiveMask, bool returnProbabilities)
     {
         var (context, probabilities) = selfAttention.call(hidden, additiveMask, returnProbabilities);

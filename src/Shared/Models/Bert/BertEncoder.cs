@@ -15,6 +15,8 @@ public sealed class BertEncoder : nn.Module<Tensor, Tensor, bool, (IReadOnlyList
         RegisterComponents();
     }
 
+    internal BertLayer Layer(int index) => layer[index];
+
     /// <returns>the input and every layer's output (layers + 1 tensors), and each layer's attention probabilities if asked</returns>
     public override (IReadOnlyList<Tensor> HiddenStates, IReadOnlyList<Tensor>? Attentions) forward(
         Tensor hidden, Tensor additiveMask, bool returnProbabilities)

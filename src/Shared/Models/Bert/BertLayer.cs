@@ -18,6 +18,8 @@ public sealed class BertLayer : nn.Module<Tensor, Tensor, bool, (Tensor Hidden, 
         RegisterComponents();
     }
 
+    internal BertAttention Attention => attention;
+
     public override (Tensor Hidden, Tensor? Probabilities) forward(Tensor hidden, Tensor additiveMask, bool returnProbabilities)
     {
         var (attended, probabilities) = attention.call(hidden, additiveMask, returnProbabilities);

@@ -52,6 +52,20 @@ public sealed class BertModel : nn.Module
         return new BertModelOutput(hiddenStates, attentions, pooled);
     }
 
+    /// <summary>
+    /// Layer <paramref name="layer"/>'s (from 0) self-attention query, key and value projections, (B, T, H) each, of its
+    /// input <paramref name="layerInput"/> (hidden state <paramref name="layer"/> of <see cref="forward"/>'s output): the
+    /// same products the forward pass took, recomputed only for the layers a relation match reads.
+    /// </summary>
+    public (Tensor Query, Tensor Key, Tensor Value) QueryKeyValue(int layer, Tensor layerInput)
+    {
+        if (layer < 0 || layer >= Config.NumHiddenLayers)
+        {
+            throw new ArgumentOutOfRangeException(nameof(layer), layer, $"the model has layers 0..{Config.NumHiddenLayers - 1}");
+        }
+        return encoder.Layer(layer).Attention.Self.Projections(layerInput);
+    }
+
     /// <summary>0 where a token may be attended to, the dtype's lowest value at padding (as Hugging Face does).</summary>
     internal static Tensor AdditiveMask(Tensor attentionMask, ScalarType dtype)
     {

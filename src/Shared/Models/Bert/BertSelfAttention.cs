@@ -55,5 +55,11 @@ public sealed class BertSelfAttention : nn.Module<Tensor, Tensor, bool, (Tensor 
         return (context.transpose(1, 2).reshape(b, t, heads * headSize), probabilities); // (B, T, H), bf16 in a bf16 scope
     }
 
+    /// <summary>
+    /// The query, key and value projections of <paramref name="hidden"/>, each (B, T, H) with the heads concatenated:
+    /// what MiniLM's relations compare. Float32 in a bf16 scope too, since they feed a loss.
+    /// </summary>
+    public (Tensor Query, Tensor Key, Tensor Value) Projections(Tensor hidden) => (query.call(hidden), key.call(hidden), value.call(hidden));
+
     private Tensor SplitHeads(Tensor x) => x.view(x.shape[0], x.shape[1], heads, headSize).transpose(1, 2);
 }

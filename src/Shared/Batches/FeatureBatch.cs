@@ -9,7 +9,7 @@ namespace Distill.Batches;
 /// <summary>A padded batch of features: model inputs plus labels shaped for the task's loss.</summary>
 public sealed class FeatureBatch : IDisposable
 {
-    private FeatureBatch(IReadOnlyList<TrainingFeature> features, InputBatch inputs, Tensor labels)
+    private FeatureBatch(IReadOnlyList<TrainingFeature> features, EncoderInputs inputs, Tensor labels)
     {
         Features = features;
         Inputs = inputs;
@@ -17,14 +17,14 @@ public sealed class FeatureBatch : IDisposable
     }
 
     public IReadOnlyList<TrainingFeature> Features { get; }
-    public InputBatch Inputs { get; }
+    public EncoderInputs Inputs { get; }
 
     /// <summary>Classification (B); tagging (B, T) padded with the ignore label; QA (B, 2).</summary>
     public Tensor Labels { get; }
 
     public static FeatureBatch Collate(IReadOnlyList<TrainingFeature> features, TaskKind kind, int padId)
     {
-        var inputs = InputBatch.Pad(features.Select(f => f.Text).ToList(), padId);
+        var inputs = EncoderInputs.Pad(features.Select(f => f.Text).ToList(), padId);
         Tensor labels;
         if (kind == TaskKind.Tagging)
         {

@@ -150,10 +150,10 @@ try
 
         if (onnxFile is not null)
         {
-            // 3b. The ONNX teacher online: ONNX Runtime on every batch, its outputs built into teacher tensors as cached rows are.
+            // 3b. The ONNX teacher online: ONNX Runtime on every batch, its per-row outputs padded into the batch's teacher tensors.
             var files = OnnxTeacherFiles.Locate(onnxFile, null, null, OnnxTeacherOutputs.Parse(["logits=logits", $"hidden.{teacherLayers}=last_hidden_state"]), cased: false);
             using var onnx = files.Open(kind, student.Labels.Count, threads, preferCuda: false, _ => { });
-            var onnxOnline = Time("onnx", o => new GeneralDistiller(training, distillation, student.Adapted(), new OnlineOnnxTeacher(onnx, student.Train.Features, kind, readLayers), o), student.Feed());
+            var onnxOnline = Time("onnx", o => new GeneralDistiller(training, distillation, student.Adapted(), new OnlineOnnxTeacher(onnx, kind, readLayers), o), student.Feed());
             var torchOnline = Time("online", o => new GeneralDistiller(training, distillation, student.Adapted(), new OnlineTeacher(BertAdaptor.For(teacherModel, false)), o), student.Feed());
             Console.WriteLine($"3b. online distillation step, ONNX teacher (GeneralDistiller, OnlineOnnxTeacher, {onnxFile}): {onnxOnline.MsPerStep:F1} ms/step, "
                 + $"{onnxOnline.MsPerStep / basicMs:F3}x student-only, {onnxOnline.MsPerStep / torchOnline.MsPerStep:F3}x the TorchSharp teacher online, {onnxOnline.MsPerStep / cachedMs:F3}x cached");

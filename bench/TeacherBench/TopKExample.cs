@@ -21,9 +21,9 @@ internal static class TopKExample
         using var _ = no_grad();
         var embeddings = encoder.state_dict()["embeddings.word_embeddings.weight"]; // (V, H)
         var texts = data.Features.Take(48).ToList();
-        using var batch = FeatureBatch.Collate(texts, TaskKind.Classification, tokenizer.PadId);
-        var output = encoder.forward(batch.Inputs.InputIds, batch.Inputs.AttentionMask, batch.Inputs.TokenTypeIds);
-        var mask = batch.Inputs.AttentionMask.to(ScalarType.Bool).reshape(-1);
+        using var batch = EncoderInputs.Pad(texts.Select(f => f.Text).ToList(), tokenizer.PadId);
+        var output = encoder.forward(batch.InputIds, batch.AttentionMask, batch.TokenTypeIds);
+        var mask = batch.AttentionMask.to(ScalarType.Bool).reshape(-1);
         var teacher = output.LastHiddenState.reshape(-1, encoder.Config.HiddenSize)[mask].matmul(embeddings.t()); // (N, V)
         var student = output.HiddenStates[3].reshape(-1, encoder.Config.HiddenSize)[mask].matmul(embeddings.t());
         var width = (int)teacher.shape[1];

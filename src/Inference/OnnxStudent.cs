@@ -146,7 +146,7 @@ public sealed class OnnxStudent : IDisposable
         var order = Enumerable.Range(0, inputs.Count).OrderBy(i => inputs[i].Length).ToArray();
         foreach (var chunk in order.Chunk(batchSize))
         {
-            var batch = PaddedBatch.Pad(chunk.Select(i => inputs[i]).ToList(), Tokenizer.PadId);
+            var batch = PaddedTokens.Pad(chunk.Select(i => inputs[i]).ToList(), Tokenizer.PadId);
             var outputs = Run(batch);
             for (var row = 0; row < chunk.Length; row++) results[chunk[row]] = RowLogits(outputs, batch, row, inputs[chunk[row]].Length);
         }
@@ -162,7 +162,7 @@ public sealed class OnnxStudent : IDisposable
         _ => [(OnnxModelMetadata.StartLogits, 2), (OnnxModelMetadata.EndLogits, 2)],
     };
 
-    private List<float[]> Run(PaddedBatch batch)
+    private List<float[]> Run(PaddedTokens batch)
     {
         long[] shape = [batch.Size, batch.Length];
         var names = new List<string> { OnnxModelMetadata.InputIds, OnnxModelMetadata.AttentionMask };
@@ -200,7 +200,7 @@ public sealed class OnnxStudent : IDisposable
         }
     }
 
-    private float[] RowLogits(List<float[]> outputs, PaddedBatch batch, int row, int tokens)
+    private float[] RowLogits(List<float[]> outputs, PaddedTokens batch, int row, int tokens)
     {
         var labels = Metadata.Labels.Count;
         switch (task)

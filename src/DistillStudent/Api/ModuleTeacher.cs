@@ -76,7 +76,7 @@ internal sealed class ModuleTeacher : ITeacherModel
         model.Module.eval();
         using var _ = no_grad();
         using var scope = NewDisposeScope();
-        using var batch = TaskDataFeed.Collate(features, Kind, padId);
+        using var batch = Batch.Collate(features, Kind, padId);
         read(model.Run(batch));
     }
 

@@ -87,7 +87,7 @@ public sealed class CachedTeacherFeed : IBatchFeed
                 var joins = windows.Select((rows, i) => QaWindowJoin.Build(rows.Select(Spans).ToList(), TokenSpans.Of(students[i].Text))).ToList();
                 return TeacherTensors.Build(windows, joins, cache.Spec, cache.Columns);
             }).ToList();
-            yield return TaskDataFeed.Collate(students, kind, padId, teachers, task);
+            yield return Batch.Collate(students, kind, padId, teachers, task);
         }
     }
 
@@ -114,7 +114,7 @@ public sealed class CachedTeacherFeed : IBatchFeed
                     foreach (var row in rows) Join(other.Dir, row);
                     teachers.Add(TeacherTensors.Build(rows, other.Spec, other.Columns, kind, Alignments(rows, joined)));
                 }
-                yield return TaskDataFeed.Collate(joined, kind, padId, teachers, task);
+                yield return Batch.Collate(joined, kind, padId, teachers, task);
             }
         }
         finally

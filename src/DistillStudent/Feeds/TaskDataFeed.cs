@@ -1,33 +1,44 @@
 using Distill.Models;
 using Distill.Tasks;
-using Distill.Batches;
 
 namespace Distill.DistillStudent.Feeds;
 
 /// <summary>
 /// Batches of a task's features held in memory, in a seeded shuffled order per epoch (<see cref="IndexedFeed"/>).
-/// Used by BasicTrainer and by distillers whose teacher runs online.
+/// Used by BasicTrainer and by distillers whose teacher runs online; an online teacher with inputs of its own gets
+/// its batch built beside the student's from the same examples (<see cref="Batch.InputsFor"/>).
 /// </summary>
-public sealed class TaskDataFeed(IReadOnlyList<TrainingFeature> features, TaskKind kind, int padId, int batchSize, int seed) : IBatchFeed
+public sealed class TaskDataFeed : IBatchFeed
 {
-    private readonly IndexedFeed indexed = new(features.Count, batchSize, seed, chunk => Collate(chunk.Select(i => features[i]).ToList(), kind, padId));
+    private readonly IndexedFeed indexed;
+
+    /// <param name="features">the student's features</param>
+    /// <param name="kind">the task</param>
+    /// <param name="padId">the student tokenizer's padding id</param>
+    /// <param name="batchSize">rows per batch</param>
+    /// <param name="seed">the run's seed</param>
+    public TaskDataFeed(IReadOnlyList<TrainingFeature> features, TaskKind kind, int padId, int batchSize, int seed)
+        : this(features, kind, padId, batchSize, seed, [])
+    {
+    }
+
+    /// <param name="features">the student's features</param>
+    /// <param name="kind">the task</param>
+    /// <param name="padId">the student tokenizer's padding id</param>
+    /// <param name="batchSize">rows per batch</param>
+    /// <param name="seed">the run's seed</param>
+    /// <param name="teachers">per online teacher, in the run's teacher order, its own features of the same examples, or null where it takes the student's</param>
+    internal TaskDataFeed(IReadOnlyList<TrainingFeature> features, TaskKind kind, int padId, int batchSize, int seed, IReadOnlyList<TeacherFeatures?> teachers)
+    {
+        for (var t = 0; t < teachers.Count; t++) teachers[t]?.CheckPairs(features, kind, t);
+        indexed = new IndexedFeed(features.Count, batchSize, seed, chunk => Batch.Collate(chunk.Select(i => features[i]).ToList(), kind, padId,
+            teacherInputs: teachers.Count == 0 ? null
+                : teachers.Select(own => own is null ? null : Batch.Collate(chunk.Select(i => own.Features[i]).ToList(), kind, own.PadId)).ToList()));
+    }
 
     public int Count => indexed.Count;
 
     public int BatchesPerEpoch => indexed.BatchesPerEpoch;
 
     public IEnumerable<Batch> Epoch(int epoch, int firstBatch) => indexed.Epoch(epoch, firstBatch);
-
-    /// <summary>A padded batch of features with their labels, the teachers' outputs for them and their task's name, if any.</summary>
-    public static Batch Collate(IReadOnlyList<TrainingFeature> rows, TaskKind kind, int padId, IReadOnlyList<Adaptors.AdaptorOutput>? teachers = null, string? task = null)
-    {
-        var collated = FeatureBatch.Collate(rows, kind, padId);
-        return new Batch(new Dictionary<string, TorchSharp.torch.Tensor>
-        {
-            [Batch.InputIds] = collated.Inputs.InputIds,
-            [Batch.AttentionMask] = collated.Inputs.AttentionMask,
-            [Batch.TokenTypeIds] = collated.Inputs.TokenTypeIds,
-            [Batch.Labels] = collated.Labels,
-        }, rows.Count, teachers, rows.Select(r => r.FeatureId).ToList(), task);
-    }
 }

@@ -72,8 +72,8 @@ public static class DistillationRun
                 OnnxTeacherChecks.Check(onnxFiles, distillation, student);
                 var onnx = onnxFiles.Open(training.TaskKind, training.TaskKind == TaskKind.Qa ? 2 : student.Labels.Count, training.Threads, preferCuda: true, log.WriteLine);
                 teacherModel = onnx;
-                var online = new OnlineOnnxTeacher(onnx, student.Train.Features, training.TaskKind, distillation.TeacherHiddenLayers());
-                online.Probe();
+                var online = new OnlineOnnxTeacher(onnx, training.TaskKind, distillation.TeacherHiddenLayers());
+                online.Probe(student.Train.Features[0]);
                 feed = student.Feed();
                 teacher = online;
                 description = $"the ONNX teacher {run.Teacher} run online";

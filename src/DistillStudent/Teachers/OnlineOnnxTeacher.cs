@@ -1,4 +1,3 @@
-using Distill.Cache;
 using Distill.DistillStudent.Adaptors;
 using Distill.DistillStudent.Feeds;
 using Distill.Models;
@@ -9,50 +8,51 @@ namespace Distill.DistillStudent.Teachers;
 
 /// <summary>
 /// A teacher of the Shared <see cref="ITeacherModel"/> kind (the ONNX teacher that <c>cache-teacher run --onnx</c> runs)
-/// run on every batch: its per-row outputs take the form of cached rows at fp32, so that they become a batch's
-/// teacher tensors exactly as a cache's rows do (<see cref="TeacherTensors"/>), padding and KD form included.
-/// The teacher reads the student's features, so both must tokenize alike (checked before the run).
+/// run on every batch: it reads the features the batch was collated from (the student's, or its own built beside
+/// them, <see cref="Batch.InputsFor"/>) and its per-row outputs become the batch's teacher tensors
+/// (<see cref="TeacherOutputTensors"/>), padding and KD form included. On the student's features both must tokenize
+/// alike (checked before the run).
 /// </summary>
 public sealed class OnlineOnnxTeacher : ITeacherOutputSource
 {
     private readonly ITeacherModel teacher;
-    private readonly Dictionary<string, TrainingFeature> features;
     private readonly TaskKind kind;
+    private readonly IReadOnlyList<int> hiddenLayers;
     private readonly TeacherRequest request;
-    private readonly CacheSpec spec;
-    private readonly CacheColumns columns;
+    private readonly int inputs;
 
     /// <param name="teacher">the teacher, whose logits have the student's width</param>
-    /// <param name="features">the student's features, which the batches' feature ids name</param>
     /// <param name="kind">the task</param>
     /// <param name="hiddenLayers">the teacher hidden layers the matches read</param>
-    public OnlineOnnxTeacher(ITeacherModel teacher, IReadOnlyList<TrainingFeature> features, TaskKind kind, IReadOnlyList<int> hiddenLayers)
+    public OnlineOnnxTeacher(ITeacherModel teacher, TaskKind kind, IReadOnlyList<int> hiddenLayers)
+        : this(teacher, kind, hiddenLayers, inputs: 0)
+    {
+    }
+
+    /// <param name="teacher">the teacher, whose logits have the student's width</param>
+    /// <param name="kind">the task</param>
+    /// <param name="hiddenLayers">the teacher hidden layers the matches read</param>
+    /// <param name="inputs">which teacher's inputs of the batch it reads (<see cref="Batch.InputsFor"/>)</param>
+    internal OnlineOnnxTeacher(ITeacherModel teacher, TaskKind kind, IReadOnlyList<int> hiddenLayers, int inputs)
     {
         this.teacher = teacher;
-        this.features = features.ToDictionary(f => f.FeatureId, StringComparer.Ordinal);
         this.kind = kind;
+        this.hiddenLayers = hiddenLayers;
+        this.inputs = inputs;
         request = new TeacherRequest(hiddenLayers, [], Pooled: false);
-        spec = new CacheSpec
-        {
-            Task = kind.Name(), LogitWidth = teacher.LogitWidth, TokenLevelLogits = kind != TaskKind.Classification, HiddenLayers = hiddenLayers,
-            HiddenSize = teacher.HiddenSize, NumHeads = teacher.NumHeads, DType = CacheDType.Fp32,
-        };
-        columns = new CacheColumns { HiddenLayers = hiddenLayers, AttentionLayers = [], Pooled = false };
     }
 
     public IReadOnlyList<AdaptorOutput> Teach(Batch batch)
     {
-        var rows = batch.FeatureIds.Select(id => features[id]).ToList();
+        var rows = batch.InputsFor(inputs).Features
+            ?? throw new InvalidOperationException("an ONNX teacher reads the features a batch was collated from; this batch was built from tensors");
         var outputs = teacher.Run(rows, request);
-        return [TeacherTensors.Build(rows.Select((f, i) => Row(f, outputs[i])).ToList(), spec, columns, kind)];
+        return [TeacherOutputTensors.Build(outputs, rows.Select(f => f.Text.Length).ToList(), kind, teacher.LogitWidth, teacher.HiddenSize, hiddenLayers)];
     }
 
     /// <summary>
     /// Runs the teacher on one feature so that an output mapped to the wrong graph output (logits of another width,
     /// hidden states of another size) fails before anything is written: the ONNX teacher checks each output's shape.
     /// </summary>
-    public void Probe() => teacher.Run([features.Values.First()], request);
-
-    private static CacheReadRow Row(TrainingFeature feature, TeacherOutput output) =>
-        new(feature.FeatureId, feature.ExampleId, feature.Text.Ids, [], [], output.Logits, output.Hidden.Select(h => CachedTensor.FromFloats(h)).ToList(), [], null);
+    public void Probe(TrainingFeature feature) => teacher.Run([feature], request);
 }

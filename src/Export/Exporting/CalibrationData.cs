@@ -88,7 +88,7 @@ public static class CalibrationData
         var texts = Spread(all, examples);
         if (texts.Count == 0) throw new DataFormatException(path, "", "no examples to calibrate on (expected at least one)");
         log($"int8 calibration on {texts.Count} examples of {path} ({length})");
-        return texts.Chunk(BatchSize).Select(chunk => Batch(PaddedBatch.Pad(chunk, padId))).ToList();
+        return texts.Chunk(BatchSize).Select(chunk => Batch(PaddedTokens.Pad(chunk, padId))).ToList();
     }
 
     /// <summary><paramref name="count"/> items at even strides over the list (all of them when it is shorter), so that a file sorted by label or length is still covered whole.</summary>
@@ -98,7 +98,7 @@ public static class CalibrationData
         return Enumerable.Range(0, count).Select(i => items[(int)((long)i * items.Count / count)]).ToList();
     }
 
-    public static CalibrationBatch Batch(PaddedBatch batch) => new(
+    public static CalibrationBatch Batch(PaddedTokens batch) => new(
         new Dictionary<string, long[]>
         {
             [OutputNames.InputIds] = batch.Ids,

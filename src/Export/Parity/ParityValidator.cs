@@ -33,7 +33,7 @@ public static class ParityValidator
     /// <param name="texts">the inputs, batched in this order</param>
     /// <param name="batchSizes">every input is run once at each of these batch sizes</param>
     /// <param name="padId">the vocabulary's [PAD] id</param>
-    public static ParityReport Run(TaskKind? kind, Func<InputBatch, IReadOnlyDictionary<string, Tensor>> ours, OnnxEncoderSession onnx,
+    public static ParityReport Run(TaskKind? kind, Func<EncoderInputs, IReadOnlyDictionary<string, Tensor>> ours, OnnxEncoderSession onnx,
         IReadOnlyList<TokenizedText> texts, IReadOnlyList<int> batchSizes, int padId)
     {
         ArgumentOutOfRangeException.ThrowIfZero(texts.Count);
@@ -47,7 +47,7 @@ public static class ParityValidator
             foreach (var chunk in texts.Chunk(size))
             {
                 using var scope = NewDisposeScope();
-                using var batch = InputBatch.Pad(chunk, padId);
+                using var batch = EncoderInputs.Pad(chunk, padId);
                 var expected = ours(batch);
                 var unknown = names.Where(n => !expected.ContainsKey(n)).ToList();
                 if (unknown.Count > 0)

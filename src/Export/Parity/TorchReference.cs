@@ -15,7 +15,7 @@ public static class TorchReference
 {
     /// <summary>Runs the model (eval, no gradients); call inside a dispose scope.</summary>
     /// <returns>output name → float32 CPU tensor, shaped as the graph's output</returns>
-    public static IReadOnlyDictionary<string, Tensor> Outputs(LoadedModel model, InputBatch batch) =>
+    public static IReadOnlyDictionary<string, Tensor> Outputs(LoadedModel model, EncoderInputs batch) =>
         Outputs(model, batch.InputIds, batch.AttentionMask, batch.TokenTypeIds);
 
     /// <param name="model">the model</param>
@@ -51,7 +51,7 @@ public static class TorchReference
     }
 
     /// <summary>A BiGRU's logits (eval, no gradients); call inside a dispose scope.</summary>
-    public static IReadOnlyDictionary<string, Tensor> Outputs(BiGruTaskModel model, InputBatch batch)
+    public static IReadOnlyDictionary<string, Tensor> Outputs(BiGruTaskModel model, EncoderInputs batch)
     {
         using var _ = no_grad();
         return new Dictionary<string, Tensor> { [OutputNames.Logits] = model.forward(batch.InputIds, batch.AttentionMask).Logits.to(ScalarType.Float32).cpu().contiguous() };

@@ -59,10 +59,10 @@ public sealed class OnnxEncoderSession : IDisposable
     public IReadOnlyCollection<string> OutputNames => session.OutputMetadata.Keys.ToList();
 
     /// <summary>Runs the batch and returns the last hidden state, row-major (B, T, H), with its shape.</summary>
-    public (float[] Values, long[] Shape) LastHiddenState(InputBatch batch) => Run(batch, [names.LastHiddenState])[0];
+    public (float[] Values, long[] Shape) LastHiddenState(EncoderInputs batch) => Run(batch, [names.LastHiddenState])[0];
 
     /// <summary>Runs the batch and returns the named float outputs, row-major, with their shapes.</summary>
-    public IReadOnlyList<(float[] Values, long[] Shape)> Run(InputBatch batch, IReadOnlyList<string> outputNames)
+    public IReadOnlyList<(float[] Values, long[] Shape)> Run(EncoderInputs batch, IReadOnlyList<string> outputNames)
     {
         var missing = outputNames.Where(n => !session.OutputMetadata.ContainsKey(n)).ToList();
         if (missing.Count > 0)

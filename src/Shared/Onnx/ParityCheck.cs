@@ -22,7 +22,7 @@ public static class ParityCheck
     public static double MaxAbsDiff(BertModel model, OnnxEncoderSession onnx, WordPieceEncoder tokenizer, IReadOnlyList<string> sentences)
     {
         var texts = sentences.Select(s => tokenizer.Encode(s, maxLength: model.Config.MaxPositionEmbeddings)).ToList();
-        using var batch = InputBatch.Pad(texts, tokenizer.PadId);
+        using var batch = EncoderInputs.Pad(texts, tokenizer.PadId);
         var (expected, shape) = onnx.LastHiddenState(batch);
 
         using var scope = NewDisposeScope();

@@ -45,7 +45,7 @@ public sealed class OnnxTeacher : ITeacherModel
         var missing = request.HiddenLayers.Where(l => !outputs.Hidden.ContainsKey(l)).ToList();
         if (missing.Count > 0) throw new ConfigException($"hidden layers {string.Join(",", missing)} are not mapped to ONNX outputs; add --onnx-output hidden.N=NAME");
 
-        using var inputs = InputBatch.Pad(batch.Select(f => f.Text).ToList(), padId);
+        using var inputs = EncoderInputs.Pad(batch.Select(f => f.Text).ToList(), padId);
         var names = outputs.Logits.Concat(request.HiddenLayers.Select(l => outputs.Hidden[l]))
             .Concat(request.Pooled && outputs.Pooled is not null ? [outputs.Pooled] : []).ToList();
         var values = session.Run(inputs, names);

@@ -21,8 +21,8 @@ public sealed class TorchTeacher(BertTaskModel model, int logitWidth, int padId)
         model.eval();
         using var _ = no_grad();
         using var scope = NewDisposeScope();
-        using var inputs = FeatureBatch.Collate(batch, model.Kind, padId);
-        var output = model.forward(inputs.Inputs.InputIds, inputs.Inputs.AttentionMask, inputs.Inputs.TokenTypeIds,
+        using var inputs = EncoderInputs.Pad(batch.Select(f => f.Text).ToList(), padId);
+        var output = model.forward(inputs.InputIds, inputs.AttentionMask, inputs.TokenTypeIds,
             outputAttentions: request.AttentionLayers.Count > 0);
         var logits = output.Logits.to(ScalarType.Float32);
         var projections = request.ProjectionLayers

@@ -101,7 +101,7 @@ public sealed class ImportOnnxCommandTests(ImportedMiniLm imported) : IClassFixt
         using var model = ModelDirectory.LoadBert(imported.ModelDirectory!);
         using var onnx = OnnxEncoderSession.Create(dir.File("attentions.onnx"), threads: 1, preferCuda: false, _ => { });
         var tokenizer = ModelDirectory.LoadTokenizer(imported.ModelDirectory!, model.Config);
-        using var batch = InputBatch.Pad([tokenizer.Encode("Attention, please."), tokenizer.Encode("A much longer second sentence pads the first.")], tokenizer.PadId);
+        using var batch = EncoderInputs.Pad([tokenizer.Encode("Attention, please."), tokenizer.Encode("A much longer second sentence pads the first.")], tokenizer.PadId);
         using var scope = NewDisposeScope();
         using var _ = no_grad();
 

@@ -36,8 +36,8 @@ public static class ModelRunner
             {
                 using var scope = NewDisposeScope();
                 var batchFeatures = chunk.Select(i => features[i]).ToList();
-                using var batch = FeatureBatch.Collate(batchFeatures, kind, padId);
-                var logits = forward(batch.Inputs.InputIds, batch.Inputs.AttentionMask, batch.Inputs.TokenTypeIds).to(ScalarType.Float32).cpu();
+                using var batch = EncoderInputs.Pad(batchFeatures.Select(f => f.Text).ToList(), padId);
+                var logits = forward(batch.InputIds, batch.AttentionMask, batch.TokenTypeIds).to(ScalarType.Float32).cpu();
                 for (var row = 0; row < chunk.Length; row++)
                 {
                     var values = kind == TaskKind.Classification

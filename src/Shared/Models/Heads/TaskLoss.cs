@@ -1,7 +1,6 @@
 using Distill.Models;
 using Distill.Runtime;
 using static TorchSharp.torch;
-using Distill.Batches;
 using Distill.Tasks;
 
 namespace Distill.Models.Heads;
@@ -14,7 +13,7 @@ public static class TaskLoss
 
     /// <param name="kind">the task</param>
     /// <param name="logits">classification (B, C); tagging (B, T, C); QA (B, T, 2)</param>
-    /// <param name="labels">as <see cref="FeatureBatch.Labels"/></param>
+    /// <param name="labels">classification (B); tagging (B, T) padded with <see cref="IgnoreLabel"/>; QA (B, 2) start and end positions</param>
     public static Tensor Compute(TaskKind kind, Tensor logits, Tensor labels) => kind switch
     {
         TaskKind.Classification => nn.functional.cross_entropy(logits, labels),

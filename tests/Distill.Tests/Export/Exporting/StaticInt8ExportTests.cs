@@ -47,12 +47,12 @@ public sealed class StaticInt8ExportTests
         var path = dir.File("model.onnx");
         File.WriteAllBytes(path, model.ToByteArray());
         using var session = OnnxEncoderSession.Create(path, threads: 1, preferCuda: false, _ => { });
-        using var all = InputBatch.Pad(texts, padId: 0);
+        using var all = EncoderInputs.Pad(texts, padId: 0);
         var batched = session.Run(all, [OutputNames.Logits])[0].Values;
         var (difference, flips) = (0.0, 0);
         for (var row = 0; row < texts.Count; row++)
         {
-            using var one = InputBatch.Pad([texts[row]], padId: 0);
+            using var one = EncoderInputs.Pad([texts[row]], padId: 0);
             var alone = Probabilities(session.Run(one, [OutputNames.Logits])[0].Values, 0, labels);
             var inBatch = Probabilities(batched, row, labels);
             difference = Math.Max(difference, alone.Zip(inBatch, (a, b) => (double)Math.Abs(a - b)).Max());
@@ -68,7 +68,7 @@ public sealed class StaticInt8ExportTests
         var onnx = BertExport.Build(model);
         var options = new Int8Options { MinimumElements = 0 };
         var calibration = new Int8Calibration(
-            RandomTexts(seed: 1).Chunk(8).Select(chunk => CalibrationData.Batch(PaddedBatch.Pad(chunk, 0))).ToList(), new CalibrationOptions());
+            RandomTexts(seed: 1).Chunk(8).Select(chunk => CalibrationData.Batch(PaddedTokens.Pad(chunk, 0))).ToList(), new CalibrationOptions());
         var staticInt8 = StaticInt8Quantizer.Quantize(onnx, calibration.Ranges(onnx, _ => { }), options);
         var dynamicInt8 = DynamicInt8Quantizer.Quantize(onnx, options).Model;
         var texts = RandomTexts(seed: 2);

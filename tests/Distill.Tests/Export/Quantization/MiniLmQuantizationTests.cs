@@ -16,7 +16,7 @@ public sealed class MiniLmQuantizationTests
     {
         using var dir = new TemporaryDirectory();
         var encoder = WordPieceEncoder.FromVocabFile(TestAssets.MiniLmVocab);
-        using var batch = InputBatch.Pad(ParityCheck.DefaultSentences.Select(s => encoder.Encode(s)).ToList(), encoder.PadId);
+        using var batch = EncoderInputs.Pad(ParityCheck.DefaultSentences.Select(s => encoder.Encode(s)).ToList(), encoder.PadId);
         var pooled = new[] { expected, actual }.Select((model, i) =>
         {
             var path = dir.File($"{i}.onnx");

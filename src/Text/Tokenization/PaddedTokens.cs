@@ -4,9 +4,9 @@ namespace Distill.Tokenization;
 /// Tokenized texts padded to the longest one, as row-major (<see cref="Size"/> × <see cref="Length"/>) int64 arrays:
 /// ids (padding with the pad id), attention mask (1 on real tokens) and token types.
 /// </summary>
-public sealed class PaddedBatch
+public sealed class PaddedTokens
 {
-    private PaddedBatch(long[] ids, long[] mask, long[] types, int size, int length)
+    private PaddedTokens(long[] ids, long[] mask, long[] types, int size, int length)
     {
         Ids = ids;
         Mask = mask;
@@ -21,7 +21,7 @@ public sealed class PaddedBatch
     public int Size { get; }
     public int Length { get; }
 
-    public static PaddedBatch Pad(IReadOnlyList<TokenizedText> texts, int padId)
+    public static PaddedTokens Pad(IReadOnlyList<TokenizedText> texts, int padId)
     {
         ArgumentNullException.ThrowIfNull(texts);
         ArgumentOutOfRangeException.ThrowIfZero(texts.Count);
@@ -40,6 +40,6 @@ public sealed class PaddedBatch
                 types[row * length + i] = text.TypeIds[i];
             }
         }
-        return new PaddedBatch(ids, mask, types, texts.Count, length);
+        return new PaddedTokens(ids, mask, types, texts.Count, length);
     }
 }

@@ -4,9 +4,9 @@ using Distill.Tokenization;
 namespace Distill.Batches;
 
 /// <summary>Tokenized texts padded to the longest one: (B, T) int64 ids, mask and token types.</summary>
-public sealed class InputBatch : IDisposable
+public sealed class EncoderInputs : IDisposable
 {
-    private InputBatch(Tensor inputIds, Tensor attentionMask, Tensor tokenTypeIds, PaddedBatch padded)
+    private EncoderInputs(Tensor inputIds, Tensor attentionMask, Tensor tokenTypeIds, PaddedTokens padded)
     {
         InputIds = inputIds;
         AttentionMask = attentionMask;
@@ -28,11 +28,11 @@ public sealed class InputBatch : IDisposable
     public int Size => (int)InputIds.shape[0];
     public int Length => (int)InputIds.shape[1];
 
-    public static InputBatch Pad(IReadOnlyList<TokenizedText> texts, int padId)
+    public static EncoderInputs Pad(IReadOnlyList<TokenizedText> texts, int padId)
     {
-        var padded = PaddedBatch.Pad(texts, padId);
+        var padded = PaddedTokens.Pad(texts, padId);
         long[] shape = [padded.Size, padded.Length];
-        return new InputBatch(tensor(padded.Ids, shape), tensor(padded.Mask, shape), tensor(padded.Types, shape), padded);
+        return new EncoderInputs(tensor(padded.Ids, shape), tensor(padded.Mask, shape), tensor(padded.Types, shape), padded);
     }
 
     public void Dispose()

@@ -28,8 +28,7 @@ public static class ModelDirectory
     {
         var config = BertConfig.Load(RequireFile(directory, ConfigFile));
         var weightsPath = RequireWeights(directory);
-        var weights = SafetensorsFile.Read(weightsPath);
-        try
+        return StateDictFile.Read(weightsPath, weights =>
         {
             var hasPooler = weights.Keys.Any(IsPoolerKey);
             if (pooler && !hasPooler)
@@ -43,11 +42,7 @@ public static class ModelDirectory
             StateDict.Load(model, encoder, weightsPath, stripPrefix: "bert.");
             model.eval();
             return model;
-        }
-        finally
-        {
-            foreach (var tensor in weights.Values) tensor.Dispose();
-        }
+        });
     }
 
     /// <summary>The directory's vocab.txt as the model's tokenizer; a file with more lines than the config's vocab_size is refused.</summary>

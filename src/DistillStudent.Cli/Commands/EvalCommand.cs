@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Distill.Cli;
-using Distill.DistillStudent.TaskModels;
+using Distill.DistillStudent.Runs;
 using Distill.IO;
 using Distill.Models;
 using Distill.Runtime;
@@ -16,7 +16,7 @@ namespace Distill.DistillStudent.Commands;
 /// </summary>
 internal sealed class EvalCommand : Command
 {
-    private readonly Option<DirectoryInfo> model = new("--model") { Description = "trained task model directory (e.g. OUT/best of train): BERT or BiGRU", Required = true };
+    private readonly Option<DirectoryInfo> model = new("--model") { Description = "trained task model directory (e.g. OUT/best of train): BERT, BiGRU or a registered model type", Required = true };
     private readonly Option<string> task = new("--task") { Description = "classification | tagging | qa", Required = true };
     private readonly Option<FileInfo> data = new("--data") { Description = "labelled data file", Required = true };
     internal const string PredictionsFile = "predictions.jsonl";
@@ -43,14 +43,9 @@ internal sealed class EvalCommand : Command
         var dataPath = parse.GetValue(data)!.FullName;
 
         var settings = reading.Apply(parse, DataReadingOptions.Defaults);
-        TaskModelLoader.CheckMaxSeqLength(modelDir, settings.MaxSeqLength);
-        var (taskModel, labels) = TaskModelLoader.Load(modelDir, kind);
-        using var _ = taskModel;
-        var tokenizer = TaskModelLoader.LoadTokenizer(modelDir);
-        var dataSet = TaskDataLoader.Load(kind, dataPath, tokenizer, kind == TaskKind.Qa ? null : labels, settings);
-        foreach (var warning in dataSet.Warnings) parse.InvocationConfiguration.Error.WriteLine($"warning: {warning}");
+        var (result, inputs, warnings) = ModelEvaluation.Run(modelDir, kind, dataPath, settings, parse.GetValue(batchSize));
+        foreach (var warning in warnings) parse.InvocationConfiguration.Error.WriteLine($"warning: {warning}");
 
-        var result = dataSet.Score(ModelRunner.Logits(taskModel.Module, kind, taskModel.Logits, dataSet.Features, parse.GetValue(batchSize), tokenizer.PadId));
         var predictionLines = string.Concat(result.Predictions.Select(p => p.ToJsonString() + "\n"));
         var metricsJson = JsonSerializer.Serialize(result.Metrics);
         var outDir = parse.GetValue(output);
@@ -73,7 +68,7 @@ internal sealed class EvalCommand : Command
         {
             log.WriteLine(result.FormatMetrics());
             var written = outDir is null or "-" ? "" : $"; predictions in {Path.Combine(Path.GetFullPath(outDir), PredictionsFile)}";
-            log.WriteLine($"eval: {dataSet.Features.Count} inputs{written}");
+            log.WriteLine($"eval: {inputs} inputs{written}");
         }
         return 0;
     }

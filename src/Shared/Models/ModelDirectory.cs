@@ -19,6 +19,9 @@ public static class ModelDirectory
     public const string WeightsFile = ModelFiles.WeightsFile;
     public const string VocabFile = ModelFiles.VocabFile;
 
+    /// <summary>The <c>model_type</c> of a config.json that names none: BERT, as ours were before other types.</summary>
+    public const string DefaultModelType = "bert";
+
     /// <summary>
     /// Loads the encoder in eval mode (as Hugging Face's from_pretrained); the pooler is built when the weights have
     /// one, or when <paramref name="pooler"/> asks for it (then initialised as transformers does: a classifier's
@@ -90,7 +93,7 @@ public static class ModelDirectory
             return document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
                 && document.RootElement.TryGetProperty("model_type", out var type) && type.ValueKind == System.Text.Json.JsonValueKind.String
                 ? type.GetString()!
-                : "bert";
+                : DefaultModelType;
         }
         catch (System.Text.Json.JsonException e)
         {

@@ -47,4 +47,10 @@ public static class StateDictFile
             return true;
         });
     }
+
+    /// <summary>
+    /// Loads a model directory's model.safetensors into <paramref name="module"/> as <see cref="Load"/> does, after
+    /// checking the directory against its checksums.json when it has one (a run's <c>best/</c> and checkpoints do).
+    /// </summary>
+    public static void LoadDirectory(nn.Module module, string directory) => Load(module, ModelDirectory.RequireWeights(directory));
 }

@@ -10,7 +10,10 @@ internal static class BuiltInModelTypes
     /// <summary>BERT task models and plain encoders (a fresh head is built for the run's task); also a config.json without model_type.</summary>
     public static readonly ModelType Bert = new(ModelDirectory.DefaultModelType, (directory, kind, labels) =>
     {
-        var (model, headLabels) = TaskModelDirectory.Load(directory, kind, labels);
+        var configPath = Path.Combine(directory, ModelDirectory.ConfigFile);
+        var task = kind ?? BertConfig.Load(configPath).Architectures?.Select(LoadedModel.KindOf).FirstOrDefault(k => k is not null)
+            ?? throw new Errors.ConfigException($"{configPath}: architectures names no task head we know, and no task was given");
+        var (model, headLabels) = TaskModelDirectory.Load(directory, task, labels);
         return new BertTask(model, headLabels);
     })
     {

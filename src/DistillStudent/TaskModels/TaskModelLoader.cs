@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Distill.DistillStudent.Registry;
 using Distill.Models;
 using Distill.Tokenization;
@@ -35,7 +34,7 @@ public static class TaskModelLoader
 
     /// <summary>The directory's tokenizer, as its model type reads it.</summary>
     public static WordPieceEncoder LoadTokenizer(string directory) =>
-        TypeOf(directory).Tokenizer?.Invoke(directory) ?? ModelDirectory.LoadTokenizer(directory, DoLowerCase(directory));
+        TypeOf(directory).Tokenizer?.Invoke(directory) ?? ModelDirectory.LoadTokenizer(directory, ModelDirectory.DoLowerCase(directory));
 
     /// <summary>
     /// Refuses a maximum sequence length the model cannot take (beyond a BERT model's max_position_embeddings) before
@@ -64,7 +63,4 @@ public static class TaskModelLoader
     /// <summary>The registered type of the directory's config.json <c>model_type</c>.</summary>
     internal static ModelType TypeOf(string directory) =>
         ComponentRegistry.ModelType(ModelDirectory.ModelType(directory), Path.Combine(directory, ModelDirectory.ConfigFile));
-
-    private static bool? DoLowerCase(string directory) =>
-        JsonNode.Parse(File.ReadAllText(Path.Combine(directory, ModelDirectory.ConfigFile)))?["do_lower_case"]?.GetValue<bool>();
 }

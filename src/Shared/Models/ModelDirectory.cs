@@ -101,6 +101,20 @@ public static class ModelDirectory
         }
     }
 
+    /// <summary>config.json's <c>do_lower_case</c>, null when it does not say (then lower-cased, as <see cref="TokenizerOptions"/> decides).</summary>
+    public static bool? DoLowerCase(string directory)
+    {
+        var path = RequireFile(directory, ConfigFile);
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))?["do_lower_case"]?.GetValue<bool>();
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        {
+            throw new ConfigException($"{path}: do_lower_case must be true or false ({e.Message})");
+        }
+    }
+
     /// <summary>Whether a weight belongs to the pooler, in an encoder's (<c>pooler.*</c>) or a task model's (<c>bert.pooler.*</c>) names.</summary>
     internal static bool IsPoolerKey(string key) => key.StartsWith("pooler.", StringComparison.Ordinal) || key.StartsWith("bert.pooler.", StringComparison.Ordinal);
 

@@ -8,6 +8,10 @@ using Distill.DistillStudent.Registry;
 using Distill.DistillStudent.Runs;
 using Distill.DistillStudent.TaskModels;
 using Distill.Errors;
+using Distill.Export.Exporting;
+using Distill.Export.Graph;
+using Distill.Export.Mapping;
+using Onnx;
 using Distill.IO;
 using Distill.Models;
 using Distill.Safetensors;
@@ -91,7 +95,32 @@ public sealed class ModelTypeRegistryTests
     {
         var config = JsonFile.Read<BagConfig>(configPath, "bag config");
         return new BagTask(new Bag(config), config);
-    });
+    }) with { OnnxExport = BagExport };
+
+    /// <summary>The bag's export spec, op for op: Gather → MatMul + Add → Tanh → masked mean → MatMul + Add.</summary>
+    private static ModelProto BagExport(ITaskModel model, int opset)
+    {
+        var state = StateDict.Of(model.Module);
+        var graph = new OnnxGraphBuilder("bag");
+        string Weight(string key, bool transposed)
+        {
+            using var t = (transposed ? state[key].t() : state[key]).contiguous();
+            return graph.Initializer(key, t.data<float>().ToArray(), t.shape);
+        }
+        const TensorProto.Types.DataType int64 = TensorProto.Types.DataType.Int64;
+        var ids = graph.Input(OutputNames.InputIds, int64, OutputNames.Batch, OutputNames.Sequence);
+        var mask = graph.Input(OutputNames.AttentionMask, int64, OutputNames.Batch, OutputNames.Sequence);
+        var embedded = graph.Node("Gather", "embedded", [Weight("embeddings.weight", false), ids]);                          // (B, T, H)
+        var dense = graph.Node("Add", "dense", [graph.Node("MatMul", "dense_mm", [embedded, Weight("dense.weight", true)]), Weight("dense.bias", false)]);
+        var hidden = graph.Node("Tanh", "hidden", [dense]);
+        var floatMask = graph.Node("Unsqueeze", "mask3", [graph.Node("Cast", "maskf", [mask], Attributes.Int("to", (long)TensorProto.Types.DataType.Float)), graph.Int64s(-1)]);
+        var summed = graph.Node("ReduceSum", "summed", [graph.Node("Mul", "masked", [hidden, floatMask]), graph.Int64s(1)], Attributes.Int("keepdims", 0));
+        var pooled = graph.Node("Div", "pooled", [summed, graph.Node("ReduceSum", "count", [floatMask, graph.Int64s(1)], Attributes.Int("keepdims", 0))]);
+        var logits = graph.Node("Add", "logits_raw", [graph.Node("MatMul", "cls_mm", [pooled, Weight("classifier.weight", true)]), Weight("classifier.bias", false)]);
+        graph.Output(graph.Rename(logits, OutputNames.Logits), TensorProto.Types.DataType.Float, OutputNames.Batch, model.Labels.Count);
+        foreach (var t in state.Values) t.Dispose();
+        return graph.Build(opset, "bag-test", "1");
+    }
 
     private static string RunFile(TemporaryDirectory dir, string name, string student, string teacher, double learningRate)
     {
@@ -149,6 +178,12 @@ public sealed class ModelTypeRegistryTests
                 TrainingRun.Execute(Distill.DistillStudent.Runs.RunFile.Load(otherRun).Validate(otherRun), new StringWriter(), isTerminal: false));
             Assert.Contains("holds a run with another configuration", refused.Message);
             Assert.Contains("training.learning_rate", refused.Message);
+
+            var exported = OnnxExporter.Export(new ExportRequest(best, dir.File("onnx")), _ => { });
+            Assert.True(exported.Published);
+            Assert.Empty(exported.Failures);
+            Assert.Equal(OutputNames.Logits, Assert.Single(exported.Parity.Outputs).Name);
+            Assert.True(File.Exists(exported.OutputPath));
         }
         finally
         {

@@ -57,19 +57,7 @@ public sealed record CacheManifest
         {
             throw new CacheFormatException($"{path}: not found; a cache directory holds the {FileName} that cache-teacher writes last");
         }
-        CacheManifest? manifest;
-        try
-        {
-            manifest = JsonSerializer.Deserialize<CacheManifest>(File.ReadAllText(path));
-        }
-        catch (JsonException e)
-        {
-            throw new CacheFormatException($"{path}: not a valid cache manifest ({e.Message})");
-        }
-        if (manifest is null)
-        {
-            throw new CacheFormatException($"{path}: not a valid cache manifest (it holds null)");
-        }
+        var manifest = JsonFile.Read<CacheManifest>(path, "cache manifest", error: message => new CacheFormatException(message));
         manifest.Validate(path);
         return manifest;
     }

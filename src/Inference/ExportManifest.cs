@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Distill.IO;
 
 namespace Distill.Inference;
 
@@ -43,15 +44,7 @@ public sealed class ExportManifest
     {
         var path = Path.Combine(directory, FileName);
         if (!File.Exists(path)) return null;
-        try
-        {
-            return JsonSerializer.Deserialize<ExportManifest>(File.ReadAllText(path), Options)
-                ?? throw new OnnxModelException($"{path}: expected a JSON object with \"files\", found null");
-        }
-        catch (JsonException e)
-        {
-            throw new OnnxModelException($"{path}: malformed manifest ({e.Message})");
-        }
+        return JsonFile.Read<ExportManifest>(path, "export manifest (a JSON object with \"files\")", Options, message => new OnnxModelException(message));
     }
 
     /// <summary>A file's name in a manifest: its path relative to the manifest's directory, '/'-separated on every OS.</summary>

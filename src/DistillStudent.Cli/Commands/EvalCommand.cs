@@ -16,7 +16,7 @@ namespace Distill.DistillStudent.Commands;
 /// </summary>
 internal sealed class EvalCommand : Command
 {
-    private readonly Option<DirectoryInfo> model = new("--model") { Description = "trained task model directory (e.g. OUT/best of train): BERT or BiGRU", Required = true };
+    private readonly Option<DirectoryInfo> model = new("--model") { Description = "trained task model directory (e.g. OUT/best of train): BERT, BiGRU or a registered model type", Required = true };
     private readonly Option<string> task = new("--task") { Description = "classification | tagging | qa", Required = true };
     private readonly Option<FileInfo> data = new("--data") { Description = "labelled data file", Required = true };
     internal const string PredictionsFile = "predictions.jsonl";
@@ -43,7 +43,7 @@ internal sealed class EvalCommand : Command
         var dataPath = parse.GetValue(data)!.FullName;
 
         var settings = reading.Apply(parse, DataReadingOptions.Defaults);
-        var (result, inputs, warnings) = ModelEvaluation.Evaluate(modelDir, kind, dataPath, settings, parse.GetValue(batchSize));
+        var (result, inputs, warnings) = ModelEvaluation.Run(modelDir, kind, dataPath, settings, parse.GetValue(batchSize));
         foreach (var warning in warnings) parse.InvocationConfiguration.Error.WriteLine($"warning: {warning}");
 
         var predictionLines = string.Concat(result.Predictions.Select(p => p.ToJsonString() + "\n"));

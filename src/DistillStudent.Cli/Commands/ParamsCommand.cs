@@ -37,16 +37,8 @@ internal sealed class ParamsCommand : Command
         var directory = parse.GetValue(model)!.FullName;
         var weights = Path.Combine(directory, ModelDirectory.WeightsFile);
         if (!File.Exists(weights)) throw new FileNotFoundException($"{directory} is not a model directory: {ModelDirectory.WeightsFile} is missing", weights);
-        var tensors = SafetensorsFile.Read(weights);
-        IReadOnlyList<ParameterRow> rows;
-        try
-        {
-            rows = ParameterTree.Summarize(tensors.Select(t => (t.Key, t.Value.numel(), t.Value.numel() * t.Value.ElementSize)), parse.GetValue(maxLevel));
-        }
-        finally
-        {
-            foreach (var tensor in tensors.Values) tensor.Dispose();
-        }
+        var (rows, tensorCount) = StateDictFile.Read(weights, tensors =>
+            (ParameterTree.Summarize(tensors.Select(t => (t.Key, t.Value.numel(), t.Value.numel() * t.Value.ElementSize)), parse.GetValue(maxLevel)), tensors.Count));
         if (parse.GetValue(json))
         {
             output.WriteLine(JsonSerializer.Serialize(rows, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
@@ -59,7 +51,7 @@ internal sealed class ParamsCommand : Command
             var name = (new string(' ', 2 * row.Level) + row.Path).PadRight(width);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name} {row.Count,12:N0} {row.Share,8:P2} {row.Megabytes,9:F2}"));
         }
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"(total) is every value of the {tensors.Count} tensors in {weights}, task head and pooler included"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"(total) is every value of the {tensorCount} tensors in {weights}, task head and pooler included"));
         return ExitCodes.Success;
     }
 }

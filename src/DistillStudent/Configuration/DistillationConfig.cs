@@ -1,3 +1,4 @@
+using Distill.IO;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Distill.Models;
@@ -47,16 +48,7 @@ public sealed record DistillationConfig
     /// <summary>Reads, expands presets and validates the forms and layers, without the registry's names (see <see cref="Validate(string, IComponentCatalog?, int?, IReadOnlyList{int}?)"/>).</summary>
     public static DistillationConfig Load(string path)
     {
-        DistillationConfig? config;
-        try
-        {
-            config = JsonSerializer.Deserialize<DistillationConfig>(File.ReadAllText(path), Options);
-        }
-        catch (JsonException e)
-        {
-            throw new ConfigException($"{path}: {e.Message}");
-        }
-        return (config ?? throw new ConfigException($"{path}: the config is null")).Validate(path);
+        return JsonFile.Read<DistillationConfig>(path, "distillation config", Options).Validate(path);
     }
 
     /// <summary>The temperature scheduler's form (name and arguments); call after validation.</summary>

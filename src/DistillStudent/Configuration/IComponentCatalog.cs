@@ -13,6 +13,8 @@ public enum ComponentMap
     WeightScheduler,
     /// <summary><c>temperature_scheduler</c> (TEMPERATURE_SCHEDULER; <c>"none"</c> is no scheduler).</summary>
     TemperatureScheduler,
+    /// <summary>a model directory's config.json <c>model_type</c> (the student of a run file, <c>eval</c>'s model): see <c>ModelType</c>.</summary>
+    ModelType,
 }
 
 /// <summary>

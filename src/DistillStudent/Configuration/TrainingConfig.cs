@@ -121,18 +121,7 @@ public sealed record TrainingConfig
         SkipBad = data.ReadOptions.SkipBad,
     };
 
-    public static TrainingConfig Load(string path)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<TrainingConfig>(File.ReadAllText(path), Options)
-                ?? throw new ConfigException($"{path}: the config is null");
-        }
-        catch (JsonException e)
-        {
-            throw new ConfigException($"{path}: {e.Message}");
-        }
-    }
+    public static TrainingConfig Load(string path) => JsonFile.Read<TrainingConfig>(path, "training config", Options);
 
     private const string Mixed = "bf16 mixed precision (matmuls in bf16; weights, optimizer state, LayerNorm, softmax and losses in fp32)";
 

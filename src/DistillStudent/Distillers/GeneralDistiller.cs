@@ -91,15 +91,7 @@ public class GeneralDistiller : DistillerBase
     private static void LoadProjection(nn.Module projection, string path, string where)
     {
         if (!File.Exists(path)) throw new ConfigException($"{where}.proj: the projection to start from, {path}, does not exist");
-        var weights = SafetensorsFile.Read(path);
-        try
-        {
-            StateDict.Load(projection, weights, path);
-        }
-        finally
-        {
-            foreach (var t in weights.Values) t.Dispose();
-        }
+        StateDictFile.Load(projection, path);
     }
 
     private sealed record ResolvedMatch(string Name, string Where, string Feature, int Teacher, IReadOnlyList<int> TeacherLayers, IReadOnlyList<int> StudentLayers,

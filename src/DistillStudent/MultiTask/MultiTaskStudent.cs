@@ -113,15 +113,7 @@ public sealed class MultiTaskStudent : IDisposable
     public void ExportTasks(string directory)
     {
         var weightsPath = Path.Combine(directory, ModelDirectory.WeightsFile);
-        var weights = SafetensorsFile.Read(weightsPath);
-        try
-        {
-            StateDict.Load(Model, weights, weightsPath);
-        }
-        finally
-        {
-            foreach (var t in weights.Values) t.Dispose();
-        }
+        StateDictFile.Load(Model, weightsPath);
         foreach (var task in Tasks)
         {
             using var model = Model.TaskModel(task.Name);

@@ -59,6 +59,14 @@ public static class ComponentRegistry
         ["cwsm"] = ([new("beta")], a => new TemperatureSchedule("cwsm", a[0], 0)),
     };
 
+    private static readonly Dictionary<string, ModelType> ModelTypeByName = new(StringComparer.Ordinal);
+
+    static ComponentRegistry()
+    {
+        RegisterModelType(BuiltInModelTypes.Bert);
+        RegisterModelType(BuiltInModelTypes.BiGru);
+    }
+
     /// <summary>What config validation reads: the names registered now (user-registered ones included).</summary>
     public static IComponentCatalog Catalog { get; } = new LiveCatalog();
 
@@ -119,6 +127,21 @@ public static class ComponentRegistry
         lock (Gate) TemperatureByName[name] = (parameters.ToList(), a => new TemperatureSchedule(name, 0, 0) { Function = build(a) });
     }
 
+    /// <summary>
+    /// Adds or replaces a model type, named by the <c>model_type</c> of a model directory's config.json: a run file's
+    /// student, <c>eval</c>'s model, output-directory claims, checkpoints and <c>best/</c> then load it as they load BERT.
+    /// </summary>
+    public static void RegisterModelType(ModelType type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        lock (Gate) ModelTypeByName[type.Name] = type;
+    }
+
+    /// <summary>The model type <paramref name="name"/>; a ConfigException naming <paramref name="source"/> and listing the known ones otherwise.</summary>
+    /// <param name="name">config.json's <c>model_type</c></param>
+    /// <param name="source">where the name was read, for the error (e.g. the config.json's path)</param>
+    public static ModelType ModelType(string name, string source) => Find(ModelTypeByName, name, ComponentMap.ModelType, $"{source}: model_type");
+
     /// <summary>Removes <paramref name="name"/> from <paramref name="map"/> (built-in ones too); false when it was not there.</summary>
     public static bool Unregister(ComponentMap map, string name)
     {
@@ -131,6 +154,7 @@ public static class ComponentRegistry
                 ComponentMap.Projection => ProjectionByName.Remove(name),
                 ComponentMap.WeightScheduler => WeightByName.Remove(name),
                 ComponentMap.TemperatureScheduler => TemperatureByName.Remove(name),
+                ComponentMap.ModelType => ModelTypeByName.Remove(name),
                 _ => throw new ArgumentOutOfRangeException(nameof(map), map, null),
             };
         }
@@ -202,6 +226,7 @@ public static class ComponentRegistry
                     ComponentMap.Projection => ProjectionByName.Keys,
                     ComponentMap.WeightScheduler => WeightByName.Keys,
                     ComponentMap.TemperatureScheduler => TemperatureByName.Keys,
+                    ComponentMap.ModelType => ModelTypeByName.Keys,
                     _ => throw new ArgumentOutOfRangeException(nameof(map), map, null),
                 };
                 return names.Order(StringComparer.Ordinal).ToList();

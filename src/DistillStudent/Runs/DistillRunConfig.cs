@@ -67,6 +67,7 @@ public sealed record DistillRunConfig
     {
         var problems = new List<string>();
         var distillation = RunConfigs.Check(source, Training, Distillation, Distiller, problems);
+        if (TaskModels.TaskModelLoader.TypeProblem(Training.Model) is { } studentType) problems.Add($"training.model: {studentType}");
         if (Distiller == "multitask") problems.Add("distiller \"multitask\" needs a multi-task run file (distill-multitask); use basic, general or multiteacher here");
         if ((Cache.Count > 0) == (Teacher is not null)) problems.Add("give the teacher as cache directories (cache) or as a model (teacher), not both or neither");
         if (IsOnnxTeacher)

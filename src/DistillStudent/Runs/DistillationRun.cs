@@ -8,7 +8,6 @@ using Distill.DistillStudent.Training;
 using Distill.Models;
 using static TorchSharp.torch;
 using Distill.Errors;
-using Distill.Models.BiGru;
 using Distill.Tasks;
 
 namespace Distill.DistillStudent.Runs;
@@ -39,7 +38,7 @@ public static class DistillationRun
             : [onlineConfig.NumHiddenLayers];
         distillation = distillation.Validate("distillation", Registry.ComponentRegistry.Catalog, studentLayers: student.Model.Layers, teacherLayers: teacherLayers);
         if (onlineConfig is not null) onlineConfig.CheckMaxSeqLength(training.MaxSeqLength, onnxFiles?.ConfigPath ?? Path.Combine(run.Teacher!, ModelDirectory.ConfigFile));
-        ConfigShapeCheck.Check(distillation, new ConfigShapeCheck.Side(student.Model.HiddenSize, StudentHeads(training.Model!)),
+        ConfigShapeCheck.Check(distillation, new ConfigShapeCheck.Side(student.Model.HiddenSize, student.Model.AttentionHeads),
             onlineConfig is null
                 ? caches.Select(c => new ConfigShapeCheck.Side(c.Manifest.Spec.HiddenSize, c.Manifest.Spec.NumHeads)).ToList()
                 : [new ConfigShapeCheck.Side(onlineConfig.HiddenSize, onlineConfig.NumAttentionHeads)]);
@@ -104,11 +103,6 @@ public static class DistillationRun
             teacherModel?.Dispose();
         }
     }
-
-    /// <summary>A BERT student's attention heads (from its config.json); null for a model without attention.</summary>
-    private static int? StudentHeads(string modelDir) => ModelDirectory.ModelType(modelDir) == BiGruConfig.Type
-        ? null
-        : BertConfig.Load(Path.Combine(modelDir, ModelDirectory.ConfigFile)).NumAttentionHeads;
 
     private static int TeacherDepth(CacheManifest manifest, string cacheDir)
     {

@@ -1,3 +1,4 @@
+using Distill.IO;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Distill.DistillStudent.Configuration;
@@ -31,17 +32,7 @@ public static class RunConfigs
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    public static T Load<T>(string path) where T : class
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<T>(File.ReadAllText(path), Options) ?? throw new ConfigException($"{path}: the config is null");
-        }
-        catch (JsonException e)
-        {
-            throw new ConfigException($"{path}: {e.Message}");
-        }
-    }
+    public static T Load<T>(string path) where T : class => JsonFile.Read<T>(path, "run file", Options);
 
     public static string ToJson<T>(T config) => JsonSerializer.Serialize(config, Options);
 

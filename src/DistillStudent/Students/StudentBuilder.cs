@@ -153,19 +153,14 @@ public static class StudentBuilder
         if (request.From is not { } from) return WeightCopy.None(student.state_dict().Keys);
 
         var fromConfig = BertConfig.Load(Path.Combine(from, ModelDirectory.ConfigFile));
-        var weights = SafetensorsFile.Read(Path.Combine(from, ModelDirectory.WeightsFile));
-        try
+        return StateDictFile.Read(Path.Combine(from, ModelDirectory.WeightsFile), weights =>
         {
             var sameVocabulary = SameVocabulary(Path.Combine(from, ModelDirectory.VocabFile), vocabPath);
             var headFits = HeadFits(fromConfig, student, teacher.Labels);
             return StudentInit.CopyMatching(student, weights, key =>
                 (!sameVocabulary && key == "embeddings.word_embeddings.weight")
                 || (!headFits && HeadPrefixes.Any(p => key.StartsWith(p, StringComparison.Ordinal))));
-        }
-        finally
-        {
-            foreach (var tensor in weights.Values) tensor.Dispose();
-        }
+        });
     }
 
     // Rows of word embeddings mean tokens; another vocabulary of the same size would copy silently wrong rows.

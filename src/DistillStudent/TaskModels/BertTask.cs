@@ -7,11 +7,13 @@ using Distill.Tasks;
 namespace Distill.DistillStudent.TaskModels;
 
 /// <summary>A BERT task model (Hugging Face directory) behind <see cref="ITaskModel"/>, with <see cref="BertAdaptor"/>.</summary>
-public sealed class BertTask(BertTaskModel model) : ITaskModel
+public sealed class BertTask(BertTaskModel model, IReadOnlyList<string> labels) : ITaskModel
 {
     public BertTaskModel Model { get; } = model;
     public nn.Module Module => Model;
     public TaskKind Kind => Model.Kind;
+    public IReadOnlyList<string> Labels { get; } = labels;
+    public int? AttentionHeads => Model.Config.NumAttentionHeads;
     public int Layers => Model.Config.NumHiddenLayers;
     public int HiddenSize => Model.Config.HiddenSize;
     public int VocabSize => Model.Config.VocabSize;

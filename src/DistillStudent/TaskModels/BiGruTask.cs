@@ -14,6 +14,7 @@ public sealed class BiGruTask(BiGruTaskModel model) : ITaskModel
     public BiGruTaskModel Model { get; } = model;
     public nn.Module Module => Model;
     public TaskKind Kind => Model.Kind;
+    public IReadOnlyList<string> Labels => Model.Config.Labels;
     public int Layers => Model.Config.NumLayers;
     public int HiddenSize => Model.Config.OutputSize;
     public int VocabSize => Model.Config.VocabSize;

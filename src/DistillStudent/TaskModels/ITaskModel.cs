@@ -9,14 +9,22 @@ namespace Distill.DistillStudent.TaskModels;
 /// <summary>
 /// A task model of any architecture as <c>train</c>, <c>distill</c> and <c>eval</c> use it: the module, what the
 /// run checks (task, layers, vocabulary), its adaptor, its logits for evaluation and how it saves itself. One
-/// implementation per architecture, chosen once by <see cref="TaskModelLoader"/> from config.json's model_type.
+/// implementation per architecture, chosen once by <see cref="TaskModelLoader"/> from config.json's model_type
+/// among the types registered with <see cref="Registry.ComponentRegistry.RegisterModelType"/>.
 /// </summary>
 public interface ITaskModel : IDisposable
 {
     /// <summary>The TorchSharp module: what the trainer optimizes and checkpoints hold.</summary>
     nn.Module Module { get; }
 
+    /// <summary>The task the model's head solves.</summary>
     TaskKind Kind { get; }
+
+    /// <summary>The head's labels, in output order (empty for QA).</summary>
+    IReadOnlyList<string> Labels { get; }
+
+    /// <summary>Attention heads per layer, which attention matches compare with the teacher's; null for a model without attention.</summary>
+    int? AttentionHeads => null;
 
     /// <summary>Layers after the embeddings: matches may name hidden states 0 (embeddings) to this.</summary>
     int Layers { get; }
@@ -24,6 +32,7 @@ public interface ITaskModel : IDisposable
     /// <summary>Width of the hidden states after the embeddings (what a match's projection starts from).</summary>
     int HiddenSize { get; }
 
+    /// <summary>Rows of the word embeddings: the token ids the model takes.</summary>
     int VocabSize { get; }
 
     /// <summary>The model with its adaptor; checkpoints write it with <paramref name="save"/>.</summary>

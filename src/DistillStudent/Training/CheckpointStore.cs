@@ -187,17 +187,5 @@ public sealed class CheckpointStore(string outputDir)
     private static Dictionary<string, Tensor> ExtraState(IReadOnlyList<(string Name, nn.Module Module)> extraModules) =>
         extraModules.SelectMany(m => StateDict.Of(m.Module).Select(kv => (Key: $"{m.Name}.{kv.Key}", kv.Value))).ToDictionary(p => p.Key, p => p.Value);
 
-    private static void LoadInto(nn.Module module, string path, string? prefix)
-    {
-        var weights = SafetensorsFile.Read(path);
-        try
-        {
-            var mine = prefix is null ? weights : weights.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value);
-            StateDict.Load(module, mine, path);
-        }
-        finally
-        {
-            foreach (var t in weights.Values) t.Dispose();
-        }
-    }
+    private static void LoadInto(nn.Module module, string path, string? prefix) => StateDictFile.Load(module, path, prefix, onlyPrefixed: prefix is not null);
 }

@@ -24,9 +24,7 @@ public sealed record TrainerState
 
     private static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
 
-    public static TrainerState Load(string path) =>
-        JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(path), Options)
-        ?? throw new InvalidDataException($"{path}: empty trainer state");
+    public static TrainerState Load(string path) => JsonFile.Read<TrainerState>(path, "trainer state", Options, message => new InvalidDataException(message));
 
     public void Save(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Options) + "\n");
 }

@@ -7,7 +7,8 @@ using Distill.Models;
 using Distill.Tasks;
 using Distill.Tokenization;
 using Distill.Errors;
-using Distill.Models.BiGru;
+using Distill.DistillStudent.Registry;
+using Distill.DistillStudent.TaskModels;
 
 namespace Distill.Export.Exporting;
 
@@ -110,10 +111,12 @@ public static class CalibrationData
     private static (TaskKind? Kind, WordPieceEncoder Tokenizer) TaskAndTokenizer(string directory)
     {
         var configPath = ModelDirectory.RequireFile(directory, ModelDirectory.ConfigFile);
-        if (ModelDirectory.ModelType(directory) == BiGruConfig.Type)
+        var type = ComponentRegistry.ModelType(ModelDirectory.ModelType(directory), configPath);
+        if (type.Name != ModelDirectory.DefaultModelType)
         {
-            var gru = BiGruConfig.Load(configPath);
-            return (gru.Task, ModelDirectory.LoadTokenizer(directory, gru.DoLowerCase));
+            // Any other registered type knows its task once loaded, and reads text with its own tokenizer.
+            using var model = type.Load(directory, null, null);
+            return (model.Kind, TaskModelLoader.LoadTokenizer(directory));
         }
         var config = BertConfig.Load(configPath);
         return (config.Architectures?.Select(LoadedModel.KindOf).FirstOrDefault(k => k is not null), ModelDirectory.LoadTokenizer(directory, config));

@@ -14,11 +14,13 @@ using Distill.Models.Bert;
 using Distill.Models.BiGru;
 using Distill.Models.Heads;
 using Distill.Tasks;
+using Distill.DistillStudent.Registry;
+using Distill.DistillStudent.TaskModels;
 
 namespace Distill.Export.Exporting;
 
 /// <summary>
-/// Builds the ONNX graph of a model directory (BERT, or BiGRU by config.json's model_type), applies the graph passes in order, stamps the metadata, writes
+/// Builds the ONNX graph of a model directory (BERT, BiGRU, or a registered model type through its own export spec, by config.json's model_type), applies the graph passes in order, stamps the metadata, writes
 /// the file into a temporary directory with the config and tokenizer files of <see cref="ExportLayout"/> and a manifest, checks parity against our
 /// model on built-in inputs there, and only then publishes the directory as one unit (<see cref="ExportDirectory"/>). A failed check publishes nothing.
 /// </summary>
@@ -33,7 +35,10 @@ public static class OnnxExporter
     public static ExportResult Export(ExportRequest request, Action<string> log)
     {
         ExportDirectory.Check(request.FilesDirectory, ModelName(request));
-        if (ModelDirectory.ModelType(request.ModelDirectory) == BiGruConfig.Type) return ExportBiGru(request, log);
+        var configPath = Path.Combine(request.ModelDirectory, ModelDirectory.ConfigFile);
+        var type = ComponentRegistry.ModelType(ModelDirectory.ModelType(request.ModelDirectory), configPath);
+        if (type.Name == BiGruConfig.Type) return ExportBiGru(request, log);
+        if (type.Name != ModelDirectory.DefaultModelType) return ExportRegistered(type, request, log);
 
         using var model = LoadedModel.Load(request.ModelDirectory);
         var config = model.Encoder.Config;
@@ -72,6 +77,24 @@ public static class OnnxExporter
         var configSource = Path.Combine(request.ModelDirectory, ModelDirectory.ConfigFile);
         return Publish(request, onnx, SideFiles(request.ModelDirectory, config.DoLowerCase, maxLength, target => AtomicFile.Copy(configSource, target)),
             session => ParityValidator.Run(config.Task, batch => TorchReference.Outputs(model, batch), session, inputs, ParityInputs.BatchSizes(inputs), tokenizer.PadId), log);
+    }
+
+    /// <summary>A user's registered model type, through the export spec it carries (<see cref="ModelType.OnnxExport"/>).</summary>
+    private static ExportResult ExportRegistered(ModelType type, ExportRequest request, Action<string> log)
+    {
+        var configSource = Path.Combine(request.ModelDirectory, ModelDirectory.ConfigFile);
+        if (type.OnnxExport is null) throw new ConfigException($"{configSource}: model_type \"{type.Name}\" was registered without an ONNX export spec (ModelType.OnnxExport)");
+        if (request.HiddenState || request.Fused) throw new ConfigException($"{request.ModelDirectory}: --hidden-state and --fused are for BERT models; a {type.Name} export is its spec's graph");
+        using var model = type.Load(request.ModelDirectory, null, null);
+        log($"export: {type.Name} {model.Kind.Name()} model ({model.Layers} layers, hidden {model.HiddenSize}), opset {request.Opset}");
+        var doLowerCase = ModelDirectory.DoLowerCase(request.ModelDirectory);
+        var maxLength = MaxLength(request, BiGruMaxLength, "the tokenizer's usual cap", log);
+        var onnx = Rewrite(type.OnnxExport(model, request.Opset), request.Passes, log);
+        Stamp(onnx, Metadata(request.ModelDirectory, model.Kind, model.Labels, doLowerCase, maxLength));
+        var tokenizer = TaskModelLoader.LoadTokenizer(request.ModelDirectory);
+        var inputs = ParityInputs.BuiltIn(tokenizer, BiGruMaxLength);
+        return Publish(request, onnx, SideFiles(request.ModelDirectory, doLowerCase, maxLength, target => AtomicFile.Copy(configSource, target)),
+            session => ParityValidator.Run(model.Kind, batch => TorchReference.Outputs(model, batch), session, inputs, ParityInputs.BatchSizes(inputs), tokenizer.PadId), log);
     }
 
     private static ModelProto Rewrite(ModelProto onnx, IReadOnlyList<GraphPass> passes, Action<string> log)

@@ -50,6 +50,16 @@ public static class TorchReference
         return outputs.ToDictionary(kv => kv.Key, kv => kv.Value.to(ScalarType.Float32).cpu().contiguous());
     }
 
+    /// <summary>A registered model type's logits under the export's output names (eval, no gradients); call inside a dispose scope.</summary>
+    public static IReadOnlyDictionary<string, Tensor> Outputs(Distill.DistillStudent.TaskModels.ITaskModel model, InputBatch batch)
+    {
+        using var _ = no_grad();
+        var logits = model.Logits(batch.InputIds, batch.AttentionMask, batch.TokenTypeIds).to(ScalarType.Float32).cpu();
+        return model.Kind == TaskKind.Qa
+            ? new Dictionary<string, Tensor> { [OutputNames.StartLogits] = logits[.., .., 0].contiguous(), [OutputNames.EndLogits] = logits[.., .., 1].contiguous() }
+            : new Dictionary<string, Tensor> { [OutputNames.Logits] = logits.contiguous() };
+    }
+
     /// <summary>A BiGRU's logits (eval, no gradients); call inside a dispose scope.</summary>
     public static IReadOnlyDictionary<string, Tensor> Outputs(BiGruTaskModel model, EncoderInputs batch)
     {

@@ -28,15 +28,7 @@ public sealed record ReportModel(string Name, string ModelDirectory, string Onnx
     /// <summary>Every element of every tensor in model.safetensors (an int8 export has the same parameters, stored smaller).</summary>
     public long CountParameters()
     {
-        var tensors = SafetensorsFile.Read(Path.Combine(ModelDirectory, Distill.Models.ModelDirectory.WeightsFile));
-        try
-        {
-            return tensors.Values.Sum(t => t.numel());
-        }
-        finally
-        {
-            foreach (var tensor in tensors.Values) tensor.Dispose();
-        }
+        return StateDictFile.Read(Path.Combine(ModelDirectory, Distill.Models.ModelDirectory.WeightsFile), tensors => tensors.Values.Sum(t => t.numel()));
     }
 
     /// <summary>The value of <paramref name="metric"/> in the evaluation JSON; fails naming the metrics it has.</summary>

@@ -20,16 +20,7 @@ internal static class ConfigJson
     /// <param name="validate">the config's own check, given the path to name in its errors</param>
     public static T Load<T>(string path, Action<T, string> validate) where T : class
     {
-        T? config;
-        try
-        {
-            config = JsonSerializer.Deserialize<T>(File.ReadAllText(path));
-        }
-        catch (JsonException e)
-        {
-            throw new ConfigException($"{path}: not a valid config.json ({e.Message})");
-        }
-        if (config is null) throw new ConfigException($"{path}: not a valid config.json (it holds null)");
+        var config = JsonFile.Read<T>(path, "config.json");
         validate(config, path);
         return config;
     }

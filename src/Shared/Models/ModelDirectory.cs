@@ -19,6 +19,9 @@ public static class ModelDirectory
     public const string WeightsFile = ModelFiles.WeightsFile;
     public const string VocabFile = ModelFiles.VocabFile;
 
+    /// <summary>The <c>model_type</c> of a config.json that names none: BERT, as ours were before other types.</summary>
+    public const string DefaultModelType = "bert";
+
     /// <summary>
     /// Loads the encoder in eval mode (as Hugging Face's from_pretrained); the pooler is built when the weights have
     /// one, or when <paramref name="pooler"/> asks for it (then initialised as transformers does: a classifier's
@@ -28,8 +31,7 @@ public static class ModelDirectory
     {
         var config = BertConfig.Load(RequireFile(directory, ConfigFile));
         var weightsPath = RequireWeights(directory);
-        var weights = SafetensorsFile.Read(weightsPath);
-        try
+        return StateDictFile.Read(weightsPath, weights =>
         {
             var hasPooler = weights.Keys.Any(IsPoolerKey);
             if (pooler && !hasPooler)
@@ -43,11 +45,7 @@ public static class ModelDirectory
             StateDict.Load(model, encoder, weightsPath, stripPrefix: "bert.");
             model.eval();
             return model;
-        }
-        finally
-        {
-            foreach (var tensor in weights.Values) tensor.Dispose();
-        }
+        });
     }
 
     /// <summary>The directory's vocab.txt as the model's tokenizer; a file with more lines than the config's vocab_size is refused.</summary>
@@ -95,11 +93,25 @@ public static class ModelDirectory
             return document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
                 && document.RootElement.TryGetProperty("model_type", out var type) && type.ValueKind == System.Text.Json.JsonValueKind.String
                 ? type.GetString()!
-                : "bert";
+                : DefaultModelType;
         }
         catch (System.Text.Json.JsonException e)
         {
             throw new ConfigException($"{path}: not a valid config.json ({e.Message})");
+        }
+    }
+
+    /// <summary>config.json's <c>do_lower_case</c>, null when it does not say (then lower-cased, as <see cref="TokenizerOptions"/> decides).</summary>
+    public static bool? DoLowerCase(string directory)
+    {
+        var path = RequireFile(directory, ConfigFile);
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))?["do_lower_case"]?.GetValue<bool>();
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        {
+            throw new ConfigException($"{path}: do_lower_case must be true or false ({e.Message})");
         }
     }
 

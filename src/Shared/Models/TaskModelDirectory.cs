@@ -24,8 +24,7 @@ public static class TaskModelDirectory
         var configPath = ModelDirectory.RequireFile(directory, ModelDirectory.ConfigFile);
         var weightsPath = ModelDirectory.RequireWeights(directory);
         var config = BertConfig.Load(configPath);
-        var weights = SafetensorsFile.Read(weightsPath);
-        try
+        return StateDictFile.Read(weightsPath, weights =>
         {
             var trainedHead = HeadKeys.Any(weights.ContainsKey);
             var headLabels = trainedHead && kind != TaskKind.Qa ? LabelsOf(config, configPath) : labels ?? [];
@@ -65,11 +64,7 @@ public static class TaskModelDirectory
             }
             model.eval();
             return (model, headLabels);
-        }
-        finally
-        {
-            foreach (var tensor in weights.Values) tensor.Dispose();
-        }
+        });
     }
 
     /// <summary>Writes config.json (with architectures and labels), model.safetensors and vocab.txt.</summary>

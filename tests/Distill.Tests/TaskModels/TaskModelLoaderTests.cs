@@ -39,7 +39,7 @@ public sealed class TaskModelLoaderTests
 
         var error = Assert.Throws<ConfigException>(() => TaskModelLoader.Load(path, TaskKind.Classification));
 
-        Assert.Equal($"{Path.Combine(path, "config.json")}: the BiGRU is a tagging model, the run's task is classification", error.Message);
+        Assert.Equal($"{Path.Combine(path, "config.json")}: the bigru model is a tagging model, the run's task is classification", error.Message);
     }
 
     [Theory]

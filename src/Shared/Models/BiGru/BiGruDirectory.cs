@@ -22,18 +22,18 @@ public static class BiGruDirectory
         {
             throw new ConfigException($"{configPath}: the model was trained with labels [{string.Join(", ", config.Labels)}], the data has [{string.Join(", ", labels)}]");
         }
-        var weights = SafetensorsFile.Read(weightsPath);
+        var model = new BiGruTaskModel(config);
         try
         {
-            var model = new BiGruTaskModel(config);
-            StateDict.Load(model, weights, weightsPath);
-            model.eval();
-            return model;
+            StateDictFile.Load(model, weightsPath);
         }
-        finally
+        catch
         {
-            foreach (var tensor in weights.Values) tensor.Dispose();
+            model.Dispose();
+            throw;
         }
+        model.eval();
+        return model;
     }
 
     /// <summary>Writes config.json, model.safetensors and a copy of <paramref name="vocabPath"/>; each file atomically.</summary>

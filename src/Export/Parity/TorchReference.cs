@@ -51,7 +51,7 @@ public static class TorchReference
     }
 
     /// <summary>A registered model type's logits under the export's output names (eval, no gradients); call inside a dispose scope.</summary>
-    public static IReadOnlyDictionary<string, Tensor> Outputs(Distill.DistillStudent.TaskModels.ITaskModel model, InputBatch batch)
+    public static IReadOnlyDictionary<string, Tensor> Outputs(Distill.DistillStudent.TaskModels.ITaskModel model, EncoderInputs batch)
     {
         using var _ = no_grad();
         var logits = model.Logits(batch.InputIds, batch.AttentionMask, batch.TokenTypeIds).to(ScalarType.Float32).cpu();

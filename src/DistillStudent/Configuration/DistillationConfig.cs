@@ -37,6 +37,12 @@ public sealed record DistillationConfig
     /// written configs when absent, so that run files compare as before.
     /// </summary>
     [JsonPropertyName("is_caching_logits"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? IsCachingLogits { get; init; }
+    /// <summary>
+    /// Terms registered by user code added to the objective beside KD, the hard-label loss and the matches (see
+    /// <see cref="ObjectiveTermEntry"/>); null or empty for none. Left out of written configs when null, so that run
+    /// files compare as before.
+    /// </summary>
+    [JsonPropertyName("objective_terms"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<ObjectiveTermEntry>? ObjectiveTerms { get; init; }
 
     private static readonly JsonSerializerOptions Options = new()
     {
@@ -106,6 +112,18 @@ public sealed record DistillationConfig
         Known("kd_loss_type", KdLossType, ComponentMap.KdLoss);
         if (HardLabelWeight < 0) problems.Add($"hard_label_weight must not be negative, found {HardLabelWeight}");
         if (KdLossWeight < 0) problems.Add($"kd_loss_weight must not be negative, found {KdLossWeight}");
+        foreach (var (term, i) in (ObjectiveTerms ?? []).Select((t, i) => (t, i)))
+        {
+            if (term is null)
+            {
+                problems.Add($"objective_terms[{i}] must be an object such as {{\"name\": \"my_term\", \"weight\": 1}}, found null");
+                continue;
+            }
+            if (string.IsNullOrEmpty(term.Name)) problems.Add($"objective_terms[{i}].name is required (a registered objective term)");
+            else Known($"objective_terms[{i}].name", term.Name, ComponentMap.ObjectiveTerm);
+            Known($"objective_terms[{i}].weight_scheduler", term.WeightScheduler, ComponentMap.WeightScheduler, noneAllowed: true);
+            if (term.Weight < 0) problems.Add($"objective_terms[{i}].weight must not be negative, found {term.Weight}");
+        }
 
         var matches = IntermediateMatches.Select((m, i) => (Match: m, Where: $"intermediate_matches[{i}]")).ToList();
         foreach (var (name, i) in Matches.Select((n, i) => (n, i)))

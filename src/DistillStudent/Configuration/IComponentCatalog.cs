@@ -1,6 +1,6 @@
 namespace Distill.DistillStudent.Configuration;
 
-/// <summary>TextBrewer's five maps of named components (presets.py's <c>MAPS</c>), as config fields name them.</summary>
+/// <summary>TextBrewer's five maps of named components (presets.py's <c>MAPS</c>) and the objective terms, as config fields name them.</summary>
 public enum ComponentMap
 {
     /// <summary><c>kd_loss_type</c> (KD_LOSS_MAP).</summary>
@@ -13,6 +13,8 @@ public enum ComponentMap
     WeightScheduler,
     /// <summary><c>temperature_scheduler</c> (TEMPERATURE_SCHEDULER; <c>"none"</c> is no scheduler).</summary>
     TemperatureScheduler,
+    /// <summary>an <c>objective_terms</c> entry's <c>name</c> (the composition point TextBrewer reaches by subclassing a distiller).</summary>
+    ObjectiveTerm,
 }
 
 /// <summary>

@@ -15,6 +15,6 @@ public class BasicDistiller(TrainingConfig config, DistillationConfig distillati
     TrainerOutput output, Func<EvaluationResult>? evaluate = null, IReadOnlyList<double>? teacherWeights = null)
     : DistillerBase(config, distillation, student, teacher, output, evaluate, teacherWeights)
 {
-    protected sealed override Tensor Objective(AdaptorOutput student, IReadOnlyList<AdaptorOutput> teachers, TrainingProgress progress, Dictionary<string, Tensor> parts) =>
-        LogitsObjective(student, teachers, progress, parts)!;
+    protected sealed override Tensor? Objective(AdaptorOutput student, IReadOnlyList<AdaptorOutput> teachers, TrainingProgress progress, Dictionary<string, Tensor> parts) =>
+        LogitsObjective(student, teachers, progress, parts);
 }

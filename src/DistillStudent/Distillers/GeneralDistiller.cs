@@ -58,7 +58,7 @@ public class GeneralDistiller : DistillerBase
     /// <summary>The projections whose match gave TextBrewer's <c>proj[3]</c> optimizer-group dict, by extra-module name.</summary>
     public override IReadOnlyDictionary<string, ProjectionOptimizer> ExtraModuleGroups => projectionGroups;
 
-    protected sealed override Tensor Objective(AdaptorOutput student, IReadOnlyList<AdaptorOutput> teachers, TrainingProgress progress, Dictionary<string, Tensor> parts)
+    protected sealed override Tensor? Objective(AdaptorOutput student, IReadOnlyList<AdaptorOutput> teachers, TrainingProgress progress, Dictionary<string, Tensor> parts)
     {
         var total = LogitsObjective(student, teachers, progress, parts, logitsOptional: true);
         foreach (var match in matches)
@@ -73,7 +73,7 @@ public class GeneralDistiller : DistillerBase
             var weighted = loss.Times(match.Weight);
             total = total is null ? weighted : total.Plus(weighted);
         }
-        return total ?? throw new InvalidOperationException("the batch gives nothing to train on: no logits for KD, no hard-label loss and no intermediate matches");
+        return total;
     }
 
     private static Tensor Feature(AdaptorOutput output, string feature, int layer, string who) =>

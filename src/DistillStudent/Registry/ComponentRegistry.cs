@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using Distill.DistillStudent.Configuration;
+using Distill.DistillStudent.Distillers;
 using Distill.DistillStudent.Losses;
 using Distill.DistillStudent.Projections;
 using Distill.DistillStudent.Schedules;
@@ -10,7 +11,7 @@ namespace Distill.DistillStudent.Registry;
 
 /// <summary>
 /// The one registry of named components, TextBrewer's five maps (presets.py's <c>MAPS</c>): KD losses, match
-/// losses, projections, weight schedulers and temperature schedulers, the built-in ones and those user code adds
+/// losses, projections, weight schedulers and temperature schedulers, and the objective terms distillers add, the built-in ones and those user code adds
 /// with the <c>Register…</c> methods (TextBrewer's <c>register_new</c>; a name registered again replaces the
 /// earlier component). Config validation reads it through <see cref="Catalog"/>, so a registered name is accepted in
 /// a JSON config and a typo fails before training, listing the known names; the distillers resolve names here too.
@@ -57,6 +58,8 @@ public static class ComponentRegistry
         ["flsw"] = ([new("beta"), new("gamma"), new("eps", Default: Schedules.TemperatureSchedule.DefaultEps, ZeroAllowed: true)], a => new TemperatureSchedule("flsw", a[0], a[1], a[2])),
         ["cwsm"] = ([new("beta")], a => new TemperatureSchedule("cwsm", a[0], 0)),
     };
+
+    private static readonly Dictionary<string, ObjectiveTerm> TermByName = new(StringComparer.Ordinal);
 
     /// <summary>What config validation reads: the names registered now (user-registered ones included).</summary>
     public static IComponentCatalog Catalog { get; } = new LiveCatalog();
@@ -118,6 +121,18 @@ public static class ComponentRegistry
         lock (Gate) TemperatureByName[name] = (parameters.ToList(), a => new TemperatureSchedule(name, 0, 0) { Function = build(a) });
     }
 
+    /// <summary>
+    /// Adds or replaces an objective term, named by an <c>objective_terms</c> entry's <c>name</c>: the distillers add it,
+    /// weighted, to their objective beside KD, the hard-label loss and the intermediate matches, so that a new term
+    /// needs no distiller of its own (TextBrewer subclasses one). None is built in.
+    /// </summary>
+    public static void RegisterObjectiveTerm(string name, ObjectiveTerm term)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(term);
+        lock (Gate) TermByName[name] = term;
+    }
+
     /// <summary>Removes <paramref name="name"/> from <paramref name="map"/> (built-in ones too); false when it was not there.</summary>
     public static bool Unregister(ComponentMap map, string name)
     {
@@ -130,6 +145,7 @@ public static class ComponentRegistry
                 ComponentMap.Projection => ProjectionByName.Remove(name),
                 ComponentMap.WeightScheduler => WeightByName.Remove(name),
                 ComponentMap.TemperatureScheduler => TemperatureByName.Remove(name),
+                ComponentMap.ObjectiveTerm => TermByName.Remove(name),
                 _ => throw new ArgumentOutOfRangeException(nameof(map), map, null),
             };
         }
@@ -157,6 +173,9 @@ public static class ComponentRegistry
 
     /// <summary>The weight scheduler <paramref name="name"/> (not <c>none</c>); a ConfigException listing the known ones otherwise.</summary>
     public static Func<double, double> WeightScheduler(string name) => Find(WeightByName, name, ComponentMap.WeightScheduler, "weight scheduler");
+
+    /// <summary>The objective term <paramref name="name"/>; a ConfigException naming <paramref name="field"/> and listing the known ones otherwise.</summary>
+    public static ObjectiveTerm ObjectiveTerm(string name, string field) => Find(TermByName, name, ComponentMap.ObjectiveTerm, field);
 
     /// <summary>
     /// The temperature scheduler of <paramref name="form"/>, built from its arguments (<c>none</c>: no scheduler);
@@ -201,6 +220,7 @@ public static class ComponentRegistry
                     ComponentMap.Projection => ProjectionByName.Keys,
                     ComponentMap.WeightScheduler => WeightByName.Keys,
                     ComponentMap.TemperatureScheduler => TemperatureByName.Keys,
+                    ComponentMap.ObjectiveTerm => TermByName.Keys,
                     _ => throw new ArgumentOutOfRangeException(nameof(map), map, null),
                 };
                 return names.Order(StringComparer.Ordinal).ToList();

@@ -66,7 +66,7 @@ public sealed record DistillationConfig
     }
 
     /// <summary>The temperature scheduler's form (name and arguments); call after validation.</summary>
-    public TemperatureSchedulerForm TemperatureSchedulerForm() =>
+    internal TemperatureSchedulerForm TemperatureSchedulerForm() =>
         Configuration.TemperatureSchedulerForm.TryParse(TemperatureScheduler, "temperature_scheduler", out var problem)
         ?? throw new ConfigException(problem!);
 
@@ -74,7 +74,7 @@ public sealed record DistillationConfig
     /// Lines a run prints first for keys that have no effect here although the user may expect one; empty when
     /// none applies. (Keys whose TextBrewer default does nothing in TextBrewer either stay quiet.)
     /// </summary>
-    public IReadOnlyList<string> Notes() => IsCachingLogits == true
+    internal IReadOnlyList<string> Notes() => IsCachingLogits == true
         ? ["warning: is_caching_logits: true has nothing to switch on here: a cached teacher (cache-teacher) is read, not recomputed, every epoch, "
             + "and an online teacher runs on every batch (the same logits, computed again)"]
         : [];
@@ -212,10 +212,10 @@ public sealed record DistillationConfig
     }
 
     /// <summary>Teacher hidden layers the matches read (0 = embeddings), sorted: of one teacher, or of all when null.</summary>
-    public IReadOnlyList<int> TeacherHiddenLayers(int? teacher = null) => TeacherLayers("hidden", teacher);
+    internal IReadOnlyList<int> TeacherHiddenLayers(int? teacher = null) => TeacherLayers("hidden", teacher);
 
     /// <summary>Teacher attention layers the matches read (0 = the first layer's), sorted: of one teacher, or of all when null.</summary>
-    public IReadOnlyList<int> TeacherAttentionLayers(int? teacher = null) => TeacherLayers("attention", teacher);
+    internal IReadOnlyList<int> TeacherAttentionLayers(int? teacher = null) => TeacherLayers("attention", teacher);
 
     private IReadOnlyList<int> TeacherLayers(string feature, int? teacher) => IntermediateMatches
         .Select((m, i) => (m, i))

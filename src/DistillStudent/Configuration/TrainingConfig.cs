@@ -84,7 +84,7 @@ public sealed record TrainingConfig
     [JsonPropertyName("local_rank")] public int? LocalRank { get; init; }
 
     /// <summary><c>cpu</c>, or <c>cuda</c>/<c>cuda:N</c> as TextBrewer writes them.</summary>
-    public static bool IsKnownDevice(string device) => device is "cpu" or "cuda"
+    internal static bool IsKnownDevice(string device) => device is "cpu" or "cuda"
         || (device.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(device[5..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _));
 
     private static readonly IReadOnlyList<string> Fp16OptLevels = ["O0", "O1", "O2", "O3"];
@@ -110,7 +110,7 @@ public sealed record TrainingConfig
         DocStride, MaxQueryLength);
 
     /// <summary>This config with the reading and cutting settings of <paramref name="data"/>.</summary>
-    public TrainingConfig WithDataSettings(Tasks.TaskDataSettings data) => this with
+    internal TrainingConfig WithDataSettings(Tasks.TaskDataSettings data) => this with
     {
         MaxSeqLength = data.MaxSeqLength,
         DocStride = data.DocStride,
@@ -141,7 +141,7 @@ public sealed record TrainingConfig
     /// happens instead, and one for bf16; a run prints them first. Keys at TextBrewer's defaults (fp16 false, data_parallel false,
     /// local_rank −1) do nothing in TextBrewer either and stay quiet.
     /// </summary>
-    public IReadOnlyList<string> Notes()
+    internal IReadOnlyList<string> Notes()
     {
         var notes = new List<string>();
         if (Fp16 == true)
@@ -165,7 +165,7 @@ public sealed record TrainingConfig
     }
 
     /// <summary>The optimizer, learning-rate schedule and clipping this config trains with, and TextBrewer's, in one line.</summary>
-    public string ScheduleSummary()
+    internal string ScheduleSummary()
     {
         var invariant = System.Globalization.CultureInfo.InvariantCulture;
         var clipping = MaxGradNorm > 0 ? string.Create(invariant, $"gradient clipping at max_grad_norm {MaxGradNorm:G4}") : "no gradient clipping";

@@ -19,7 +19,7 @@ namespace Distill.DistillStudent.Distillers;
 /// MultiTeacherDistiller takes it (<see cref="TeacherEnsemble"/>). Subclasses add terms (intermediate matches), and the config's <c>objective_terms</c> (user code's <see cref="ObjectiveTerm"/>s) are added to every distiller's objective;
 /// the loop is <see cref="TrainerBase"/>'s.
 /// </summary>
-public abstract class DistillerBase : TrainerBase
+internal abstract class DistillerBase : TrainerBase
 {
     private readonly KdLoss kdLoss;
     private readonly TemperatureSchedule temperatureSchedule;

@@ -23,7 +23,7 @@ namespace Distill.DistillStudent.Distillers;
 /// which TextBrewer's MultiTeacherDistiller cannot do. As in TextBrewer, KD is left out when the student's or a
 /// teacher's adaptor gives no logits (distilling intermediate layers only).
 /// </summary>
-public class GeneralDistiller : DistillerBase
+internal class GeneralDistiller : DistillerBase
 {
     private readonly IReadOnlyList<ResolvedMatch> matches;
     private readonly List<(string Name, nn.Module Module)> projections = [];

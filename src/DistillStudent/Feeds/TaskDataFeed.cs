@@ -8,7 +8,7 @@ namespace Distill.DistillStudent.Feeds;
 /// Batches of a task's features held in memory, in a seeded shuffled order per epoch (<see cref="IndexedFeed"/>).
 /// Used by BasicTrainer and by distillers whose teacher runs online.
 /// </summary>
-public sealed class TaskDataFeed(IReadOnlyList<TrainingFeature> features, TaskKind kind, int padId, int batchSize, int seed) : IBatchFeed
+internal sealed class TaskDataFeed(IReadOnlyList<TrainingFeature> features, TaskKind kind, int padId, int batchSize, int seed) : IBatchFeed
 {
     private readonly IndexedFeed indexed = new(features.Count, batchSize, seed, chunk => Collate(chunk.Select(i => features[i]).ToList(), kind, padId));
 

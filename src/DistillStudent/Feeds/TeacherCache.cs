@@ -4,4 +4,4 @@ namespace Distill.DistillStudent.Feeds;
 /// <param name="Dir">the cache directory (its manifest lists the shards)</param>
 /// <param name="HiddenLayers">teacher hidden layers the distiller reads</param>
 /// <param name="AttentionLayers">teacher attention layers the distiller reads</param>
-public sealed record TeacherCache(string Dir, IReadOnlyList<int> HiddenLayers, IReadOnlyList<int> AttentionLayers);
+internal sealed record TeacherCache(string Dir, IReadOnlyList<int> HiddenLayers, IReadOnlyList<int> AttentionLayers);

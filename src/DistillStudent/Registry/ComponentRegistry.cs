@@ -152,10 +152,10 @@ public static class ComponentRegistry
     }
 
     /// <summary>The KD loss <paramref name="name"/>; a ConfigException naming <c>kd_loss_type</c> and listing the known ones otherwise.</summary>
-    public static KdLoss KdLoss(string name) => Find(KdByName, name, ComponentMap.KdLoss, "kd_loss_type");
+    internal static KdLoss KdLoss(string name) => Find(KdByName, name, ComponentMap.KdLoss, "kd_loss_type");
 
     /// <summary>The match loss <paramref name="name"/>, its arity and shape rule, if registered.</summary>
-    public static bool TryGetMatchLoss(string name, out int arity, out MatchShapes shapes, [MaybeNullWhen(false)] out MatchLoss loss)
+    internal static bool TryGetMatchLoss(string name, out int arity, out MatchShapes shapes, [MaybeNullWhen(false)] out MatchLoss loss)
     {
         lock (Gate)
         {
@@ -166,22 +166,22 @@ public static class ComponentRegistry
     }
 
     /// <summary>The match loss <paramref name="name"/> with its arity and shape rule; a ConfigException listing the known ones otherwise.</summary>
-    public static (int Arity, MatchShapes Shapes, MatchLoss Loss) MatchLoss(string name) => Find(MatchByName, name, ComponentMap.MatchLoss, "match loss");
+    internal static (int Arity, MatchShapes Shapes, MatchLoss Loss) MatchLoss(string name) => Find(MatchByName, name, ComponentMap.MatchLoss, "match loss");
 
     /// <summary>The projection factory <paramref name="name"/>; a ConfigException listing the known ones otherwise.</summary>
-    public static ProjectionFactory Projection(string name) => Find(ProjectionByName, name, ComponentMap.Projection, "projection");
+    internal static ProjectionFactory Projection(string name) => Find(ProjectionByName, name, ComponentMap.Projection, "projection");
 
     /// <summary>The weight scheduler <paramref name="name"/> (not <c>none</c>); a ConfigException listing the known ones otherwise.</summary>
-    public static Func<double, double> WeightScheduler(string name) => Find(WeightByName, name, ComponentMap.WeightScheduler, "weight scheduler");
+    internal static Func<double, double> WeightScheduler(string name) => Find(WeightByName, name, ComponentMap.WeightScheduler, "weight scheduler");
 
     /// <summary>The objective term <paramref name="name"/>; a ConfigException naming <paramref name="field"/> and listing the known ones otherwise.</summary>
-    public static ObjectiveTerm ObjectiveTerm(string name, string field) => Find(TermByName, name, ComponentMap.ObjectiveTerm, field);
+    internal static ObjectiveTerm ObjectiveTerm(string name, string field) => Find(TermByName, name, ComponentMap.ObjectiveTerm, field);
 
     /// <summary>
     /// The temperature scheduler of <paramref name="form"/>, built from its arguments (<c>none</c>: no scheduler);
     /// a ConfigException naming <paramref name="field"/> for an unknown name or bad arguments.
     /// </summary>
-    public static TemperatureSchedule TemperatureSchedule(TemperatureSchedulerForm form, string field)
+    internal static TemperatureSchedule TemperatureSchedule(TemperatureSchedulerForm form, string field)
     {
         ArgumentNullException.ThrowIfNull(form);
         if (form.Name == "none") return new TemperatureSchedule("none", 0, 0);

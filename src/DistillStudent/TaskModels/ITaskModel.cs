@@ -11,7 +11,7 @@ namespace Distill.DistillStudent.TaskModels;
 /// run checks (task, layers, vocabulary), its adaptor, its logits for evaluation and how it saves itself. One
 /// implementation per architecture, chosen once by <see cref="TaskModelLoader"/> from config.json's model_type.
 /// </summary>
-public interface ITaskModel : IDisposable
+internal interface ITaskModel : IDisposable
 {
     /// <summary>The TorchSharp module: what the trainer optimizes and checkpoints hold.</summary>
     nn.Module Module { get; }

@@ -7,7 +7,7 @@ using Distill.Tasks;
 namespace Distill.DistillStudent.TaskModels;
 
 /// <summary>Loads a task model directory of any architecture we know, chosen by config.json's <c>model_type</c>.</summary>
-public static class TaskModelLoader
+internal static class TaskModelLoader
 {
     /// <param name="directory">the model directory</param>
     /// <param name="kind">the task</param>

@@ -13,7 +13,7 @@ namespace Distill.DistillStudent.Teachers;
 /// teacher tensors exactly as a cache's rows do (<see cref="TeacherTensors"/>), padding and KD form included.
 /// The teacher reads the student's features, so both must tokenize alike (checked before the run).
 /// </summary>
-public sealed class OnlineOnnxTeacher : ITeacherOutputSource
+internal sealed class OnlineOnnxTeacher : ITeacherOutputSource
 {
     private readonly ITeacherModel teacher;
     private readonly Dictionary<string, TrainingFeature> features;

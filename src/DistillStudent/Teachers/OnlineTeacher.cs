@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Distill.DistillStudent.Teachers;
 
 /// <summary>A teacher model run on every batch (TextBrewer's way): eval mode, no gradients.</summary>
-public sealed class OnlineTeacher(AdaptedModel teacher) : ITeacherOutputSource
+internal sealed class OnlineTeacher(AdaptedModel teacher) : ITeacherOutputSource
 {
     public IReadOnlyList<AdaptorOutput> Teach(Batch batch)
     {

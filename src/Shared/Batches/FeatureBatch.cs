@@ -7,7 +7,7 @@ using Distill.Tasks;
 namespace Distill.Batches;
 
 /// <summary>A padded batch of features: model inputs plus labels shaped for the task's loss.</summary>
-public sealed class FeatureBatch : IDisposable
+internal sealed class FeatureBatch : IDisposable
 {
     private FeatureBatch(IReadOnlyList<TrainingFeature> features, InputBatch inputs, Tensor labels)
     {

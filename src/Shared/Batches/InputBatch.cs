@@ -4,7 +4,7 @@ using Distill.Tokenization;
 namespace Distill.Batches;
 
 /// <summary>Tokenized texts padded to the longest one: (B, T) int64 ids, mask and token types.</summary>
-public sealed class InputBatch : IDisposable
+internal sealed class InputBatch : IDisposable
 {
     private InputBatch(Tensor inputIds, Tensor attentionMask, Tensor tokenTypeIds, PaddedBatch padded)
     {

@@ -7,7 +7,7 @@ namespace Distill.Tasks;
 public sealed record TaskDataSettings(int MaxSeqLength, DataReadOptions ReadOptions, int DocStride = 64, int MaxQueryLength = 64);
 
 /// <summary>Reads a data file for a task kind.</summary>
-public static class TaskDataLoader
+internal static class TaskDataLoader
 {
     /// <param name="kind">the task</param>
     /// <param name="path">the data file</param>

@@ -12,7 +12,7 @@ public enum TaskKind
     [JsonStringEnumMemberName("qa")] Qa,
 }
 
-public static class TaskKinds
+internal static class TaskKinds
 {
     public static readonly IReadOnlyList<string> Names = ["classification", "tagging", "qa"];
 

@@ -18,14 +18,21 @@ public sealed record DistillationConfig
 {
     private static readonly JsonElement NoScheduler = JsonSerializer.SerializeToElement("none");
 
+    /// <summary>The KD temperature τ dividing both sides' logits (default 4); a scheduler may vary it per batch or row.</summary>
     [JsonPropertyName("temperature")] public double Temperature { get; init; } = 4;
     /// <summary><c>"none"</c>, <c>"constant"</c>, <c>["flsw", beta, gamma(, eps)]</c>, <c>["cwsm", beta]</c>, or a registered name with its arguments (also as a dict); see <see cref="TemperatureSchedulerForm"/>.</summary>
     [JsonPropertyName("temperature_scheduler")] public JsonElement TemperatureScheduler { get; init; } = NoScheduler;
+    /// <summary>The weight of the student's own loss on the labels (default 0: KD only).</summary>
     [JsonPropertyName("hard_label_weight")] public double HardLabelWeight { get; init; }
+    /// <summary>A registered weight scheduler that replaces <see cref="HardLabelWeight"/> from the first optimizer step on, or <c>none</c> (default).</summary>
     [JsonPropertyName("hard_label_weight_scheduler")] public string HardLabelWeightScheduler { get; init; } = "none";
+    /// <summary>The registered KD loss on logits: <c>ce</c> (default), <c>mse</c>, <c>kl</c>, or a name user code registered.</summary>
     [JsonPropertyName("kd_loss_type")] public string KdLossType { get; init; } = "ce";
+    /// <summary>The weight of the KD loss (default 1).</summary>
     [JsonPropertyName("kd_loss_weight")] public double KdLossWeight { get; init; } = 1;
+    /// <summary>A registered weight scheduler that replaces <see cref="KdLossWeight"/> from the first optimizer step on, or <c>none</c> (default).</summary>
     [JsonPropertyName("kd_loss_weight_scheduler")] public string KdLossWeightScheduler { get; init; } = "none";
+    /// <summary>TextBrewer's probability shift: swap the teacher's top logit with the true label's, so the KD target always ranks the label first (needs the labels).</summary>
     [JsonPropertyName("probability_shift")] public bool ProbabilityShift { get; init; }
     /// <summary>TextBrewer writes <c>null</c> for none; it reads as an empty list.</summary>
     [JsonPropertyName("intermediate_matches")] public IReadOnlyList<IntermediateMatch> IntermediateMatches { get; init => field = value ?? []; } = [];

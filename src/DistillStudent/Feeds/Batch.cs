@@ -10,13 +10,23 @@ namespace Distill.DistillStudent.Feeds;
 /// </summary>
 public sealed class Batch : IDisposable
 {
+    /// <summary>The token ids, (B, T) int64, padded with the tokenizer's padding id.</summary>
     public const string InputIds = "input_ids";
+    /// <summary>1 for real tokens and 0 for padding, (B, T).</summary>
     public const string AttentionMask = "attention_mask";
+    /// <summary>Segment ids of text pairs, (B, T); absent or zeros for single texts.</summary>
     public const string TokenTypeIds = "token_type_ids";
+    /// <summary>The labels the student's adaptor computes its hard-label loss from, e.g. (B) class ids for classification.</summary>
     public const string Labels = "labels";
 
     private readonly Dictionary<string, Tensor> tensors;
 
+    /// <summary>A batch over <paramref name="tensors"/>, which it owns from now on (disposing the batch disposes them).</summary>
+    /// <param name="tensors">named tensors, at least <see cref="InputIds"/> for the built-in adaptors</param>
+    /// <param name="size">rows (B)</param>
+    /// <param name="teachers">cached teachers' outputs for the same rows; null when the teacher runs online</param>
+    /// <param name="featureIds">the rows' feature ids, for messages and joins</param>
+    /// <param name="task">a multi-task run's task name</param>
     public Batch(IReadOnlyDictionary<string, Tensor> tensors, int size, IReadOnlyList<AdaptorOutput>? teachers = null, IReadOnlyList<string>? featureIds = null,
         string? task = null)
     {
@@ -39,13 +49,17 @@ public sealed class Batch : IDisposable
     /// <summary>The features' ids, in row order (for messages and joins).</summary>
     public IReadOnlyList<string> FeatureIds { get; }
 
+    /// <summary>The names of the batch's tensors.</summary>
     public IReadOnlyCollection<string> Names => tensors.Keys;
 
+    /// <summary>The tensor <paramref name="name"/>; a KeyNotFoundException listing the names there are otherwise.</summary>
     public Tensor this[string name] => tensors.TryGetValue(name, out var t) ? t
         : throw new KeyNotFoundException($"the batch has no tensor \"{name}\"; it has: {string.Join(", ", tensors.Keys)}");
 
+    /// <summary>The tensor <paramref name="name"/>, or null when the batch has none.</summary>
     public Tensor? TryGet(string name) => tensors.GetValueOrDefault(name);
 
+    /// <summary>Disposes every tensor of the batch, the cached teachers' included.</summary>
     public void Dispose()
     {
         foreach (var t in tensors.Values) t.Dispose();

@@ -29,6 +29,10 @@ internal sealed record TrainerOutput(string OutputDir, TextWriter Log, bool IsTe
 public sealed record TrainingProgress(long GlobalStep, long TotalSteps, int Epoch);
 
 /// <summary>What the callback of <see cref="TrainerBase.Train(OptimizerHelper?, IBatchFeed, int?, Func{long, long, double}?, double?, Action{CheckpointEvent}?, int?, Func{Batch, Batch}?, CancellationToken)"/> receives after each checkpoint.</summary>
+/// <param name="GlobalStep">optimizer steps done when the checkpoint was written</param>
+/// <param name="Checkpoint">the checkpoint's directory</param>
+/// <param name="Model">the student module being trained (do not dispose it)</param>
+/// <param name="Metrics">the dev metrics at this checkpoint; null without dev data</param>
 public sealed record CheckpointEvent(long GlobalStep, string Checkpoint, nn.Module Model, IReadOnlyDictionary<string, double>? Metrics);
 
 /// <summary>

@@ -4,7 +4,7 @@ namespace Distill.Cache;
 /// bfloat16 as a raw 16-bit pattern: the upper half of a float32. .NET has no bfloat16 type, and the
 /// caches only need the conversions.
 /// </summary>
-public static class BFloat16
+internal static class BFloat16
 {
     /// <summary>Rounds to the nearest bfloat16, ties to even; NaN stays NaN (quiet), ±Inf stays ±Inf.</summary>
     public static ushort FromSingle(float value)

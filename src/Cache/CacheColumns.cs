@@ -4,7 +4,7 @@ namespace Distill.Cache;
 /// Which optional columns a <see cref="CacheReader"/> reads; the others are neither read nor decoded.
 /// Ids, offsets, segments and lengths are always read. The default reads everything the cache holds.
 /// </summary>
-public sealed record CacheColumns
+internal sealed record CacheColumns
 {
     /// <summary>Every column the cache holds.</summary>
     public static CacheColumns All { get; } = new();

@@ -8,7 +8,7 @@ namespace Distill.Cache;
 /// cache covers exactly its data (<see cref="CacheJoin"/>) before it takes a step. Checksums are checked when
 /// the rows themselves are read.
 /// </summary>
-public static class CacheFeatureIds
+internal static class CacheFeatureIds
 {
     /// <summary>
     /// What is wrong with a complete cache's feature ids: a repeated id (the same feature cached twice, e.g. by

@@ -7,7 +7,7 @@ namespace Distill.Cache;
 /// a shard whose bytes, schema or row count differ from what the manifest records. The message names
 /// the file or row and field, what was expected and what was found.
 /// </summary>
-public sealed class CacheFormatException(string message) : Exception(message), IKindedException
+internal sealed class CacheFormatException(string message) : Exception(message), IKindedException
 {
     public ErrorKind Kind => ErrorKind.BadInput;
 }

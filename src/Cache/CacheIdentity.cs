@@ -9,7 +9,7 @@ namespace Distill.Cache;
 /// What a manifest records to tie a cache to the teacher and the data it came from. One definition for the
 /// stage that writes caches and the stage that reads them, so that both compute the same identities.
 /// </summary>
-public static class CacheIdentity
+internal static class CacheIdentity
 {
     /// <summary>The identity of a TorchSharp teacher: a hash of its config, weights and vocabulary.</summary>
     public static string TorchTeacher(string modelDir) => CacheManifest.HashFiles(

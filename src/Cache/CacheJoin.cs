@@ -1,7 +1,7 @@
 namespace Distill.Cache;
 
 /// <summary>Checks that a cache covers exactly the features a training run wants, before any step is taken.</summary>
-public static class CacheJoin
+internal static class CacheJoin
 {
     private const int Listed = 10;
 

@@ -12,7 +12,7 @@ namespace Distill.Cache;
 /// <c>manifest.json</c> of a cache directory: which teacher and data produced it, the spec, and each
 /// shard's name, rows, size and SHA-256. Readers trust nothing in the directory that it does not list.
 /// </summary>
-public sealed record CacheManifest
+internal sealed record CacheManifest
 {
     public const string FileName = "manifest.json";
 
@@ -166,7 +166,7 @@ public sealed record CacheManifest
 /// The teacher a cache came from: a content hash (<see cref="CacheIdentity"/>), its config, and for an ONNX
 /// teacher the settings hashed with its files (output mapping, casing), so that verify can recompute the hash.
 /// </summary>
-public sealed record CacheTeacherInfo(
+internal sealed record CacheTeacherInfo(
     [property: JsonPropertyName("identity")] string Identity,
     [property: JsonPropertyName("config")] JsonObject Config,
     [property: JsonPropertyName("onnx_settings")]
@@ -177,7 +177,7 @@ public sealed record CacheTeacherInfo(
 /// The data a cache came from: a content hash (<see cref="CacheIdentity.Data"/>), the reader settings (max length,
 /// stride, columns, ...) used, and how many features the data gave, which a complete cache holds exactly once each.
 /// </summary>
-public sealed record CacheDataInfo(
+internal sealed record CacheDataInfo(
     [property: JsonPropertyName("identity")] string Identity,
     [property: JsonPropertyName("reader_settings")] JsonObject ReaderSettings,
     [property: JsonPropertyName("features")]
@@ -185,7 +185,7 @@ public sealed record CacheDataInfo(
     long? Features = null);
 
 /// <summary>One shard of a manifest; <see cref="ShardIndex"/> is the job of a sharded run that wrote it (0 for a single job).</summary>
-public sealed record CacheShardEntry(
+internal sealed record CacheShardEntry(
     [property: JsonPropertyName("file")] string File,
     [property: JsonPropertyName("rows")] long Rows,
     [property: JsonPropertyName("bytes")] long Bytes,

@@ -17,7 +17,7 @@ namespace Distill.Cache;
 /// <param name="Hidden">One tensor per selected hidden layer (<see cref="CacheReader.Columns"/>), T × HiddenSize.</param>
 /// <param name="Attentions">One tensor per selected attention layer, NumHeads × T × T.</param>
 /// <param name="Pooled">HiddenSize values when the pooled output is selected, otherwise null.</param>
-public sealed record CacheReadRow(
+internal sealed record CacheReadRow(
     string FeatureId,
     string ExampleId,
     int[] InputIds,

@@ -16,7 +16,7 @@ namespace Distill.Cache;
 /// of rows depends only on the options, never on timing, and <see cref="CacheReaderOptions.SkipRows"/>
 /// resumes a pass inside that order.
 /// </summary>
-public sealed class CacheReader : IAsyncDisposable
+internal sealed class CacheReader : IAsyncDisposable
 {
     private readonly string _directory;
     private readonly CacheReaderOptions _options;

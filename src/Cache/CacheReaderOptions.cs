@@ -1,7 +1,7 @@
 namespace Distill.Cache;
 
 /// <summary>Settings of a <see cref="CacheReader"/>.</summary>
-public sealed record CacheReaderOptions
+internal sealed record CacheReaderOptions
 {
     /// <summary>
     /// Read shards and their row groups in a seeded random order and pass rows through a bounded random

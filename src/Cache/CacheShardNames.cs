@@ -8,7 +8,7 @@ namespace Distill.Cache;
 /// (<c>part-00002-00017.parquet</c> for job 2 of a sharded run). Plain names only, so that a manifest can
 /// never point a reader outside its cache directory.
 /// </summary>
-public static partial class CacheShardNames
+internal static partial class CacheShardNames
 {
     /// <summary>The glob that matches shard files in a cache directory.</summary>
     public const string Glob = "part-*.parquet";

@@ -10,7 +10,7 @@ namespace Distill.Cache;
 /// name in the target directory and appears under its final name only, complete and fsynced, when
 /// <see cref="CompleteAsync"/> succeeds; disposing without completing deletes it. Not thread-safe.
 /// </summary>
-public sealed class CacheShardWriter : IAsyncDisposable
+internal sealed class CacheShardWriter : IAsyncDisposable
 {
     private readonly string _shardName;
     private readonly string _temporaryPath;

@@ -7,7 +7,7 @@ namespace Distill.Cache;
 /// What a cache holds for each row: the task's logits and which teacher internals, in which precision.
 /// Stored in the manifest and in every shard's Parquet metadata; JSON names are snake_case.
 /// </summary>
-public sealed record CacheSpec
+internal sealed record CacheSpec
 {
     /// <summary>
     /// Newest version of the cache layout (schema, metadata keys, manifest) that this build reads and writes. Version 2

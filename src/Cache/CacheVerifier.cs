@@ -8,7 +8,7 @@ namespace Distill.Cache;
 /// no shard file is present that the manifest does not list; and, when all that holds, every feature is cached
 /// once (no repeated feature id, and as many as the data gave when the manifest records it).
 /// </summary>
-public static class CacheVerifier
+internal static class CacheVerifier
 {
     /// <summary>One line per bad shard (or for the manifest), naming it and everything that differs; empty when sound.</summary>
     /// <param name="cacheDir">the cache directory</param>

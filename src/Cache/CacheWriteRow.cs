@@ -17,7 +17,7 @@ namespace Distill.Cache;
 /// <param name="Hidden">One array per <see cref="CacheSpec.HiddenLayers"/> entry, T × HiddenSize.</param>
 /// <param name="Attentions">One array per <see cref="CacheSpec.AttentionLayers"/> entry, NumHeads × T × T.</param>
 /// <param name="Pooled">HiddenSize values when <see cref="CacheSpec.Pooled"/>, otherwise null.</param>
-public sealed record CacheWriteRow(
+internal sealed record CacheWriteRow(
     string FeatureId,
     string ExampleId,
     int[] InputIds,
@@ -46,4 +46,4 @@ public sealed record CacheWriteRow(
 /// <param name="Values">Positions × k logits, descending within a position (ties: lower index first).</param>
 /// <param name="Indices">Positions × k class indices matching <paramref name="Values"/>.</param>
 /// <param name="LogSumExp">One per position, over all LogitWidth classes.</param>
-public sealed record CacheTopK(float[] Values, int[] Indices, float[] LogSumExp);
+internal sealed record CacheTopK(float[] Values, int[] Indices, float[] LogSumExp);

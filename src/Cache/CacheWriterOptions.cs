@@ -12,7 +12,7 @@ namespace Distill.Cache;
 /// (64 MiB encoded is about as much as rows, which keep tensors in the stored dtype); smaller groups would add per-group overhead
 /// (page headers, footer entries, compression frames) and make Parquet tools' per-group parallelism useless.
 /// </remarks>
-public sealed record CacheWriterOptions
+internal sealed record CacheWriterOptions
 {
     /// <summary>Most rows per row group; default 1024.</summary>
     public int RowGroupRows { get; init; } = 1024;

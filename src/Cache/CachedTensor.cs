@@ -8,7 +8,7 @@ namespace Distill.Cache;
 /// <param name="Bytes">Count × the dtype's size bytes, owned by this row (not a view into a shard).</param>
 /// <param name="DType">The cache spec's dtype.</param>
 /// <param name="Count">Number of values.</param>
-public readonly record struct CachedTensor(ReadOnlyMemory<byte> Bytes, CacheDType DType, int Count)
+internal readonly record struct CachedTensor(ReadOnlyMemory<byte> Bytes, CacheDType DType, int Count)
 {
     /// <summary>Float32 values as a tensor of their own (a teacher's output that was never cached, for code that reads cached rows).</summary>
     public static CachedTensor FromFloats(ReadOnlySpan<float> values)

@@ -1,7 +1,7 @@
 namespace Distill.Cache;
 
 /// <summary>Selects the top k logits of each position and the log-sum-exp over all classes.</summary>
-public static class TopKLogits
+internal static class TopKLogits
 {
     /// <summary>
     /// <paramref name="logits"/> holds positions × <paramref name="width"/> values; returns positions × k

@@ -14,7 +14,7 @@ namespace Distill.Cache;
 /// times over a damaged shard while a run is reading): such a change is caught by the next run, or by
 /// <c>cache-teacher verify</c>.
 /// </remarks>
-public sealed class VerifiedShards
+internal sealed class VerifiedShards
 {
     private readonly ConcurrentDictionary<string, Checked> _shards = new(StringComparer.Ordinal);
 

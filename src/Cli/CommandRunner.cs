@@ -7,7 +7,7 @@ namespace Distill.Cli;
 /// load, a cancel) becomes one "error:" line and its <see cref="ExitCodes"/> value, not a stack trace; only an
 /// unexpected exception, a bug, also prints its stack trace.
 /// </summary>
-public static class CommandRunner
+internal static class CommandRunner
 {
     public static async Task<int> RunAsync(RootCommand root, string[] args, TextWriter? output = null, TextWriter? error = null)
     {

@@ -10,7 +10,7 @@ namespace Distill.Cli;
 /// that the same option means the same on every command; a test fails when a CLI declares an integer option
 /// that is neither here nor in <see cref="Unbounded"/>.
 /// </summary>
-public static class CountOptions
+internal static class CountOptions
 {
     /// <summary>Option name → smallest allowed value.</summary>
     public static IReadOnlyDictionary<string, long> Minimum { get; } = new Dictionary<string, long>(StringComparer.Ordinal)

@@ -9,7 +9,7 @@ namespace Distill.Cli;
 /// <c>eval</c>, <c>distill</c>, <c>cache-teacher run</c>), so that data with custom columns is cached, trained on
 /// and evaluated the same way. Each option given replaces the same field of the settings it is applied to.
 /// </summary>
-public sealed class DataReadingOptions
+internal sealed class DataReadingOptions
 {
     private readonly Option<int?> maxSeqLength = new("--max-seq-length") { Description = "longer inputs are truncated, with a counted warning (default 128)" };
     private readonly Option<int?> docStride = new("--doc-stride") { Description = "QA: tokens shared by consecutive context windows (default 64)" };

@@ -9,7 +9,7 @@ namespace Distill.Cli;
 /// an <see cref="InvalidOperationException"/> or <see cref="ArgumentException"/> says only that code reached
 /// a state it should not, so a site that throws one for a user's mistake states the kind instead.
 /// </summary>
-public static class ErrorKinds
+internal static class ErrorKinds
 {
     public static ErrorKind Of(Exception exception) => exception switch
     {

@@ -4,7 +4,7 @@ namespace Distill.Cli;
 /// Process exit codes shared by the stage executables; the README's "Exit codes" table lists the same names
 /// and values (a test compares them).
 /// </summary>
-public static class ExitCodes
+internal static class ExitCodes
 {
     /// <summary>Done as asked.</summary>
     public const int Success = 0;

@@ -6,7 +6,7 @@ namespace Distill.Cli;
 /// How an ONNX teacher's files and outputs are found, as options: declared once here for the commands that run
 /// one (<c>cache-teacher run --onnx</c>, <c>distill --teacher model.onnx</c>).
 /// </summary>
-public sealed class OnnxTeacherOptions
+internal sealed class OnnxTeacherOptions
 {
     public Option<string?> Config { get; } = new("--onnx-config") { Description = "ONNX teacher: its config.json (default: beside the .onnx file, as Optimum and export-onnx write it)" };
     public Option<string?> Vocab { get; } = new("--vocab") { Description = "ONNX teacher: its vocab.txt (default: beside the .onnx file)" };

@@ -9,7 +9,7 @@ namespace Distill.Inference;
 /// <c>ORTModelFor…from_pretrained(DIR)</c> finds the one <c>.onnx</c> file under DIR (versions before 1.22 look at
 /// DIR's top level only: pass <c>subfolder="onnx"</c>); <see cref="OnnxStudent.Load"/> takes DIR or the model file.
 /// </summary>
-public static class ExportLayout
+internal static class ExportLayout
 {
     /// <summary>The folder, under the export directory, that holds the model.</summary>
     public const string OnnxFolder = "onnx";

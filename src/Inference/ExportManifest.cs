@@ -12,7 +12,7 @@ namespace Distill.Inference;
 /// published. <see cref="Verify"/> checks a model and the files beside it against it, so that a damaged or
 /// replaced file (a flipped bit loads without complaint in ONNX Runtime) is refused before it is used.
 /// </summary>
-public sealed class ExportManifest
+internal sealed class ExportManifest
 {
     public const string FileName = "manifest.json";
 
@@ -81,7 +81,7 @@ public sealed class ExportManifest
 }
 
 /// <summary>One file of an <see cref="ExportManifest"/>.</summary>
-public sealed record ExportManifestEntry([property: JsonPropertyName("sha256")] string Sha256, [property: JsonPropertyName("bytes")] long Bytes)
+internal sealed record ExportManifestEntry([property: JsonPropertyName("sha256")] string Sha256, [property: JsonPropertyName("bytes")] long Bytes)
 {
     public static ExportManifestEntry Of(string path)
     {

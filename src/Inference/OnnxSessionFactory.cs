@@ -7,7 +7,7 @@ namespace Distill.Inference;
 /// Opens ONNX Runtime sessions: the CUDA provider when it loads, else the CPU one, said in one log line. The GPU
 /// package lists CUDA even where it cannot load, so trying it is the only real test.
 /// </summary>
-public static class OnnxSessionFactory
+internal static class OnnxSessionFactory
 {
     /// <summary>A library the CUDA provider of ONNX Runtime 1.31 needs (CUDA 13 cuBLAS).</summary>
     private const string CudaProbeLibrary = "libcublasLt.so.13";

@@ -153,6 +153,7 @@ public sealed class OnnxStudent : IDisposable
         return results;
     }
 
+    /// <summary>Releases the ONNX Runtime session and its native memory; the student cannot run afterwards.</summary>
     public void Dispose() => session.Dispose();
 
     private (string Name, int Rank)[] Outputs => task switch

@@ -9,7 +9,7 @@ namespace Distill.CacheTeacher.Caching;
 /// Combines the manifests of a sharded run's jobs into one <c>manifest.json</c>, checking completeness: every
 /// job, every shard the data needs (from the recorded feature count and shard size), and every feature once.
 /// </summary>
-public static partial class CacheMerge
+internal static partial class CacheMerge
 {
     private const int Listed = 10;
 

@@ -52,7 +52,7 @@ public sealed record AdaptorOutput(
     public IReadOnlyList<Tensor>? LabelsList { get; init; }
 
     /// <summary>The self-attention projections by layer (query, key, value), which relation matches read; null for a model without them.</summary>
-    public LayerProjections? Projections { get; init; }
+    internal LayerProjections? Projections { get; init; }
 
     /// <summary>Whether there are logits for KD (<see cref="Logits"/>, <see cref="LogitsList"/> or top-k ones).</summary>
     public bool HasLogits => Logits is not null || LogitsList is { Count: > 0 } || TopK is not null;
@@ -65,18 +65,23 @@ public sealed record AdaptorOutput(
     public Tensor RequireLogits(string who) =>
         Logits ?? throw new InvalidOperationException($"the {who} adaptor returned no logits, which the KD loss needs");
 
+    /// <summary>The hidden state of <paramref name="layer"/>, or an error naming <paramref name="who"/> and the layers its adaptor gave.</summary>
     public Tensor RequireHidden(int layer, string who) =>
         Hidden is not null && Hidden.TryGetValue(layer, out var h) ? h
             : throw new InvalidOperationException($"the {who} adaptor returned no hidden state of layer {layer}; it has layers [{string.Join(", ", Hidden?.Keys ?? [])}]");
 
-    public Tensor RequireProjection(string feature, int layer, string who) =>
+    internal Tensor RequireProjection(string feature, int layer, string who) =>
         Projections is { } projections ? projections.Require(feature, layer, who)
             : throw new InvalidOperationException($"the {who} adaptor returned no self-attention projections ({feature} of layer {layer}), which relation matches read");
 
+    /// <summary>The attention of <paramref name="layer"/>, or an error naming <paramref name="who"/> and the layers its adaptor gave.</summary>
     public Tensor RequireAttention(int layer, string who) =>
         Attention is not null && Attention.TryGetValue(layer, out var a) ? a
             : throw new InvalidOperationException($"the {who} adaptor returned no attention of layer {layer}; it has layers [{string.Join(", ", Attention?.Keys ?? [])}]");
 }
 
 /// <summary>A teacher's top-k logits per position: values and indices (.., k) and the log-sum-exp over all classes (..).</summary>
+/// <param name="Values">the k largest logits per position (.., k)</param>
+/// <param name="Indices">their class indices (.., k), int64</param>
+/// <param name="LogSumExp">the log-sum-exp of all the position's logits (..), so that the k probabilities are exact</param>
 public sealed record TopKTensors(Tensor Values, Tensor Indices, Tensor LogSumExp);

@@ -7,7 +7,7 @@ using Distill.Tasks;
 namespace Distill.DistillStudent.Adaptors;
 
 /// <summary>The adaptor of our BERT task models: logits, every hidden state and (when asked) attention, the mask, the task loss.</summary>
-public static class BertAdaptor
+internal static class BertAdaptor
 {
     /// <param name="model">the task model</param>
     /// <param name="outputAttentions">compute attention probabilities (slower; only when a match reads them)</param>

@@ -8,7 +8,7 @@ namespace Distill.DistillStudent.Adaptors;
 /// The adaptor of <see cref="BiGruTaskModel"/>: logits (with the tagging mask), every hidden state (0 = embeddings,
 /// i = GRU layer i, both directions concatenated), the input mask and the task loss. No attention.
 /// </summary>
-public static class BiGruAdaptor
+internal static class BiGruAdaptor
 {
     /// <param name="model">the BiGRU</param>
     /// <param name="save">how checkpoints write the model (default: its state dict)</param>

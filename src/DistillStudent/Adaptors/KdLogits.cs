@@ -12,7 +12,7 @@ namespace Distill.DistillStudent.Adaptors;
 /// start and end logits are distributions over positions, not over the two columns: they become (B, 2, T),
 /// with padded positions pushed to a large negative value so that neither side gives them probability.
 /// </summary>
-public static class KdLogits
+internal static class KdLogits
 {
     private const double Excluded = -10000.0;
     private static readonly Scalar ExcludedScalar = Excluded.ToScalar(); // never collected (KeptScalars)

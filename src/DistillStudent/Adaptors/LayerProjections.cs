@@ -9,7 +9,7 @@ namespace Distill.DistillStudent.Adaptors;
 /// them on demand, for the layers a match asks for only, in the gradient mode of its forward pass (a teacher's under
 /// no_grad stays so when the distiller asks later); a cache hands over the ones it holds.
 /// </summary>
-public sealed class LayerProjections
+internal sealed class LayerProjections
 {
     private readonly Func<int, (Tensor Query, Tensor Key, Tensor Value)?> compute;
     private readonly Dictionary<int, (Tensor Query, Tensor Key, Tensor Value)> known = [];

@@ -6,7 +6,7 @@ using Distill.Models.Heads;
 namespace Distill.DistillStudent.Adaptors;
 
 /// <summary>What every task model's adaptor returns, whatever its architecture: KD logits and their mask, labels, hidden states, attention, the input mask, the task loss.</summary>
-public static class TaskAdaptor
+internal static class TaskAdaptor
 {
     /// <param name="kind">the task</param>
     /// <param name="batch">the batch (attention mask; labels when it has them)</param>

@@ -1,4 +1,5 @@
 using Distill.Cache;
+using Distill.DistillStudent.Adaptors;
 using Distill.DistillStudent.Configuration;
 using Distill.DistillStudent.Distillers;
 using Distill.DistillStudent.Feeds;
@@ -27,6 +28,7 @@ public sealed class Distiller
     private TextData? dev;
     private TextWriter log = Console.Error;
     private Action<CheckpointEvent>? callback;
+    private GeneralDistiller? objective;
 
     private Distiller(Student student, Teacher? teacher, DistillationConfig distillation)
     {
@@ -43,7 +45,7 @@ public sealed class Distiller
     {
         ArgumentNullException.ThrowIfNull(student);
         ArgumentNullException.ThrowIfNull(teacher);
-        return new Distiller(student, teacher, (config ?? new DistillationConfig()).Validate("distillation config"));
+        return new Distiller(student, teacher, (config ?? new DistillationConfig()).Validate("distillation config", Registry.ComponentRegistry.Catalog));
     }
 
     /// <summary>The student trained on the labels alone, by the same loop (TextBrewer's BasicTrainer): the control a distillation is compared with.</summary>
@@ -125,6 +127,26 @@ public sealed class Distiller
     {
         ArgumentNullException.ThrowIfNull(data);
         return Score(data, batchSize).Metrics;
+    }
+
+    /// <summary>
+    /// The objective of one batch's outputs as training computes it, without a forward pass or an optimizer step: KD on
+    /// the logits, the hard-label term, the intermediate matches and the config's <c>objective_terms</c>, each weighted
+    /// as at <paramref name="progress"/>, with each named part. For checking a config or a registered component on
+    /// tensors of your own; the matches' projections are built once by their factories and kept for later calls (they
+    /// are not the ones a <c>Train</c> call trains).
+    /// </summary>
+    /// <param name="student">the student's adaptor output</param>
+    /// <param name="teachers">each teacher's adaptor output (one for a single teacher)</param>
+    /// <param name="progress">optimizer steps done and planned, and the epoch, as the schedulers read them</param>
+    public LossResult Objective(AdaptorOutput student, IReadOnlyList<AdaptorOutput> teachers, TrainingProgress progress)
+    {
+        ArgumentNullException.ThrowIfNull(student);
+        ArgumentNullException.ThrowIfNull(teachers);
+        ArgumentNullException.ThrowIfNull(progress);
+        if (teacher is null) throw new InvalidOperationException("a student trained alone (Distiller.Alone) has no distillation objective");
+        objective ??= new GeneralDistiller(new TrainingConfig(), distillation, this.student.Model, new CachedTeacher(), new TrainerOutput(Path.GetTempPath(), TextWriter.Null, IsTerminal: false));
+        return objective.LossOf(student, teachers, progress);
     }
 
     private TrainingSummary Run(IBatchFeed feed, TrainingConfig config, CancellationToken cancellation)

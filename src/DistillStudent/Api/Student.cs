@@ -15,7 +15,7 @@ public sealed class Student
     private Student(AdaptedModel model) => Model = model;
 
     /// <summary>The module with its forward and adaptor, as the library's trainers take it.</summary>
-    public AdaptedModel Model { get; }
+    internal AdaptedModel Model { get; }
 
     /// <summary>
     /// A module whose output a function reads into what distillers use: logits for KD, hidden states and attention

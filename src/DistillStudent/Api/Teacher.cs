@@ -25,7 +25,7 @@ public sealed class Teacher
     public string? CacheDir { get; }
 
     /// <summary>The module with its forward and adaptor; null for a cached teacher.</summary>
-    public AdaptedModel? Model { get; }
+    internal AdaptedModel? Model { get; }
 
     /// <summary>A teacher cache: a directory with the <c>manifest.json</c> that <c>cache-teacher run</c> or <see cref="WriteCacheAsync"/> writes last.</summary>
     /// <param name="dir">the cache directory</param>

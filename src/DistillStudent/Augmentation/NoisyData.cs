@@ -6,7 +6,7 @@ namespace Distill.DistillStudent.Augmentation;
 
 /// <summary>A classification data set and noisy copies of each example, written as one JSON Lines file to cache a
 /// teacher over and distil on.</summary>
-public static class NoisyData
+internal static class NoisyData
 {
     /// <summary>Every example followed by its <paramref name="copies"/> noisy copies (ids <c>ID#noise1</c>, …).</summary>
     public static IReadOnlyList<ClassificationExample> Augment(IReadOnlyList<ClassificationExample> examples, WordNoise noise, int copies, int seed)

@@ -9,7 +9,7 @@ namespace Distill.DistillStudent.Augmentation;
 /// white space, as the pre-tokenized sentence corpora are. A copy keeps its source's label only because the readers
 /// need one; it is meant for a distillation whose hard-label weight is 0, where the teacher's outputs are the targets.
 /// </summary>
-public sealed record WordNoise
+internal sealed record WordNoise
 {
     public WordNoise(double dropProbability, double swapProbability)
     {

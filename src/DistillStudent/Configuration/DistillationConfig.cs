@@ -19,14 +19,21 @@ public sealed record DistillationConfig
 {
     private static readonly JsonElement NoScheduler = JsonSerializer.SerializeToElement("none");
 
+    /// <summary>The KD temperature τ dividing both sides' logits (default 4); a scheduler may vary it per batch or row.</summary>
     [JsonPropertyName("temperature")] public double Temperature { get; init; } = 4;
     /// <summary><c>"none"</c>, <c>"constant"</c>, <c>["flsw", beta, gamma(, eps)]</c>, <c>["cwsm", beta]</c>, or a registered name with its arguments (also as a dict); see <see cref="TemperatureSchedulerForm"/>.</summary>
     [JsonPropertyName("temperature_scheduler")] public JsonElement TemperatureScheduler { get; init; } = NoScheduler;
+    /// <summary>The weight of the student's own loss on the labels (default 0: KD only).</summary>
     [JsonPropertyName("hard_label_weight")] public double HardLabelWeight { get; init; }
+    /// <summary>A registered weight scheduler that replaces <see cref="HardLabelWeight"/> from the first optimizer step on, or <c>none</c> (default).</summary>
     [JsonPropertyName("hard_label_weight_scheduler")] public string HardLabelWeightScheduler { get; init; } = "none";
+    /// <summary>The registered KD loss on logits: <c>ce</c> (default), <c>mse</c>, <c>kl</c>, or a name user code registered.</summary>
     [JsonPropertyName("kd_loss_type")] public string KdLossType { get; init; } = "ce";
+    /// <summary>The weight of the KD loss (default 1).</summary>
     [JsonPropertyName("kd_loss_weight")] public double KdLossWeight { get; init; } = 1;
+    /// <summary>A registered weight scheduler that replaces <see cref="KdLossWeight"/> from the first optimizer step on, or <c>none</c> (default).</summary>
     [JsonPropertyName("kd_loss_weight_scheduler")] public string KdLossWeightScheduler { get; init; } = "none";
+    /// <summary>TextBrewer's probability shift: swap the teacher's top logit with the true label's, so the KD target always ranks the label first (needs the labels).</summary>
     [JsonPropertyName("probability_shift")] public bool ProbabilityShift { get; init; }
     /// <summary>TextBrewer writes <c>null</c> for none; it reads as an empty list.</summary>
     [JsonPropertyName("intermediate_matches")] public IReadOnlyList<IntermediateMatch> IntermediateMatches { get; init => field = value ?? []; } = [];
@@ -38,6 +45,12 @@ public sealed record DistillationConfig
     /// written configs when absent, so that run files compare as before.
     /// </summary>
     [JsonPropertyName("is_caching_logits"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? IsCachingLogits { get; init; }
+    /// <summary>
+    /// Terms registered by user code added to the objective beside KD, the hard-label loss and the matches (see
+    /// <see cref="ObjectiveTermEntry"/>); null or empty for none. Left out of written configs when null, so that run
+    /// files compare as before.
+    /// </summary>
+    [JsonPropertyName("objective_terms"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<ObjectiveTermEntry>? ObjectiveTerms { get; init; }
 
     private static readonly JsonSerializerOptions Options = new()
     {
@@ -52,7 +65,7 @@ public sealed record DistillationConfig
     }
 
     /// <summary>The temperature scheduler's form (name and arguments); call after validation.</summary>
-    public TemperatureSchedulerForm TemperatureSchedulerForm() =>
+    internal TemperatureSchedulerForm TemperatureSchedulerForm() =>
         Configuration.TemperatureSchedulerForm.TryParse(TemperatureScheduler, "temperature_scheduler", out var problem)
         ?? throw new ConfigException(problem!);
 
@@ -60,7 +73,7 @@ public sealed record DistillationConfig
     /// Lines a run prints first for keys that have no effect here although the user may expect one; empty when
     /// none applies. (Keys whose TextBrewer default does nothing in TextBrewer either stay quiet.)
     /// </summary>
-    public IReadOnlyList<string> Notes() => IsCachingLogits == true
+    internal IReadOnlyList<string> Notes() => IsCachingLogits == true
         ? ["warning: is_caching_logits: true has nothing to switch on here: a cached teacher (cache-teacher) is read, not recomputed, every epoch, "
             + "and an online teacher runs on every batch (the same logits, computed again)"]
         : [];
@@ -98,6 +111,18 @@ public sealed record DistillationConfig
         Known("kd_loss_type", KdLossType, ComponentMap.KdLoss);
         if (HardLabelWeight < 0) problems.Add($"hard_label_weight must not be negative, found {HardLabelWeight}");
         if (KdLossWeight < 0) problems.Add($"kd_loss_weight must not be negative, found {KdLossWeight}");
+        foreach (var (term, i) in (ObjectiveTerms ?? []).Select((t, i) => (t, i)))
+        {
+            if (term is null)
+            {
+                problems.Add($"objective_terms[{i}] must be an object such as {{\"name\": \"my_term\", \"weight\": 1}}, found null");
+                continue;
+            }
+            if (string.IsNullOrEmpty(term.Name)) problems.Add($"objective_terms[{i}].name is required (a registered objective term)");
+            else Known($"objective_terms[{i}].name", term.Name, ComponentMap.ObjectiveTerm);
+            Known($"objective_terms[{i}].weight_scheduler", term.WeightScheduler, ComponentMap.WeightScheduler, noneAllowed: true);
+            if (term.Weight < 0) problems.Add($"objective_terms[{i}].weight must not be negative, found {term.Weight}");
+        }
 
         var matches = IntermediateMatches.Select((m, i) => (Match: m, Where: $"intermediate_matches[{i}]")).ToList();
         foreach (var (name, i) in Matches.Select((n, i) => (n, i)))
@@ -188,10 +213,10 @@ public sealed record DistillationConfig
     }
 
     /// <summary>Teacher hidden layers the matches read (0 = embeddings), sorted: of one teacher, or of all when null.</summary>
-    public IReadOnlyList<int> TeacherHiddenLayers(int? teacher = null) => TeacherLayers("hidden", teacher);
+    internal IReadOnlyList<int> TeacherHiddenLayers(int? teacher = null) => TeacherLayers("hidden", teacher);
 
     /// <summary>Teacher attention layers the matches read (0 = the first layer's), sorted: of one teacher, or of all when null.</summary>
-    public IReadOnlyList<int> TeacherAttentionLayers(int? teacher = null) => TeacherLayers("attention", teacher);
+    internal IReadOnlyList<int> TeacherAttentionLayers(int? teacher = null) => TeacherLayers("attention", teacher);
 
     /// <summary>
     /// Teacher layers whose self-attention projections (query, key, value) the matches read (0 = the first layer's),

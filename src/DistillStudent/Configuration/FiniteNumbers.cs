@@ -12,7 +12,7 @@ namespace Distill.DistillStudent.Configuration;
 /// later (a NaN loss, or a run file JSON cannot hold). Walks every <see cref="JsonPropertyNameAttribute"/>
 /// property, into nested configuration records and lists, so that a field added later is checked too.
 /// </summary>
-public static class FiniteNumbers
+internal static class FiniteNumbers
 {
     /// <summary>One problem per non-finite number, named by its JSON path, e.g. <c>intermediate_matches[1].weight</c>.</summary>
     public static IReadOnlyList<string> Problems(object config)

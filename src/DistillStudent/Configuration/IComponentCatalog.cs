@@ -1,6 +1,6 @@
 namespace Distill.DistillStudent.Configuration;
 
-/// <summary>TextBrewer's five maps of named components (presets.py's <c>MAPS</c>), as config fields name them.</summary>
+/// <summary>TextBrewer's five maps of named components (presets.py's <c>MAPS</c>) and the objective terms, as config fields name them.</summary>
 public enum ComponentMap
 {
     /// <summary><c>kd_loss_type</c> (KD_LOSS_MAP).</summary>
@@ -15,6 +15,8 @@ public enum ComponentMap
     TemperatureScheduler,
     /// <summary>a model directory's config.json <c>model_type</c> (the student of a run file, <c>eval</c>'s model): see <c>ModelType</c>.</summary>
     ModelType,
+    /// <summary>an <c>objective_terms</c> entry's <c>name</c> (the composition point TextBrewer reaches by subclassing a distiller).</summary>
+    ObjectiveTerm,
 }
 
 /// <summary>

@@ -16,12 +16,19 @@ namespace Distill.DistillStudent.Configuration;
 /// </summary>
 public sealed record IntermediateMatch
 {
+    /// <summary>The teacher layer(s): one number, or a pair for losses that take two (0 = embeddings for hidden states).</summary>
     [JsonPropertyName("layer_T")] public JsonElement LayerT { get; init; }
+    /// <summary>The student layer(s), as <see cref="LayerT"/>.</summary>
     [JsonPropertyName("layer_S")] public JsonElement LayerS { get; init; }
+    /// <summary>What is compared: <c>hidden</c> (default) states or <c>attention</c> probabilities.</summary>
     [JsonPropertyName("feature")] public string Feature { get; init; } = "hidden";
+    /// <summary>The registered match loss (<c>hidden_mse</c> by default; <c>cos</c>, <c>pkd</c>, <c>attention_ce</c>, <c>fsp</c>, <c>mmd</c>, … or a user's).</summary>
     [JsonPropertyName("loss")] public string Loss { get; init; } = "hidden_mse";
+    /// <summary>The match's weight in the objective (default 1).</summary>
     [JsonPropertyName("weight")] public double Weight { get; init; } = 1.0;
+    /// <summary>The student side's projection, <c>[name, dim_S, dim_T]</c> with an optional optimizer group or saved-projection path; null: none (the widths must then agree).</summary>
     [JsonPropertyName("proj")] public JsonElement? Proj { get; init; }
+    /// <summary>With several teachers, the index of the one whose layers are read (default 0).</summary>
     // Left out when 0, so that single-teacher run files read and compare as before.
     [JsonPropertyName("teacher"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public int Teacher { get; init; }
 
@@ -34,11 +41,13 @@ public sealed record IntermediateMatch
     /// <summary>The features that are a layer's self-attention projections (layers numbered as attention's, from 0).</summary>
     public static readonly IReadOnlyList<string> Projections = ["query", "key", "value"];
 
+    /// <summary>The values <see cref="Feature"/> accepts.</summary>
     public static readonly IReadOnlyList<string> Features = ["hidden", "attention", .. Projections];
 
     /// <summary>The teacher layer numbers this match reads.</summary>
     public IReadOnlyList<int> TeacherLayers(string where) => Layers(LayerT, $"{where}.layer_T");
 
+    /// <summary>The student layer numbers this match reads; a ConfigException naming <paramref name="where"/> for a bad form.</summary>
     public IReadOnlyList<int> StudentLayers(string where) => Layers(LayerS, $"{where}.layer_S");
 
     /// <summary>

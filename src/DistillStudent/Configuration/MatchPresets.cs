@@ -10,7 +10,7 @@ namespace Distill.DistillStudent.Configuration;
 /// layer 4k. Projections are those of matches.py (student sizes 384 for L3n, 312 for TinyBERT's L4t, 256 for
 /// ELECTRA-small). There is no <c>L4t_hidden_smmd</c> in matches.py; its L4t pair loss is <c>L4t_hidden_sgram</c>.
 /// </summary>
-public static class MatchPresets
+internal static class MatchPresets
 {
     private static readonly IReadOnlyDictionary<string, IReadOnlyList<IntermediateMatch>> All = Build();
 

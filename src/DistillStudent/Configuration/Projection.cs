@@ -20,6 +20,11 @@ public sealed record Projection(string Kind, int StudentDim, int TeacherDim, str
 /// each value given replaces the run's for the projection's parameters; null keeps the run's. The learning rate
 /// follows the run's schedule (warm-up and decay scale it like every group's).
 /// </summary>
+/// <param name="LearningRate"><c>lr</c>: the projection's peak learning rate</param>
+/// <param name="WeightDecay"><c>weight_decay</c></param>
+/// <param name="Eps"><c>eps</c> of AdamW</param>
+/// <param name="Beta1">the first of <c>betas</c></param>
+/// <param name="Beta2">the second of <c>betas</c></param>
 public sealed record ProjectionOptimizer(double? LearningRate, double? WeightDecay, double? Eps, double? Beta1, double? Beta2)
 {
     /// <summary>The keys the dict may hold (AdamW's group options).</summary>

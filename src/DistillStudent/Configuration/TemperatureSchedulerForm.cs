@@ -8,6 +8,10 @@ namespace Distill.DistillStudent.Configuration;
 /// gamma, eps=1e-4)</c>): its name, its default (null: required), whether it must be positive, and whether 0 is
 /// allowed as well (flsw's eps: 0 is TextBrewer's division by the bare norm).
 /// </summary>
+/// <param name="Name">the key it takes in the dict form of the config, e.g. <c>beta</c></param>
+/// <param name="Default">its value when the config leaves it out; null: required</param>
+/// <param name="Positive">whether it must be greater than 0</param>
+/// <param name="ZeroAllowed">with <paramref name="Positive"/>, whether 0 is accepted too</param>
 public sealed record TemperatureParameter(string Name, double? Default = null, bool Positive = true, bool ZeroAllowed = false);
 
 /// <summary>

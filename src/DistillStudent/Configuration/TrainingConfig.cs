@@ -19,25 +19,39 @@ namespace Distill.DistillStudent.Configuration;
 /// </summary>
 public sealed record TrainingConfig
 {
+    /// <summary>The task kind, <c>classification</c> (default), <c>tagging</c> or <c>qa</c>: decides the data reader, the logits' shape and the metrics.</summary>
     [JsonPropertyName("task")] public string Task { get; init; } = "classification";
+    /// <summary>The model directory a run starts from, for the executables (the library's <c>Distiller</c> takes the module itself).</summary>
     [JsonPropertyName("model")] public string? Model { get; init; }
+    /// <summary>The training data file, for the executables and for checking a teacher cache against the data it was made from.</summary>
     [JsonPropertyName("train_file")] public string? TrainFile { get; init; }
+    /// <summary>The dev data file the executables evaluate at each checkpoint (through the library, <c>Distiller.EvaluateOn</c>).</summary>
     [JsonPropertyName("dev_file")] public string? DevFile { get; init; }
+    /// <summary>Where checkpoints, <c>best/</c> and the logs go; required by <c>Train</c>. A run resumes from the newest checkpoint found here.</summary>
     [JsonPropertyName("output_dir")] public string? OutputDir { get; init; }
+    /// <summary>Where the TensorBoard event files go; null: <c>runs/</c> under <see cref="OutputDir"/>.</summary>
     [JsonPropertyName("log_dir")] public string? LogDir { get; init; }
 
+    /// <summary>Passes over the training data (default 3); ignored when <see cref="NumSteps"/> is set.</summary>
     [JsonPropertyName("num_epochs")] public int NumEpochs { get; init; } = 3;
     /// <summary>
     /// When set, train this many optimizer steps, cycling the data, and ignore <c>num_epochs</c> (TextBrewer's
     /// <c>train(num_steps=...)</c>); checkpoints every <c>ckpt_steps</c> and at the end.
     /// </summary>
     [JsonPropertyName("num_steps")] public int? NumSteps { get; init; }
+    /// <summary>AdamW's peak learning rate, reached after the warm-up (default 5e-5; small students usually want 1e-3 or more).</summary>
     [JsonPropertyName("learning_rate")] public double LearningRate { get; init; } = 5e-5;
+    /// <summary>Examples per batch (default 32); an optimizer step takes <see cref="GradientAccumulationSteps"/> batches.</summary>
     [JsonPropertyName("batch_size")] public int BatchSize { get; init; } = 32;
+    /// <summary>Tokens per input after truncation, [CLS] and [SEP] included (default 128); a teacher cache fixes it to the length it was made at.</summary>
     [JsonPropertyName("max_seq_length")] public int MaxSeqLength { get; init; } = 128;
+    /// <summary>Seeds LibTorch, the data order and the dropout masks (default 42): two runs with the same seed and threads train the same.</summary>
     [JsonPropertyName("seed")] public int Seed { get; init; } = 42;
+    /// <summary>Batches whose gradients are summed before each optimizer step (default 1).</summary>
     [JsonPropertyName("gradient_accumulation_steps")] public int GradientAccumulationSteps { get; init; } = 1;
+    /// <summary>The share of the optimizer steps over which the learning rate rises linearly from 0 (default 0.1); it then decays linearly to 0.</summary>
     [JsonPropertyName("warmup_proportion")] public double WarmupProportion { get; init; } = 0.1;
+    /// <summary>AdamW's decoupled weight decay (default 0.01), not applied to biases and layer-norm weights.</summary>
     [JsonPropertyName("weight_decay")] public double WeightDecay { get; init; } = 0.01;
     /// <summary>Gradient clipping by global norm; 0 turns it off.</summary>
     [JsonPropertyName("max_grad_norm")] public double MaxGradNorm { get; init; } = 1.0;
@@ -47,23 +61,32 @@ public sealed record TrainingConfig
     /// </summary>
     [JsonPropertyName("skip_nonfinite_batches")] public bool SkipNonFiniteBatches { get; init; }
 
+    /// <summary>Checkpoints per epoch (TextBrewer's <c>ckpt_frequency</c>, default 1).</summary>
     [JsonPropertyName("ckpt_frequency")] public int CkptFrequency { get; init; } = 1;
+    /// <summary>Checkpoint every this many epochs (TextBrewer's <c>ckpt_epoch_frequency</c>, default 1).</summary>
     [JsonPropertyName("ckpt_epoch_frequency")] public int CkptEpochFrequency { get; init; } = 1;
+    /// <summary>Checkpoint every this many optimizer steps, overriding the two per-epoch settings; null: per epoch.</summary>
     [JsonPropertyName("ckpt_steps")] public int? CkptSteps { get; init; }
     /// <summary>Print and log the training loss every this many optimizer steps.</summary>
     [JsonPropertyName("log_steps")] public int LogSteps { get; init; } = 10;
 
     /// <summary><c>cpu</c>, or TextBrewer's <c>cuda</c> (<c>cuda:N</c>), which needs a LibTorch with CUDA (checked before any work).</summary>
     [JsonPropertyName("device")] public string Device { get; init; } = "cpu";
+    /// <summary>LibTorch's intra-op threads, set when training starts (default 1: steady timings on a shared machine).</summary>
     [JsonPropertyName("threads")] public int Threads { get; init; } = 1;
 
     /// <summary>QA: tokens shared by consecutive context windows.</summary>
     [JsonPropertyName("doc_stride")] public int DocStride { get; init; } = 64;
+    /// <summary>QA: tokens of the question kept before the context (default 64).</summary>
     [JsonPropertyName("max_query_length")] public int MaxQueryLength { get; init; } = 64;
 
+    /// <summary>The JSONL/CSV column that holds the text (default <c>text</c>).</summary>
     [JsonPropertyName("text_column")] public string TextColumn { get; init; } = "text";
+    /// <summary>The column of a pair's second text (default <c>text_b</c>); absent: single texts.</summary>
     [JsonPropertyName("text_b_column")] public string TextBColumn { get; init; } = "text_b";
+    /// <summary>The column that holds the label (default <c>label</c>).</summary>
     [JsonPropertyName("label_column")] public string LabelColumn { get; init; } = "label";
+    /// <summary>Skip unreadable records with a counted warning instead of failing on the first (default false).</summary>
     [JsonPropertyName("skip_bad")] public bool SkipBad { get; init; }
 
     /// <summary>
@@ -84,7 +107,7 @@ public sealed record TrainingConfig
     [JsonPropertyName("local_rank")] public int? LocalRank { get; init; }
 
     /// <summary><c>cpu</c>, or <c>cuda</c>/<c>cuda:N</c> as TextBrewer writes them.</summary>
-    public static bool IsKnownDevice(string device) => device is "cpu" or "cuda"
+    internal static bool IsKnownDevice(string device) => device is "cpu" or "cuda"
         || (device.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(device[5..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _));
 
     private static readonly IReadOnlyList<string> Fp16OptLevels = ["O0", "O1", "O2", "O3"];
@@ -102,6 +125,7 @@ public sealed record TrainingConfig
     /// </summary>
     [JsonIgnore] public bool UsesBf16 => Bf16 ?? (Fp16 == true && Fp16OptLevel != "O0");
 
+    /// <summary><see cref="Task"/> parsed; a ConfigException naming the known kinds for another value.</summary>
     [JsonIgnore] public TaskKind TaskKind => TaskKinds.Parse(Task, "training config");
 
     /// <summary>The reading and cutting settings this config implies.</summary>
@@ -110,7 +134,7 @@ public sealed record TrainingConfig
         DocStride, MaxQueryLength);
 
     /// <summary>This config with the reading and cutting settings of <paramref name="data"/>.</summary>
-    public TrainingConfig WithDataSettings(Tasks.TaskDataSettings data) => this with
+    internal TrainingConfig WithDataSettings(Tasks.TaskDataSettings data) => this with
     {
         MaxSeqLength = data.MaxSeqLength,
         DocStride = data.DocStride,
@@ -121,6 +145,7 @@ public sealed record TrainingConfig
         SkipBad = data.ReadOptions.SkipBad,
     };
 
+    /// <summary>Reads a config file (unknown keys are errors); call <see cref="Validate"/> before use. A ConfigException names the file and the problem.</summary>
     public static TrainingConfig Load(string path) => JsonFile.Read<TrainingConfig>(path, "training config", Options);
 
     private const string Mixed = "bf16 mixed precision (matmuls in bf16; weights, optimizer state, LayerNorm, softmax and losses in fp32)";
@@ -130,7 +155,7 @@ public sealed record TrainingConfig
     /// happens instead, and one for bf16; a run prints them first. Keys at TextBrewer's defaults (fp16 false, data_parallel false,
     /// local_rank −1) do nothing in TextBrewer either and stay quiet.
     /// </summary>
-    public IReadOnlyList<string> Notes()
+    internal IReadOnlyList<string> Notes()
     {
         var notes = new List<string>();
         if (Fp16 == true)
@@ -154,7 +179,7 @@ public sealed record TrainingConfig
     }
 
     /// <summary>The optimizer, learning-rate schedule and clipping this config trains with, and TextBrewer's, in one line.</summary>
-    public string ScheduleSummary()
+    internal string ScheduleSummary()
     {
         var invariant = System.Globalization.CultureInfo.InvariantCulture;
         var clipping = MaxGradNorm > 0 ? string.Create(invariant, $"gradient clipping at max_grad_norm {MaxGradNorm:G4}") : "no gradient clipping";
@@ -162,8 +187,10 @@ public sealed record TrainingConfig
             + clipping + " (TextBrewer's train() defaults: constant learning rate, no clipping)";
     }
 
+    /// <summary>Writes <see cref="ToJson"/> to <paramref name="path"/> atomically (a crash leaves the old file or the new one).</summary>
     public void Save(string path) => AtomicFile.WriteAllText(path, ToJson() + "\n");
 
+    /// <summary>The config as indented JSON with its snake_case names, as <see cref="Load"/> reads it.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Options);
 
     /// <summary>Checks every field; one <see cref="ConfigException"/> names each bad one.</summary>

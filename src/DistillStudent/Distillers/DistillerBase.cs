@@ -16,14 +16,15 @@ namespace Distill.DistillStudent.Distillers;
 /// What every distiller shares: the student and teacher outputs of a batch, and TextBrewer's KD objective on
 /// logits (temperature and its scheduler, kd_loss_type, probability shift, the KD and hard-label weights and their
 /// schedulers). With several teachers the KD target is their (weighted) mean logits, as TextBrewer's
-/// MultiTeacherDistiller takes it (<see cref="TeacherEnsemble"/>). Subclasses add terms (intermediate matches);
+/// MultiTeacherDistiller takes it (<see cref="TeacherEnsemble"/>). Subclasses add terms (intermediate matches), and the config's <c>objective_terms</c> (user code's <see cref="ObjectiveTerm"/>s) are added to every distiller's objective;
 /// the loop is <see cref="TrainerBase"/>'s.
 /// </summary>
-public abstract class DistillerBase : TrainerBase
+internal abstract class DistillerBase : TrainerBase
 {
     private readonly KdLoss kdLoss;
     private readonly TemperatureSchedule temperatureSchedule;
     private readonly IReadOnlyList<double>? teacherWeights;
+    private readonly IReadOnlyList<(string Name, ObjectiveTermEntry Entry, ObjectiveTerm Term)> terms;
 
     /// <param name="config">the training settings</param>
     /// <param name="distillation">the validated distillation config</param>
@@ -41,6 +42,8 @@ public abstract class DistillerBase : TrainerBase
         this.teacherWeights = teacherWeights;
         kdLoss = LossRegistry.GetKd(distillation.KdLossType);
         temperatureSchedule = TemperatureSchedule.Parse(distillation.TemperatureScheduler, "temperature_scheduler");
+        terms = (distillation.ObjectiveTerms ?? []).Select((entry, i) =>
+            ($"{entry.Name}_{i}", entry, Registry.ComponentRegistry.ObjectiveTerm(entry.Name, $"objective_terms[{i}].name"))).ToList();
     }
 
     protected DistillationConfig Distillation { get; }
@@ -54,17 +57,37 @@ public abstract class DistillerBase : TrainerBase
     {
         var student = RunStudent(batch);
         var teachers = Teacher.Teach(batch);
-        var parts = new Dictionary<string, Tensor>();
-        var total = Objective(student, teachers, progress, parts);
-        return new LossResult(total, parts);
+        return Total(student, teachers, progress);
     }
 
-    /// <summary>The batch's total loss; named terms go into <paramref name="parts"/> for the logs.</summary>
+    /// <summary>
+    /// The subclass's objective plus the config's <c>objective_terms</c>, each weighted (through its scheduler), with
+    /// every term named in the parts for the logs.
+    /// </summary>
+    private LossResult Total(AdaptorOutput student, IReadOnlyList<AdaptorOutput> teachers, TrainingProgress progress)
+    {
+        var parts = new Dictionary<string, Tensor>();
+        var total = Objective(student, teachers, progress, parts);
+        foreach (var (name, entry, term) in terms)
+        {
+            var value = term(student, teachers, progress);
+            if (value.dim() != 0)
+            {
+                throw new InvalidOperationException($"objective term \"{entry.Name}\" ({name}) returned a tensor of shape [{string.Join(", ", value.shape)}]; an objective term returns a scalar");
+            }
+            parts[name] = value;
+            var weighted = value.Times(WeightScheduler.Weight(entry.WeightScheduler, entry.Weight, progress.GlobalStep, progress.TotalSteps));
+            total = total is null ? weighted : total.Plus(weighted);
+        }
+        return new LossResult(total ?? throw new InvalidOperationException("the batch gives nothing to train on: no logits for KD, no hard-label loss, no intermediate matches and no objective terms"), parts);
+    }
+
+    /// <summary>The batch's loss before the config's objective terms (null when it has no term); named terms go into <paramref name="parts"/> for the logs.</summary>
     /// <param name="student">the student's output</param>
     /// <param name="teachers">each teacher's output, in the run's teacher order</param>
     /// <param name="progress">where the run is</param>
     /// <param name="parts">named terms, for the logs</param>
-    protected abstract Tensor Objective(AdaptorOutput student, IReadOnlyList<AdaptorOutput> teachers, TrainingProgress progress, Dictionary<string, Tensor> parts);
+    protected abstract Tensor? Objective(AdaptorOutput student, IReadOnlyList<AdaptorOutput> teachers, TrainingProgress progress, Dictionary<string, Tensor> parts);
 
     /// <summary>
     /// The student's token mask less the tokens that some teacher with another vocabulary aligned nothing to
@@ -97,12 +120,7 @@ public abstract class DistillerBase : TrainerBase
     }
 
     /// <summary>For tests and parity checks: the objective of one batch's outputs, without a forward pass.</summary>
-    internal LossResult LossOf(AdaptorOutput student, IReadOnlyList<AdaptorOutput> teachers, TrainingProgress progress)
-    {
-        var parts = new Dictionary<string, Tensor>();
-        var total = Objective(student, teachers, progress, parts);
-        return new LossResult(total, parts);
-    }
+    internal LossResult LossOf(AdaptorOutput student, IReadOnlyList<AdaptorOutput> teachers, TrainingProgress progress) => Total(student, teachers, progress);
 
     /// <summary>
     /// kd_loss_weight × KD(logits) + hard_label_weight × Σ student losses, each weight through its scheduler. The

@@ -23,7 +23,7 @@ namespace Distill.DistillStudent.Distillers;
 /// which TextBrewer's MultiTeacherDistiller cannot do. As in TextBrewer, KD is left out when the student's or a
 /// teacher's adaptor gives no logits (distilling intermediate layers only).
 /// </summary>
-public class GeneralDistiller : DistillerBase
+internal class GeneralDistiller : DistillerBase
 {
     private readonly IReadOnlyList<ResolvedMatch> matches;
     private readonly List<(string Name, nn.Module Module)> projections = [];
@@ -58,7 +58,7 @@ public class GeneralDistiller : DistillerBase
     /// <summary>The projections whose match gave TextBrewer's <c>proj[3]</c> optimizer-group dict, by extra-module name.</summary>
     public override IReadOnlyDictionary<string, ProjectionOptimizer> ExtraModuleGroups => projectionGroups;
 
-    protected sealed override Tensor Objective(AdaptorOutput student, IReadOnlyList<AdaptorOutput> teachers, TrainingProgress progress, Dictionary<string, Tensor> parts)
+    protected sealed override Tensor? Objective(AdaptorOutput student, IReadOnlyList<AdaptorOutput> teachers, TrainingProgress progress, Dictionary<string, Tensor> parts)
     {
         var total = LogitsObjective(student, teachers, progress, parts, logitsOptional: true);
         foreach (var match in matches)
@@ -78,7 +78,7 @@ public class GeneralDistiller : DistillerBase
             var weighted = loss.Times(match.Weight);
             total = total is null ? weighted : total.Plus(weighted);
         }
-        return total ?? throw new InvalidOperationException("the batch gives nothing to train on: no logits for KD, no hard-label loss and no intermediate matches");
+        return total;
     }
 
     private static Tensor Feature(AdaptorOutput output, string feature, int layer, string who) => feature switch

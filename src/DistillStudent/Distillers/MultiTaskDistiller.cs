@@ -14,6 +14,6 @@ namespace Distill.DistillStudent.Distillers;
 /// (<see cref="MultiTask.MultiTaskStudent.Adapted"/>) and the per-task teachers in the batches' caches; train it for a
 /// number of steps (<see cref="TrainerBase.Train(Feeds.IBatchFeed, int, CancellationToken)"/> or <c>num_steps</c>).
 /// </summary>
-public sealed class MultiTaskDistiller(TrainingConfig config, DistillationConfig distillation, AdaptedModel student, ITeacherOutputSource teacher,
+internal sealed class MultiTaskDistiller(TrainingConfig config, DistillationConfig distillation, AdaptedModel student, ITeacherOutputSource teacher,
     TrainerOutput output, Func<EvaluationResult>? evaluate = null)
     : GeneralDistiller(config, distillation, student, teacher, output, evaluate);

@@ -12,6 +12,6 @@ namespace Distill.DistillStudent.Distillers;
 /// It is <see cref="BasicDistiller"/>'s objective, which averages whatever teachers <paramref name="teacher"/> gives;
 /// for matches against several teachers use <see cref="GeneralDistiller"/>, whose matches name their teacher.
 /// </summary>
-public sealed class MultiTeacherDistiller(TrainingConfig config, DistillationConfig distillation, AdaptedModel student, ITeacherOutputSource teacher,
+internal sealed class MultiTeacherDistiller(TrainingConfig config, DistillationConfig distillation, AdaptedModel student, ITeacherOutputSource teacher,
     TrainerOutput output, Func<EvaluationResult>? evaluate = null, IReadOnlyList<double>? teacherWeights = null)
     : BasicDistiller(config, distillation, student, teacher, output, evaluate, teacherWeights);

@@ -68,11 +68,14 @@ public sealed class Batch : IDisposable
     /// <summary>The features the rows were collated from, in row order (what a teacher that takes token arrays, such as an ONNX graph, reads); null for a batch built from tensors.</summary>
     internal IReadOnlyList<TrainingFeature>? Features { get; }
 
+    /// <summary>The names of the batch's tensors.</summary>
     public IReadOnlyCollection<string> Names => tensors.Keys;
 
+    /// <summary>The tensor <paramref name="name"/>; a KeyNotFoundException listing the names there are otherwise.</summary>
     public Tensor this[string name] => tensors.TryGetValue(name, out var t) ? t
         : throw new KeyNotFoundException($"the batch has no tensor \"{name}\"; it has: {string.Join(", ", tensors.Keys)}");
 
+    /// <summary>The tensor <paramref name="name"/>, or null when the batch has none.</summary>
     public Tensor? TryGet(string name) => tensors.GetValueOrDefault(name);
 
     /// <summary>
@@ -121,6 +124,7 @@ public sealed class Batch : IDisposable
         return kind == TaskKind.Qa ? tensor(flat, [rows.Count, 2]) : tensor(flat);
     }
 
+    /// <summary>Disposes every tensor of the batch, the cached teachers' included.</summary>
     public void Dispose()
     {
         foreach (var t in tensors.Values) t.Dispose();

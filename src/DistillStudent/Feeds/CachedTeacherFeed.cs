@@ -21,7 +21,7 @@ namespace Distill.DistillStudent.Feeds;
 /// student window to all the teacher windows of its example (<see cref="QaWindowJoin"/>). Then every cache is held in
 /// memory (the columns read only) and the epoch order is a seeded shuffle of the student's windows.
 /// </summary>
-public sealed class CachedTeacherFeed : IBatchFeed
+internal sealed class CachedTeacherFeed : IBatchFeed
 {
     private readonly IReadOnlyList<TeacherCache> caches;
     private readonly IReadOnlyList<TrainingFeature> featureList;

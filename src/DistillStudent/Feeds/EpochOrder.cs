@@ -1,7 +1,7 @@
 namespace Distill.DistillStudent.Feeds;
 
 /// <summary>The example order of an epoch: a Fisher–Yates shuffle seeded by (seed, epoch), so a resumed run sees the same order.</summary>
-public static class EpochOrder
+internal static class EpochOrder
 {
     public static int[] Shuffled(int count, int seed, int epoch)
     {

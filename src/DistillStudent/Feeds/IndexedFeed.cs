@@ -10,10 +10,13 @@ namespace Distill.DistillStudent.Feeds;
 /// <param name="collate">builds a batch from the examples at these indices</param>
 public sealed class IndexedFeed(int count, int batchSize, int seed, Func<IReadOnlyList<int>, Batch> collate) : IBatchFeed
 {
+    /// <summary>Examples in the data set.</summary>
     public int Count => count;
 
+    /// <summary>Batches per epoch; the last one may be short.</summary>
     public int BatchesPerEpoch => (count + batchSize - 1) / batchSize;
 
+    /// <summary>The batches of <paramref name="epoch"/> in that epoch's shuffled order, from batch <paramref name="firstBatch"/> on (resume); the caller disposes each.</summary>
     public IEnumerable<Batch> Epoch(int epoch, int firstBatch) =>
         EpochOrder.Shuffled(count, seed, epoch).Chunk(batchSize).Skip(firstBatch).Select(chunk => collate(chunk));
 }

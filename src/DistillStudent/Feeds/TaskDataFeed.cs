@@ -8,7 +8,7 @@ namespace Distill.DistillStudent.Feeds;
 /// Used by BasicTrainer and by distillers whose teacher runs online; an online teacher with inputs of its own gets
 /// its batch built beside the student's from the same examples (<see cref="Batch.InputsFor"/>).
 /// </summary>
-public sealed class TaskDataFeed : IBatchFeed
+internal sealed class TaskDataFeed : IBatchFeed
 {
     private readonly IndexedFeed indexed;
 

@@ -19,7 +19,7 @@ namespace Distill.DistillStudent.Feeds;
 /// A QA student with its own vocabulary takes each row's outputs from all the teacher windows of its example
 /// (<see cref="QaWindowJoin"/>): hidden states as the mean of the tokens taken, start and end logits by the join's span rule.
 /// </summary>
-public static class TeacherTensors
+internal static class TeacherTensors
 {
     /// <param name="rows">the cached rows, in batch order, read with <paramref name="columns"/></param>
     /// <param name="spec">the cache's spec</param>

@@ -14,7 +14,7 @@ namespace Distill.DistillStudent.Losses;
 /// The cross-entropies work on log-probabilities: log_softmax(scores) = log p up to a per-row constant that
 /// log_softmax removes again, so TextBrewer's losses on scores are computed exactly from probabilities.
 /// </summary>
-public static class AttentionLosses
+internal static class AttentionLosses
 {
     /// <summary>
     /// Below this (float's smallest normal number) a probability is clamped before its log, so an exact 0 (a padded

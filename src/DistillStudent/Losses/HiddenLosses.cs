@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Distill.DistillStudent.Losses;
 
 /// <summary>Match losses on one hidden state per side, (B, T, H), TextBrewer's semantics.</summary>
-public static class HiddenLosses
+internal static class HiddenLosses
 {
     /// <summary><c>hidden_mse</c>: mean of (s − t)² over real positions and hidden units (over everything without a mask).</summary>
     public static Tensor HiddenMse(IReadOnlyList<Tensor> student, IReadOnlyList<Tensor> teacher, Tensor? mask)

@@ -8,7 +8,7 @@ namespace Distill.DistillStudent.Losses;
 /// (example, or position for token-level logits) and averages over rows, real positions only when a mask is given,
 /// which is what TextBrewer gets by selecting the logits with <c>logits_mask</c> first.
 /// </summary>
-public static class KdLosses
+internal static class KdLosses
 {
     /// <summary>
     /// <c>ce</c>: −Σ_c softmax(t/τ)_c · log_softmax(s/τ)_c per row, averaged. No τ² factor, as in TextBrewer, so

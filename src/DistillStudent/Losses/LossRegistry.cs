@@ -9,7 +9,7 @@ namespace Distill.DistillStudent.Losses;
 /// earlier names: match losses with their arity, and the KD losses. <see cref="Register"/> is TextBrewer's
 /// <c>register_new("match_Loss", …)</c>: a name registered again replaces the earlier loss.
 /// </summary>
-public static class LossRegistry
+internal static class LossRegistry
 {
     /// <summary>A snapshot: match-loss name → number of layers per side (1, or 2 for pair losses).</summary>
     public static IReadOnlyDictionary<string, int> Arity =>

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Distill.DistillStudent.Losses;
 
 /// <summary>Match losses on two hidden states per side, each (B, T, H), TextBrewer's semantics.</summary>
-public static class PairLosses
+internal static class PairLosses
 {
     /// <summary>
     /// <c>fsp</c> and <c>gram</c>: the (B, H, H) matrix G = X0ᵀ·X1 / L per side (L = real length; padded positions

@@ -13,7 +13,7 @@ namespace Distill.DistillStudent.Losses;
 /// Attention distributions themselves need nothing new: MiniLM v1's attention transfer, KL(A_T ‖ A_S) of the last
 /// layer, is <c>attention_ce</c> less the teacher's entropy, a constant, so the two have the same gradients.
 /// </summary>
-public static class RelationLosses
+internal static class RelationLosses
 {
     /// <summary>Keys outside the mask get this scaled score before the log-softmax, so they take no mass (BERT's additive mask).</summary>
     private const double ExcludedScore = -10000.0;

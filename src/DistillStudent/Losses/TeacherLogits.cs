@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Distill.DistillStudent.Losses;
 
 /// <summary>Changes made to the teacher's logits before the KD loss.</summary>
-public static class TeacherLogits
+internal static class TeacherLogits
 {
     /// <summary>
     /// TextBrewer's <c>probability_shift_</c> without the in-place write: in each row, swaps the logit of the true

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Distill.DistillStudent.Losses;
 
 /// <summary>KD against a teacher kept as top-k logits, the form our cache stores for wide outputs.</summary>
-public static class TopKLoss
+internal static class TopKLoss
 {
     // Stands in for −inf on the classes the teacher left out; never collected, so LibTorch can read it mid-call (KeptScalars).
     private static readonly Scalar VeryNegative = (-1e30f).ToScalar();

@@ -12,7 +12,7 @@ namespace Distill.DistillStudent.MultiTask;
 /// <c>num_epochs</c> is replaced by <c>num_steps</c>), the distillation config and distiller applied to every task,
 /// the number of optimizer steps, tau, and the tasks. Saved into the output directory; a rerun must bring the same one.
 /// </summary>
-public sealed record MultiTaskConfig
+internal sealed record MultiTaskConfig
 {
     public const string FileName = "multitask_run.json";
 

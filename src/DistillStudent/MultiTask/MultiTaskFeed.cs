@@ -9,7 +9,7 @@ namespace Distill.DistillStudent.MultiTask;
 /// The sampler's state at batch b is the draws before b, recomputed from the seed; with the checkpoint's batch
 /// position it puts every task's feed back where it was, so a resumed run sees the uninterrupted run's batches.
 /// </summary>
-public sealed class MultiTaskFeed : IBatchFeed
+internal sealed class MultiTaskFeed : IBatchFeed
 {
     private readonly IReadOnlyList<IBatchFeed> tasks;
     private readonly int batches;

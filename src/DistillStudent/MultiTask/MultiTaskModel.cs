@@ -13,7 +13,7 @@ namespace Distill.DistillStudent.MultiTask;
 /// (<c>bert.*</c>) and each head under its task's name (<c>heads.NAME.classifier.*</c>); <see cref="TaskModel"/>
 /// copies the encoder and one head into a plain Hugging Face task model.
 /// </summary>
-public sealed class MultiTaskModel : nn.Module
+internal sealed class MultiTaskModel : nn.Module
 {
     private readonly BertModel bert;
     private readonly ModuleDict<TaskHead> heads;

@@ -17,7 +17,7 @@ namespace Distill.DistillStudent.MultiTask;
 /// teacher by the chosen distiller (the one loop, resuming from the newest checkpoint). At the end the best
 /// checkpoint's heads are written as plain task models under <c>OUTPUT/best/NAME/</c>.
 /// </summary>
-public static class MultiTaskRun
+internal static class MultiTaskRun
 {
     public static TrainingSummary Execute(MultiTaskConfig run, TextWriter log, bool isTerminal, CancellationToken cancellation = default)
     {

@@ -18,7 +18,7 @@ namespace Distill.DistillStudent.MultiTask;
 /// (the encoder once and every head) and <c>tasks.json</c> (each head's name, task and labels);
 /// <see cref="ExportTasks"/> adds a plain Hugging Face task model per head under <c>DIR/NAME/</c>.
 /// </summary>
-public sealed class MultiTaskStudent : IDisposable
+internal sealed class MultiTaskStudent : IDisposable
 {
     public const string TasksFile = "tasks.json";
 

@@ -4,4 +4,4 @@ using Distill.Tasks;
 namespace Distill.DistillStudent.MultiTask;
 
 /// <summary>One task of a <see cref="MultiTaskStudent"/>: its name, training config (kind, data settings) and data.</summary>
-public sealed record StudentTask(string Name, TrainingConfig Config, ITaskData Train, ITaskData? Dev);
+internal sealed record StudentTask(string Name, TrainingConfig Config, ITaskData Train, ITaskData? Dev);

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Distill.DistillStudent.MultiTask;
 
 /// <summary>One task of a multi-task run: its name (the head's, and the directory of its saved model), kind, data and teacher cache.</summary>
-public sealed record TaskEntry
+internal sealed record TaskEntry
 {
     /// <summary>Letters, digits, '_' and '-': it names a head in the state dict and a directory.</summary>
     [JsonPropertyName("name")] public string? Name { get; init; }

@@ -13,7 +13,7 @@ namespace Distill.DistillStudent.MultiTask;
 /// the pooled output for classification (the encoder has a pooler then), over every token for tagging.
 /// Its <c>classifier</c> keys are the ones a Hugging Face task model directory holds.
 /// </summary>
-public sealed class TaskHead : nn.Module
+internal sealed class TaskHead : nn.Module
 {
     private readonly Dropout dropout;
     private readonly Linear classifier;

@@ -8,7 +8,7 @@ namespace Distill.DistillStudent.MultiTask;
 /// are a function of the seed alone, so the draws before batch b (and thus each task's position) are recomputed
 /// exactly when a run resumes at b.
 /// </summary>
-public sealed class TaskSampler
+internal sealed class TaskSampler
 {
     private readonly double[] cumulative;
     private readonly int seed;

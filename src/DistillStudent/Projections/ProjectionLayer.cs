@@ -10,7 +10,7 @@ namespace Distill.DistillStudent.Projections;
 /// weight starts from N(0, 0.02) and the bias from 0, as TextBrewer's <c>PROJ_MAP</c> layers (its
 /// <c>initializer_builder(0.02)</c>), not from the default Linear initialisation.
 /// </summary>
-public sealed class ProjectionLayer : nn.Module<Tensor, Tensor>
+internal sealed class ProjectionLayer : nn.Module<Tensor, Tensor>
 {
     private readonly Linear linear;
     private readonly string kind;

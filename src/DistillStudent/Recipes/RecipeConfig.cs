@@ -17,7 +17,7 @@ namespace Distill.DistillStudent.Recipes;
 /// the last layers (hidden N ↔ L; attention, query, key, value N − 1 ↔ L − 1). A hidden match between sides of
 /// different widths gets a linear projection.
 /// </summary>
-public sealed record RecipeConfig
+internal sealed record RecipeConfig
 {
     /// <summary>Layer rules a match may give in place of layer_T and layer_S.</summary>
     public static IReadOnlyList<string> LayerRules { get; } = ["uniform", "last"];

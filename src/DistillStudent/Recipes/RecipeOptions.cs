@@ -3,7 +3,7 @@ using Distill.Tasks;
 namespace Distill.DistillStudent.Recipes;
 
 /// <summary>What <c>distill-student recipe</c> maps its flags onto.</summary>
-public sealed record RecipeOptions
+internal sealed record RecipeOptions
 {
     /// <summary>The fine-tuned teacher's task model directory (e.g. a train run's best/).</summary>
     public required string Teacher { get; init; }

@@ -10,7 +10,7 @@ using Distill.Models;
 namespace Distill.DistillStudent.Recipes;
 
 /// <summary>What a recipe run gives: both models' main metric on the dev file, and where the student is.</summary>
-public sealed record RecipeSummary(string Metric, double Teacher, double Student, string StudentDir)
+internal sealed record RecipeSummary(string Metric, double Teacher, double Student, string StudentDir)
 {
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
         $"teacher dev {Metric} {Teacher:F4}; student {Student:F4} ({100 * Student / Teacher:F1}% of the teacher); the student is in {StudentDir}");
@@ -24,7 +24,7 @@ public sealed record RecipeSummary(string Metric, double Teacher, double Student
 /// <see cref="ModelEvaluation"/>); a rerun with the same arguments keeps the student and the complete cache shards and
 /// resumes distillation from its last checkpoint.
 /// </summary>
-public static class RecipeRun
+internal static class RecipeRun
 {
     public const string StudentInitDir = "student-init";
     public const string CacheDir = "cache";

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using Distill.DistillStudent.Configuration;
+using Distill.DistillStudent.Distillers;
 using Distill.DistillStudent.Losses;
 using Distill.DistillStudent.Projections;
 using Distill.DistillStudent.Schedules;
@@ -10,7 +11,7 @@ namespace Distill.DistillStudent.Registry;
 
 /// <summary>
 /// The one registry of named components, TextBrewer's five maps (presets.py's <c>MAPS</c>): KD losses, match
-/// losses, projections, weight schedulers and temperature schedulers, the built-in ones and those user code adds
+/// losses, projections, weight schedulers and temperature schedulers, and the objective terms distillers add, the built-in ones and those user code adds
 /// with the <c>Register…</c> methods (TextBrewer's <c>register_new</c>; a name registered again replaces the
 /// earlier component). Config validation reads it through <see cref="Catalog"/>, so a registered name is accepted in
 /// a JSON config and a typo fails before training, listing the known names; the distillers resolve names here too.
@@ -59,6 +60,7 @@ public static class ComponentRegistry
         ["cwsm"] = ([new("beta")], a => new TemperatureSchedule("cwsm", a[0], 0)),
     };
 
+    private static readonly Dictionary<string, ObjectiveTerm> TermByName = new(StringComparer.Ordinal);
     private static readonly Dictionary<string, ModelType> ModelTypeByName = new(StringComparer.Ordinal);
 
     static ComponentRegistry()
@@ -142,6 +144,18 @@ public static class ComponentRegistry
     /// <param name="source">where the name was read, for the error (e.g. the config.json's path)</param>
     public static ModelType ModelType(string name, string source) => Find(ModelTypeByName, name, ComponentMap.ModelType, $"{source}: model_type");
 
+    /// <summary>
+    /// Adds or replaces an objective term, named by an <c>objective_terms</c> entry's <c>name</c>: the distillers add it,
+    /// weighted, to their objective beside KD, the hard-label loss and the intermediate matches, so that a new term
+    /// needs no distiller of its own (TextBrewer subclasses one). None is built in.
+    /// </summary>
+    public static void RegisterObjectiveTerm(string name, ObjectiveTerm term)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(term);
+        lock (Gate) TermByName[name] = term;
+    }
+
     /// <summary>Removes <paramref name="name"/> from <paramref name="map"/> (built-in ones too); false when it was not there.</summary>
     public static bool Unregister(ComponentMap map, string name)
     {
@@ -155,16 +169,17 @@ public static class ComponentRegistry
                 ComponentMap.WeightScheduler => WeightByName.Remove(name),
                 ComponentMap.TemperatureScheduler => TemperatureByName.Remove(name),
                 ComponentMap.ModelType => ModelTypeByName.Remove(name),
+                ComponentMap.ObjectiveTerm => TermByName.Remove(name),
                 _ => throw new ArgumentOutOfRangeException(nameof(map), map, null),
             };
         }
     }
 
     /// <summary>The KD loss <paramref name="name"/>; a ConfigException naming <c>kd_loss_type</c> and listing the known ones otherwise.</summary>
-    public static KdLoss KdLoss(string name) => Find(KdByName, name, ComponentMap.KdLoss, "kd_loss_type");
+    internal static KdLoss KdLoss(string name) => Find(KdByName, name, ComponentMap.KdLoss, "kd_loss_type");
 
     /// <summary>The match loss <paramref name="name"/>, its arity and shape rule, if registered.</summary>
-    public static bool TryGetMatchLoss(string name, out int arity, out MatchShapes shapes, [MaybeNullWhen(false)] out MatchLoss loss)
+    internal static bool TryGetMatchLoss(string name, out int arity, out MatchShapes shapes, [MaybeNullWhen(false)] out MatchLoss loss)
     {
         lock (Gate)
         {
@@ -175,19 +190,22 @@ public static class ComponentRegistry
     }
 
     /// <summary>The match loss <paramref name="name"/> with its arity and shape rule; a ConfigException listing the known ones otherwise.</summary>
-    public static (int Arity, MatchShapes Shapes, MatchLoss Loss) MatchLoss(string name) => Find(MatchByName, name, ComponentMap.MatchLoss, "match loss");
+    internal static (int Arity, MatchShapes Shapes, MatchLoss Loss) MatchLoss(string name) => Find(MatchByName, name, ComponentMap.MatchLoss, "match loss");
 
     /// <summary>The projection factory <paramref name="name"/>; a ConfigException listing the known ones otherwise.</summary>
-    public static ProjectionFactory Projection(string name) => Find(ProjectionByName, name, ComponentMap.Projection, "projection");
+    internal static ProjectionFactory Projection(string name) => Find(ProjectionByName, name, ComponentMap.Projection, "projection");
 
     /// <summary>The weight scheduler <paramref name="name"/> (not <c>none</c>); a ConfigException listing the known ones otherwise.</summary>
-    public static Func<double, double> WeightScheduler(string name) => Find(WeightByName, name, ComponentMap.WeightScheduler, "weight scheduler");
+    internal static Func<double, double> WeightScheduler(string name) => Find(WeightByName, name, ComponentMap.WeightScheduler, "weight scheduler");
+
+    /// <summary>The objective term <paramref name="name"/>; a ConfigException naming <paramref name="field"/> and listing the known ones otherwise.</summary>
+    internal static ObjectiveTerm ObjectiveTerm(string name, string field) => Find(TermByName, name, ComponentMap.ObjectiveTerm, field);
 
     /// <summary>
     /// The temperature scheduler of <paramref name="form"/>, built from its arguments (<c>none</c>: no scheduler);
     /// a ConfigException naming <paramref name="field"/> for an unknown name or bad arguments.
     /// </summary>
-    public static TemperatureSchedule TemperatureSchedule(TemperatureSchedulerForm form, string field)
+    internal static TemperatureSchedule TemperatureSchedule(TemperatureSchedulerForm form, string field)
     {
         ArgumentNullException.ThrowIfNull(form);
         if (form.Name == "none") return new TemperatureSchedule("none", 0, 0);
@@ -227,6 +245,7 @@ public static class ComponentRegistry
                     ComponentMap.WeightScheduler => WeightByName.Keys,
                     ComponentMap.TemperatureScheduler => TemperatureByName.Keys,
                     ComponentMap.ModelType => ModelTypeByName.Keys,
+                    ComponentMap.ObjectiveTerm => TermByName.Keys,
                     _ => throw new ArgumentOutOfRangeException(nameof(map), map, null),
                 };
                 return names.Order(StringComparer.Ordinal).ToList();

@@ -13,7 +13,7 @@ namespace Distill.DistillStudent.Runs;
 /// matches read, and covering exactly the student's features. Every problem is named in one error. The caches of
 /// a multi-teacher run must also agree with each other: same task, same label order, same examples.
 /// </summary>
-public static class CacheChecks
+internal static class CacheChecks
 {
     /// <param name="cacheDir">the cache</param>
     /// <param name="manifest">its manifest</param>

@@ -15,7 +15,7 @@ namespace Distill.DistillStudent.Runs;
 /// (<see cref="ComponentRegistry"/>, user losses included), the same rule the per-batch check reads. Every problem is
 /// named in one error.
 /// </summary>
-public static class ConfigShapeCheck
+internal static class ConfigShapeCheck
 {
     /// <summary>One side's hidden width and attention heads (null: unknown, e.g. a BiGRU has no attention).</summary>
     public sealed record Side(int HiddenSize, int? Heads);

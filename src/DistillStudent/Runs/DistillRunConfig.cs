@@ -12,7 +12,7 @@ namespace Distill.DistillStudent.Runs;
 /// distillation config, the distiller, and the teacher as cache directories (the default; several make a
 /// multi-teacher run) or as a model run online. Saved into the output directory; a rerun must bring the same one.
 /// </summary>
-public sealed record DistillRunConfig
+internal sealed record DistillRunConfig
 {
     public const string FileName = "distill_run.json";
 

@@ -19,7 +19,7 @@ namespace Distill.DistillStudent.Runs;
 /// distiller (projections loaded), and trains, which claims the output directory with the run file and its inputs'
 /// identities (<see cref="RunInputs"/>) and resumes from the newest checkpoint if there is one.
 /// </summary>
-public static class DistillationRun
+internal static class DistillationRun
 {
     public static TrainingSummary Execute(DistillRunConfig run, TextWriter log, bool isTerminal, CancellationToken cancellation = default)
     {

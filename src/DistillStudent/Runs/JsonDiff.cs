@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace Distill.DistillStudent.Runs;
 
 /// <summary>Where two JSON documents differ, as paths (<c>training.learning_rate</c>, <c>matches[2].loss</c>).</summary>
-public static class JsonDiff
+internal static class JsonDiff
 {
     public static IReadOnlyList<string> Paths(JsonNode? before, JsonNode? after)
     {

@@ -13,7 +13,7 @@ namespace Distill.DistillStudent.Runs;
 /// text through its own tokenizer), so its vocabulary and casing must be the student's. Every problem is named in
 /// one error. The graph's own shapes are checked by running it once (<see cref="Teachers.OnlineOnnxTeacher.Probe"/>).
 /// </summary>
-public static class OnnxTeacherChecks
+internal static class OnnxTeacherChecks
 {
     /// <param name="files">the teacher</param>
     /// <param name="distillation">the validated distillation config</param>

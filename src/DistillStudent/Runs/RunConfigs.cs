@@ -17,7 +17,7 @@ namespace Distill.DistillStudent.Runs;
 /// refused, nulls left out), the distiller they name or imply, the checks of their training and distillation parts,
 /// and the distiller built from them.
 /// </summary>
-public static class RunConfigs
+internal static class RunConfigs
 {
     /// <summary>
     /// The distillers a run file may name: ours, and TextBrewer's MultiTeacherDistiller (basic's objective on the

@@ -10,7 +10,7 @@ namespace Distill.DistillStudent.Runs;
 /// <param name="FileName">the record's name inside the output directory (e.g. <c>distill_run.json</c>)</param>
 /// <param name="Json">this run's configuration (and the identities of its inputs)</param>
 /// <param name="Ignored">fields (paths such as <c>training.threads</c>) that may change between a run and its resumption</param>
-public sealed record RunRecord(string FileName, string Json, IReadOnlyCollection<string>? Ignored = null);
+internal sealed record RunRecord(string FileName, string Json, IReadOnlyCollection<string>? Ignored = null);
 
 /// <summary>
 /// An output directory belongs to one run: the first run records its configuration there, and a rerun (to resume)
@@ -20,7 +20,7 @@ public sealed record RunRecord(string FileName, string Json, IReadOnlyCollection
 /// releases it when the process ends, even by kill -9. <see cref="Training.TrainerBase"/> claims when it starts,
 /// after every check of the run's inputs, so that a refused run leaves no directory behind.
 /// </summary>
-public static class RunDirectory
+internal static class RunDirectory
 {
     public const string LockFile = ".lock";
 
@@ -80,7 +80,7 @@ public static class RunDirectory
 }
 
 /// <summary>A claimed run directory: holds its lock until disposed.</summary>
-public sealed class RunClaim : IDisposable
+internal sealed class RunClaim : IDisposable
 {
     private readonly FileStream held;
 

@@ -12,7 +12,7 @@ namespace Distill.DistillStudent.Runs;
 /// told apart by the distillation run's top-level fields (<see cref="DistillationFields"/>), which a training config
 /// does not have. <see cref="TrainingRun.Execute(RunFile, TextWriter, bool, CancellationToken)"/> runs either.
 /// </summary>
-public sealed class RunFile
+internal sealed class RunFile
 {
     /// <summary>The top-level fields that make a file a distillation run.</summary>
     public static readonly IReadOnlyList<string> DistillationFields = ["training", "distillation", "distiller", "cache", "teacher"];

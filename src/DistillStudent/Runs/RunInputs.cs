@@ -13,7 +13,7 @@ namespace Distill.DistillStudent.Runs;
 /// rerun whose inputs changed under the same paths (a cache rebuilt by another teacher, a student re-initialized)
 /// is then refused, naming each one, instead of resuming a student trained on one teacher with another.
 /// </summary>
-public static class RunInputs
+internal static class RunInputs
 {
     public static JsonObject Of(DistillRunConfig run, IReadOnlyList<(string Dir, CacheManifest Manifest)> caches, OnnxTeacherFiles? onnx)
     {

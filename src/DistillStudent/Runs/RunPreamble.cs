@@ -8,7 +8,7 @@ namespace Distill.DistillStudent.Runs;
 /// What every run does first, before loading anything: refuse a device it cannot train on, then log one warning per
 /// TextBrewer key that has no effect here and the schedule the run trains with (ours differs from TextBrewer's).
 /// </summary>
-public static class RunPreamble
+internal static class RunPreamble
 {
     /// <exception cref="InvalidOperationException">the config asks for CUDA (exit code 5, Environment)</exception>
     public static void Write(TrainingConfig training, DistillationConfig? distillation, TextWriter log)

@@ -12,7 +12,7 @@ namespace Distill.DistillStudent.Runs;
 /// A task model (BERT, BiGRU: any <see cref="ITaskModel"/>) with its data, as the stage commands train it: training and dev data read with the model's
 /// tokenizer, the model (a fresh head on an encoder-only directory), and how checkpoints save and dev scores it.
 /// </summary>
-public sealed class TaskStudent : IDisposable
+internal sealed class TaskStudent : IDisposable
 {
     private TaskStudent(TrainingConfig config, ITaskData train, ITaskData? dev, ITaskModel model, IReadOnlyList<string> labels, WordPieceEncoder tokenizer, string vocabPath)
     {

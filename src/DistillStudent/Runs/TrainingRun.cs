@@ -10,7 +10,7 @@ namespace Distill.DistillStudent.Runs;
 /// <c>distill</c> also runs). Either loads data and model, checks them, logs the trainer, and
 /// trains (the trainer claims the output directory, refusing one that holds a run with another config), resuming from the newest checkpoint if there is one.
 /// </summary>
-public static class TrainingRun
+internal static class TrainingRun
 {
     public const string ConfigFile = "training_config.json";
 

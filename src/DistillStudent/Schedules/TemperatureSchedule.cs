@@ -10,7 +10,7 @@ namespace Distill.DistillStudent.Schedules;
 /// <c>flsw</c> with beta, gamma and eps (TextBrewer's default 1e-4), <c>cwsm</c> with beta (arXiv:1911.07471), or a
 /// user's registered one (<see cref="Function"/>). Unused parameters are 0.
 /// </summary>
-public sealed record TemperatureSchedule(string Name, double Beta, double Gamma, double Eps = TemperatureSchedule.DefaultEps)
+internal sealed record TemperatureSchedule(string Name, double Beta, double Gamma, double Eps = TemperatureSchedule.DefaultEps)
 {
     /// <summary>A registered user scheduler built from its config arguments; null for the built-in ones.</summary>
     public TemperatureFunction? Function { get; init; }

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Distill.DistillStudent.Schedules;
 
 /// <summary>The temperature for one batch's KD loss: TextBrewer's schedulers, or a registered one's function.</summary>
-public static class TemperatureScheduler
+internal static class TemperatureScheduler
 {
     /// <summary>
     /// <c>none</c>/<c>constant</c>: a scalar tensor holding <paramref name="baseTemperature"/>. <c>flsw</c> and

@@ -1,7 +1,7 @@
 namespace Distill.DistillStudent.Schedules;
 
 /// <summary>TextBrewer's weight schedulers for kd_loss_weight and hard_label_weight.</summary>
-public static class WeightScheduler
+internal static class WeightScheduler
 {
     /// <summary>
     /// The weight of a batch taken when <paramref name="globalStep"/> optimizer steps are done. <c>none</c>:

@@ -16,7 +16,7 @@ namespace Distill.DistillStudent.Students;
 /// its teacher's structure: a task teacher gives a task student with the same head kind and labels (a classifier
 /// always with a pooler, as transformers has); a plain encoder gives a plain encoder, with a pooler if the teacher has one. The student's config.json records its origin under <see cref="OriginKey"/>.
 /// </summary>
-public static class StudentBuilder
+internal static class StudentBuilder
 {
     /// <summary>The config.json key recording what a student was made from.</summary>
     public const string OriginKey = "distill_student_init";

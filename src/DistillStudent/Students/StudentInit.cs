@@ -15,7 +15,7 @@ namespace Distill.DistillStudent.Students;
 /// layers or from any checkpoint. Weight maps may use task-model names (<c>bert.</c> prefix) or encoder names
 /// on either side; they are matched without the prefix.
 /// </summary>
-public static partial class StudentInit
+internal static partial class StudentInit
 {
     private const string EncoderPrefix = "bert.";
     private const string WordEmbeddings = "word_embeddings";

@@ -8,7 +8,7 @@ namespace Distill.DistillStudent.Students;
 /// <c>examples/student_config</c>). T12-nano has no config file there; its 4 heads follow ELECTRA-small,
 /// which TextBrewer says it resembles.
 /// </summary>
-public static class StudentPresets
+internal static class StudentPresets
 {
     private static readonly StudentShape[] Shapes =
     [

@@ -16,7 +16,7 @@ namespace Distill.DistillStudent.Students;
 /// <param name="WeightsBytes">size of the written model.safetensors</param>
 /// <param name="Vocabulary">the student's own vocabulary and how many of its embedding rows came from the teacher; null when it has the teacher's</param>
 /// <param name="RandomInit">how the weights left random were initialised, in words</param>
-public sealed record StudentReport(
+internal sealed record StudentReport(
     string Output,
     string Origin,
     string Shape,

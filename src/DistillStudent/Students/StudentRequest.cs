@@ -10,7 +10,7 @@ namespace Distill.DistillStudent.Students;
 /// teacher layers), or <see cref="From"/> (every name- and shape-matching key of another checkpoint). A BiGRU student
 /// (<see cref="Arch"/>) has none of these: its shape is <see cref="Hidden"/> and <see cref="GruLayers"/>.
 /// </summary>
-public sealed record StudentRequest
+internal sealed record StudentRequest
 {
     public static readonly IReadOnlyList<string> Architectures = ["bert", BiGruConfig.Type];
 

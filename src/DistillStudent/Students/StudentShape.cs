@@ -1,4 +1,4 @@
 namespace Distill.DistillStudent.Students;
 
 /// <summary>The four numbers that make a BERT student smaller than its teacher.</summary>
-public sealed record StudentShape(string Name, int Layers, int HiddenSize, int AttentionHeads, int IntermediateSize);
+internal sealed record StudentShape(string Name, int Layers, int HiddenSize, int AttentionHeads, int IntermediateSize);

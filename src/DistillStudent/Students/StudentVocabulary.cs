@@ -9,7 +9,7 @@ namespace Distill.DistillStudent.Students;
 /// embedding rows into it: a token the teacher also has gets the teacher's row, so what the teacher learnt about
 /// it carries over; the others keep Hugging Face's init, N(0, initializer_range).
 /// </summary>
-public sealed class StudentVocabulary
+internal sealed class StudentVocabulary
 {
     /// <summary>Student state-dict key suffix of the word embeddings (with or without the task models' <c>bert.</c> prefix).</summary>
     public const string WordEmbeddingsKey = "embeddings.word_embeddings.weight";

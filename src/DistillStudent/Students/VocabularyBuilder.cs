@@ -13,7 +13,7 @@ namespace Distill.DistillStudent.Students;
 /// the teacher's pieces most used on the text. Every entry is a teacher piece, so its embedding row can be copied.
 /// <see cref="Run"/> makes this or a vocabulary learnt from the text (<see cref="WordPieceTrainer"/>), as asked.
 /// </summary>
-public static class VocabularyBuilder
+internal static class VocabularyBuilder
 {
     /// <summary>
     /// Makes the vocabulary a request asks for from its classification data (text and text_b) and writes it; the

@@ -1,4 +1,4 @@
 namespace Distill.DistillStudent.Students;
 
 /// <summary>A student's own vocab.txt, its token count and how many of its word-embedding rows are the teacher's.</summary>
-public sealed record VocabularyCopy(string Path, int Size, int RowsCopied);
+internal sealed record VocabularyCopy(string Path, int Size, int RowsCopied);

@@ -8,7 +8,7 @@ namespace Distill.DistillStudent.Students;
 /// <param name="Examples">training examples read</param>
 /// <param name="Learnt">whether it was learnt from the data (else made of the teacher's pieces)</param>
 /// <param name="Teacher">how many entries the teacher's vocabulary also has (init-student copies their embedding rows) and the teacher's size; null without a teacher</param>
-public sealed record VocabularyReport(string Path, int Size, int Examples, bool Learnt, (int Shared, int Of)? Teacher)
+internal sealed record VocabularyReport(string Path, int Size, int Examples, bool Learnt, (int Shared, int Of)? Teacher)
 {
     /// <summary>One line for a person.</summary>
     public string Describe()

@@ -9,7 +9,7 @@ namespace Distill.DistillStudent.Students;
 /// (<see cref="VocabularyBuilder.Build"/>, needs <see cref="Teacher"/>), or with <see cref="Learn"/> a WordPiece
 /// vocabulary learnt from the data (<see cref="WordPieceTrainer"/>).
 /// </summary>
-public sealed record VocabularyRequest
+internal sealed record VocabularyRequest
 {
     /// <summary>Classification training data (CSV, TSV or JSONL with text and optional text_b).</summary>
     public required string Data { get; init; }

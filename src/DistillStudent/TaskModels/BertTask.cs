@@ -7,7 +7,7 @@ using Distill.Tasks;
 namespace Distill.DistillStudent.TaskModels;
 
 /// <summary>A BERT task model (Hugging Face directory) behind <see cref="ITaskModel"/>, with <see cref="BertAdaptor"/>.</summary>
-public sealed class BertTask(BertTaskModel model, IReadOnlyList<string> labels) : ITaskModel
+internal sealed class BertTask(BertTaskModel model, IReadOnlyList<string> labels) : ITaskModel
 {
     public BertTaskModel Model { get; } = model;
     public nn.Module Module => Model;

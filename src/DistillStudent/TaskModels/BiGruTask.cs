@@ -9,7 +9,7 @@ using Distill.Tasks;
 namespace Distill.DistillStudent.TaskModels;
 
 /// <summary>A BiGRU task model behind <see cref="ITaskModel"/>, with <see cref="BiGruAdaptor"/>.</summary>
-public sealed class BiGruTask(BiGruTaskModel model) : ITaskModel
+internal sealed class BiGruTask(BiGruTaskModel model) : ITaskModel
 {
     public BiGruTaskModel Model { get; } = model;
     public nn.Module Module => Model;

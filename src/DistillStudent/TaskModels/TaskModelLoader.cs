@@ -10,7 +10,7 @@ namespace Distill.DistillStudent.TaskModels;
 /// Loads a task model directory of any registered type (<see cref="ComponentRegistry.RegisterModelType"/>), chosen by
 /// config.json's <c>model_type</c>; an unknown type fails naming the file and listing the registered ones.
 /// </summary>
-public static class TaskModelLoader
+internal static class TaskModelLoader
 {
     /// <param name="directory">the model directory</param>
     /// <param name="kind">the task</param>

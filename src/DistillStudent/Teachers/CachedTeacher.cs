@@ -4,7 +4,7 @@ using Distill.DistillStudent.Feeds;
 namespace Distill.DistillStudent.Teachers;
 
 /// <summary>The teachers as caches: their outputs arrive with each batch (<see cref="CachedTeacherFeed"/>).</summary>
-public sealed class CachedTeacher : ITeacherOutputSource
+internal sealed class CachedTeacher : ITeacherOutputSource
 {
     public IReadOnlyList<AdaptorOutput> Teach(Batch batch) =>
         batch.Teachers.Count > 0 ? batch.Teachers

@@ -9,7 +9,7 @@ namespace Distill.DistillStudent.Teachers;
 /// and an ONNX graph run now (<see cref="OnlineOnnxTeacher"/>) all answer here; several teachers answer together in the
 /// run's teacher order and the distiller takes their (weighted) mean logits (<see cref="TeacherEnsemble"/>).
 /// </summary>
-public interface ITeacherOutputSource
+internal interface ITeacherOutputSource
 {
     /// <summary>One output per teacher, in the run's teacher order (one for a single-teacher run).</summary>
     IReadOnlyList<AdaptorOutput> Teach(Batch batch);

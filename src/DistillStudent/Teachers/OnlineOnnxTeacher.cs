@@ -13,7 +13,7 @@ namespace Distill.DistillStudent.Teachers;
 /// (<see cref="TeacherOutputTensors"/>), padding and KD form included. On the student's features both must tokenize
 /// alike (checked before the run).
 /// </summary>
-public sealed class OnlineOnnxTeacher : ITeacherOutputSource
+internal sealed class OnlineOnnxTeacher : ITeacherOutputSource
 {
     private readonly ITeacherModel teacher;
     private readonly TaskKind kind;

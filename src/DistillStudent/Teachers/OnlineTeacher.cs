@@ -8,7 +8,7 @@ namespace Distill.DistillStudent.Teachers;
 /// A teacher model run on every batch (TextBrewer's way): eval mode, no gradients. It reads the student's inputs, or
 /// the inputs the feed built for it from the same examples (<see cref="Batch.InputsFor"/>).
 /// </summary>
-public sealed class OnlineTeacher : ITeacherOutputSource
+internal sealed class OnlineTeacher : ITeacherOutputSource
 {
     private readonly AdaptedModel teacher;
     private readonly int inputs;

@@ -8,7 +8,7 @@ namespace Distill.DistillStudent.Teachers;
 /// when weights are given (Σ wᵢ·logitsᵢ / Σ wᵢ). The mean is taken before any temperature, so the temperature,
 /// its scheduler and probability_shift then apply to it as to one teacher's logits.
 /// </summary>
-public static class TeacherEnsemble
+internal static class TeacherEnsemble
 {
     /// <param name="logits">each teacher's logits, all of one shape</param>
     /// <param name="weights">one non-negative weight per teacher with a positive sum; null weighs them equally</param>

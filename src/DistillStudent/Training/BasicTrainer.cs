@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace Distill.DistillStudent.Training;
 
 /// <summary>Supervised training on the task's labels (TextBrewer's BasicTrainer, used for teachers): the sum of the adaptor's losses.</summary>
-public sealed class BasicTrainer(TrainingConfig config, AdaptedModel model, TrainerOutput output, Func<EvaluationResult>? evaluate = null)
+internal sealed class BasicTrainer(TrainingConfig config, AdaptedModel model, TrainerOutput output, Func<EvaluationResult>? evaluate = null)
     : TrainerBase(config, model, output, evaluate)
 {
     protected override LossResult ComputeLoss(Batch batch, TrainingProgress progress)

@@ -19,7 +19,7 @@ namespace Distill.DistillStudent.Training;
 /// resume (<see cref="RepairBest"/>), and a finished run never ends without the best model it names
 /// (<see cref="RequireBest"/>). No checkpoint is written from weights that are not finite.
 /// </summary>
-public sealed class CheckpointStore(string outputDir)
+internal sealed class CheckpointStore(string outputDir)
 {
     private const string OptimizerFile = "optimizer.bin";
     private const string RngFile = "rng.bin";

@@ -26,7 +26,7 @@ namespace Distill.DistillStudent.Training;
 /// Every Scalar here is held until its call returns.
 /// </para>
 /// </summary>
-public sealed class GcSafeAdamW : AdamW
+internal sealed class GcSafeAdamW : AdamW
 {
     /// <summary>
     /// Values per chunk: 64 Ki floats, 256 KiB, so that a chunk of the parameter, its gradient, both moments and

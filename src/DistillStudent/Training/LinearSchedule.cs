@@ -1,7 +1,7 @@
 namespace Distill.DistillStudent.Training;
 
 /// <summary>Linear warm-up to the base learning rate, then linear decay to zero (Hugging Face's linear schedule).</summary>
-public static class LinearSchedule
+internal static class LinearSchedule
 {
     /// <param name="step">optimizer steps already taken (0 for the first step)</param>
     /// <param name="totalSteps">optimizer steps in the whole run</param>

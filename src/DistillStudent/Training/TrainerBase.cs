@@ -20,7 +20,7 @@ namespace Distill.DistillStudent.Training;
 /// output directory (the command-line runs record their whole run file), null for the trainer's type and configs in
 /// <see cref="TrainerBase.RunFile"/>.
 /// </summary>
-public sealed record TrainerOutput(string OutputDir, TextWriter Log, bool IsTerminal, RunRecord? Run = null);
+internal sealed record TrainerOutput(string OutputDir, TextWriter Log, bool IsTerminal, RunRecord? Run = null);
 
 /// <summary>Where a run is when a batch's loss is computed (schedules of temperature and loss weights read it).</summary>
 /// <param name="GlobalStep">optimizer steps already taken (0 during the first)</param>
@@ -29,6 +29,10 @@ public sealed record TrainerOutput(string OutputDir, TextWriter Log, bool IsTerm
 public sealed record TrainingProgress(long GlobalStep, long TotalSteps, int Epoch);
 
 /// <summary>What the callback of <see cref="TrainerBase.Train(OptimizerHelper?, IBatchFeed, int?, Func{long, long, double}?, double?, Action{CheckpointEvent}?, int?, Func{Batch, Batch}?, CancellationToken)"/> receives after each checkpoint.</summary>
+/// <param name="GlobalStep">optimizer steps done when the checkpoint was written</param>
+/// <param name="Checkpoint">the checkpoint's directory</param>
+/// <param name="Model">the student module being trained (do not dispose it)</param>
+/// <param name="Metrics">the dev metrics at this checkpoint; null without dev data</param>
 public sealed record CheckpointEvent(long GlobalStep, string Checkpoint, nn.Module Model, IReadOnlyDictionary<string, double>? Metrics);
 
 /// <summary>
@@ -37,7 +41,7 @@ public sealed record CheckpointEvent(long GlobalStep, string Checkpoint, nn.Modu
 /// evaluation, the best model kept, TensorBoard and JSONL logs with each loss component, and exact resume
 /// (weights, extra modules, optimizer, RNG, data position). Subclasses only say how a batch's loss is computed.
 /// </summary>
-public abstract class TrainerBase
+internal abstract class TrainerBase
 {
     /// <summary>The record of a run started through this API (<see cref="TrainerOutput.Run"/> null): the trainer's type and its configs.</summary>
     public const string RunFile = "trainer_run.json";

@@ -5,7 +5,7 @@ using Distill.IO;
 namespace Distill.DistillStudent.Training;
 
 /// <summary>Where a run stands at a checkpoint: enough, with the weights, optimizer and RNG state, to resume exactly.</summary>
-public sealed record TrainerState
+internal sealed record TrainerState
 {
     public const string FileName = "trainer_state.json";
 

@@ -8,7 +8,7 @@ namespace Distill.DistillStudent.Training;
 /// ckpt_frequency, ckpt_epoch_frequency and ckpt_steps). With <see cref="NumSteps"/> the run is that many steps,
 /// the data cycled over as many epochs as it takes (the last one cut short), as TextBrewer's <c>num_steps</c>.
 /// </summary>
-public sealed record TrainingPlan(int Examples, int BatchSize, int Accumulation, int Epochs,
+internal sealed record TrainingPlan(int Examples, int BatchSize, int Accumulation, int Epochs,
     int CkptFrequency, int CkptEpochFrequency, int? CkptSteps, double WarmupProportion, int? NumSteps = null)
 {
     public static TrainingPlan From(TrainingConfig config, int examples) => new(examples, config.BatchSize,

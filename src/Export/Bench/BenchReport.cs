@@ -10,7 +10,7 @@ namespace Distill.Export.Bench;
 /// model with the first: <c>×p50</c> = first p50 / this p50 and <c>×seq/s</c> = this seq/s / first seq/s, so above
 /// 1 means faster than the first.
 /// </summary>
-public static class BenchReport
+internal static class BenchReport
 {
     public static string Table(IReadOnlyList<ModelResult> results, BenchSettings settings)
     {

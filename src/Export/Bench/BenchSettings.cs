@@ -11,7 +11,7 @@ namespace Distill.Export.Bench;
 /// <param name="BatchSize">Sequences per throughput run.</param>
 /// <param name="Batches">Timed throughput runs per model and length.</param>
 /// <param name="PreferCuda">Try the CUDA provider first.</param>
-public sealed record BenchSettings(IReadOnlyList<int> Lengths, int Threads, int Iterations, int Warmup, int BatchSize, int Batches, bool PreferCuda)
+internal sealed record BenchSettings(IReadOnlyList<int> Lengths, int Threads, int Iterations, int Warmup, int BatchSize, int Batches, bool PreferCuda)
 {
     public void Validate()
     {

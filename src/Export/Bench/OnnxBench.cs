@@ -12,7 +12,7 @@ namespace Distill.Export.Bench;
 /// model's <c>vocab.txt</c>, <c>[SEP]</c>, no padding. Models take turns run by run (one run of each, then the next
 /// round), so a machine whose load changes during the series slows them alike and the ratios stay fair.
 /// </summary>
-public static class OnnxBench
+internal static class OnnxBench
 {
     /// <summary>The line every report starts with, saying what the inputs were.</summary>
     public const string InputsNote = "synthetic inputs: [CLS], random ids from the model's vocab.txt, [SEP]; exact lengths, no padding";

@@ -4,14 +4,14 @@ using System.Text.Json;
 namespace Distill.Export.Bench;
 
 /// <summary>The kernel time of one op type over a profile: its nodes' run time summed, and how many nodes of that type ran.</summary>
-public sealed record OpTime(string OpType, double Microseconds, int Nodes);
+internal sealed record OpTime(string OpType, double Microseconds, int Nodes);
 
 /// <summary>
 /// An ONNX Runtime profile (the JSON that <c>SessionOptions.EnableProfiling</c> writes: Chrome trace events, one
 /// <c>NAME_kernel_time</c> event of category <c>Node</c> per node per run, its op type in <c>args.op_name</c> and its
 /// duration in µs) summed by op type, to show where a model's time goes.
 /// </summary>
-public static class OrtProfile
+internal static class OrtProfile
 {
     private const string KernelSuffix = "_kernel_time";
 

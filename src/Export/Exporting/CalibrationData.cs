@@ -18,7 +18,7 @@ namespace Distill.Export.Exporting;
 /// run that wrote it recorded (<c>training_config.json</c> or <c>distill_run.json</c> in the model directory or the
 /// directory above it, e.g. <c>OUT/</c> for <c>OUT/best</c>), read at that run's <c>max_seq_length</c>.
 /// </summary>
-public static class CalibrationData
+internal static class CalibrationData
 {
     public const int DefaultExamples = 300;
 

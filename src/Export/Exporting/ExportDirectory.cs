@@ -11,7 +11,7 @@ namespace Distill.Export.Exporting;
 /// publish does not write (a model published before, e.g. <c>onnx/model.onnx</c> beside a new
 /// <c>onnx/model_optimized.onnx</c>) are carried over, and the manifest keeps their entries.
 /// </summary>
-public static class ExportDirectory
+internal static class ExportDirectory
 {
     /// <summary>The files written beside a model: every file of <see cref="ExportLayout.Files"/> but the model.</summary>
     public static readonly IReadOnlyList<string> CompanionFiles = [.. ExportLayout.Files.Where(f => !f.EndsWith(".onnx", StringComparison.Ordinal))];

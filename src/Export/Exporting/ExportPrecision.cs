@@ -8,14 +8,14 @@ namespace Distill.Export.Exporting;
 /// to <see cref="ExportRequest.DefaultAtol"/>; int8 and fp16 change the numbers by design, so they are judged mainly by
 /// whether the decisions (classes, tags, span ends) stay the same, with a loose bound on the values.
 /// </summary>
-public enum ExportPrecision
+internal enum ExportPrecision
 {
     Float32,
     Int8,
     Float16,
 }
 
-public static class ExportPrecisions
+internal static class ExportPrecisions
 {
     /// <summary>Largest absolute difference accepted by default: int8 logits moved up to 0.28 on the polarity dev set, fp16 0.001.</summary>
     public static double DefaultAtol(this ExportPrecision precision) => precision switch
@@ -55,7 +55,7 @@ public static class ExportPrecisions
 }
 
 /// <summary>What static int8 is calibrated on, and how the ranges are taken.</summary>
-public sealed record Int8Calibration(IReadOnlyList<CalibrationBatch> Batches, CalibrationOptions Options)
+internal sealed record Int8Calibration(IReadOnlyList<CalibrationBatch> Batches, CalibrationOptions Options)
 {
     /// <summary>The range of every activation <see cref="StaticInt8Quantizer"/> needs, from running <paramref name="model"/> over the batches.</summary>
     public IReadOnlyDictionary<string, ActivationRange> Ranges(ModelProto model, Action<string> log)

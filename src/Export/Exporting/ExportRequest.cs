@@ -7,7 +7,7 @@ namespace Distill.Export.Exporting;
 /// <param name="ModelDirectory">our model (Hugging Face directory: config.json, model.safetensors, vocab.txt)</param>
 /// <param name="OutputPath">the export directory (<see cref="ExportLayout"/>: the model at onnx/model.onnx, config and
 /// tokenizer files at the top); or, ending in <c>.onnx</c>, the model file with those files beside it (a flat export)</param>
-public sealed record ExportRequest(string ModelDirectory, string OutputPath)
+internal sealed record ExportRequest(string ModelDirectory, string OutputPath)
 {
     public const double DefaultAtol = 1e-4;
 

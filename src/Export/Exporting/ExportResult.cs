@@ -9,4 +9,4 @@ namespace Distill.Export.Exporting;
 /// <param name="Failures">each output that missed a limit (empty when published)</param>
 /// <param name="OpCounts">the written graph's nodes by op type (fused ONNX Runtime ops appear as <c>com.microsoft.*</c>)</param>
 /// <param name="Bytes">the file's size</param>
-public sealed record ExportResult(string OutputPath, bool Published, ParityReport Parity, IReadOnlyList<string> Failures, IReadOnlyList<KeyValuePair<string, int>> OpCounts, long Bytes);
+internal sealed record ExportResult(string OutputPath, bool Published, ParityReport Parity, IReadOnlyList<string> Failures, IReadOnlyList<KeyValuePair<string, int>> OpCounts, long Bytes);

@@ -8,4 +8,4 @@ namespace Distill.Export.Exporting;
 /// </summary>
 /// <param name="Name">for the log</param>
 /// <param name="Apply">takes the model and returns the rewritten one</param>
-public sealed record GraphPass(string Name, Func<ModelProto, ModelProto> Apply);
+internal sealed record GraphPass(string Name, Func<ModelProto, ModelProto> Apply);

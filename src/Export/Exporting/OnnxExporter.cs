@@ -24,7 +24,7 @@ namespace Distill.Export.Exporting;
 /// the file into a temporary directory with the config and tokenizer files of <see cref="ExportLayout"/> and a manifest, checks parity against our
 /// model on built-in inputs there, and only then publishes the directory as one unit (<see cref="ExportDirectory"/>). A failed check publishes nothing.
 /// </summary>
-public static class OnnxExporter
+internal static class OnnxExporter
 {
     /// <summary>
     /// The longest input a BiGRU export declares in its metadata: the model has no position table, so this is only

@@ -11,7 +11,7 @@ namespace Distill.Export.Exporting;
 /// <c>best/</c> or <c>checkpoint-N/</c>, and the run directory above it holds the run's config. Serving at the trained
 /// length (not the position table's 512) gives the inputs the answers <c>eval</c> measured.
 /// </summary>
-public static class TrainedLength
+internal static class TrainedLength
 {
     /// <summary>
     /// The run files that record a training config, with the path of their <c>max_seq_length</c>: <c>train</c>'s

@@ -3,7 +3,7 @@ using Onnx;
 namespace Distill.Export.Graph;
 
 /// <summary>Node attributes as ONNX spells them.</summary>
-public static class Attributes
+internal static class Attributes
 {
     public static AttributeProto Int(string name, long value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };

@@ -8,7 +8,7 @@ namespace Distill.Export.Graph;
 /// Builds an ONNX graph with OnnxSharp's protobuf classes: initializers, nodes whose outputs get unique,
 /// readable names (the module path), graph inputs and outputs with named dynamic axes.
 /// </summary>
-public sealed class OnnxGraphBuilder
+internal sealed class OnnxGraphBuilder
 {
     private readonly GraphProto graph;
     private readonly HashSet<string> names = new(StringComparer.Ordinal);

@@ -3,7 +3,7 @@ using Onnx;
 namespace Distill.Export.Graph;
 
 /// <summary>What a graph is made of: node counts by op type, to show what ONNX Runtime fused.</summary>
-public static class OpCounts
+internal static class OpCounts
 {
     /// <summary>Node counts by op type (contrib ops as <c>com.microsoft.Attention</c>), most frequent first.</summary>
     public static IReadOnlyList<KeyValuePair<string, int>> Of(ModelProto model) =>

@@ -8,7 +8,7 @@ namespace Distill.Export.Mapping;
 /// BERT export writes it: ONNX Runtime's Attention fusion matches exactly this chain (and this constant).
 /// Our model adds the dtype's lowest value instead; after softmax both give exactly 0 in float32.
 /// </summary>
-public static class AttentionMaskExport
+internal static class AttentionMaskExport
 {
     public const float MaskedScore = -10000f;
 

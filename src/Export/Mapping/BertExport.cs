@@ -11,7 +11,7 @@ namespace Distill.Export.Mapping;
 /// <c>attention_mask</c>, <c>token_type_ids</c> (int64, dynamic <c>batch</c> and <c>sequence</c>), the encoder
 /// module by module, the task head, and outputs named by task.
 /// </summary>
-public static class BertExport
+internal static class BertExport
 {
     public const int DefaultOpset = 17;
 

@@ -16,7 +16,7 @@ namespace Distill.Export.Mapping;
 /// PyTorch keeps a GRU's gates in the order r, z, n; ONNX wants z, r, h, so the weight and bias blocks are
 /// reordered; PyTorch applies the reset gate after the recurrent product, which is ONNX's <c>linear_before_reset=1</c>.
 /// </summary>
-public static class BiGruExport
+internal static class BiGruExport
 {
     /// <param name="model">the BiGRU</param>
     /// <param name="opset">the default domain's opset, <see cref="BertExport.MinOpset"/> to <see cref="BertExport.MaxOpset"/></param>

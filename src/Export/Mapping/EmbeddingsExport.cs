@@ -9,7 +9,7 @@ namespace Distill.Export.Mapping;
 /// at inference). Positions are sliced from a constant 0..max-1 row by the sequence length, as the Hugging Face
 /// export does, which is the pattern ONNX Runtime's EmbedLayerNormalization fusion looks for.
 /// </summary>
-public static class EmbeddingsExport
+internal static class EmbeddingsExport
 {
     /// <param name="graph">the graph to add to</param>
     /// <param name="weights">the <c>embeddings.*</c> weights</param>

@@ -8,7 +8,7 @@ namespace Distill.Export.Mapping;
 /// products; embeddings, LayerNorm, softmax and the head are left out as small), with every layer computed at every
 /// position or with the last one at position 0 only (<see cref="FirstTokenLayerExport"/>).
 /// </summary>
-public static class EncoderCost
+internal static class EncoderCost
 {
     /// <summary>The length the export log states the saving at: the one the README's bench figures use.</summary>
     public const int ReferenceLength = 128;

@@ -9,7 +9,7 @@ namespace Distill.Export.Mapping;
 /// <see cref="BertIntermediate"/>: the expansion and its activation. Gelu is spelt with Erf as torch exports it
 /// (ONNX Runtime fuses it with the bias into BiasGelu); the tanh form with Pow and Tanh (fused into FastGelu).
 /// </summary>
-public static class FeedForwardExport
+internal static class FeedForwardExport
 {
     /// <param name="graph">the graph to add to</param>
     /// <param name="weights">the <c>intermediate.*</c> weights</param>

@@ -20,7 +20,7 @@ namespace Distill.Export.Mapping;
 /// </list>
 /// Exact up to float rounding. Either padding side works: position 0 is whatever token is there, as in the pooler.
 /// </summary>
-public static class FirstTokenLayerExport
+internal static class FirstTokenLayerExport
 {
     /// <param name="graph">the graph to add to</param>
     /// <param name="weights">the last <c>encoder.layer.N.*</c> weights</param>

@@ -15,7 +15,7 @@ namespace Distill.Export.Mapping;
 /// (<c>FastGelu</c> for the tanh form) after the expansion. Batch and sequence stay dynamic. The file runs in
 /// ONNX Runtime only.
 /// </summary>
-public static class FusedEncoderExport
+internal static class FusedEncoderExport
 {
     /// <param name="graph">the graph to add to</param>
     /// <param name="encoder">the encoder's weights (<c>embeddings.*</c>, <c>encoder.layer.N.*</c>)</param>

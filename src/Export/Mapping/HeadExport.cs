@@ -10,7 +10,7 @@ namespace Distill.Export.Mapping;
 /// over the pooled output: a classifier always has a pooler, as in transformers), <see cref="BertForTokenClassification"/>
 /// (classifier per token) and <see cref="BertForQuestionAnswering"/> (qa_outputs split into start and end).
 /// </summary>
-public static class HeadExport
+internal static class HeadExport
 {
     /// <param name="graph">the graph to add to</param>
     /// <param name="weights">the task model's weights (head keys at the root: <c>classifier.*</c>, <c>qa_outputs.*</c>)</param>

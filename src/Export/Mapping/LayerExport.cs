@@ -5,7 +5,7 @@ using Distill.Models.Bert;
 namespace Distill.Export.Mapping;
 
 /// <summary><see cref="BertLayer"/>: attention, its output (residual + LayerNorm), feed-forward, its output.</summary>
-public static class LayerExport
+internal static class LayerExport
 {
     /// <param name="graph">the graph to add to</param>
     /// <param name="weights">the <c>encoder.layer.N.*</c> weights</param>

@@ -4,7 +4,7 @@ using Distill.Models;
 namespace Distill.Export.Mapping;
 
 /// <summary>torch's LayerNorm over the last axis as one LayerNormalization node (opset 17).</summary>
-public static class LayerNormExport
+internal static class LayerNormExport
 {
     /// <param name="graph">the graph to add to</param>
     /// <param name="weights">the weights of the module holding the norm (its <c>LayerNorm.weight</c> and <c>.bias</c>)</param>

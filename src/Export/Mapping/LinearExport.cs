@@ -3,7 +3,7 @@ using Distill.Export.Graph;
 namespace Distill.Export.Mapping;
 
 /// <summary>torch's Linear (<c>NAME.weight</c>, <c>NAME.bias</c>) as <c>Add(MatMul(x, Wᵀ), b)</c>, the form ONNX Runtime fuses.</summary>
-public static class LinearExport
+internal static class LinearExport
 {
     /// <param name="graph">the graph to add to</param>
     /// <param name="weights">the weights of the module holding the Linear</param>

@@ -7,7 +7,7 @@ namespace Distill.Export.Mapping;
 /// A module's weights by Hugging Face key (<c>bert.encoder.layer.0.attention.self.query.weight</c>), seen from
 /// one module's prefix. Every key read is recorded, so the exporter can refuse a model with weights it never wrote.
 /// </summary>
-public sealed class ModuleWeights
+internal sealed class ModuleWeights
 {
     private readonly IReadOnlyDictionary<string, Tensor> all;
     private readonly HashSet<string> used;

@@ -1,7 +1,7 @@
 namespace Distill.Export.Mapping;
 
 /// <summary>The exported graph's input and output names (Hugging Face's, so other tools find them).</summary>
-public static class OutputNames
+internal static class OutputNames
 {
     public const string InputIds = "input_ids";
     public const string AttentionMask = "attention_mask";

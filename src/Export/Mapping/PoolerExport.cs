@@ -5,7 +5,7 @@ using Distill.Models.Bert;
 namespace Distill.Export.Mapping;
 
 /// <summary><see cref="BertPooler"/>: the first ([CLS]) token through dense + tanh.</summary>
-public static class PoolerExport
+internal static class PoolerExport
 {
     /// <param name="graph">the graph to add to</param>
     /// <param name="weights">the <c>pooler.*</c> weights</param>

@@ -9,7 +9,7 @@ namespace Distill.Export.Mapping;
 /// Attention fusion recognises: Q, K, V projections, Reshape to (B, T, heads, d) with a constant shape,
 /// K transposed straight to (B, heads, d, T), scores divided by √d, mask added, Softmax on axis 3.
 /// </summary>
-public static class SelfAttentionExport
+internal static class SelfAttentionExport
 {
     /// <param name="graph">the graph to add to</param>
     /// <param name="weights">the <c>attention.self.*</c> weights</param>

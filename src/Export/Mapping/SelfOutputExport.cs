@@ -5,7 +5,7 @@ using Distill.Models.Bert;
 namespace Distill.Export.Mapping;
 
 /// <summary><see cref="BertSelfOutput"/>: projection, residual Add, LayerNorm (ONNX Runtime fuses the last two into SkipLayerNormalization).</summary>
-public static class SelfOutputExport
+internal static class SelfOutputExport
 {
     /// <param name="graph">the graph to add to</param>
     /// <param name="weights">the <c>attention.output.*</c> or <c>output.*</c> weights</param>

@@ -17,7 +17,7 @@ namespace Distill.Export.Optimization;
 /// that ONNX Runtime documents as tied to the machine that ran them; a BERT graph has no convolutions, so ALL
 /// would gain nothing here and could pin the file to one CPU.
 /// </summary>
-public static class OrtOptimizer
+internal static class OrtOptimizer
 {
     /// <summary>What replaces <c>.onnx</c> in the optimised file's name (Optimum's ORTOptimizer names its output the same way).</summary>
     public const string Suffix = "_optimized.onnx";

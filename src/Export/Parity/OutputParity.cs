@@ -7,4 +7,4 @@ namespace Distill.Export.Parity;
 /// <param name="Values">how many values were compared</param>
 /// <param name="Agreement">the fraction of argmax decisions that agree (classes, tags, span ends); null where none is taken</param>
 /// <param name="Decisions">how many argmax decisions were compared</param>
-public sealed record OutputParity(string Name, double MaxAbsDiff, double MeanAbsDiff, long Values, double? Agreement, long Decisions);
+internal sealed record OutputParity(string Name, double MaxAbsDiff, double MeanAbsDiff, long Values, double? Agreement, long Decisions);

@@ -4,7 +4,7 @@ using Distill.Tokenization;
 namespace Distill.Export.Parity;
 
 /// <summary>The built-in inputs <c>export</c> checks parity on: short and long, a sentence pair (token types 1), accents and unknown words.</summary>
-public static class ParityInputs
+internal static class ParityInputs
 {
     /// <summary>Long enough to exercise positions far beyond a typical sentence.</summary>
     public const int LongInputTokens = 300;

@@ -10,7 +10,7 @@ namespace Distill.Export.Parity;
 /// <param name="MinLength">the shortest input in tokens</param>
 /// <param name="MaxLength">the longest input in tokens</param>
 /// <param name="SpanAgreement">QA: the fraction of inputs whose best start and best end both agree; else null</param>
-public sealed record ParityReport(IReadOnlyList<OutputParity> Outputs, int Inputs, IReadOnlyList<int> BatchSizes, int MinLength, int MaxLength, double? SpanAgreement)
+internal sealed record ParityReport(IReadOnlyList<OutputParity> Outputs, int Inputs, IReadOnlyList<int> BatchSizes, int MinLength, int MaxLength, double? SpanAgreement)
 {
     /// <summary>
     /// Every output that misses a limit, each with its figures (Optimum's validator style: all failures at once).

@@ -9,7 +9,7 @@ namespace Distill.Export.Parity;
 /// <param name="ModelDirectory">our model (Hugging Face directory)</param>
 /// <param name="OnnxPath">the exported model</param>
 /// <param name="DataPath">a data file of the model's task (its labels are not needed)</param>
-public sealed record ParityRequest(string ModelDirectory, string OnnxPath, string DataPath)
+internal sealed record ParityRequest(string ModelDirectory, string OnnxPath, string DataPath)
 {
     public IReadOnlyList<int> BatchSizes { get; init; } = [1, 7];
 

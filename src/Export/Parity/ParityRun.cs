@@ -7,7 +7,7 @@ using Distill.Errors;
 namespace Distill.Export.Parity;
 
 /// <summary><c>export-onnx parity</c>: our model and the ONNX model on the inputs of a real data file.</summary>
-public static class ParityRun
+internal static class ParityRun
 {
     public static ParityReport Execute(ParityRequest request, Action<string> log)
     {

@@ -13,7 +13,7 @@ namespace Distill.Export.Parity;
 /// over real tokens: absolute differences, and agreement of the decisions a user takes from them (the class,
 /// each token's tag, the answer's start and end).
 /// </summary>
-public static class ParityValidator
+internal static class ParityValidator
 {
     /// <param name="model">our model</param>
     /// <param name="onnx">the exported model</param>

@@ -11,7 +11,7 @@ using Distill.Tasks;
 namespace Distill.Export.Parity;
 
 /// <summary>Our TorchSharp model's outputs under the exported graph's output names.</summary>
-public static class TorchReference
+internal static class TorchReference
 {
     /// <summary>Runs the model (eval, no gradients); call inside a dispose scope.</summary>
     /// <returns>output name → float32 CPU tensor, shaped as the graph's output</returns>

@@ -6,7 +6,7 @@ using DataType = Onnx.TensorProto.Types.DataType;
 namespace Distill.Export.Quantization;
 
 /// <summary>How the calibration turns the values an activation took into its quantization range.</summary>
-public enum CalibrationMethod
+internal enum CalibrationMethod
 {
     /// <summary>The smallest and largest value seen.</summary>
     MinMax,
@@ -16,7 +16,7 @@ public enum CalibrationMethod
 }
 
 /// <summary>Settings of <see cref="ActivationCalibrator"/>.</summary>
-public sealed record CalibrationOptions
+internal sealed record CalibrationOptions
 {
     public CalibrationMethod Method { get; init; } = CalibrationMethod.MinMax;
 
@@ -33,7 +33,7 @@ public sealed record CalibrationOptions
 /// One batch of calibration inputs: int64 graph inputs of one (batch, sequence) shape, and which cells of that shape
 /// are real tokens (1) rather than padding (0). Inputs the graph does not declare are not passed.
 /// </summary>
-public sealed record CalibrationBatch(IReadOnlyDictionary<string, long[]> Inputs, long[] Shape, long[]? TokenMask);
+internal sealed record CalibrationBatch(IReadOnlyDictionary<string, long[]> Inputs, long[] Shape, long[]? TokenMask);
 
 /// <summary>
 /// Runs the float model through ONNX Runtime over calibration batches, with the activations to quantize added as
@@ -41,7 +41,7 @@ public sealed record CalibrationBatch(IReadOnlyDictionary<string, long[]> Inputs
 /// batch's (batch, sequence) contributes the rows where the token mask is 1, so padding (whose values the model
 /// ignores) cannot widen a range; any other activation (e.g. the pooled (batch, hidden) vectors) counts whole.
 /// </summary>
-public static class ActivationCalibrator
+internal static class ActivationCalibrator
 {
     public static IReadOnlyDictionary<string, ActivationRange> Collect(ModelProto model, IReadOnlyCollection<string> activations,
         IReadOnlyList<CalibrationBatch> batches, CalibrationOptions? options = null)

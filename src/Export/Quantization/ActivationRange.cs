@@ -1,7 +1,7 @@
 namespace Distill.Export.Quantization;
 
 /// <summary>The range an activation is quantized over, fixed at export from calibration inputs.</summary>
-public readonly record struct ActivationRange(float Min, float Max)
+internal readonly record struct ActivationRange(float Min, float Max)
 {
     /// <summary>
     /// uint8 scale and zero point over the range widened to contain 0, as ONNX's <c>DynamicQuantizeLinear</c>

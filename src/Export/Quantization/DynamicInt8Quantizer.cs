@@ -17,7 +17,7 @@ namespace Distill.Export.Quantization;
 /// <c>DynamicQuantizeMatMul</c> kernels. One <c>DynamicQuantizeLinear</c> serves every MatMul that reads the
 /// same activation (Q, K and V share theirs).
 /// </summary>
-public static class DynamicInt8Quantizer
+internal static class DynamicInt8Quantizer
 {
     /// <summary>Per-axis DequantizeLinear, which per-channel embeddings need, is opset 13.</summary>
     public const long MinimumOpset = Int8Rewrite.MinimumOpset;

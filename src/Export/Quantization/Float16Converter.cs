@@ -11,7 +11,7 @@ namespace Distill.Export.Quantization;
 /// Every float tensor is stored in one precision (float32 for graph inputs, outputs of kept ops and initializers
 /// only kept ops read; float16 otherwise); a Cast is inserted, once per tensor, wherever a reader needs the other.
 /// </summary>
-public static class Float16Converter
+internal static class Float16Converter
 {
     /// <summary>The largest finite float16.</summary>
     public const float MaxFloat16 = 65504f;

@@ -1,7 +1,7 @@
 namespace Distill.Export.Quantization;
 
 /// <summary>What <see cref="Float16Converter"/> keeps in float32.</summary>
-public sealed record Float16Options
+internal sealed record Float16Options
 {
     /// <summary>Op types computed in float32 between Casts. The default keeps normalisations and Softmax (whose sums
     /// of squares and exponentials overflow or lose the small terms in float16) and the pieces of a LayerNorm spelled

@@ -3,7 +3,7 @@ namespace Distill.Export.Quantization;
 /// <summary>What <see cref="Float16Converter"/> did, with the serialized model size before and after.</summary>
 /// <param name="ClampedValues">Constants beyond ±65504 (float16's largest finite value) set to ±65504; attention
 /// masks written with float32's minimum would otherwise become -inf and 0 × -inf = NaN.</param>
-public sealed record Float16Report(
+internal sealed record Float16Report(
     int ConvertedInitializers, int KeptInitializers, int ConvertedConstants, long ClampedValues,
     int CastsInserted, IReadOnlyDictionary<string, int> NodesKeptInFloat32, long BytesBefore, long BytesAfter) : IPassReport
 {

@@ -1,7 +1,7 @@
 namespace Distill.Export.Quantization;
 
 /// <summary>How int8 quantizes the activations a MatMul reads.</summary>
-public enum Int8Mode
+internal enum Int8Mode
 {
     /// <summary>Scales fixed at export from calibration inputs (QDQ): a sentence gets the same answer in any batch.</summary>
     Static,

@@ -1,7 +1,7 @@
 namespace Distill.Export.Quantization;
 
 /// <summary>What the int8 passes (<see cref="StaticInt8Quantizer"/>, <see cref="DynamicInt8Quantizer"/>) quantize and how. The defaults are the measured choice (README, "int8 and fp16").</summary>
-public sealed record Int8Options
+internal sealed record Int8Options
 {
     /// <summary>Signed symmetric int8 (default) or unsigned asymmetric uint8 weights.</summary>
     public Int8WeightType WeightType { get; init; } = Int8WeightType.Int8;

@@ -1,17 +1,17 @@
 namespace Distill.Export.Quantization;
 
 /// <summary>One weight the int8 pass quantized: <c>Op</c> is MatMul or Gather.</summary>
-public sealed record QuantizedTensor(string Name, string Op, int Rows, int Cols, bool PerChannel, Int8WeightType Type)
+internal sealed record QuantizedTensor(string Name, string Op, int Rows, int Cols, bool PerChannel, Int8WeightType Type)
 {
     public long FloatBytes => 4L * Rows * Cols;
     public long QuantizedBytes => (long)Rows * Cols + (PerChannel ? 5L * Cols : 5);
 }
 
 /// <summary>A float weight the int8 pass left as it was, and why.</summary>
-public sealed record KeptTensor(string Name, string Op, string Reason);
+internal sealed record KeptTensor(string Name, string Op, string Reason);
 
 /// <summary>What an int8 pass (<see cref="StaticInt8Quantizer"/> or <see cref="DynamicInt8Quantizer"/>) did, with the serialized model size before and after.</summary>
-public sealed record Int8Report(IReadOnlyList<QuantizedTensor> Quantized, IReadOnlyList<KeptTensor> Kept, long BytesBefore, long BytesAfter) : IPassReport
+internal sealed record Int8Report(IReadOnlyList<QuantizedTensor> Quantized, IReadOnlyList<KeptTensor> Kept, long BytesBefore, long BytesAfter) : IPassReport
 {
     public bool Changed => Quantized.Count > 0;
 

@@ -1,7 +1,7 @@
 namespace Distill.Export.Quantization;
 
 /// <summary>How weight matrices are stored after int8 quantization.</summary>
-public enum Int8WeightType
+internal enum Int8WeightType
 {
     /// <summary>Signed int8 in [-127, 127], zero point 0 (symmetric): ONNX Runtime's fastest CPU path (u8 activations × s8 weights).</summary>
     Int8,

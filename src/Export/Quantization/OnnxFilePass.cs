@@ -7,7 +7,7 @@ using Onnx;
 namespace Distill.Export.Quantization;
 
 /// <summary>Runs a quantization pass from an ONNX file to another: errors name the input file, the output is published with its input's vocab.txt, config.json and tokenizer files and a manifest, as one directory (an export directory's, when it goes into its onnx/ folder).</summary>
-public static class OnnxFilePass
+internal static class OnnxFilePass
 {
     public static IReadOnlyList<string> Int8(string input, string output, Int8Options options) =>
         Run(input, output, model => DynamicInt8Quantizer.Quantize(model, options));

@@ -8,7 +8,7 @@ namespace Distill.Export.Quantization;
 /// <param name="Data">Row-major bytes: int8 two's complement or uint8, as <paramref name="Type"/> says.</param>
 /// <param name="Scales">One scale (per-tensor) or one per column (per-channel).</param>
 /// <param name="ZeroPoints">Stored like <paramref name="Data"/>, as many as <paramref name="Scales"/>.</param>
-public sealed record QuantizedWeight(Int8WeightType Type, int Rows, int Cols, bool PerChannel, byte[] Data, float[] Scales, byte[] ZeroPoints)
+internal sealed record QuantizedWeight(Int8WeightType Type, int Rows, int Cols, bool PerChannel, byte[] Data, float[] Scales, byte[] ZeroPoints)
 {
     /// <summary>The integer stored at (row, col): signed for int8, unsigned for uint8.</summary>
     public int At(int row, int col) => Integer(Data[row * Cols + col]);

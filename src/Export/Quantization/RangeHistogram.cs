@@ -5,7 +5,7 @@ namespace Distill.Export.Quantization;
 /// most a given fraction of the values on each side (outliers that would otherwise stretch the uint8 steps).
 /// A value outside [min, max] counts in the nearest end bin.
 /// </summary>
-public sealed class RangeHistogram
+internal sealed class RangeHistogram
 {
     private readonly long[] counts;
     private readonly float min;

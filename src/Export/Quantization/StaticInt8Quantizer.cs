@@ -16,7 +16,7 @@ namespace Distill.Export.Quantization;
 /// batch). Only standard ONNX ops (opset 13) are written, so any runtime loads the file; ONNX Runtime fuses each
 /// DequantizeLinear pair and MatMul into its integer kernel (<c>MatMulIntegerToFloat</c>) at load.
 /// </summary>
-public static class StaticInt8Quantizer
+internal static class StaticInt8Quantizer
 {
     /// <summary>Per-axis DequantizeLinear (per-channel weights) is opset 13.</summary>
     public const long MinimumOpset = DynamicInt8Quantizer.MinimumOpset;

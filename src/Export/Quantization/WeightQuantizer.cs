@@ -7,7 +7,7 @@ namespace Distill.Export.Quantization;
 /// = round(-min / scale)), so that 0 is exact. Rounding is half to even, as in ONNX QuantizeLinear.
 /// A range of width 0 (an all-zero column) gets scale 1, which stores zeros exactly instead of dividing by 0.
 /// </summary>
-public static class WeightQuantizer
+internal static class WeightQuantizer
 {
     public static QuantizedWeight Quantize(ReadOnlySpan<float> values, int rows, int cols, Int8WeightType type, bool perChannel)
     {

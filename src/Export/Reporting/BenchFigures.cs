@@ -6,10 +6,10 @@ using Distill.Inference;
 namespace Distill.Export.Reporting;
 
 /// <summary>One model's figures at one length from <c>export-onnx bench --json</c>.</summary>
-public sealed record BenchFigure(string Model, int Length, double P50Ms, double SequencesPerSecond);
+internal sealed record BenchFigure(string Model, int Length, double P50Ms, double SequencesPerSecond);
 
 /// <summary>The output of <c>export-onnx bench --json</c> (<see cref="Bench.BenchReport.Json"/>), looked up by model path and length.</summary>
-public sealed record BenchFigures(string Path, int BatchSize, int Threads, IReadOnlyList<BenchFigure> Figures)
+internal sealed record BenchFigures(string Path, int BatchSize, int Threads, IReadOnlyList<BenchFigure> Figures)
 {
     public static BenchFigures Read(string path)
     {

@@ -12,7 +12,7 @@ namespace Distill.Export.Reporting;
 /// the parameter count), as it ships (<paramref name="OnnxPath"/>: size on disk, bench figures) and as it scored
 /// (<paramref name="EvalPath"/>: the metrics JSON of <c>export-onnx predict --eval --json</c>).
 /// </summary>
-public sealed record ReportModel(string Name, string ModelDirectory, string OnnxPath, string EvalPath)
+internal sealed record ReportModel(string Name, string ModelDirectory, string OnnxPath, string EvalPath)
 {
     public const string Syntax = "NAME,MODEL_DIR,ONNX_FILE_OR_EXPORT_DIR,EVAL_JSON";
 

@@ -3,7 +3,7 @@ using ScottPlot;
 namespace Distill.Export.Reporting;
 
 /// <summary>The report's figures as PNG bytes: training curves per run and accuracy against latency per model.</summary>
-public static class ReportPlots
+internal static class ReportPlots
 {
     public const int Width = 900, Height = 540;
 

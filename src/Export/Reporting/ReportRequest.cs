@@ -7,5 +7,5 @@ namespace Distill.Export.Reporting;
 /// <param name="Metric">the dev metric of the table and plots (a key of the metrics files, e.g. accuracy)</param>
 /// <param name="Curves">runs whose metrics.jsonl gives the training curves, by name</param>
 /// <param name="Models">the table's rows, in order</param>
-public sealed record ReportRequest(string OutputDirectory, string BenchPath, int Length, string Metric,
+internal sealed record ReportRequest(string OutputDirectory, string BenchPath, int Length, string Metric,
     IReadOnlyList<(string Name, string MetricsPath)> Curves, IReadOnlyList<ReportModel> Models);

@@ -5,4 +5,4 @@ namespace Distill.Export.Reporting;
 /// <param name="Metric">the dev metric computed through ONNX Runtime</param>
 /// <param name="P50Ms">median latency at batch 1</param>
 /// <param name="SequencesPerSecond">throughput at the bench's batch size</param>
-public sealed record ReportRow(string Name, long Parameters, long Bytes, double Metric, double P50Ms, double SequencesPerSecond);
+internal sealed record ReportRow(string Name, long Parameters, long Bytes, double Metric, double P50Ms, double SequencesPerSecond);

@@ -8,13 +8,13 @@ using Distill.Errors;
 namespace Distill.Export.Reporting;
 
 /// <summary>The report's table and the paths of what was written.</summary>
-public sealed record ReportResult(string Table, string MarkdownPath, IReadOnlyList<string> PlotPaths);
+internal sealed record ReportResult(string Table, string MarkdownPath, IReadOnlyList<string> PlotPaths);
 
 /// <summary>
 /// Reads the runs' metrics logs, the evaluations and the bench figures of a pipeline and writes <c>report.md</c>
 /// beside its PNG plots, every file atomically. Numbers are copied from the files read, only rounded for print.
 /// </summary>
-public static class RunReport
+internal static class RunReport
 {
     public const string MarkdownFile = "report.md";
 

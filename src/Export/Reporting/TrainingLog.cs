@@ -6,17 +6,17 @@ using Distill.Data;
 namespace Distill.Export.Reporting;
 
 /// <summary>A training loss logged at one optimizer step.</summary>
-public sealed record LossPoint(int Step, double Loss);
+internal sealed record LossPoint(int Step, double Loss);
 
 /// <summary>The dev metrics logged at the end of an epoch.</summary>
-public sealed record DevPoint(int Step, double Epoch, IReadOnlyDictionary<string, double> Metrics);
+internal sealed record DevPoint(int Step, double Epoch, IReadOnlyDictionary<string, double> Metrics);
 
 /// <summary>
 /// A run's <c>metrics.jsonl</c> as written by <c>train</c> and <c>distill</c>: <c>split: "train"</c> lines carry the
 /// loss per logged step, <c>split: "dev"</c> lines the dev metrics per epoch. A resumed run logs again the steps after
 /// its checkpoint; the last line for a step is the one that counts, as it describes the weights that were kept.
 /// </summary>
-public sealed record TrainingLog(string Name, string Path, IReadOnlyList<LossPoint> Losses, IReadOnlyList<DevPoint> Dev)
+internal sealed record TrainingLog(string Name, string Path, IReadOnlyList<LossPoint> Losses, IReadOnlyList<DevPoint> Dev)
 {
     public static TrainingLog Read(string name, string path)
     {

@@ -4,7 +4,7 @@ using Distill.Tokenization;
 namespace Distill.Batches;
 
 /// <summary>Tokenized texts padded to the longest one: (B, T) int64 ids, mask and token types.</summary>
-public sealed class EncoderInputs : IDisposable
+internal sealed class EncoderInputs : IDisposable
 {
     private EncoderInputs(Tensor inputIds, Tensor attentionMask, Tensor tokenTypeIds, PaddedTokens padded)
     {

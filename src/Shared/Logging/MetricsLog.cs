@@ -13,7 +13,7 @@ namespace Distill.Logging;
 /// Non-finite values are written as the strings <c>"NaN"</c>, <c>"Infinity"</c> and <c>"-Infinity"</c>,
 /// which JSON numbers cannot express.
 /// </summary>
-public sealed class MetricsLog : IDisposable
+internal sealed class MetricsLog : IDisposable
 {
     private static readonly string[] ReservedKeys = ["step", "epoch", "split"];
 

@@ -6,7 +6,7 @@ namespace Distill.Logging;
 /// Throughput and time left for a loop: <see cref="Rate"/> is the mean items per second since the start,
 /// <see cref="Eta"/> the remaining items at that rate, or null while no rate is known yet.
 /// </summary>
-public readonly record struct ProgressEstimate(double Rate, TimeSpan? Eta)
+internal readonly record struct ProgressEstimate(double Rate, TimeSpan? Eta)
 {
     /// <summary>The estimate after <paramref name="done"/> of <paramref name="total"/> items took <paramref name="elapsed"/>.</summary>
     public static ProgressEstimate Compute(long done, long total, TimeSpan elapsed)

@@ -6,7 +6,7 @@ namespace Distill.Logging;
 /// last item, e.g. <c>train 120/300 (40%) 12.3 it/s eta 00:00:14 loss=0.4512</c>, so logs stay short and greppable.
 /// <see cref="Complete"/> writes the closing line. Not thread-safe.
 /// </summary>
-public sealed class ProgressReporter
+internal sealed class ProgressReporter
 {
     private const int BarWidth = 30;
 

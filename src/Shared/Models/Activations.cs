@@ -6,7 +6,7 @@ using Distill.Errors;
 namespace Distill.Models;
 
 /// <summary>The <c>hidden_act</c> values of Hugging Face BERT configs that this model implements.</summary>
-public static class Activations
+internal static class Activations
 {
     private static readonly Dictionary<string, Func<Tensor, Tensor>> Known = new()
     {

@@ -16,7 +16,7 @@ namespace Distill.Models;
 /// a mangled C++ symbol of this LibTorch build, keeps a per-thread cache of cast weights that must be cleared after
 /// every optimizer step, and picks the float32 ops from its own lists; the few call sites here say which run in bf16.
 /// </summary>
-public static class Bf16Autocast
+internal static class Bf16Autocast
 {
     [ThreadStatic] private static int depth;
 

@@ -13,7 +13,7 @@ namespace Distill.Models;
 /// <param name="Encoder">the encoder inside <paramref name="Module"/></param>
 /// <param name="Kind">the head's task; null for a plain encoder</param>
 /// <param name="Labels">the head's labels (empty for QA and a plain encoder)</param>
-public sealed record LoadedModel(nn.Module Module, BertModel Encoder, TaskKind? Kind, IReadOnlyList<string> Labels) : IDisposable
+internal sealed record LoadedModel(nn.Module Module, BertModel Encoder, TaskKind? Kind, IReadOnlyList<string> Labels) : IDisposable
 {
     public static LoadedModel Load(string directory)
     {

@@ -13,7 +13,7 @@ namespace Distill.Models;
 /// <summary>
 /// A Hugging Face model directory: <c>config.json</c>, <c>model.safetensors</c> and <c>vocab.txt</c>.
 /// </summary>
-public static class ModelDirectory
+internal static class ModelDirectory
 {
     public const string ConfigFile = ModelFiles.ConfigFile;
     public const string WeightsFile = ModelFiles.WeightsFile;

@@ -3,6 +3,11 @@ using static TorchSharp.torch;
 namespace Distill.Models;
 
 /// <summary>One row of <see cref="ParameterTree"/>: a module path and what its parameters weigh.</summary>
+/// <param name="Path">the module path, as many name segments as the row's level</param>
+/// <param name="Level">how many name segments group this row (1 = top-level modules)</param>
+/// <param name="Count">parameters under the path</param>
+/// <param name="Share">their share of all the module's parameters, 0 to 1</param>
+/// <param name="Megabytes">their size in memory, in MB</param>
 public sealed record ParameterRow(string Path, int Level, long Count, double Share, double Megabytes);
 
 /// <summary>
@@ -11,6 +16,9 @@ public sealed record ParameterRow(string Path, int Level, long Count, double Sha
 /// </summary>
 public static class ParameterTree
 {
+    /// <summary>The module's parameters grouped by the first <paramref name="maxLevel"/> segments of their names, with counts, shares and sizes.</summary>
+    /// <param name="module">any module, e.g. a student to report before training</param>
+    /// <param name="maxLevel">the deepest grouping: 1 by the first name segment, 2 by the first two, …</param>
     public static IReadOnlyList<ParameterRow> Summarize(nn.Module module, int maxLevel) =>
         Summarize(module.named_parameters().Select(p => (p.name, p.parameter.NumberOfElements, p.parameter.NumberOfElements * p.parameter.ElementSize)), maxLevel);
 

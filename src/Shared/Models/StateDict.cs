@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Distill.Models;
 
 /// <summary>Copies named weights into a module, checking every key and shape first.</summary>
-public static class StateDict
+internal static class StateDict
 {
     // Buffers that some Hugging Face checkpoints carry and that this model recomputes.
     private static readonly HashSet<string> IgnoredKeys = ["embeddings.position_ids"];

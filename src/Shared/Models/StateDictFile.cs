@@ -8,7 +8,7 @@ namespace Distill.Models;
 /// checkpoints, projections, reports) goes through here, so that no tensor read from a file outlives its use and
 /// every error names the file (and, from <see cref="StateDict.Load"/>, each missing, unexpected or mis-shaped key).
 /// </summary>
-public static class StateDictFile
+internal static class StateDictFile
 {
     /// <summary>
     /// Reads every tensor of <paramref name="path"/>, gives them to <paramref name="use"/> and disposes them after it

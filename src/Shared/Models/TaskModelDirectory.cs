@@ -11,7 +11,7 @@ namespace Distill.Models;
 /// <c>id2label</c>, model.safetensors with <c>bert.*</c> and head keys, vocab.txt). A directory holding only
 /// an encoder (e.g. the imported MiniLM) gets a freshly initialized head.
 /// </summary>
-public static class TaskModelDirectory
+internal static class TaskModelDirectory
 {
     private static readonly string[] HeadKeys = ["classifier.weight", "qa_outputs.weight"];
 

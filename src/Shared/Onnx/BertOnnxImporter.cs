@@ -12,7 +12,7 @@ namespace Distill.Onnx;
 /// matrices generated names (<c>927</c>, <c>onnx::MatMul_1234</c>) stored transposed; those are found by
 /// following the graph: <c>MatMul(x, W) → Add(·, NAME.bias)</c> means <c>NAME.weight = Wᵀ</c>.
 /// </summary>
-public static partial class BertOnnxImporter
+internal static partial class BertOnnxImporter
 {
     private static readonly string[] Prefixes = ["bert."];
 

@@ -6,7 +6,7 @@ using Distill.Batches;
 namespace Distill.Onnx;
 
 /// <summary>The graph's input and output names for a BERT-style encoder.</summary>
-public sealed record OnnxEncoderNames(
+internal sealed record OnnxEncoderNames(
     string InputIds = "input_ids",
     string AttentionMask = "attention_mask",
     string TokenTypeIds = "token_type_ids",
@@ -15,7 +15,7 @@ public sealed record OnnxEncoderNames(
 /// <summary>
 /// An ONNX Runtime session over a BERT-style encoder, on the provider <see cref="OnnxSessionFactory"/> picks.
 /// </summary>
-public sealed class OnnxEncoderSession : IDisposable
+internal sealed class OnnxEncoderSession : IDisposable
 {
     private readonly InferenceSession session;
     private readonly OnnxEncoderNames names;

@@ -8,4 +8,4 @@ namespace Distill.Onnx;
 /// <param name="Weights">Hugging Face key → tensor, ready for <see cref="StateDict.Load"/>.</param>
 /// <param name="HasPooler">Whether pooler weights were found.</param>
 /// <param name="Notes">How each non-obvious value was found (or assumed), for the user to read.</param>
-public sealed record OnnxImport(BertConfig Config, IReadOnlyDictionary<string, Tensor> Weights, bool HasPooler, IReadOnlyList<string> Notes);
+internal sealed record OnnxImport(BertConfig Config, IReadOnlyDictionary<string, Tensor> Weights, bool HasPooler, IReadOnlyList<string> Notes);

@@ -3,7 +3,7 @@ using Onnx;
 namespace Distill.Onnx;
 
 /// <summary>Reads an .onnx file into OnnxSharp's protobuf classes, with one clear error for a file that is not ONNX.</summary>
-public static class OnnxModelFile
+internal static class OnnxModelFile
 {
     public static ModelProto Read(string path)
     {

@@ -7,7 +7,7 @@ using Distill.Models.Bert;
 namespace Distill.Onnx;
 
 /// <summary>Compares our TorchSharp encoder with the ONNX model it came from.</summary>
-public static class ParityCheck
+internal static class ParityCheck
 {
     /// <summary>Sentences of different lengths, so padding is exercised too.</summary>
     public static readonly string[] DefaultSentences =

@@ -4,7 +4,7 @@ using TorchSharp;
 namespace Distill.Runtime;
 
 /// <summary>Loads LibTorch up front so that a missing native dependency is reported with its real cause.</summary>
-public static class TorchRuntime
+internal static class TorchRuntime
 {
     private const string RequiredGlibcxx = "GLIBCXX_3.4.32";
 

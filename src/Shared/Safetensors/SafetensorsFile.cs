@@ -13,7 +13,7 @@ namespace Distill.Safetensors;
 /// Written here rather than taken from TorchSharp.PyBridge, whose reader/writer is internal, writes no
 /// <c>__metadata__</c> (transformers asks for <c>"format": "pt"</c>) and does not align the header.
 /// </summary>
-public static class SafetensorsFile
+internal static class SafetensorsFile
 {
     private const string MetadataKey = "__metadata__";
 

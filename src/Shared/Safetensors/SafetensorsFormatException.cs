@@ -3,7 +3,7 @@ using Distill.Errors;
 namespace Distill.Safetensors;
 
 /// <summary>A <c>.safetensors</c> file is malformed; the message names the file and what was wrong.</summary>
-public sealed class SafetensorsFormatException(string message) : Exception(message), IKindedException
+internal sealed class SafetensorsFormatException(string message) : Exception(message), IKindedException
 {
     public ErrorKind Kind => ErrorKind.BadInput;
 }

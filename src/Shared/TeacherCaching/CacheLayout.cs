@@ -8,7 +8,7 @@ namespace Distill.TeacherCaching;
 /// manifest per job of a sharded run (merged into <c>manifest.json</c> by <c>cache-teacher merge</c>), and the
 /// hidden progress file a job keeps while it runs.
 /// </summary>
-public static class CacheLayout
+internal static class CacheLayout
 {
     public static string FinishedManifest(string dir, int jobs, int job) =>
         Path.Combine(dir, jobs == 1 ? CacheManifest.FileName : $"manifest-{Job(job)}-of-{Job(jobs)}.json");

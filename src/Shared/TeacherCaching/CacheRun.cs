@@ -20,14 +20,14 @@ namespace Distill.TeacherCaching;
 /// <param name="Elapsed">the whole run's time</param>
 /// <param name="ShardsElapsed">time spent running the teacher and writing shards, without loading model and data</param>
 /// <param name="ManifestPath">the job's finished manifest</param>
-public sealed record CacheRunSummary(int ShardsWritten, int ShardsReused, long Rows, long Tokens, TimeSpan Elapsed, TimeSpan ShardsElapsed, string ManifestPath);
+internal sealed record CacheRunSummary(int ShardsWritten, int ShardsReused, long Rows, long Tokens, TimeSpan Elapsed, TimeSpan ShardsElapsed, string ManifestPath);
 
 /// <summary>
 /// Runs a teacher once over a data set and writes its outputs as shards of one job's slice. Resumable: each
 /// shard is written under a temporary name and renamed when complete, then recorded in the job's progress
 /// file; a rerun of the same command keeps the recorded shards and redoes the rest.
 /// </summary>
-public static class CacheRun
+internal static class CacheRun
 {
     /// <summary>Loads the teacher of <see cref="CacheRunOptions.ModelDir"/> or <see cref="CacheRunOptions.OnnxFile"/> and the data, then writes the cache (<c>cache-teacher run</c>).</summary>
     /// <param name="options">what to cache and how</param>

@@ -6,7 +6,7 @@ using Distill.Teachers;
 namespace Distill.TeacherCaching;
 
 /// <summary>Everything <see cref="CacheRun"/> needs; the run command maps its flags onto this.</summary>
-public sealed record CacheRunOptions
+internal sealed record CacheRunOptions
 {
     public required TaskKind Task { get; init; }
     public required string DataFile { get; init; }

@@ -8,7 +8,7 @@ namespace Distill.TeacherCaching;
 /// [k × rows, (k + 1) × rows) in data order; job i of N writes the shards with k mod N = i. Both depend only
 /// on the data and the numbers given, so every job, and every rerun, agrees without talking to the others.
 /// </summary>
-public sealed record ShardPlan(int Features, int RowsPerShard, int Jobs, int Job)
+internal sealed record ShardPlan(int Features, int RowsPerShard, int Jobs, int Job)
 {
     public int ShardCount => (Features + RowsPerShard - 1) / RowsPerShard;
 

@@ -4,7 +4,7 @@ using Distill.Tasks;
 namespace Distill.Teachers;
 
 /// <summary>A teacher model that can be run over batches of features: a TorchSharp model or an ONNX graph.</summary>
-public interface ITeacherModel : IDisposable
+internal interface ITeacherModel : IDisposable
 {
     TaskKind Kind { get; }
 

@@ -8,7 +8,7 @@ using Distill.Errors;
 namespace Distill.Teachers;
 
 /// <summary>A teacher exported elsewhere (e.g. Hugging Face Optimum), run through ONNX Runtime.</summary>
-public sealed class OnnxTeacher : ITeacherModel
+internal sealed class OnnxTeacher : ITeacherModel
 {
     private readonly OnnxEncoderSession session;
     private readonly OnnxTeacherOutputs outputs;

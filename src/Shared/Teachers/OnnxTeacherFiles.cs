@@ -20,7 +20,7 @@ namespace Distill.Teachers;
 /// <param name="Config">config.json as read</param>
 /// <param name="Outputs">which graph outputs hold what</param>
 /// <param name="Cased">whether the vocabulary is cased, when config.json has no do_lower_case</param>
-public sealed record OnnxTeacherFiles(string Onnx, string ConfigPath, string VocabPath, BertConfig Config, OnnxTeacherOutputs Outputs, bool Cased)
+internal sealed record OnnxTeacherFiles(string Onnx, string ConfigPath, string VocabPath, BertConfig Config, OnnxTeacherOutputs Outputs, bool Cased)
 {
     /// <summary>Whether the teacher's tokenizer lower-cases: config.json's do_lower_case, else not <see cref="Cased"/>.</summary>
     public bool LowerCase => LowerCasing(Config, Cased);

@@ -7,7 +7,7 @@ namespace Distill.Teachers;
 /// Which outputs of an ONNX graph hold what: the logits (one name, or two for QA start and end logits, as
 /// Hugging Face Optimum exports them), hidden states by layer number, and the pooled output.
 /// </summary>
-public sealed record OnnxTeacherOutputs(IReadOnlyList<string> Logits, IReadOnlyDictionary<int, string> Hidden, string? Pooled)
+internal sealed record OnnxTeacherOutputs(IReadOnlyList<string> Logits, IReadOnlyDictionary<int, string> Hidden, string? Pooled)
 {
     /// <summary>Parses <c>logits=NAME</c>, <c>start_logits=NAME</c>, <c>end_logits=NAME</c>, <c>hidden.N=NAME</c>, <c>pooled=NAME</c>.</summary>
     public static OnnxTeacherOutputs Parse(IEnumerable<string> pairs)

@@ -7,7 +7,7 @@ using Distill.Models.Heads;
 namespace Distill.Teachers;
 
 /// <summary>A TorchSharp task model as a teacher.</summary>
-public sealed class TorchTeacher(BertTaskModel model, int logitWidth, int padId) : ITeacherModel
+internal sealed class TorchTeacher(BertTaskModel model, int logitWidth, int padId) : ITeacherModel
 {
     public TaskKind Kind => model.Kind;
     public int LogitWidth => logitWidth;

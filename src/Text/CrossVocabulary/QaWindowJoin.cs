@@ -20,7 +20,7 @@ namespace Distill.CrossVocabulary;
 /// </list>
 /// Teacher token indices count over the teacher windows laid end to end, in the order given to <see cref="Build"/>.
 /// </summary>
-public sealed class QaWindowJoin
+internal sealed class QaWindowJoin
 {
     private const int ContextSegment = 1;
 

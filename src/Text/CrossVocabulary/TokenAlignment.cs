@@ -14,7 +14,7 @@ namespace Distill.CrossVocabulary;
 /// specials) is unaligned: losses on aligned teacher outputs leave it out. Padding is no token and aligns nowhere.</item>
 /// </list>
 /// </summary>
-public sealed class TokenAlignment
+internal sealed class TokenAlignment
 {
     private readonly int[] starts;
     private readonly int[] teachers;

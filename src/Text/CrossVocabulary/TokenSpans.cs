@@ -6,7 +6,7 @@ namespace Distill.CrossVocabulary;
 /// One side's tokens as <see cref="TokenAlignment"/> reads them: each token's character range in the text of its
 /// segment and the segment (-1 for special tokens, 0 for the first text, 1 for the second).
 /// </summary>
-public sealed class TokenSpans
+internal sealed class TokenSpans
 {
     private readonly int[] offsets;
 

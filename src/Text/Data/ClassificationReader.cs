@@ -9,7 +9,7 @@ namespace Distill.Data;
 /// RFC 4180 quoting. Field names come from <see cref="DataReadOptions"/>. A record's location is the line it starts on;
 /// its id is the id field when present, else <c>{file name}:{line}</c>, which is the same on every run and machine.
 /// </summary>
-public static class ClassificationReader
+internal static class ClassificationReader
 {
     private const string KnownExtensions = ".jsonl, .json, .csv or .tsv";
 

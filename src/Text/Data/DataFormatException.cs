@@ -9,6 +9,9 @@ namespace Distill.Data;
 /// </summary>
 public sealed class DataFormatException : Exception, IKindedException
 {
+    /// <param name="file">the data file, as the caller named it</param>
+    /// <param name="location">where in it, e.g. <c>line 2</c> or <c>data[0].paragraphs[1]</c>; empty for the whole file</param>
+    /// <param name="problem">what is wrong, with what was expected and what was found</param>
     public DataFormatException(string file, string location, string problem)
         : base(location.Length == 0 ? $"{file}: {problem}" : $"{file}:{location}: {problem}")
     {
@@ -16,6 +19,7 @@ public sealed class DataFormatException : Exception, IKindedException
         Location = location;
     }
 
+    /// <summary>Always <see cref="ErrorKind.BadInput"/>: the user's data must be fixed.</summary>
     public ErrorKind Kind => ErrorKind.BadInput;
 
     /// <summary>The file as the caller named it.</summary>

@@ -1,7 +1,7 @@
 namespace Distill.Data;
 
 /// <summary>The examples read from one file, and the bad records left out when <see cref="DataReadOptions.SkipBad"/> was set.</summary>
-public sealed class DataSet<T>(IReadOnlyList<T> examples, IReadOnlyList<string> skippedReasons, IReadOnlyList<string>? warnings = null)
+internal sealed class DataSet<T>(IReadOnlyList<T> examples, IReadOnlyList<string> skippedReasons, IReadOnlyList<string>? warnings = null)
 {
     public IReadOnlyList<T> Examples { get; } = examples;
 

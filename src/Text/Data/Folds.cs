@@ -6,14 +6,14 @@ namespace Distill.Data;
 
 /// <summary>One fold of a k-fold split: the held-out part to evaluate on, and the rest cut into a training part and a
 /// selection part (the dev set that picks the checkpoint), so that nothing trained or selected reads the held-out part.</summary>
-public sealed record FoldParts<T>(IReadOnlyList<T> Train, IReadOnlyList<T> Select, IReadOnlyList<T> Held);
+internal sealed record FoldParts<T>(IReadOnlyList<T> Train, IReadOnlyList<T> Select, IReadOnlyList<T> Held);
 
 /// <summary>
 /// Deterministic k-fold splits for cross-validation. Items are ranked by a hash of the seed and their id (not by
 /// their position), so an item's fold depends only on the seed, its id and how many items there are; fold sizes differ
 /// by at most one. The selection part of a fold is the first share of its training items in the same ranking.
 /// </summary>
-public static class Folds
+internal static class Folds
 {
     /// <summary>The fold (0 … <paramref name="folds"/> − 1) of each item, in the items' order.</summary>
     public static int[] Assign(IReadOnlyList<string> ids, int folds, int seed)

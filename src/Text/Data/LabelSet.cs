@@ -6,7 +6,7 @@ namespace Distill.Data;
 /// The ordered labels of a classification task; a label's position is its class id. Built from data the order is
 /// numeric when every label is an integer (2 before 10), ordinal otherwise, so ids do not depend on file order.
 /// </summary>
-public sealed class LabelSet
+internal sealed class LabelSet
 {
     private readonly string[] labels;
     private readonly Dictionary<string, int> indexByLabel;

@@ -10,7 +10,7 @@ namespace Distill.Data;
 /// <see cref="DataReadOptions.SkipBad"/> a bad question is skipped, or a bad article or paragraph with its questions.
 /// An example's id is the question's id.
 /// </summary>
-public static class SquadReader
+internal static class SquadReader
 {
     public static DataSet<QaExample> Read(string path, DataReadOptions options)
     {

@@ -16,7 +16,7 @@ namespace Distill.Data;
 /// practically never contains '/', so CoNLL is not mistaken for word/TAG; a single-token line is word/TAG, since
 /// CoNLL needs two columns. A sentence's id is <c>{file name}:{line of its first token}</c>.
 /// </summary>
-public static class TaggingReader
+internal static class TaggingReader
 {
     private const string DocStart = "-DOCSTART-";
 

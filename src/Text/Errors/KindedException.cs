@@ -6,5 +6,6 @@ namespace Distill.Errors;
 /// </summary>
 public sealed class KindedException(ErrorKind kind, string message, Exception? inner = null) : Exception(message, inner), IKindedException
 {
+    /// <summary>The kind the throwing site stated.</summary>
     public ErrorKind Kind { get; } = kind;
 }

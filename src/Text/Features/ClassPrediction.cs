@@ -1,6 +1,9 @@
 namespace Distill.Features;
 
 /// <summary>A classifier's answer for one input: the winning label and its index, and every label's probability in label order.</summary>
+/// <param name="Index">the winning label's index in the label list</param>
+/// <param name="Label">the winning label's name</param>
+/// <param name="Probabilities">softmax probabilities of every label, in label order</param>
 public sealed record ClassPrediction(int Index, string Label, IReadOnlyList<double> Probabilities)
 {
     /// <summary>Argmax and softmax of one input's logits, one per label.</summary>

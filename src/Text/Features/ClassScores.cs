@@ -1,7 +1,7 @@
 namespace Distill.Features;
 
 /// <summary>Reading logits over classes: the winning class and the softmax probabilities.</summary>
-public static class ClassScores
+internal static class ClassScores
 {
     /// <summary>The index of the largest value; the first of equal ones.</summary>
     public static int ArgMax(ReadOnlySpan<float> values)

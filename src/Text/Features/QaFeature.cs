@@ -7,4 +7,4 @@ namespace Distill.Features;
 /// training span as token indices into this sequence (both 0, the [CLS] token, when the answer is not wholly inside).
 /// Context tokens have segment 1 and offsets into the example's context string.
 /// </summary>
-public sealed record QaFeature(string ExampleId, int WindowIndex, TokenizedText Text, int StartPosition, int EndPosition);
+internal sealed record QaFeature(string ExampleId, int WindowIndex, TokenizedText Text, int StartPosition, int EndPosition);

@@ -7,7 +7,7 @@ namespace Distill.Features;
 /// Extractive question answering: splits each context into overlapping windows that fit the model, each paired
 /// with the question, and labels the first reference answer's token span in every window that holds it whole.
 /// </summary>
-public static class QaFeatures
+internal static class QaFeatures
 {
     /// <summary>
     /// The windows of <paramref name="example"/>. The question keeps its first <paramref name="maxQueryLength"/>

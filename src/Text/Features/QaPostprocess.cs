@@ -1,7 +1,7 @@
 namespace Distill.Features;
 
 /// <summary>Turns a QA model's start and end logits over an example's windows back into an answer in the context.</summary>
-public static class QaPostprocess
+internal static class QaPostprocess
 {
     /// <summary>
     /// The highest-scoring span over all <paramref name="windows"/> of one example. In each window the

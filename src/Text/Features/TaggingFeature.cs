@@ -13,5 +13,5 @@ namespace Distill.Features;
 /// <param name="Truncated">Whether pieces were dropped to fit the maximum length.</param>
 /// <param name="TruncatedWords">Words whose first piece was dropped by truncation: they carry no label.</param>
 /// <param name="EmptyWords">Words that gave no piece at all (e.g. only control characters): they carry no label.</param>
-public sealed record TaggingFeature(
+internal sealed record TaggingFeature(
     TokenizedText Text, int[] Labels, int[] WordIndex, int WordCount, bool Truncated, int TruncatedWords, int EmptyWords);

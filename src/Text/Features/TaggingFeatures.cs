@@ -6,7 +6,7 @@ namespace Distill.Features;
 /// Sequence labelling (NER, POS) over word pieces: each word is tokenized on its own and its tag goes to its first
 /// piece, as in Hugging Face's token-classification examples; predictions come back per word from that piece.
 /// </summary>
-public static class TaggingFeatures
+internal static class TaggingFeatures
 {
     /// <summary>The label of tokens that take no part in the loss: PyTorch's cross-entropy <c>ignore_index</c> default.</summary>
     public const int IgnoreLabel = -100;

@@ -17,7 +17,7 @@ namespace Distill.IO;
 /// (<see cref="CheckReplaceable"/>), since replacing it would move other work, or a shell's current directory,
 /// away. Temporaries of processes that died (a <c>kill -9</c>, a full disk) are removed at the start of the next publish.
 /// </summary>
-public static partial class AtomicDirectory
+internal static partial class AtomicDirectory
 {
     /// <summary>
     /// Writes the new content with <paramref name="write"/> into an empty temporary directory, and publishes it as

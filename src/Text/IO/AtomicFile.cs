@@ -9,7 +9,7 @@ namespace Distill.IO;
 /// survives a power loss: the content goes to a temporary sibling, is fsynced, renamed over the target, and
 /// the directory holding the name is fsynced too (a rename lives in the directory, not in the file).
 /// </summary>
-public static partial class AtomicFile
+internal static partial class AtomicFile
 {
     public static void Write(string path, Action<Stream> write) => Write(path, write, accept: _ => true);
 

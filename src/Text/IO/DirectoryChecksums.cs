@@ -10,7 +10,7 @@ namespace Distill.IO;
 /// so a file truncated or corrupted after a crash (or a directory half deleted) is never taken for a good one.
 /// In the shared library because the stages that load a model directory (eval, export) check it too.
 /// </summary>
-public static class DirectoryChecksums
+internal static class DirectoryChecksums
 {
     public const string FileName = "checksums.json";
 

@@ -6,7 +6,7 @@ namespace Distill.IO;
 /// when the process ends, even by kill -9, so a crashed run never leaves a stale lock behind. The lock file
 /// itself stays (its presence means nothing; only a held lock does).
 /// </summary>
-public static class DirectoryLock
+internal static class DirectoryLock
 {
     /// <summary>The open, locked lock file (dispose it to release), or null when another process holds the lock.</summary>
     public static FileStream? TryAcquire(string lockFile)

@@ -8,7 +8,7 @@ namespace Distill.IO;
 /// read: a malformed document, a field of the wrong type or an unknown field (where the options disallow them) and
 /// a document holding null all fail with one error naming the file and the field.
 /// </summary>
-public static class JsonFile
+internal static class JsonFile
 {
     /// <summary>Reads <paramref name="path"/> as a <typeparamref name="T"/>.</summary>
     /// <param name="path">the JSON file</param>

@@ -4,7 +4,7 @@ namespace Distill.IO;
 /// The file names of a Hugging Face model directory, here without LibTorch so that the cache format can hash a
 /// teacher's files (<c>ModelDirectory</c> in Distill.Shared loads them).
 /// </summary>
-public static class ModelFiles
+internal static class ModelFiles
 {
     public const string ConfigFile = "config.json";
     public const string WeightsFile = "model.safetensors";

@@ -1,7 +1,7 @@
 namespace Distill.Metrics;
 
 /// <summary>Accuracy and macro-averaged F1 over integer class labels, one label per example.</summary>
-public static class ClassificationMetrics
+internal static class ClassificationMetrics
 {
     /// <summary>The fraction of examples whose predicted label equals the gold label.</summary>
     public static double Accuracy(IReadOnlyList<int> gold, IReadOnlyList<int> predicted)

@@ -4,7 +4,7 @@ namespace Distill.Metrics;
 /// Micro-averaged entity-level scores: <see cref="CorrectCount"/> predicted spans match a gold span in type,
 /// start and end. Precision (recall) is 0 when nothing was predicted (nothing was gold); F1 is 0 when both are 0.
 /// </summary>
-public sealed record EntityScores(
+internal sealed record EntityScores(
     double Precision,
     double Recall,
     double F1,

@@ -5,7 +5,7 @@ namespace Distill.Metrics;
 /// <c>B-PER</c>, <c>I-PER</c>, <c>E-PER</c>, <c>S-PER</c> and <c>O</c>. Entities are read the way seqeval's
 /// default (non-strict) mode reads them, so an <c>I-</c> tag with no <c>B-</c> before it still opens an entity.
 /// </summary>
-public static class SequenceLabelingMetrics
+internal static class SequenceLabelingMetrics
 {
     private const string Outside = "O";
 

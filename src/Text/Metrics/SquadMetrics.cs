@@ -7,7 +7,7 @@ namespace Distill.Metrics;
 /// The SQuAD v1.1 answer scores: exact match and token-overlap F1 between a predicted answer and the best of
 /// its gold answers, both after <see cref="Normalize"/>. Scores are fractions in [0, 1], not percentages.
 /// </summary>
-public static partial class SquadMetrics
+internal static partial class SquadMetrics
 {
     // Python's string.punctuation; the ASCII symbols in it ($, +, <, =, >, ^, `, |, ~) are not
     // Unicode punctuation, so checking char.IsPunctuation alone would keep them.

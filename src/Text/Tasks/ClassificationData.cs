@@ -7,7 +7,7 @@ using Distill.Tokenization;
 namespace Distill.Tasks;
 
 /// <summary>Sentence (pair) classification data: one feature per example, labelled with the label's index.</summary>
-public sealed class ClassificationData : ITaskData
+internal sealed class ClassificationData : ITaskData
 {
     private readonly IReadOnlyList<ClassificationExample> examples;
 

@@ -8,7 +8,7 @@ namespace Distill.Tasks;
 /// probabilities are: classification <c>{"label": logit, ...}</c>; tagging one such object per word, read at the
 /// word's first piece as its tag is (null for a word with no piece or cut by truncation).
 /// </summary>
-public static class PredictionLogits
+internal static class PredictionLogits
 {
     public const string Key = "logits";
 

@@ -7,7 +7,7 @@ using Distill.Tokenization;
 namespace Distill.Tasks;
 
 /// <summary>Extractive QA data: each question's context split into overlapping windows, one feature per window.</summary>
-public sealed class QaData : ITaskData
+internal sealed class QaData : ITaskData
 {
     private readonly IReadOnlyList<QaExample> examples;
     private readonly IReadOnlyList<QaFeature> windows;

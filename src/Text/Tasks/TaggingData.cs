@@ -7,7 +7,7 @@ using Distill.Tokenization;
 namespace Distill.Tasks;
 
 /// <summary>Sequence labelling data: each word's tag on its first sub-token, the other sub-tokens ignored by the loss.</summary>
-public sealed class TaggingData : ITaskData
+internal sealed class TaggingData : ITaskData
 {
     private readonly IReadOnlyList<TaggingExample> examples;
     private readonly IReadOnlyList<TaggingFeature> tagging;

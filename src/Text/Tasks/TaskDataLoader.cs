@@ -4,10 +4,14 @@ using Distill.Tokenization;
 namespace Distill.Tasks;
 
 /// <summary>How inputs are read and cut, the same for training, evaluation and caching.</summary>
+/// <param name="MaxSeqLength">tokens per input, special tokens included</param>
+/// <param name="ReadOptions">which columns hold the text, the pair's text and the label, and whether bad records are skipped</param>
+/// <param name="DocStride">QA: tokens shared by consecutive windows of a long context</param>
+/// <param name="MaxQueryLength">QA: tokens of the question kept</param>
 public sealed record TaskDataSettings(int MaxSeqLength, DataReadOptions ReadOptions, int DocStride = 64, int MaxQueryLength = 64);
 
 /// <summary>Reads a data file for a task kind.</summary>
-public static class TaskDataLoader
+internal static class TaskDataLoader
 {
     /// <param name="kind">the task</param>
     /// <param name="path">the data file</param>

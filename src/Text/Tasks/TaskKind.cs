@@ -7,12 +7,15 @@ namespace Distill.Tasks;
 [JsonConverter(typeof(JsonStringEnumConverter<TaskKind>))]
 public enum TaskKind
 {
+    /// <summary>One label per text or text pair; logits (B, C).</summary>
     [JsonStringEnumMemberName("classification")] Classification,
+    /// <summary>One label per word (e.g. NER); logits (B, T, C).</summary>
     [JsonStringEnumMemberName("tagging")] Tagging,
+    /// <summary>Extractive question answering (SQuAD): start and end logits per token, (B, T, 2).</summary>
     [JsonStringEnumMemberName("qa")] Qa,
 }
 
-public static class TaskKinds
+internal static class TaskKinds
 {
     public static readonly IReadOnlyList<string> Names = ["classification", "tagging", "qa"];
 

@@ -11,7 +11,7 @@ namespace Distill.Tokenization;
 /// TemplateProcessing post-processor, truncation to the model's length, padding to the longest in a batch),
 /// <c>tokenizer_config.json</c> and <c>special_tokens_map.json</c>.
 /// </summary>
-public static class HuggingFaceTokenizerFiles
+internal static class HuggingFaceTokenizerFiles
 {
     public const string TokenizerFile = "tokenizer.json";
     public const string TokenizerConfigFile = "tokenizer_config.json";

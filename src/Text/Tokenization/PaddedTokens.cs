@@ -4,7 +4,7 @@ namespace Distill.Tokenization;
 /// Tokenized texts padded to the longest one, as row-major (<see cref="Size"/> × <see cref="Length"/>) int64 arrays:
 /// ids (padding with the pad id), attention mask (1 on real tokens) and token types.
 /// </summary>
-public sealed class PaddedTokens
+internal sealed class PaddedTokens
 {
     private PaddedTokens(long[] ids, long[] mask, long[] types, int size, int length)
     {

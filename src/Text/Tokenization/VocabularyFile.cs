@@ -7,7 +7,7 @@ namespace Distill.Tokenization;
 /// one place for every stage, so that a damaged file is refused by name and line before anything runs on it,
 /// instead of failing (or silently mis-tokenizing) once a text reaches the bad line.
 /// </summary>
-public static class VocabularyFile
+internal static class VocabularyFile
 {
     /// <summary>The tokens in id order.</summary>
     /// <param name="path">the vocab.txt</param>

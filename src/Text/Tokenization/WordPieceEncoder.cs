@@ -56,8 +56,11 @@ public sealed class WordPieceEncoder : ITextTokenizer
             Special("[CLS]"), Special("[SEP]"), Special("[PAD]"), tokens.Length);
     }
 
+    /// <summary>The id of <c>[CLS]</c>, which starts every encoded text.</summary>
     public int ClsId { get; }
+    /// <summary>The id of <c>[SEP]</c>, which ends each segment.</summary>
     public int SepId { get; }
+    /// <summary>The id of <c>[PAD]</c>, which fills a batch's shorter rows (masked out by the attention mask).</summary>
     public int PadId { get; }
 
     /// <inheritdoc/>

@@ -21,7 +21,7 @@ namespace Distill.Tokenization;
 /// most tokens, which is what shortens a student's sequences. The result is tokenized like any vocab.txt, greedily
 /// longest-match-first (<see cref="WordPieceEncoder"/>), as Hugging Face's <c>WordPiece::from_bpe</c> does.
 /// </remarks>
-public static class WordPieceTrainer
+internal static class WordPieceTrainer
 {
     /// <summary>BERT's special tokens, in the order Hugging Face's <c>BertWordPieceTokenizer</c> puts them first.</summary>
     public static readonly IReadOnlyList<string> BertSpecialTokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"];

@@ -4,7 +4,7 @@ using Distill.Errors;
 namespace Distill.Tokenization;
 
 /// <summary>What <see cref="WordPieceTrainer"/> learns. Defaults are those of Hugging Face's <c>BertWordPieceTokenizer.train</c>, except the alphabet limit.</summary>
-public sealed class WordPieceTrainerOptions
+internal sealed class WordPieceTrainerOptions
 {
     /// <summary>The most entries of the vocabulary, specials and characters included.</summary>
     public required int VocabularySize { get; init; }

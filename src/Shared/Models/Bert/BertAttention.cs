@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Distill.Models.Bert;
 
 /// <summary>Self-attention followed by its output projection (Hugging Face <c>attention.*</c>).</summary>
-public sealed class BertAttention : nn.Module<Tensor, Tensor, bool, (Tensor Hidden, Tensor? Probabilities)>
+internal sealed class BertAttention : nn.Module<Tensor, Tensor, bool, (Tensor Hidden, Tensor? Probabilities)>
 {
     [ComponentName(Name = "self")]
     private readonly BertSelfAttention selfAttention;

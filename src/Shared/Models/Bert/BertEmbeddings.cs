@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Distill.Models.Bert;
 
 /// <summary>Word + position + token-type embeddings, then LayerNorm and dropout (Hugging Face <c>embeddings.*</c>).</summary>
-public sealed class BertEmbeddings : nn.Module<Tensor, Tensor, Tensor>
+internal sealed class BertEmbeddings : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly Embedding word_embeddings;
     private readonly Embedding position_embeddings;

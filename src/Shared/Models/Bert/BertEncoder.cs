@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Distill.Models.Bert;
 
 /// <summary>The stack of transformer blocks (Hugging Face <c>encoder.layer.*</c>).</summary>
-public sealed class BertEncoder : nn.Module<Tensor, Tensor, bool, (IReadOnlyList<Tensor> HiddenStates, IReadOnlyList<Tensor>? Attentions)>
+internal sealed class BertEncoder : nn.Module<Tensor, Tensor, bool, (IReadOnlyList<Tensor> HiddenStates, IReadOnlyList<Tensor>? Attentions)>
 {
     private readonly ModuleList<BertLayer> layer;
 

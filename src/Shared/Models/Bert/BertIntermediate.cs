@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Distill.Models.Bert;
 
 /// <summary>The feed-forward expansion and its activation (Hugging Face <c>intermediate.*</c>).</summary>
-public sealed class BertIntermediate : nn.Module<Tensor, Tensor>
+internal sealed class BertIntermediate : nn.Module<Tensor, Tensor>
 {
     private readonly Linear dense;
     private readonly Func<Tensor, Tensor> activation;

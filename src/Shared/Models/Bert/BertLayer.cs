@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Distill.Models.Bert;
 
 /// <summary>One transformer block (Hugging Face <c>encoder.layer.N.*</c>).</summary>
-public sealed class BertLayer : nn.Module<Tensor, Tensor, bool, (Tensor Hidden, Tensor? Probabilities)>
+internal sealed class BertLayer : nn.Module<Tensor, Tensor, bool, (Tensor Hidden, Tensor? Probabilities)>
 {
     private readonly BertAttention attention;
     private readonly BertIntermediate intermediate;

@@ -15,6 +15,9 @@ public sealed class BertModel : nn.Module
     private readonly BertEncoder encoder;
     private readonly BertPooler? pooler;
 
+    /// <summary>A randomly initialized encoder of <paramref name="config"/>'s shape (load weights with a state dict afterwards).</summary>
+    /// <param name="config">the architecture; validated first</param>
+    /// <param name="addPoolingLayer">with the pooler (dense + tanh over [CLS]) that sequence classifiers read; encoders without one leave it out</param>
     public BertModel(BertConfig config, bool addPoolingLayer = true) : base(nameof(BertModel))
     {
         config.Validate();
@@ -25,8 +28,10 @@ public sealed class BertModel : nn.Module
         RegisterComponents();
     }
 
+    /// <summary>The architecture the model was built from.</summary>
     public BertConfig Config { get; }
 
+    /// <summary>Whether the model has a pooler, so that <see cref="BertModelOutput.PooledOutput"/> is set.</summary>
     public bool HasPooler => pooler is not null;
 
     /// <param name="inputIds">(B, T) int64</param>

@@ -8,5 +8,6 @@ namespace Distill.Models.Bert;
 /// <param name="PooledOutput">(B, H) when the model has a pooler; else null.</param>
 public sealed record BertModelOutput(IReadOnlyList<Tensor> HiddenStates, IReadOnlyList<Tensor>? Attentions, Tensor? PooledOutput)
 {
+    /// <summary>The last layer's hidden states (B, T, H), what a task head reads.</summary>
     public Tensor LastHiddenState => HiddenStates[^1];
 }

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Distill.Models.Bert;
 
 /// <summary>Dense + tanh over the first ([CLS]) token (Hugging Face <c>pooler.*</c>).</summary>
-public sealed class BertPooler : nn.Module<Tensor, Tensor>
+internal sealed class BertPooler : nn.Module<Tensor, Tensor>
 {
     private readonly Linear dense;
 

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Distill.Models.Bert;
 
 /// <summary>Multi-head scaled dot-product self-attention (Hugging Face <c>attention.self.*</c>).</summary>
-public sealed class BertSelfAttention : nn.Module<Tensor, Tensor, bool, (Tensor Context, Tensor? Probabilities)>
+internal sealed class BertSelfAttention : nn.Module<Tensor, Tensor, bool, (Tensor Context, Tensor? Probabilities)>
 {
     private readonly Linear query;
     private readonly Linear key;

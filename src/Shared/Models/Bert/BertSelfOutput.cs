@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Distill.Models.Bert;
 
 /// <summary>Projection + dropout + residual LayerNorm after a sub-layer (Hugging Face <c>attention.output.*</c> and <c>output.*</c>).</summary>
-public sealed class BertSelfOutput : nn.Module<Tensor, Tensor, Tensor>
+internal sealed class BertSelfOutput : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly Linear dense;
     private readonly LayerNorm LayerNorm;

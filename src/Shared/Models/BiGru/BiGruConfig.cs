@@ -11,7 +11,7 @@ namespace Distill.Models.BiGru;
 /// direction (each layer's output is 2 × hidden_size wide), and a head for <see cref="Task"/> over
 /// <see cref="Labels"/>. Keys this type does not know are kept in <see cref="Extra"/>.
 /// </summary>
-public sealed record BiGruConfig
+internal sealed record BiGruConfig
 {
     public const string Type = "bigru";
 

@@ -8,7 +8,7 @@ namespace Distill.Models.BiGru;
 /// labels), <c>model.safetensors</c> (the state dict: <c>embeddings.word_embeddings.weight</c>,
 /// <c>gru.{i}.weight_ih_l0[_reverse]</c> ..., <c>classifier.*</c>) and <c>vocab.txt</c>.
 /// </summary>
-public static class BiGruDirectory
+internal static class BiGruDirectory
 {
     /// <param name="directory">the model directory</param>
     /// <param name="labels">the data's labels, checked against the model's (null: no check)</param>

@@ -7,4 +7,4 @@ namespace Distill.Models.BiGru;
 /// [0] the embeddings (B, T, embedding_size) and [i] the i-th GRU layer's output (B, T, 2 × hidden_size), zero at
 /// padded positions.
 /// </summary>
-public sealed record BiGruOutput(Tensor Logits, IReadOnlyList<Tensor> HiddenStates);
+internal sealed record BiGruOutput(Tensor Logits, IReadOnlyList<Tensor> HiddenStates);

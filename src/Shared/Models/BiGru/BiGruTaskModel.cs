@@ -12,7 +12,7 @@ namespace Distill.Models.BiGru;
 /// token. Each layer is its own single-layer GRU so that every layer's output can be matched; sequences are packed
 /// by length, so the backward direction starts at each sequence's last real token, not at its padding.
 /// </summary>
-public sealed class BiGruTaskModel : nn.Module
+internal sealed class BiGruTaskModel : nn.Module
 {
     private readonly ModuleDict<Embedding> embeddings;
     private readonly ModuleList<GRU> gru;

@@ -7,7 +7,7 @@ using Distill.Tasks;
 namespace Distill.Models.Heads;
 
 /// <summary>Extractive QA: start and end logits per token (Hugging Face's BertForQuestionAnswering: no pooler, no dropout).</summary>
-public sealed class BertForQuestionAnswering : BertTaskModel
+internal sealed class BertForQuestionAnswering : BertTaskModel
 {
     private readonly BertModel bert;
     private readonly Linear qa_outputs;

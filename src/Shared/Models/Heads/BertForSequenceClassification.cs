@@ -12,7 +12,7 @@ namespace Distill.Models.Heads;
 /// there and predicts the same, which a classifier over the raw [CLS] vector would not (transformers would add a
 /// random pooler in front of it).
 /// </summary>
-public sealed class BertForSequenceClassification : BertTaskModel
+internal sealed class BertForSequenceClassification : BertTaskModel
 {
     private readonly BertModel bert;
     private readonly Dropout dropout;

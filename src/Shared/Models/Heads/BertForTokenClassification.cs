@@ -7,7 +7,7 @@ using Distill.Tasks;
 namespace Distill.Models.Heads;
 
 /// <summary>Per-token classification (Hugging Face's BertForTokenClassification: no pooler).</summary>
-public sealed class BertForTokenClassification : BertTaskModel
+internal sealed class BertForTokenClassification : BertTaskModel
 {
     private readonly BertModel bert;
     private readonly Dropout dropout;

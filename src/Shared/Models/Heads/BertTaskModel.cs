@@ -5,7 +5,7 @@ using Distill.Tasks;
 namespace Distill.Models.Heads;
 
 /// <summary>A BERT encoder (Hugging Face key prefix <c>bert.</c>) with a task head on top.</summary>
-public abstract class BertTaskModel : nn.Module
+internal abstract class BertTaskModel : nn.Module
 {
     protected BertTaskModel(string name, BertConfig config) : base(name)
     {

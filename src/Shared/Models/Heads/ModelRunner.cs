@@ -6,7 +6,7 @@ using Distill.Tasks;
 namespace Distill.Models.Heads;
 
 /// <summary>Runs a task model over features for evaluation: eval mode, no gradients, batches sorted by length.</summary>
-public static class ModelRunner
+internal static class ModelRunner
 {
     /// <returns>
     /// per feature, in input order, its logits over real tokens only, flattened: classification (C),

@@ -6,7 +6,7 @@ using Distill.Tasks;
 namespace Distill.Models.Heads;
 
 /// <summary>The supervised loss of each task kind (what BasicTrainer minimizes).</summary>
-public static class TaskLoss
+internal static class TaskLoss
 {
     /// <summary>Positions with this label add nothing to the loss (PyTorch's <c>ignore_index</c> default).</summary>
     public const int IgnoreLabel = Features.TaggingFeatures.IgnoreLabel;

@@ -7,4 +7,4 @@ namespace Distill.Models.Heads;
 /// A task model's output: logits (classification (B, C); tagging (B, T, C); QA (B, T, 2) with start at [..., 0]
 /// and end at [..., 1]) and the encoder's outputs, which distillers match at intermediate layers.
 /// </summary>
-public sealed record TaskOutput(Tensor Logits, BertModelOutput Encoder);
+internal sealed record TaskOutput(Tensor Logits, BertModelOutput Encoder);

@@ -4,8 +4,8 @@ using static TorchSharp.torch;
 
 namespace Distill.Teachers;
 
-/// <summary>A TorchSharp task model as a teacher.</summary>
-public sealed class TorchTeacher(BertTaskModel model, int logitWidth, int padId) : ITeacher
+/// <summary>A TorchSharp task model as a teacher; with <paramref name="bf16"/> its forward runs in bf16 mixed precision (<see cref="Bf16Autocast"/>).</summary>
+public sealed class TorchTeacher(BertTaskModel model, int logitWidth, int padId, bool bf16 = false) : ITeacher
 {
     public TaskKind Kind => model.Kind;
     public int LogitWidth => logitWidth;
@@ -20,6 +20,7 @@ public sealed class TorchTeacher(BertTaskModel model, int logitWidth, int padId)
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         using var inputs = FeatureBatch.Collate(batch, model.Kind, padId);
+        using var precision = Bf16Autocast.Enter(bf16);
         var output = model.forward(inputs.Inputs.InputIds, inputs.Inputs.AttentionMask, inputs.Inputs.TokenTypeIds,
             outputAttentions: request.AttentionLayers.Count > 0);
         var logits = output.Logits.to(ScalarType.Float32);

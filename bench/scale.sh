@@ -11,8 +11,9 @@
 #             (pipelines/configs/distill-L2.json): seconds per step, peak RSS, and the time the loop waited for
 #             batches (from its own log line; with THREADS >= 2 the next batch is built while the step runs)
 # and the ratios big / 3,200 rows (goals: RSS <= 1.1x, step unchanged, waiting < 2 % of the step).
-# Usage: scale.sh [--copies K] [--base-rows N] [--teacher DIR] [--steps N] [--out DIR]
+# Usage: scale.sh [--copies K] [--base-rows N] [--teacher DIR] [--steps N] [--bf16] [--out DIR]
 #   defaults: K = 3 (12,800 rows, ~1.4 GB of shards); the full size is --copies 31 (102,400 rows, ~15 GB; disk!);
+#   --bf16: the teacher's forward in bf16 (cache-teacher run --bf16), forward alone and caching alike;
 #   --base-rows N: the first N sentences instead of all 3,200 (a smoke run: --base-rows 200 --copies 3 --steps 4);
 #   --teacher a fine-tuned polarity teacher's best/ (default pipelines/.runs/recipe/teacher/best, which
 #   bench/recipe-vs-textbrewer.sh fine-tunes); --steps 40; OUT pipelines/.runs/scale. BIN and THREADS as in
@@ -22,12 +23,14 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../pipelines/lib/chain.sh"
 NAME=scale
 TASK=classification
-usage="usage: scale.sh [--copies K] [--base-rows N] [--teacher DIR] [--steps N] [--out DIR]"
+usage="usage: scale.sh [--copies K] [--base-rows N] [--teacher DIR] [--steps N] [--bf16] [--out DIR]"
+precision=()
 copies=3 base_rows=3200 teacher="$repo/pipelines/.runs/recipe/teacher/best" steps=40 out=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --copies) copies="$2"; shift 2 ;;
     --base-rows) base_rows="$2"; shift 2 ;;
+    --bf16) precision=(--bf16); shift ;;
     --teacher) teacher="$(realpath "$2")"; shift 2 ;;
     --steps) steps="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
@@ -66,11 +69,11 @@ for size in base big; do
   if [ "$size" = base ]; then data="$TRAIN" rows="$base_rows"; else data="$big" rows="$(wc -l < "$big")"; fi
   rm -rf "${RUNS:?}/forward-$size" "${RUNS:?}/cache-$size" "${RUNS:?}/distill-$size"
   timed "forward-$size" "$bin/cache-teacher" run --model "$teacher" --task "$TASK" --data "$data" --out "$RUNS/forward-$size" \
-    --threads "$threads" "${DATA_ARGS[@]}"
+    --threads "$threads" "${DATA_ARGS[@]}" "${precision[@]}"
   forward="$wall"
   rm -rf "${RUNS:?}/forward-$size"
   timed "cache-$size" "$bin/cache-teacher" run --model "$teacher" --task "$TASK" --data "$data" --out "$RUNS/cache-$size" \
-    --hidden-layers 0,3,6 --dtype fp16 --threads "$threads" "${DATA_ARGS[@]}"
+    --hidden-layers 0,3,6 --dtype fp16 --threads "$threads" "${DATA_ARGS[@]}" "${precision[@]}"
   mb="$(shard_mb "$RUNS/cache-$size")"
   echo "$size: $rows rows, $mb MB of shards; teacher forward alone $forward s ($(echo "scale=1; $rows / $forward" | bc) rows/s);" \
     "cache-teacher run $wall s ($(echo "scale=1; $rows / $wall" | bc) rows/s, $(echo "scale=1; $mb / $wall" | bc) MB/s, $(echo "scale=3; $wall / $forward" | bc)x the forward)"

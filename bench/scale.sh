@@ -70,13 +70,14 @@ for size in base big; do
   rm -rf "${RUNS:?}/forward-$size" "${RUNS:?}/cache-$size" "${RUNS:?}/distill-$size"
   timed "forward-$size" "$bin/cache-teacher" run --model "$teacher" --task "$TASK" --data "$data" --out "$RUNS/forward-$size" \
     --threads "$threads" "${DATA_ARGS[@]}" "${precision[@]}"
-  forward="$wall"
+  forward="$wall" forward_cpu="$cpu"
   rm -rf "${RUNS:?}/forward-$size"
   timed "cache-$size" "$bin/cache-teacher" run --model "$teacher" --task "$TASK" --data "$data" --out "$RUNS/cache-$size" \
     --hidden-layers 0,3,6 --dtype fp16 --threads "$threads" "${DATA_ARGS[@]}" "${precision[@]}"
   mb="$(shard_mb "$RUNS/cache-$size")"
-  echo "$size: $rows rows, $mb MB of shards; teacher forward alone $forward s ($(echo "scale=1; $rows / $forward" | bc) rows/s);" \
-    "cache-teacher run $wall s ($(echo "scale=1; $rows / $wall" | bc) rows/s, $(echo "scale=1; $mb / $wall" | bc) MB/s, $(echo "scale=3; $wall / $forward" | bc)x the forward)"
+  echo "$size: $rows rows, $mb MB of shards; teacher forward alone $forward s, CPU $forward_cpu s ($(echo "scale=1; $rows / $forward" | bc) rows/s);" \
+    "cache-teacher run $wall s, CPU $cpu s ($(echo "scale=1; $rows / $wall" | bc) rows/s, $(echo "scale=1; $mb / $wall" | bc) MB/s;" \
+    "$(echo "scale=3; $wall / $forward" | bc)x the forward's wall time, $(echo "scale=3; $cpu / $forward_cpu" | bc)x its CPU time)"
   timed "verify-$size" "$bin/cache-teacher" verify "$RUNS/cache-$size" --data "$data" --model "$teacher"
   echo "$size: verify $wall s (CPU $cpu s, $(echo "scale=0; $mb / $wall" | bc) MB/s)"
   for pass in read read-verified; do

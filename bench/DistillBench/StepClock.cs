@@ -14,7 +14,8 @@ public sealed record StepTiming(double MsPerStep, TimeSpan Startup, double CpuMs
 /// presented as one epoch, so a 1-epoch run takes exactly that many optimizer steps. The training loop asks for
 /// batch k+1 only after step k has finished, so the time from the request of batch <c>warmup</c> to the request of
 /// batch <c>warmup + timed</c> is exactly the timed steps, batch production included; the extra last batch keeps
-/// the run's final checkpoint, which follows the last step, out of that window.
+/// the run's final checkpoint, which follows the last step, out of that window. With the batches prefetched (2+
+/// threads) the requests come from the producer, a batch or two ahead of the step, at both ends of the window alike.
 /// </summary>
 public sealed class StepClock(IBatchFeed inner, int batchSize, int warmup, int timed) : IBatchFeed
 {

@@ -64,6 +64,15 @@ internal sealed record CacheSpec
     [JsonPropertyName("dtype")] public CacheDType DType { get; init; } = CacheDType.Fp16;
 
     /// <summary>
+    /// True when the teacher computed in bf16 mixed precision (<c>cache-teacher run --bf16</c>): its values are then
+    /// within bf16 rounding of the float32 teacher's, not equal to them. Null (not written) for a float32 forward, so
+    /// caches written before read as float32; a resume or merge with the other precision is refused.
+    /// </summary>
+    [JsonPropertyName("teacher_bf16")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? TeacherBf16 { get; init; }
+
+    /// <summary>
     /// When set, logits are stored as the top k per position with their indices and the log-sum-exp over
     /// all classes (see <see cref="CacheTopK"/>); the caller decides above which LogitWidth to use it.
     /// </summary>

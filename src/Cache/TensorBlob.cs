@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Distill.Cache;
 
@@ -22,7 +24,11 @@ internal static class TensorBlob
             return;
         }
         var shorts = MemoryMarshal.Cast<byte, ushort>(destination);
-        if (dtype == CacheDType.Fp16)
+        if (dtype == CacheDType.Fp16 && BitConverter.IsLittleEndian)
+        {
+            TensorPrimitives.ConvertToHalf(source, MemoryMarshal.Cast<ushort, Half>(shorts)); // rounds as the (Half) cast does, vectorized
+        }
+        else if (dtype == CacheDType.Fp16)
         {
             for (int i = 0; i < source.Length; i++)
             {
@@ -48,19 +54,40 @@ internal static class TensorBlob
             return;
         }
         var shorts = MemoryMarshal.Cast<byte, ushort>(source);
-        if (dtype == CacheDType.Fp16)
+        if (!BitConverter.IsLittleEndian)
         {
             for (int i = 0; i < destination.Length; i++)
             {
-                destination[i] = (float)BitConverter.UInt16BitsToHalf(LittleEndian(shorts[i]));
+                ushort bits = LittleEndian(shorts[i]);
+                destination[i] = dtype == CacheDType.Fp16 ? (float)BitConverter.UInt16BitsToHalf(bits) : BFloat16.ToSingle(bits);
             }
+        }
+        else if (dtype == CacheDType.Fp16)
+        {
+            // Vectorized: the scalar (float)Half cast ran at ~170 MB/s of fp16 here, the reader's and the batch's bound.
+            TensorPrimitives.ConvertToSingle(MemoryMarshal.Cast<ushort, Half>(shorts), destination);
         }
         else
         {
-            for (int i = 0; i < destination.Length; i++)
-            {
-                destination[i] = BFloat16.ToSingle(LittleEndian(shorts[i]));
-            }
+            Bf16ToSingle(shorts, MemoryMarshal.Cast<float, uint>(destination));
+        }
+    }
+
+    /// <summary>bf16 is float32's upper half: widen each value and shift it up, a vector at a time.</summary>
+    private static void Bf16ToSingle(ReadOnlySpan<ushort> source, Span<uint> destination)
+    {
+        ref ushort from = ref MemoryMarshal.GetReference(source);
+        ref uint to = ref MemoryMarshal.GetReference(destination);
+        int i = 0;
+        for (; i <= source.Length - Vector256<ushort>.Count; i += Vector256<ushort>.Count)
+        {
+            var bits = Vector256.LoadUnsafe(ref from, (nuint)i);
+            Vector256.ShiftLeft(Vector256.WidenLower(bits), 16).StoreUnsafe(ref to, (nuint)i);
+            Vector256.ShiftLeft(Vector256.WidenUpper(bits), 16).StoreUnsafe(ref to, (nuint)(i + Vector256<uint>.Count));
+        }
+        for (; i < source.Length; i++)
+        {
+            destination[i] = (uint)source[i] << 16;
         }
     }
 

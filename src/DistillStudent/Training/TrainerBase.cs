@@ -66,6 +66,13 @@ internal abstract class TrainerBase
     protected AdaptedModel Student { get; }
 
     /// <summary>
+    /// Whether the next batch is built on a background thread while the step runs (<see cref="PrefetchedBatches"/>);
+    /// null: when the config gives more than one thread, so that a one-thread run stays on one core. The weights
+    /// come out the same either way.
+    /// </summary>
+    public bool? PrefetchBatches { get; init; }
+
+    /// <summary>
     /// Modules trained beside the student but not part of it (e.g. projections of intermediate matches): optimized,
     /// clipped, checkpointed and restored with it, never saved into the student's model directory.
     /// </summary>
@@ -167,6 +174,9 @@ internal abstract class TrainerBase
                     : $"train: {data.Count} examples, {plan.StepsPerEpoch} steps per pass over them, num_steps {plan.TotalSteps} (the data cycled)");
             }
 
+            // Time the loop waited for the next batch (built in place, or by the prefetching thread when it had not finished).
+            var feedWait = TimeSpan.Zero;
+            var startup = stopwatch.Elapsed;
             var tensorboard = utils.tensorboard.SummaryWriter(Config.LogDir ?? Path.Combine(output.OutputDir, "runs"));
             using var metricsLog = new MetricsLog(Path.Combine(output.OutputDir, "metrics.jsonl"), keepThroughStep: state.GlobalStep);
             var progress = new ProgressReporter(output.Log, output.IsTerminal, plan.TotalSteps, "train");
@@ -179,8 +189,11 @@ internal abstract class TrainerBase
             {
                 var batchesInEpoch = data.BatchesPerEpoch;
                 var b = epoch == state.Epoch ? state.NextBatch : 0;
-                foreach (var batch in data.Epoch(epoch, b))
+                var batches = data.Epoch(epoch, b);
+                var waitStart = Stopwatch.GetTimestamp();
+                foreach (var batch in PrefetchBatches ?? Config.Threads > 1 ? PrefetchedBatches.Of(batches) : batches)
                 {
+                    feedWait += Stopwatch.GetElapsedTime(waitStart);
                     cancellation.ThrowIfCancellationRequested();
                     using (batch)
                     using (NewDisposeScope())
@@ -251,9 +264,13 @@ internal abstract class TrainerBase
                         state = Checkpoint(store, optimizer, state, tensorboard, metricsLog, EpochProgress(epoch, b, batchesInEpoch), callback);
                     }
                     if (state.GlobalStep >= plan.TotalSteps) break;
+                    waitStart = Stopwatch.GetTimestamp();
                 }
             }
             progress.Complete();
+            var trained = stopwatch.Elapsed - startup;
+            output.Log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"train: waited {feedWait.TotalSeconds:F1} s for batches, {feedWait.TotalSeconds / Math.Max(1e-9, trained.TotalSeconds):P1} of the loop's {trained.TotalSeconds:F1} s (checkpoints and evaluations included)"));
             store.RequireBest(state);
             return new TrainingSummary(state.GlobalStep, state.MainMetric, state.BestMetric, state.BestStep, store.BestDir, state.Metrics, stopwatch.Elapsed, state.SkippedSteps);
         }

@@ -157,10 +157,11 @@ internal static class CacheRun
             var width = options.Task == TaskKind.Qa ? 2 : labels.Count;
             return new TeacherSource(tokenizer, options.Task == TaskKind.Qa ? null : labels,
                 new CacheTeacherInfo(CacheIdentity.TorchTeacher(modelDir), model.Config.ToJson()),
-                _ => new TorchTeacher(model, width, tokenizer.PadId));
+                _ => new TorchTeacher(model, width, tokenizer.PadId, options.Bf16));
         }
 
         var onnx = options.OnnxFile ?? throw new ConfigException("give the teacher as --model DIR or --onnx FILE");
+        if (options.Bf16) throw new ConfigException("--bf16 runs a TorchSharp teacher (--model DIR) in bf16; an ONNX teacher runs in the precision of its graph");
         var files = OnnxTeacherFiles.Locate(onnx, options.OnnxConfig, options.Vocab, options.OnnxOutputs, options.Cased);
         var settings = files.Settings;
         files.Config.CheckMaxSeqLength(options.Data.MaxSeqLength, files.ConfigPath);
@@ -190,6 +191,7 @@ internal static class CacheRun
             NumHeads = teacher.NumHeads,
             Pooled = options.Pooled,
             DType = options.DType,
+            TeacherBf16 = options.Bf16 ? true : null,
             TopK = teacher.LogitWidth > options.TopKThreshold ? Math.Min(options.TopK, teacher.LogitWidth) : null,
             RowsPerShard = options.RowsPerShard,
         };

@@ -31,6 +31,9 @@ internal sealed record CacheRunOptions
     public bool Pooled { get; init; }
     public CacheDType DType { get; init; } = CacheDType.Fp16;
 
+    /// <summary>Run the TorchSharp teacher's forward in bf16 mixed precision (recorded as the spec's <c>teacher_bf16</c>); ONNX teachers refuse it.</summary>
+    public bool Bf16 { get; init; }
+
     /// <summary>Logit rows wider than this are stored as top-k values, indices and log-sum-exp.</summary>
     public int TopKThreshold { get; init; } = 1000;
     public int TopK { get; init; } = 32;

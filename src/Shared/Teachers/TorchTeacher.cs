@@ -6,8 +6,8 @@ using Distill.Models.Heads;
 
 namespace Distill.Teachers;
 
-/// <summary>A TorchSharp task model as a teacher.</summary>
-internal sealed class TorchTeacher(BertTaskModel model, int logitWidth, int padId) : ITeacherModel
+/// <summary>A TorchSharp task model as a teacher; with <paramref name="bf16"/> its forward runs in bf16 mixed precision (<see cref="Bf16Autocast"/>).</summary>
+internal sealed class TorchTeacher(BertTaskModel model, int logitWidth, int padId, bool bf16 = false) : ITeacherModel
 {
     public TaskKind Kind => model.Kind;
     public int LogitWidth => logitWidth;
@@ -22,6 +22,7 @@ internal sealed class TorchTeacher(BertTaskModel model, int logitWidth, int padI
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         using var inputs = EncoderInputs.Pad(batch.Select(f => f.Text).ToList(), padId);
+        using var precision = Bf16Autocast.Enter(bf16);
         var output = model.forward(inputs.InputIds, inputs.AttentionMask, inputs.TokenTypeIds,
             outputAttentions: request.AttentionLayers.Count > 0);
         var logits = output.Logits.to(ScalarType.Float32);

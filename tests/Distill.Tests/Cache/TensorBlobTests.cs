@@ -56,4 +56,48 @@ public sealed class TensorBlobTests
 
         Assert.Contains("3 Fp16 values need 6 bytes, the buffer has 4", error.Message);
     }
+
+    /// <summary>Every 16-bit pattern, at an odd byte offset (blobs sit anywhere in a page), through the vectorized decode.</summary>
+    [Theory]
+    [InlineData(CacheDType.Fp16)]
+    [InlineData(CacheDType.Bf16)]
+    public void Decode_EveryBitPattern_SameAsTheScalarConversion(CacheDType dtype)
+    {
+        var bytes = new byte[1 + 65536 * 2];
+        for (var bits = 0; bits < 65536; bits++) BitConverter.TryWriteBytes(bytes.AsSpan(1 + 2 * bits), (ushort)bits);
+        var decoded = new float[65536];
+
+        TensorBlob.Decode(bytes.AsSpan(1), dtype, decoded);
+
+        for (var bits = 0; bits < 65536; bits++)
+        {
+            var expected = dtype == CacheDType.Fp16 ? (float)BitConverter.UInt16BitsToHalf((ushort)bits) : BFloat16.ToSingle((ushort)bits);
+            if (float.IsNaN(expected)) Assert.True(float.IsNaN(decoded[bits]), $"pattern {bits:X4}: {decoded[bits]}, expected NaN");
+            else Assert.True(BitConverter.SingleToUInt32Bits(expected) == BitConverter.SingleToUInt32Bits(decoded[bits]), $"pattern {bits:X4}: {decoded[bits]}, expected {expected}");
+        }
+    }
+
+    /// <summary>The vectorized fp16 encode rounds as the (Half) cast: every fp16 value, the midpoints between neighbours (ties to even) and a step either side of them.</summary>
+    [Fact]
+    public void Encode_Fp16AtAndAroundEveryRoundingBoundary_SameAsTheHalfCast()
+    {
+        var values = new List<float>();
+        for (var bits = 0; bits < 0x7C00; bits++)
+        {
+            var low = (double)BitConverter.UInt16BitsToHalf((ushort)bits);
+            var high = (double)BitConverter.UInt16BitsToHalf((ushort)(bits + 1));
+            var middle = (float)((low + high) / 2);
+            foreach (var v in new[] { (float)low, middle, MathF.BitDecrement(middle), MathF.BitIncrement(middle) }) values.AddRange([v, -v]);
+        }
+        values.AddRange([70000f, float.PositiveInfinity, float.NegativeInfinity]);
+        var bytes = new byte[values.Count * 2];
+
+        TensorBlob.Encode(values.ToArray(), CacheDType.Fp16, bytes);
+
+        for (var i = 0; i < values.Count; i++)
+        {
+            var expected = BitConverter.HalfToUInt16Bits((Half)values[i]);
+            Assert.True(expected == BitConverter.ToUInt16(bytes, 2 * i), $"{values[i]:R}: {BitConverter.ToUInt16(bytes, 2 * i):X4}, expected {expected:X4}");
+        }
+    }
 }

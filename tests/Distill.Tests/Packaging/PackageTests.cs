@@ -34,7 +34,7 @@ public sealed class PackageTests(ITestOutputHelper output)
         var cache = Nuspec(dir.File("Distill.Cache.0.1.0.nupkg"), out var cacheFiles);
         Assert.Equal(["Distill.Text", "Microsoft.ML.OnnxRuntime.Gpu.Linux"], Dependencies(inference));
         Assert.Equal(["Microsoft.ML.Tokenizers"], Dependencies(text));
-        Assert.Equal(["Distill.Text", "Parquet.Net", "Polly", "ZstdSharp.Port"], Dependencies(cache));
+        Assert.Equal(["Distill.Text", "Parquet.Net", "Polly", "System.Numerics.Tensors", "ZstdSharp.Port"], Dependencies(cache));
         foreach (var (nuspec, files, assembly) in new[] { (inference, inferenceFiles, "Distill.Inference"), (text, textFiles, "Distill.Text"), (cache, cacheFiles, "Distill.Cache") })
         {
             Assert.Equal("README.md", Metadata(nuspec, "readme"));

@@ -19,7 +19,7 @@ internal static class CountOptions
         ["--max-examples"] = 1, ["--max-seq-length"] = 1, ["--max-query-length"] = 1, ["--num-heads"] = 1,
         ["--num-shards"] = 1, ["--rows-per-shard"] = 1, ["--size"] = 1, ["--threads"] = 1, ["--hidden"] = 1,
         ["--gru-layers"] = 1, ["--limit-alphabet"] = 1, ["--min-frequency"] = 1, ["--topk"] = 1, ["--max-level"] = 1, ["--calibration-examples"] = 1,
-        ["--folds"] = 2,
+        ["--folds"] = 2, ["--layers"] = 1, ["--vocab-size"] = 1,
         ["--warmup"] = 0, ["--doc-stride"] = 0, ["--shard-index"] = 0, ["--copies"] = 0, ["--min-elements"] = 0, ["--int8-min-elements"] = 0, ["--topk-threshold"] = 0,
     };
 
@@ -33,7 +33,8 @@ internal static class CountOptions
     {
         foreach (var option in command.Options)
         {
-            if (!Minimum.TryGetValue(option.Name, out var minimum) || !Ruled.TryAdd(option, minimum)) continue;
+            // A name may be a count on one command and a list on another (recipe --layers 2, init-student --layers 0,3).
+            if (!IsInteger(option.ValueType) || !Minimum.TryGetValue(option.Name, out var minimum) || !Ruled.TryAdd(option, minimum)) continue;
             option.Validators.Add(result =>
             {
                 var value = Value(result);
@@ -42,6 +43,8 @@ internal static class CountOptions
         }
         foreach (var sub in command.Subcommands) Apply(sub);
     }
+
+    private static bool IsInteger(Type type) => type == typeof(int) || type == typeof(int?) || type == typeof(long) || type == typeof(long?);
 
     private static long? Value(OptionResult result) => result.Option.ValueType switch
     {

@@ -222,7 +222,7 @@ public sealed record DistillationConfig
     /// Teacher layers whose self-attention projections (query, key, value) the matches read (0 = the first layer's),
     /// sorted: of one teacher, or of all when null.
     /// </summary>
-    public IReadOnlyList<int> TeacherProjectionLayers(int? teacher = null) => TeacherLayers(IntermediateMatch.Projections, teacher);
+    internal IReadOnlyList<int> TeacherProjectionLayers(int? teacher = null) => TeacherLayers(IntermediateMatch.Projections, teacher);
 
     private IReadOnlyList<int> TeacherLayers(string feature, int? teacher) => TeacherLayers([feature], teacher);
 

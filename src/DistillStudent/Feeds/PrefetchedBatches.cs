@@ -10,7 +10,7 @@ namespace Distill.DistillStudent.Feeds;
 /// The source is enumerated on that thread alone, from start to end or until the consumer stops: batches built
 /// but not taken are disposed, and an exception of the source reaches the consumer at the batch where it happened.
 /// </summary>
-public static class PrefetchedBatches
+internal static class PrefetchedBatches
 {
     /// <summary><paramref name="source"/>'s batches, produced up to <paramref name="depth"/> ahead on another thread.</summary>
     public static IEnumerable<Batch> Of(IEnumerable<Batch> source, int depth = 1)

@@ -132,7 +132,7 @@ public sealed class Batch : IDisposable
         foreach (var teacher in Teachers)
         {
             foreach (var t in new[] { teacher.Logits, teacher.LogitsMask, teacher.InputMask, teacher.TopK?.Values, teacher.TopK?.Indices, teacher.TopK?.LogSumExp }
-                         .Concat(teacher.Hidden?.Values ?? []).Concat(teacher.Attention?.Values ?? []))
+                         .Concat(teacher.Hidden?.Values ?? []).Concat(teacher.Attention?.Values ?? []).Concat(teacher.Projections?.Given ?? []))
             {
                 t?.Dispose();
             }

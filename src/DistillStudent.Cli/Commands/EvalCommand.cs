@@ -23,7 +23,7 @@ internal sealed class EvalCommand : Command
     internal const string MetricsFile = "metrics.json";
 
     private readonly Option<string?> output = new("--out") { Description = "write DIR/predictions.jsonl and DIR/metrics.json, or - for predictions as JSONL on stdout (metrics then go to stderr); default: print the metrics only" };
-    private readonly Option<int> batchSize = new("--batch-size") { Description = "examples per forward pass", DefaultValueFactory = _ => 64 };
+    private readonly Option<int> batchSize = new("--batch-size") { Description = "examples per forward pass", DefaultValueFactory = _ => ModelEvaluation.DefaultBatchSize };
     private readonly Option<int> threads = new("--threads") { Description = "CPU threads", DefaultValueFactory = _ => 1 };
     private readonly DataReadingOptions reading = new();
     private readonly Option<bool> json = new("--json") { Description = "print the metrics as JSON" };

@@ -28,8 +28,6 @@ internal static class RecipeRun
 {
     public const string StudentInitDir = "student-init";
     public const string CacheDir = "cache";
-    // eval's default batch: scoring is a forward pass only, so a larger batch than training's costs no accuracy.
-    private const int EvaluationBatchSize = 64;
 
     public static async Task<RecipeSummary> ExecuteAsync(RecipeOptions options, TextWriter log, CancellationToken cancellation = default)
     {
@@ -73,8 +71,8 @@ internal static class RecipeRun
         }, log, isTerminal: false, cancellation);
 
         var summary = DistillationRun.Execute(run, log, isTerminal: false, cancellation);
-        var (teacherResult, _, _) = ModelEvaluation.Run(options.Teacher, options.Task, options.DevFile, training.DataSettings, EvaluationBatchSize);
-        var (studentResult, _, _) = ModelEvaluation.Run(summary.BestDir, options.Task, options.DevFile, training.DataSettings, EvaluationBatchSize);
+        var (teacherResult, _, _) = ModelEvaluation.Run(options.Teacher, options.Task, options.DevFile, training.DataSettings, ModelEvaluation.DefaultBatchSize);
+        var (studentResult, _, _) = ModelEvaluation.Run(summary.BestDir, options.Task, options.DevFile, training.DataSettings, ModelEvaluation.DefaultBatchSize);
         var metric = teacherResult.MainMetric;
         return new RecipeSummary(metric, teacherResult.Metrics[metric], studentResult.Metrics[metric], summary.BestDir);
     }

@@ -10,6 +10,9 @@ namespace Distill.DistillStudent.Runs;
 /// </summary>
 internal static class ModelEvaluation
 {
+    /// <summary>Examples per forward pass unless told: scoring has no backward pass, so it takes larger batches than training.</summary>
+    public const int DefaultBatchSize = 64;
+
     /// <param name="modelDir">the model directory (e.g. a run's <c>best/</c>)</param>
     /// <param name="kind">the task</param>
     /// <param name="dataPath">the labelled data</param>

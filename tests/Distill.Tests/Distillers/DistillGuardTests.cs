@@ -91,13 +91,8 @@ public sealed class DistillGuardTests : IClassFixture<TinyDistillationFixture>
         var args = With(With(TinyDistillation.DistillArgs(dir, output, extra: ["--epochs", "1"]), "--cache", cache), "--student", student);
         var first = Run(args);
         Assert.True(first.ExitCode == 0, first.Output + first.Error);
-        ChangedInputs.CacheOfAnotherTeacher(dir, cache);
 
-        var cacheSwapped = Run(args);
-
-        ChangedInputs.RestoreCache(dir, cache);
-        ChangedInputs.ReinitialiseStudent(dir, student);
-        var studentChanged = Run(args);
+        var (cacheSwapped, studentChanged) = ChangedInputs.Rerun(() => Run(args), dir, cache, student);
 
         Assert.True(cacheSwapped.ExitCode == 3, $"exit {cacheSwapped.ExitCode}: {cacheSwapped.Output}{cacheSwapped.Error}");
         Assert.Contains("inputs.cache[0].teacher", cacheSwapped.Error);

@@ -34,13 +34,8 @@ public sealed class MultiTaskInputsTests : IClassFixture<TinyMultiTaskFixture>
         var first = Run(args);
         Assert.True(first.ExitCode == 0, first.Output + first.Error);
         var trained = Trained(output);
-        ChangedInputs.CacheOfAnotherTeacher(dir, cache);
 
-        var cacheSwapped = Run(args);
-
-        ChangedInputs.RestoreCache(dir, cache);
-        ChangedInputs.ReinitialiseStudent(dir, student);
-        var studentChanged = Run(args);
+        var (cacheSwapped, studentChanged) = ChangedInputs.Rerun(() => Run(args), dir, cache, student);
 
         Assert.True(cacheSwapped.ExitCode == 3, $"exit {cacheSwapped.ExitCode}: {cacheSwapped.Output}{cacheSwapped.Error}");
         Assert.Contains("inputs.tasks[0].cache.teacher changed", cacheSwapped.Error);

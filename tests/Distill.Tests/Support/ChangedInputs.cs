@@ -43,6 +43,19 @@ internal static class ChangedInputs
         CopyFiles(dir.File("cache"), cache);
     }
 
+    /// <summary>
+    /// Reruns <paramref name="run"/> twice after a finished run: once with the cache rebuilt by another teacher, once with
+    /// the cache restored and the student re-initialised; what each rerun gave.
+    /// </summary>
+    public static (CliRun CacheSwapped, CliRun StudentChanged) Rerun(Func<CliRun> run, TemporaryDirectory dir, string cache, string student)
+    {
+        CacheOfAnotherTeacher(dir, cache);
+        var cacheSwapped = run();
+        RestoreCache(dir, cache);
+        ReinitialiseStudent(dir, student);
+        return (cacheSwapped, run());
+    }
+
     /// <summary>Overwrites the 1-layer student in <paramref name="student"/> with new random weights.</summary>
     public static void ReinitialiseStudent(TemporaryDirectory dir, string student)
     {

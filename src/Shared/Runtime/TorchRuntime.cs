@@ -8,7 +8,10 @@ internal static class TorchRuntime
 {
     private const string RequiredGlibcxx = "GLIBCXX_3.4.32";
 
-    /// <summary>Loads the native library and sets the CPU thread count (1 keeps steps steady on shared machines).</summary>
+    /// <summary>
+    /// Loads the native library, sets the CPU thread count (1 keeps steps steady on shared machines) and keeps freed
+    /// native memory for reuse (<see cref="NativeHeap"/>).
+    /// </summary>
     public static void Initialize(int threads)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
@@ -21,6 +24,7 @@ internal static class TorchRuntime
             throw new KindedException(ErrorKind.Environment, Explain(e), e);
         }
         torch.set_num_threads(threads);
+        NativeHeap.RetainFreedMemory();
     }
 
     /// <summary>CUDA when this build has it and a GPU answers; CPU otherwise (TorchSharp throws rather than say false).</summary>

@@ -48,6 +48,15 @@ public sealed class PrefetchedBatchesTests : IClassFixture<TinyDistillationFixtu
         Assert.All(plain, p => Assert.Equal(p.Value, prefetched[p.Key]));
     }
 
+    [Theory]
+    [InlineData(1, 2, false)] // one thread stays on one core
+    [InlineData(2, 2, false)] // the intra-op threads take every core: the producer would preempt one
+    [InlineData(2, 4, true)]
+    [InlineData(3, 4, true)]
+    [InlineData(4, 4, false)]
+    public void PrefetchesByDefault_OnlyWithACoreBeyondTheIntraOpThreads(int threads, int processors, bool expected) =>
+        Assert.Equal(expected, TrainerBase.PrefetchesByDefault(threads, processors));
+
     private static Batch Numbered(int i) => new(new Dictionary<string, Tensor> { ["n"] = tensor(new long[] { i }) }, size: 1);
 
     private sealed class Source(int count, int throwAt = -1)

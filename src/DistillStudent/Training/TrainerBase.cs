@@ -230,14 +230,16 @@ internal abstract class TrainerBase
                     if (!boundary) continue;
 
                     PausePoint.Reach("step", state.GlobalStep + 1);
-                    if (skipping is null && GradientNorm(parameters) is var norm && !double.IsFinite(norm))
+                    if (skipping is null)
                     {
-                        skipping = Refuse($"step {state.GlobalStep + 1}: the gradient norm is not finite ({norm}) though every loss term is");
+                        // Clipping returns the norm it measured; a norm that is not finite leaves the weights alone
+                        // (the gradients it scaled are reset below).
+                        var norm = clip > 0 ? nn.utils.clip_grad_norm_(parameters, clip) : GradientNorm(parameters);
+                        if (!double.IsFinite(norm)) skipping = Refuse($"step {state.GlobalStep + 1}: the gradient norm is not finite ({norm}) though every loss term is");
                     }
                     var factor = schedule(state.GlobalStep, plan.TotalSteps);
                     if (skipping is null)
                     {
-                        if (clip > 0) nn.utils.clip_grad_norm_(parameters, clip);
                         var groups = optimizer.ParamGroups.ToArray();
                         for (var g = 0; g < groups.Length; g++) groups[g].LearningRate = baseRates[g] * factor;
                         optimizer.step();
@@ -303,13 +305,13 @@ internal abstract class TrainerBase
     private static string? NonFinite(IEnumerable<(string Name, double Value)> values) =>
         values.Where(v => !double.IsFinite(v.Value)).Select(v => string.Create(CultureInfo.InvariantCulture, $"{v.Name}={v.Value}")).FirstOrDefault();
 
-    /// <summary>The global L2 norm of the gradients (what clipping measures), read before the optimizer step.</summary>
+    /// <summary>The global L2 norm of the gradients (what clipping measures), for runs that do not clip.</summary>
     private static double GradientNorm(IReadOnlyList<Parameter> parameters)
     {
         using var scope = NewDisposeScope();
-        // square() is pow with an implicit Scalar, which a collection on another thread can free mid-call (KeptScalars).
-        var squares = parameters.Where(p => p.grad is not null).Select(p => p.grad!.Power(2).sum()).ToList();
-        return squares.Count == 0 ? 0 : stack(squares).sum().sqrt().item<float>();
+        // One reduction per gradient: squaring first would allocate a copy of every gradient each step.
+        var norms = parameters.Where(p => p.grad is not null).Select(p => p.grad!.norm()).ToList();
+        return norms.Count == 0 ? 0 : stack(norms).norm().item<float>();
     }
 
     private RunRecord DefaultRecord()

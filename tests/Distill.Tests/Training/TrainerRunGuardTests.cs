@@ -68,12 +68,14 @@ public sealed class TrainerRunGuardTests
         Assert.Contains("linear", error.Message);
     }
 
-    [Fact]
-    public void Train_FiniteLossWithNonFiniteGradient_StopsBeforeTheOptimizerStep()
+    [Theory]
+    [InlineData(0.0)] // the norm measured on its own
+    [InlineData(1.0)] // the norm clipping measured (it has scaled the gradients by NaN: the step must not use them)
+    public void Train_FiniteLossWithNonFiniteGradient_StopsBeforeTheOptimizerStep(double maxGradNorm)
     {
         using var dir = new TemporaryDirectory();
         // sqrt(|w|) at w = 0: the loss is 0, its gradient is not finite.
-        var (trainer, linear) = Trainer(dir.File("out"), Sgd, (l, _) => l.weight!.abs().sqrt().sum());
+        var (trainer, linear) = Trainer(dir.File("out"), Sgd with { MaxGradNorm = maxGradNorm }, (l, _) => l.weight!.abs().sqrt().sum());
         using (no_grad()) linear.weight!.fill_(0);
 
         var error = Assert.Throws<NonFiniteLossException>(() => TrainWithSgd(trainer, linear, [1]));

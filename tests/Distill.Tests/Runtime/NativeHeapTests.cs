@@ -14,11 +14,10 @@ public sealed class NativeHeapTests
         Assert.True(NativeHeap.RetainFreedMemory());
 
         // An activation-sized block (glibc's default maps anything over 128 KiB until a free raises that) is now
-        // served from the heap, where a freed one is reused without page faults; above the threshold blocks are
-        // still mapped, so the setting is the one asked for and not a heap without limit.
+        // served from the heap, where a freed one is reused without page faults. (A larger block is mapped only when
+        // the heap's kept free top cannot hold it, which depends on what ran before: not asserted.)
         Assert.False(Mapped(24 << 20));
         Assert.False(Mapped(NativeHeap.MmapThresholdBytes - (1 << 20)));
-        Assert.True(Mapped(NativeHeap.MmapThresholdBytes + (8 << 20)));
     }
 
     private static bool Mapped(int bytes)

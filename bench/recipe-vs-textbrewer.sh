@@ -7,6 +7,8 @@
 #               python3 with torch, TextBrewer's src/ on PYTHONPATH or in TEXTBREWER_SRC)
 #   ours        cache-teacher run once + distill-student distill from the cache, float32
 #   ours-bf16   the same with the teacher's forward (cache-teacher run --bf16) and the student's step in bf16
+#   ours-grouped, ours-bf16-grouped   the same two with batches of similar length (--group-by-length): each batch
+#               pads to about its own rows' length instead of the longest of 32 random rows (TextBrewer's batches)
 # For each: wall time and CPU time (user + sys, children included: bash's `time`), final and best dev accuracy,
 # and the ratios to TextBrewer's (goals: ours <= 0.5x at equal or better accuracy, bf16 <= 0.3x). On a shared machine
 # trust the CPU-time ratios; the load average is printed before and after. Fine-tuning the teacher and making the
@@ -84,9 +86,10 @@ textbrewer() {
     "$teacher" "$RUNS/student-init" "$TRAIN" "$DEV" "$epochs" "$lr" "$batch" "$length" "$threads" 8 "$pairs" "$RUNS/textbrewer" \
     | tail -1 > "$RUNS/textbrewer/result.json"
 }
-ours() { # PRECISION: fp32 | bf16
-  local run="ours-$1" cache="cache-$1" flags=() training=()
+ours() { # PRECISION [grouped]: fp32 | bf16, and batches grouped by length
+  local run="ours-$1${2:+-$2}" cache="cache-$1${2:+-$2}" flags=() training=()
   [ "$1" = bf16 ] && flags=(--bf16) training=(--training-config "$RUNS/bf16.json")
+  [ "${2:-}" = grouped ] && training+=(--group-by-length)
   rm -rf "${RUNS:?}/$run" "${RUNS:?}/$cache"
   "$bin/cache-teacher" run --model "$teacher" --task "$TASK" --data "$TRAIN" --out "$RUNS/$cache" --config "$DISTILL_CONFIG" \
     --threads "$threads" "${DATA_ARGS[@]}" "${flags[@]}"
@@ -100,6 +103,8 @@ load_before="$(load)"
 measure textbrewer textbrewer
 measure ours ours fp32
 measure ours-bf16 ours bf16
+measure ours-grouped ours fp32 grouped
+measure ours-bf16-grouped ours bf16 grouped
 load_after="$(load)"
 
 # The table: times from RUNS/times, accuracies from TextBrewer's result line and our dev lines in metrics.jsonl.
@@ -114,13 +119,14 @@ def ours(run):
     dev = [json.loads(l)["accuracy"] for l in open(f"{runs}/{run}/metrics.jsonl") if '"split":"dev"' in l]
     return dev[-1], max(dev)
 tb = json.load(open(f"{runs}/textbrewer/result.json"))
-accuracy = {"textbrewer": (tb["final"], tb["best"]), "ours": ours("ours-fp32"), "ours-bf16": ours("ours-bf16")}
-goals = {"ours": "<= 0.5", "ours-bf16": "<= 0.3"}
+accuracy = {"textbrewer": (tb["final"], tb["best"]), "ours": ours("ours-fp32"), "ours-bf16": ours("ours-bf16"),
+            "ours-grouped": ours("ours-fp32-grouped"), "ours-bf16-grouped": ours("ours-bf16-grouped")}
+goals = {"ours": "<= 0.5", "ours-bf16": "<= 0.3", "ours-grouped": "<= 0.5", "ours-bf16-grouped": "<= 0.3"}
 print(f"load average before {before}, after {after}")
 print("| run | wall s | CPU s (user+sys) | dev accuracy final | best | wall / TextBrewer | CPU / TextBrewer | goal |")
 print("|---|---|---|---|---|---|---|---|")
 base_wall, base_cpu = times["textbrewer"]
-for name in ("textbrewer", "ours", "ours-bf16"):
+for name in ("textbrewer", "ours", "ours-bf16", "ours-grouped", "ours-bf16-grouped"):
     wall, cpu = times[name]
     final, best = accuracy[name]
     print(f"| {name} | {wall:.1f} | {cpu:.1f} | {final:.4f} | {best:.4f} | {wall / base_wall:.3f} | {cpu / base_cpu:.3f} | {goals.get(name, '')} |")

@@ -19,12 +19,13 @@ internal sealed class TrainingOptions
     private readonly Option<int?> batchSize = new("--batch-size") { Description = "examples per batch (default 32)" };
     private readonly Option<int?> seed = new("--seed") { Description = "random seed (default 42)" };
     private readonly Option<int?> threads = new("--threads") { Description = "CPU threads (default 1)" };
+    private readonly Option<bool> groupByLength = new("--group-by-length") { Description = "batches of rows of similar length: less padding, faster steps on texts of mixed length (the config's group_by_length)" };
     private readonly DataReadingOptions data = new();
 
     /// <summary>The default schedule in the help of train and distill, from the config's own defaults so that it cannot drift.</summary>
     public static readonly string DefaultsNote = $"Defaults: {new TrainingConfig().ScheduleSummary()}; a training config sets warmup_proportion, weight_decay and max_grad_norm (0 turns clipping off).";
 
-    public IEnumerable<Option> All => [task, trainFile, devFile, output, epochs, learningRate, batchSize, seed, threads, .. data.All];
+    public IEnumerable<Option> All => [task, trainFile, devFile, output, epochs, learningRate, batchSize, seed, threads, groupByLength, .. data.All];
 
     /// <summary>The config with every option given on the command line in place of its value.</summary>
     public TrainingConfig Merge(ParseResult parse, TrainingConfig config) => config.WithDataSettings(data.Apply(parse, config.DataSettings)) with
@@ -38,6 +39,7 @@ internal sealed class TrainingOptions
         BatchSize = parse.GetValue(batchSize) ?? config.BatchSize,
         Seed = parse.GetValue(seed) ?? config.Seed,
         Threads = parse.GetValue(threads) ?? config.Threads,
+        GroupByLength = parse.GetValue(groupByLength) || config.GroupByLength,
     };
 
     /// <summary>Whether the log is a terminal that a person watches (a progress bar) or a batch job's file (plain lines).</summary>

@@ -103,9 +103,9 @@ public sealed class Distiller
             CacheChecks.Check(cacheDir, manifest, config.WithDataSettings(settings) with { Task = data.Kind.Name(), TrainFile = data.Path }, distillation, data.Task,
                 sameTokens: sameTokens);
             var cache = new TeacherCache(cacheDir, distillation.TeacherHiddenLayers(0), distillation.TeacherAttentionLayers(0)) { ProjectionLayers = distillation.TeacherProjectionLayers(0) };
-            return Run(new CachedTeacherFeed([cache], data.Task.Features, data.Kind, padId, config.BatchSize, config.Seed, sameTokens: sameTokens), config, cancellation);
+            return Run(new CachedTeacherFeed([cache], data.Task.Features, data.Kind, padId, config.BatchSize, config.Seed, sameTokens: sameTokens, groupByLength: config.GroupByLength), config, cancellation);
         }
-        return Run(new TaskDataFeed(data.Task.Features, data.Kind, padId, config.BatchSize, config.Seed), config, cancellation);
+        return Run(new TaskDataFeed(data.Task.Features, data.Kind, padId, config.BatchSize, config.Seed, config.GroupByLength), config, cancellation);
     }
 
     /// <summary>Trains on batches of your own (TextBrewer's dataloader), with an online teacher or alone.</summary>

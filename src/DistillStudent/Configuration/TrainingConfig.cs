@@ -53,6 +53,12 @@ public sealed record TrainingConfig
     [JsonPropertyName("warmup_proportion")] public double WarmupProportion { get; init; } = 0.1;
     /// <summary>AdamW's decoupled weight decay (default 0.01), not applied to biases and layer-norm weights.</summary>
     [JsonPropertyName("weight_decay")] public double WeightDecay { get; init; } = 0.01;
+    /// <summary>
+    /// Batches of rows of similar length (Hugging Face's <c>group_by_length</c>; default false, TextBrewer's random
+    /// batches): a batch pads to its longest row, so on texts of mixed length a step computes fewer padding tokens
+    /// (polarity: about half the tokens). Each example is still seen once an epoch, in an order fixed by the seed.
+    /// </summary>
+    [JsonPropertyName("group_by_length")] public bool GroupByLength { get; init; }
     /// <summary>Gradient clipping by global norm; 0 turns it off.</summary>
     [JsonPropertyName("max_grad_norm")] public double MaxGradNorm { get; init; } = 1.0;
     /// <summary>
@@ -152,7 +158,7 @@ public sealed record TrainingConfig
 
     /// <summary>
     /// One line for each TextBrewer key set to something this toolkit does otherwise, naming the key and what
-    /// happens instead, and one for bf16; a run prints them first. Keys at TextBrewer's defaults (fp16 false, data_parallel false,
+    /// happens instead, and one each for bf16 and group_by_length; a run prints them first. Keys at TextBrewer's defaults (fp16 false, data_parallel false,
     /// local_rank −1) do nothing in TextBrewer either and stay quiet.
     /// </summary>
     internal IReadOnlyList<string> Notes()
@@ -173,6 +179,7 @@ public sealed record TrainingConfig
         {
             notes.Add($"note: bf16: true: the student trains in {Mixed}");
         }
+        if (GroupByLength) notes.Add($"note: group_by_length: true: each batch holds rows of similar length, cut from {Feeds.LengthGroups.GroupBatches} batches' worth of the epoch's shuffled order");
         if (DataParallel == true) notes.Add("warning: data_parallel: true: no torch.nn.DataParallel here; one process trains on one device with the whole batch");
         if (LocalRank >= 0) notes.Add($"warning: local_rank: {LocalRank}: no distributed training here; this process trains alone on all of the data");
         return notes;

@@ -20,6 +20,8 @@ namespace Distill.DistillStudent.Feeds;
 /// windows than the teacher, so its feature ids are not the cache's: its rows are joined per example instead, each
 /// student window to all the teacher windows of its example (<see cref="QaWindowJoin"/>). Then every cache is held in
 /// memory (the columns read only) and the epoch order is a seeded shuffle of the student's windows.
+/// Grouped by length (<see cref="LengthGroups"/>), the stream is cut into groups by the student's lengths, and a
+/// resumed epoch skips whole groups in the reader and the rest of its group here.
 /// </summary>
 internal sealed class CachedTeacherFeed : IBatchFeed
 {
@@ -34,6 +36,7 @@ internal sealed class CachedTeacherFeed : IBatchFeed
     private readonly string? task;
     private readonly bool sameTokens;
     private readonly bool joinsExamples;
+    private readonly bool groupByLength;
     private readonly VerifiedShards verified = new();
     private IReadOnlyList<HeldCache>? held;
 
@@ -48,9 +51,11 @@ internal sealed class CachedTeacherFeed : IBatchFeed
     /// <param name="sameTokens">whether the student tokenizes with the teacher's vocabulary, so each row's token ids must be the
     /// student's; false for a student with its own vocabulary, whose rows are joined by feature id and whose token-level
     /// targets are aligned to its tokens, and, for QA, whose windows are joined per example (see <see cref="Runs.CacheChecks.SharesVocabulary"/>)</param>
+    /// <param name="groupByLength">batches of similar length (<see cref="LengthGroups"/>), by the student's lengths</param>
     public CachedTeacherFeed(IReadOnlyList<TeacherCache> caches, IReadOnlyList<TrainingFeature> features, TaskKind kind, int padId, int batchSize, int seed,
-        CacheReaderOptions? readerOptions = null, string? task = null, bool sameTokens = true)
+        CacheReaderOptions? readerOptions = null, string? task = null, bool sameTokens = true, bool groupByLength = false)
     {
+        this.groupByLength = groupByLength;
         ArgumentOutOfRangeException.ThrowIfZero(caches.Count);
         this.caches = caches;
         featureList = features;
@@ -78,7 +83,7 @@ internal sealed class CachedTeacherFeed : IBatchFeed
 
     private IEnumerable<Batch> JoinedEpoch(int epoch, int firstBatch, IReadOnlyList<HeldCache> held)
     {
-        foreach (var chunk in EpochOrder.Shuffled(Count, seed, epoch).Chunk(batchSize).Skip(firstBatch))
+        foreach (var chunk in LengthGroups.Epoch(Count, batchSize, seed, epoch, firstBatch, groupByLength ? i => featureList[i].Text.Length : null))
         {
             var students = chunk.Select(i => featureList[i]).ToList();
             var teachers = held.Select(cache =>
@@ -94,17 +99,23 @@ internal sealed class CachedTeacherFeed : IBatchFeed
     private IEnumerable<Batch> StreamedEpoch(int epoch, int firstBatch, IReadOnlyList<HeldCache> held)
     {
         var lead = caches[0];
+        var epochSeed = EpochOrder.Seed(seed, epoch);
+        var firstGroup = groupByLength ? firstBatch / LengthGroups.GroupBatches : 0;
         var reader = CacheReader.Open(lead.Dir, readerOptions with
         {
             Shuffle = true,
-            Seed = EpochOrder.Seed(seed, epoch),
-            SkipRows = (long)firstBatch * batchSize,
+            Seed = epochSeed,
+            SkipRows = groupByLength ? (long)firstGroup * LengthGroups.GroupBatches * batchSize : (long)firstBatch * batchSize,
             Columns = Columns(lead),
             Verified = readerOptions.Verified ?? verified,
         });
         try
         {
-            foreach (var chunk in reader.ReadAllAsync().ToBlockingEnumerable().Chunk(batchSize))
+            var stream = reader.ReadAllAsync().ToBlockingEnumerable();
+            var chunks = groupByLength
+                ? LengthGroups.Batches(stream, StudentLength, batchSize, epochSeed, firstGroup).Skip(firstBatch - firstGroup * LengthGroups.GroupBatches)
+                : stream.Chunk(batchSize);
+            foreach (var chunk in chunks)
             {
                 var joined = chunk.Select(row => Join(lead.Dir, row)).ToList();
                 var teachers = new List<AdaptorOutput> { TeacherTensors.Build(chunk, reader.Spec, reader.Columns, kind, Alignments(chunk, joined)) };
@@ -122,6 +133,9 @@ internal sealed class CachedTeacherFeed : IBatchFeed
             reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
     }
+
+    // A row missing from the student's data sorts anywhere: Join reports it.
+    private int StudentLength(CacheReadRow row) => features.TryGetValue(row.FeatureId, out var feature) ? feature.Text.Length : row.InputIds.Length;
 
     private IReadOnlyList<TokenAlignment>? Alignments(IReadOnlyList<CacheReadRow> rows, IReadOnlyList<TrainingFeature> students) => sameTokens ? null
         : rows.Select((row, i) => TokenAlignment.Build(Spans(row), TokenSpans.Of(students[i].Text))).ToList();

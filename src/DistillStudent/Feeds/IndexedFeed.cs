@@ -18,5 +18,5 @@ public sealed class IndexedFeed(int count, int batchSize, int seed, Func<IReadOn
 
     /// <summary>The batches of <paramref name="epoch"/> in that epoch's shuffled order, from batch <paramref name="firstBatch"/> on (resume); the caller disposes each.</summary>
     public IEnumerable<Batch> Epoch(int epoch, int firstBatch) =>
-        EpochOrder.Shuffled(count, seed, epoch).Chunk(batchSize).Skip(firstBatch).Select(chunk => collate(chunk));
+        LengthGroups.Epoch(count, batchSize, seed, epoch, firstBatch, length: null).Select(chunk => collate(chunk));
 }

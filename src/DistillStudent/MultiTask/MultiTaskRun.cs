@@ -45,7 +45,7 @@ internal static class MultiTaskRun
             var sameTokens = CacheChecks.SharesVocabulary(cacheDir, manifest, student.Model.Encoder.Config.VocabSize, task.Config.TaskKind, distillation);
             CacheChecks.Check(cacheDir, manifest, task.Config, distillation, task.Train, sameTokens: sameTokens);
             feeds.Add(new CachedTeacherFeed([new TeacherCache(cacheDir, distillation.TeacherHiddenLayers(), distillation.TeacherAttentionLayers())],
-                task.Train.Features, task.Config.TaskKind, student.Tokenizer.PadId, training.BatchSize, training.Seed, task: task.Name, sameTokens: sameTokens));
+                task.Train.Features, task.Config.TaskKind, student.Tokenizer.PadId, training.BatchSize, training.Seed, task: task.Name, sameTokens: sameTokens, groupByLength: training.GroupByLength));
         }
         var feed = new MultiTaskFeed(feeds, run.NumSteps * training.GradientAccumulationSteps, training.BatchSize, run.Tau, training.Seed);
 

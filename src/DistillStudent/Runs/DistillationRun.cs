@@ -62,7 +62,7 @@ internal static class DistillationRun
                 {
                     ProjectionLayers = distillation.TeacherProjectionLayers(i),
                 }).ToList();
-                feed = new CachedTeacherFeed(read, student.Train.Features, training.TaskKind, student.Tokenizer.PadId, training.BatchSize, training.Seed, sameTokens: sameTokens);
+                feed = new CachedTeacherFeed(read, student.Train.Features, training.TaskKind, student.Tokenizer.PadId, training.BatchSize, training.Seed, sameTokens: sameTokens, groupByLength: training.GroupByLength);
                 teacher = new CachedTeacher();
                 description = caches.Count == 1 ? $"the cache {caches[0].Dir}" : $"{caches.Count} teacher caches (multi-teacher: KD on their mean logits)";
             }

@@ -55,7 +55,7 @@ internal sealed class TaskStudent : IDisposable
     public Func<EvaluationResult>? Evaluate() => Dev is null ? null
         : () => Dev.Score(ModelRunner.Logits(Model.Module, Model.Kind, Model.Logits, Dev.Features, Config.BatchSize, Tokenizer.PadId));
 
-    public Feeds.TaskDataFeed Feed() => new(Train.Features, Config.TaskKind, Tokenizer.PadId, Config.BatchSize, Config.Seed);
+    public Feeds.TaskDataFeed Feed() => new(Train.Features, Config.TaskKind, Tokenizer.PadId, Config.BatchSize, Config.Seed, Config.GroupByLength);
 
     public void Dispose() => Model.Dispose();
 }

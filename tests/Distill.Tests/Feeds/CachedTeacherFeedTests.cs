@@ -41,6 +41,35 @@ public sealed class CachedTeacherFeedTests : IClassFixture<TinyMultiTaskFixture>
         Assert.True(longer > 0, "the split vocabulary should give longer inputs than the teacher's in some rows");
     }
 
+    [Theory]
+    [InlineData(7)]
+    [InlineData(16)]
+    [InlineData(19)]
+    public void Epoch_GroupedByLength_ReadsEveryRowOnceInSortedGroupsAndResumesMidGroup(int firstBatch)
+    {
+        // 48 rows in batches of 2: a group of 16 batches, then one of 8; a resumed epoch skips whole groups in the reader.
+        var tokenizer = WordPieceEncoder.FromVocabFile(dir.Write("split-vocab.txt", TinyDistillation.SplitVocabulary));
+        var students = TaskDataLoader.Load(TaskKind.Classification, dir.File("train.jsonl"), tokenizer, null, new TaskDataSettings(16, new DataReadOptions())).Features;
+        var lengths = students.ToDictionary(f => f.FeatureId, f => f.Text.Length);
+        CachedTeacherFeed Feed() => new([new TeacherCache(dir.File("cache"), [2], [])], students, TaskKind.Classification, tokenizer.PadId, batchSize: 2, seed: 3,
+            sameTokens: false, groupByLength: true);
+        static List<string[]> Ids(IEnumerable<Batch> batches) => batches.Select(b =>
+        {
+            using (b) return b.FeatureIds.ToArray();
+        }).ToList();
+
+        var full = Ids(Feed().Epoch(1, 0));
+
+        Assert.Equal(students.Select(f => f.FeatureId).Order(), full.SelectMany(b => b).Order());
+        foreach (var group in new[] { full[..16], full[16..] })
+        {
+            var spans = group.Select(b => (Min: b.Min(id => lengths[id]), Max: b.Max(id => lengths[id]))).OrderBy(s => s.Min).ThenBy(s => s.Max).ToList();
+            for (var i = 1; i < spans.Count; i++) Assert.True(spans[i - 1].Max <= spans[i].Min, $"batches of a group interleave in length: {spans[i - 1]} then {spans[i]}");
+        }
+        Assert.True(lengths.Values.Distinct().Count() > 2, "the rows should differ in length");
+        Assert.Equal(full.Skip(firstBatch).Select(b => string.Join(',', b)), Ids(Feed().Epoch(1, firstBatch)).Select(b => string.Join(',', b)));
+    }
+
     // Reads one epoch of the feed and checks every real student token's aligned row against the cached row of the
     // teacher token containing it, and the aligned mask against the input mask (every token here is aligned);
     // returns how many rows the student reads in more tokens than the teacher.

@@ -17,7 +17,8 @@
 # Every executable call is appended to OUT/commands.log (through wrappers in OUT/bin), so a run can be audited for
 # what read the held-out files.
 # Usage: folds.sh [--folds K] [--epochs N] [--small] [--recipe CONFIG]... [--layers L,L] [--out DIR] [--seed S]
-#                 [--select SHARE] [--teacher RUN] [--data FILE]...
+#                 [--select SHARE] [--teacher RUN] [--data FILE]... [--group-by-length]
+#   --group-by-length: every run (teacher and students) in batches of similar length (train/distill --group-by-length)
 #   --small: the first 30 training and 10 dev sentences of polarity, batch 8, 32 tokens, 1 epoch (a smoke run)
 #   defaults: 5 folds; students 10 epochs, lr 1e-4, batch 32; teacher 3 epochs, lr 5e-5; 64 tokens; layers 0,3;
 #   recipe pipelines/configs/distill-L2.json; OUT pipelines/.runs/folds[-small]. A rerun with the same OUT resumes:
@@ -30,8 +31,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/../pipelines/lib/chain.sh"
 NAME=folds
 TASK=classification
 polarity="$repo/pipelines/.data/polarity"
-usage="usage: folds.sh [--folds K] [--epochs N] [--small] [--recipe CONFIG]... [--layers L,L] [--out DIR] [--seed S] [--select SHARE] [--teacher RUN] [--data FILE]..."
-folds=5 epochs="" small=0 recipes=() out="" seed=42 select=0.1 teacher_run="" data=()
+usage="usage: folds.sh [--folds K] [--epochs N] [--small] [--recipe CONFIG]... [--layers L,L] [--out DIR] [--seed S] [--select SHARE] [--teacher RUN] [--data FILE]... [--group-by-length]"
+folds=5 epochs="" small=0 recipes=() out="" seed=42 select=0.1 teacher_run="" data=() grouping=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --folds) folds="$2"; shift 2 ;;
@@ -44,6 +45,7 @@ while [ $# -gt 0 ]; do
     --select) select="$2"; shift 2 ;;
     --teacher) teacher_run="$(realpath "$2")"; shift 2 ;;
     --data) data+=("$(realpath "$2")"); shift 2 ;;
+    --group-by-length) grouping=(--group-by-length); shift ;;
     *) echo "$usage" >&2; exit 2 ;;
   esac
 done
@@ -69,6 +71,7 @@ else
   STUDENT_ARGS=(--epochs "${epochs:-10}" --lr 1e-4 --batch-size 32)
   DATA_ARGS=(--max-seq-length 64)
 fi
+TEACHER_ARGS+=("${grouping[@]}") STUDENT_ARGS+=("${grouping[@]}")
 
 # Every call goes through a wrapper that logs its command line, then runs the real executable.
 for exe in distill-student cache-teacher; do

@@ -55,7 +55,6 @@ internal sealed class CachedTeacherFeed : IBatchFeed
     public CachedTeacherFeed(IReadOnlyList<TeacherCache> caches, IReadOnlyList<TrainingFeature> features, TaskKind kind, int padId, int batchSize, int seed,
         CacheReaderOptions? readerOptions = null, string? task = null, bool sameTokens = true, bool groupByLength = false)
     {
-        this.groupByLength = groupByLength;
         ArgumentOutOfRangeException.ThrowIfZero(caches.Count);
         this.caches = caches;
         featureList = features;
@@ -67,6 +66,7 @@ internal sealed class CachedTeacherFeed : IBatchFeed
         this.readerOptions = readerOptions ?? new CacheReaderOptions();
         this.task = task;
         this.sameTokens = sameTokens;
+        this.groupByLength = groupByLength;
         joinsExamples = kind == TaskKind.Qa && !sameTokens;
         Count = features.Count;
     }

@@ -58,7 +58,8 @@ public sealed record TrainingConfig
     /// batches): a batch pads to its longest row, so on texts of mixed length a step computes fewer padding tokens
     /// (polarity: about half the tokens). Each example is still seen once an epoch, in an order fixed by the seed.
     /// </summary>
-    [JsonPropertyName("group_by_length")] public bool GroupByLength { get; init; }
+    // Not written when off, so that run records from before this key compare equal and those runs still resume.
+    [JsonPropertyName("group_by_length"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public bool GroupByLength { get; init; }
     /// <summary>Gradient clipping by global norm; 0 turns it off.</summary>
     [JsonPropertyName("max_grad_norm")] public double MaxGradNorm { get; init; } = 1.0;
     /// <summary>

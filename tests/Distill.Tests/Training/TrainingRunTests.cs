@@ -59,4 +59,22 @@ public sealed class TrainingRunTests
 
         Assert.Contains("holds a run with another configuration", error.Message);
     }
+
+    [Fact]
+    public void Execute_RunRecordedBeforeGroupByLengthExisted_ResumesUnlessGroupingIsAsked()
+    {
+        TestAssets.EnsureTorch();
+        using var dir = new TemporaryDirectory();
+        var encoderDir = TinyTask.Write(dir.Path);
+        var config = Config(dir.Path, encoderDir, "out") with { NumEpochs = 1 };
+        TrainingRun.Execute(config, new StringWriter(), isTerminal: false);
+        var record = Path.Combine(dir.Path, "out", TrainingRun.ConfigFile);
+
+        // Off, the key is not written, so a directory an older build claimed (no such key) still takes the same run.
+        Assert.DoesNotContain("group_by_length", File.ReadAllText(record));
+        TrainingRun.Execute(config, new StringWriter(), isTerminal: false);
+        var error = Assert.Throws<ConfigException>(() => TrainingRun.Execute(config with { GroupByLength = true }, new StringWriter(), isTerminal: false));
+
+        Assert.Contains("group_by_length changed", error.Message);
+    }
 }

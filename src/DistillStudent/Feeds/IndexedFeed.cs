@@ -16,7 +16,10 @@ public sealed class IndexedFeed(int count, int batchSize, int seed, Func<IReadOn
     /// <summary>Batches per epoch; the last one may be short.</summary>
     public int BatchesPerEpoch => (count + batchSize - 1) / batchSize;
 
+    /// <summary>An example's length in tokens, to batch examples of similar length (<see cref="LengthGroups"/>); null: random batches.</summary>
+    internal Func<int, int>? GroupLength { get; init; }
+
     /// <summary>The batches of <paramref name="epoch"/> in that epoch's shuffled order, from batch <paramref name="firstBatch"/> on (resume); the caller disposes each.</summary>
     public IEnumerable<Batch> Epoch(int epoch, int firstBatch) =>
-        LengthGroups.Epoch(count, batchSize, seed, epoch, firstBatch, length: null).Select(chunk => collate(chunk));
+        LengthGroups.Epoch(count, batchSize, seed, epoch, firstBatch, GroupLength).Select(chunk => collate(chunk));
 }

@@ -4,18 +4,14 @@ using Distill.Tasks;
 namespace Distill.DistillStudent.Feeds;
 
 /// <summary>
-/// Batches of a task's features held in memory, in a seeded shuffled order per epoch (<see cref="EpochOrder"/>),
+/// Batches of a task's features held in memory, in a seeded shuffled order per epoch (<see cref="IndexedFeed"/>),
 /// grouped by length when the run asks (<see cref="LengthGroups"/>).
 /// Used by BasicTrainer and by distillers whose teacher runs online; an online teacher with inputs of its own gets
 /// its batch built beside the student's from the same examples (<see cref="Batch.InputsFor"/>).
 /// </summary>
 internal sealed class TaskDataFeed : IBatchFeed
 {
-    private readonly IReadOnlyList<TrainingFeature> features;
-    private readonly int batchSize;
-    private readonly int seed;
-    private readonly bool groupByLength;
-    private readonly Func<IReadOnlyList<int>, Batch> collate;
+    private readonly IndexedFeed indexed;
 
     /// <param name="features">the student's features</param>
     /// <param name="kind">the task</param>
@@ -39,19 +35,17 @@ internal sealed class TaskDataFeed : IBatchFeed
         bool groupByLength = false)
     {
         for (var t = 0; t < teachers.Count; t++) teachers[t]?.CheckPairs(features, kind, t);
-        this.features = features;
-        this.batchSize = batchSize;
-        this.seed = seed;
-        this.groupByLength = groupByLength;
-        collate = chunk => Batch.Collate(chunk.Select(i => features[i]).ToList(), kind, padId,
+        indexed = new IndexedFeed(features.Count, batchSize, seed, chunk => Batch.Collate(chunk.Select(i => features[i]).ToList(), kind, padId,
             teacherInputs: teachers.Count == 0 ? null
-                : teachers.Select(own => own is null ? null : Batch.Collate(chunk.Select(i => own.Features[i]).ToList(), kind, own.PadId)).ToList());
+                : teachers.Select(own => own is null ? null : Batch.Collate(chunk.Select(i => own.Features[i]).ToList(), kind, own.PadId)).ToList()))
+        {
+            GroupLength = groupByLength ? i => features[i].Text.Length : null,
+        };
     }
 
-    public int Count => features.Count;
+    public int Count => indexed.Count;
 
-    public int BatchesPerEpoch => (features.Count + batchSize - 1) / batchSize;
+    public int BatchesPerEpoch => indexed.BatchesPerEpoch;
 
-    public IEnumerable<Batch> Epoch(int epoch, int firstBatch) =>
-        LengthGroups.Epoch(features.Count, batchSize, seed, epoch, firstBatch, groupByLength ? i => features[i].Text.Length : null).Select(collate);
+    public IEnumerable<Batch> Epoch(int epoch, int firstBatch) => indexed.Epoch(epoch, firstBatch);
 }

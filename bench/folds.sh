@@ -13,11 +13,15 @@
 #                      query/key/value of MiniLM relations)
 #   distilled-NAME     the same for every further --recipe NAME.json (e.g. --recipe pipelines/configs/distill-L2.json
 #                      --recipe pipelines/configs/minilmv2-L2.json compares the two on the same folds and teachers)
+#   augmented-xN       with --augment N: the first recipe on the fold's training part and N copies of each sentence
+#                      whose words may be replaced by their neighbours in the fold teacher's word embeddings
+#                      (`augment --neighbours`, TinyBERT's augmentation without an MLM head), the teacher cached over
+#                      it; --augment-epochs E (default: the students' epochs) as the copies multiply each epoch's steps
 # Then a table per arm over the folds: mean accuracy, sample standard deviation, min–max, and % of the teacher's mean.
 # Every executable call is appended to OUT/commands.log (through wrappers in OUT/bin), so a run can be audited for
 # what read the held-out files.
 # Usage: folds.sh [--folds K] [--epochs N] [--small] [--recipe CONFIG]... [--layers L,L] [--out DIR] [--seed S]
-#                 [--select SHARE] [--teacher RUN] [--data FILE]... [--group-by-length]
+#                 [--select SHARE] [--teacher RUN] [--data FILE]... [--group-by-length] [--augment N [--augment-epochs E]]
 #   --group-by-length: every run (teacher and students) in batches of similar length (train/distill --group-by-length)
 #   --small: the first 30 training and 10 dev sentences of polarity, batch 8, 32 tokens, 1 epoch (a smoke run)
 #   defaults: 5 folds; students 10 epochs, lr 1e-4, batch 32; teacher 3 epochs, lr 5e-5; 64 tokens; layers 0,3;
@@ -31,8 +35,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/../pipelines/lib/chain.sh"
 NAME=folds
 TASK=classification
 polarity="$repo/pipelines/.data/polarity"
-usage="usage: folds.sh [--folds K] [--epochs N] [--small] [--recipe CONFIG]... [--layers L,L] [--out DIR] [--seed S] [--select SHARE] [--teacher RUN] [--data FILE]... [--group-by-length]"
-folds=5 epochs="" small=0 recipes=() out="" seed=42 select=0.1 teacher_run="" data=() grouping=()
+usage="usage: folds.sh [--folds K] [--epochs N] [--small] [--recipe CONFIG]... [--layers L,L] [--out DIR] [--seed S] [--select SHARE] [--teacher RUN] [--data FILE]... [--group-by-length] [--augment N [--augment-epochs E]]"
+folds=5 epochs="" small=0 recipes=() out="" seed=42 select=0.1 teacher_run="" data=() grouping=() copies="" augment_epochs=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --folds) folds="$2"; shift 2 ;;
@@ -46,6 +50,8 @@ while [ $# -gt 0 ]; do
     --teacher) teacher_run="$(realpath "$2")"; shift 2 ;;
     --data) data+=("$(realpath "$2")"); shift 2 ;;
     --group-by-length) grouping=(--group-by-length); shift ;;
+    --augment) copies="$2"; shift 2 ;;
+    --augment-epochs) augment_epochs="$2"; shift 2 ;;
     *) echo "$usage" >&2; exit 2 ;;
   esac
 done
@@ -55,6 +61,8 @@ recipe_arms=(student-distilled) described="student-distilled = ${recipes[0]}"
 for recipe in "${recipes[@]:1}"; do
   recipe_arms+=("distilled-$(basename "$recipe" .json)") described+=", ${recipe_arms[-1]} = $recipe"
 done
+[ -z "$augment_epochs" ] || [ -n "$copies" ] || { echo "folds: --augment-epochs needs --augment" >&2; exit 2; }
+[ -z "$copies" ] || described+=", augmented-x$copies = ${recipes[0]} on $copies neighbour-replaced copies per sentence"
 [ "$(printf '%s\n' "${recipe_arms[@]}" | sort -u | wc -l)" = ${#recipe_arms[@]} ] || { echo "folds: two --recipe files share a name: ${recipes[*]}" >&2; exit 2; }
 
 [ "$small" = 1 ] && RUNS="${out:-$repo/pipelines/.runs/folds-small}" || RUNS="${out:-$repo/pipelines/.runs/folds}"
@@ -72,6 +80,8 @@ else
   DATA_ARGS=(--max-seq-length 64)
 fi
 TEACHER_ARGS+=("${grouping[@]}") STUDENT_ARGS+=("${grouping[@]}")
+AUGMENTED_ARGS=("${STUDENT_ARGS[@]}")
+[ -z "$augment_epochs" ] || AUGMENTED_ARGS=(--epochs "$augment_epochs" "${STUDENT_ARGS[@]:2}")
 
 # Every call goes through a wrapper that logs its command line, then runs the real executable.
 for exe in distill-student cache-teacher; do
@@ -98,6 +108,7 @@ init_student minilm student-init
 if [ -n "$teacher_run" ]; then ln -sfn "$teacher_run" "$RUNS/teacher-given"; fi
 DISTILL_ARGS=("${STUDENT_ARGS[@]}")
 arms=(teacher student-alone "${recipe_arms[@]}")
+[ -z "$copies" ] || arms+=("augmented-x$copies")
 # An arm is finished once its held-out evaluation exists: it is skipped then, and its checkpoints/ (optimizer state,
 # kept for resuming) and the fold's cache are removed, as 5 folds × 3 arms would otherwise hold gigabytes.
 evaluate_arm() { # ARM RUN: RUN's best/ on the held-out part, as the arm's figure
@@ -126,6 +137,17 @@ for i in $(seq 1 "$folds"); do
     evaluate_arm "$arm" "$f/$arm"
     rm -rf "${RUNS:?}/$f/cache-$arm"
   done
+  arm="augmented-x$copies"
+  if [ -n "$copies" ] && ! done_arm "$arm"; then
+    augment "$copies" "$f-$arm" --neighbours "$RUNS/$teacher/best"
+    (
+      TRAIN="$RUNS/data/$f-$arm.jsonl" DISTILL_ARGS=("${AUGMENTED_ARGS[@]}")
+      cache_teacher "$teacher" "$f/cache-$arm" --config "${recipes[0]}"
+      distill_student student-init "$f/$arm" "${recipes[0]}" "$f/cache-$arm"
+    )
+    evaluate_arm "$arm" "$f/$arm"
+    rm -rf "${RUNS:?}/$f/cache-$arm"
+  fi
 done
 
 # The table: one row per arm over the folds' held-out accuracies.

@@ -63,10 +63,12 @@ train_student() { # INIT OUT [train flags...]: the student trained on the labels
     --seed 42 --threads "$threads" "${DATA_ARGS[@]}" "$@"
 }
 
-augment() { # COPIES NAME: $TRAIN and COPIES noisy copies of each example (words dropped, swapped) as $RUNS/data/NAME.jsonl
+augment() { # COPIES NAME [augment flags...]: $TRAIN and COPIES noisy copies of each example as $RUNS/data/NAME.jsonl
+  local copies="$1" name="$2"
+  shift 2
   mkdir -p "$RUNS/data"
-  [ -s "$RUNS/data/$2.jsonl" ] || "$bin/distill-student" augment --data "$TRAIN" --copies "$1" --seed 42 \
-    --out "$RUNS/data/$2.jsonl"
+  [ -s "$RUNS/data/$name.jsonl" ] || "$bin/distill-student" augment --data "$TRAIN" --copies "$copies" --seed 42 \
+    "$@" --out "$RUNS/data/$name.jsonl"
 }
 
 distill_student() { # INIT OUT CONFIG CACHE...: distilled from every cache (several: MultiTeacher)

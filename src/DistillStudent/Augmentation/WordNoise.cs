@@ -8,10 +8,12 @@ namespace Distill.DistillStudent.Augmentation;
 /// stays), then each word is swapped with its right neighbour with <see cref="SwapProbability"/>. Words are split on
 /// white space, as the pre-tokenized sentence corpora are. A copy keeps its source's label only because the readers
 /// need one; it is meant for a distillation whose hard-label weight is 0, where the teacher's outputs are the targets.
+/// With <see cref="Replacement"/>, words are first replaced by embedding neighbours (TinyBERT's kind of noise), then
+/// dropped and swapped.
 /// </summary>
 internal sealed record WordNoise
 {
-    public WordNoise(double dropProbability, double swapProbability)
+    public WordNoise(double dropProbability, double swapProbability, WordNeighbours? replacement = null)
     {
         if (dropProbability is < 0 or >= 1 || swapProbability is < 0 or > 1)
         {
@@ -20,10 +22,12 @@ internal sealed record WordNoise
         }
         DropProbability = dropProbability;
         SwapProbability = swapProbability;
+        Replacement = replacement;
     }
 
     public double DropProbability { get; }
     public double SwapProbability { get; }
+    public WordNeighbours? Replacement { get; }
 
     /// <summary>Each copy of one example draws from its own generator, seeded by the run's seed and the example's
     /// position, so a copy does not change when other examples are added after it.</summary>
@@ -38,8 +42,10 @@ internal sealed record WordNoise
             .ToList();
     }
 
-    private List<string> Noisy(string[] words, Random random)
+    private List<string> Noisy(string[] source, Random random)
     {
+        // Without a replacement no draw is spent on it, so drop-and-swap copies stay what earlier builds wrote.
+        var words = Replacement is null ? source : source.Select(word => Replacement.Replace(word, random)).ToArray();
         var kept = words.Where(_ => random.NextDouble() >= DropProbability).ToList();
         if (kept.Count == 0) kept.Add(words[random.Next(words.Length)]);
         for (var i = 0; i + 1 < kept.Count; i++)

@@ -7,9 +7,9 @@ namespace Distill.Tests.Pipelines;
 /// <summary>
 /// <c>bench/folds.sh --small --folds 2</c> end to end with the executables built beside this test: 40 polarity
 /// sentences, 3 steps per run, two recipes (the default hidden-state matches and MiniLMv2's relations, whose cache
-/// holds the teacher's query/key/value). It checks what the script promises, not accuracy: the folds partition the
-/// pooled data, every run selects its checkpoint on the selection part while only <c>eval</c> reads the held-out part,
-/// and the table has a row per arm.
+/// holds the teacher's query/key/value) and the augmented arm (one neighbour-replaced copy per sentence, 2 epochs).
+/// It checks what the script promises, not accuracy: the folds partition the pooled data, every run selects its
+/// checkpoint on the selection part while only <c>eval</c> reads the held-out part, and the table has a row per arm.
 /// </summary>
 public sealed class FoldsScriptTests(ITestOutputHelper output)
 {
@@ -27,7 +27,8 @@ public sealed class FoldsScriptTests(ITestOutputHelper output)
         var environment = new Dictionary<string, string> { ["BIN"] = AppContext.BaseDirectory };
 
         var run = ScriptRun.Invoke("bench/folds.sh", Limit, environment, "--small", "--folds", "2", "--out", runs,
-            "--recipe", Path.Combine(Configs, "distill-L2.json"), "--recipe", Path.Combine(Configs, "minilmv2-L2.json"));
+            "--recipe", Path.Combine(Configs, "distill-L2.json"), "--recipe", Path.Combine(Configs, "minilmv2-L2.json"),
+            "--augment", "1", "--augment-epochs", "2");
         output.WriteLine(run.Output);
 
         Assert.False(run.TimedOut, $"folds.sh ran past {Limit.TotalMinutes} minutes:\n{run.Output}");
@@ -46,15 +47,25 @@ public sealed class FoldsScriptTests(ITestOutputHelper output)
 
         var calls = File.ReadAllLines(Path.Combine(runs, "commands.log"));
         var readingHeld = calls.Where(call => call.Contains("held.jsonl", StringComparison.Ordinal)).ToList();
-        Assert.Equal(8, readingHeld.Count);
+        Assert.Equal(10, readingHeld.Count);
         Assert.All(readingHeld, call => Assert.StartsWith("distill-student eval ", call, StringComparison.Ordinal));
         var selecting = calls.Where(call => call.StartsWith("distill-student train ", StringComparison.Ordinal) || call.StartsWith("distill-student distill ", StringComparison.Ordinal)).ToList();
-        Assert.Equal(8, selecting.Count);
+        Assert.Equal(10, selecting.Count);
         Assert.All(selecting, call => Assert.Matches(@"--dev \S+/fold-\d/select\.jsonl", call));
+        foreach (var fold in new[] { "fold-1", "fold-2" })
+        {
+            var augmented = $"/data/{fold}-augmented-x1.jsonl";
+            Assert.Single(calls, call => call.StartsWith("distill-student augment ", StringComparison.Ordinal)
+                && call.Contains($"/folds/{fold}/train.jsonl", StringComparison.Ordinal) && call.Contains($"--neighbours {runs}/{fold}/teacher/best", StringComparison.Ordinal));
+            Assert.Single(calls, call => call.StartsWith("cache-teacher run ", StringComparison.Ordinal) && call.Contains(augmented, StringComparison.Ordinal));
+            var distill = Assert.Single(selecting, call => call.Contains($"--train {runs}{augmented}", StringComparison.Ordinal));
+            Assert.Contains("--epochs 2 ", distill, StringComparison.Ordinal);
+            Assert.Equal(2 * Ids(Path.Combine(runs, "folds", fold, "train.jsonl")).Count, Ids(runs + augmented).Count);
+        }
 
         var table = File.ReadAllText(Path.Combine(runs, "table.md"));
         Assert.Contains(calls, call => call.StartsWith("cache-teacher run ", StringComparison.Ordinal) && call.Contains("minilmv2-L2.json", StringComparison.Ordinal));
-        foreach (var arm in new[] { "teacher", "student-alone", "student-distilled", "distilled-minilmv2-L2" })
+        foreach (var arm in new[] { "teacher", "student-alone", "student-distilled", "distilled-minilmv2-L2", "augmented-x1" })
         {
             Assert.Matches($@"\| {arm} \| [01]\.\d{{4}} \| \d\.\d{{4}} \| [01]\.\d{{4}}–[01]\.\d{{4}} \| \d+\.\d% \|", table);
         }

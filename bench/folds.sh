@@ -17,11 +17,15 @@
 #                      whose words may be replaced by their neighbours in the fold teacher's word embeddings
 #                      (`augment --neighbours`, TinyBERT's augmentation without an MLM head), the teacher cached over
 #                      it; --augment-epochs E (default: the students' epochs) as the copies multiply each epoch's steps
+#   own-vocab-N        with --vocab-size N: a student of the same layers with its own vocabulary of the N teacher
+#                      pieces the fold's training part uses most (build-vocab; init-student --vocab), distilled with
+#                      the first recipe (token-level matches aligned by character offsets)
 # Then a table per arm over the folds: mean accuracy, sample standard deviation, min–max, and % of the teacher's mean.
 # Every executable call is appended to OUT/commands.log (through wrappers in OUT/bin), so a run can be audited for
 # what read the held-out files.
 # Usage: folds.sh [--folds K] [--epochs N] [--small] [--recipe CONFIG]... [--layers L,L] [--out DIR] [--seed S]
 #                 [--select SHARE] [--teacher RUN] [--data FILE]... [--group-by-length] [--augment N [--augment-epochs E]]
+#                 [--vocab-size N]
 #   --group-by-length: every run (teacher and students) in batches of similar length (train/distill --group-by-length)
 #   --small: the first 30 training and 10 dev sentences of polarity, batch 8, 32 tokens, 1 epoch (a smoke run)
 #   defaults: 5 folds; students 10 epochs, lr 1e-4, batch 32; teacher 3 epochs, lr 5e-5; 64 tokens; layers 0,3;
@@ -35,8 +39,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/../pipelines/lib/chain.sh"
 NAME=folds
 TASK=classification
 polarity="$repo/pipelines/.data/polarity"
-usage="usage: folds.sh [--folds K] [--epochs N] [--small] [--recipe CONFIG]... [--layers L,L] [--out DIR] [--seed S] [--select SHARE] [--teacher RUN] [--data FILE]... [--group-by-length] [--augment N [--augment-epochs E]]"
-folds=5 epochs="" small=0 recipes=() out="" seed=42 select=0.1 teacher_run="" data=() grouping=() copies="" augment_epochs=""
+usage="usage: folds.sh [--folds K] [--epochs N] [--small] [--recipe CONFIG]... [--layers L,L] [--out DIR] [--seed S] [--select SHARE] [--teacher RUN] [--data FILE]... [--group-by-length] [--augment N [--augment-epochs E]] [--vocab-size N]"
+folds=5 epochs="" small=0 recipes=() out="" seed=42 select=0.1 teacher_run="" data=() grouping=() copies="" augment_epochs="" vocab_size=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --folds) folds="$2"; shift 2 ;;
@@ -52,6 +56,7 @@ while [ $# -gt 0 ]; do
     --group-by-length) grouping=(--group-by-length); shift ;;
     --augment) copies="$2"; shift 2 ;;
     --augment-epochs) augment_epochs="$2"; shift 2 ;;
+    --vocab-size) vocab_size="$2"; shift 2 ;;
     *) echo "$usage" >&2; exit 2 ;;
   esac
 done
@@ -63,6 +68,7 @@ for recipe in "${recipes[@]:1}"; do
 done
 [ -z "$augment_epochs" ] || [ -n "$copies" ] || { echo "folds: --augment-epochs needs --augment" >&2; exit 2; }
 [ -z "$copies" ] || described+=", augmented-x$copies = ${recipes[0]} on $copies neighbour-replaced copies per sentence"
+[ -z "$vocab_size" ] || described+=", own-vocab-$vocab_size = ${recipes[0]} with $vocab_size teacher pieces"
 [ "$(printf '%s\n' "${recipe_arms[@]}" | sort -u | wc -l)" = ${#recipe_arms[@]} ] || { echo "folds: two --recipe files share a name: ${recipes[*]}" >&2; exit 2; }
 
 [ "$small" = 1 ] && RUNS="${out:-$repo/pipelines/.runs/folds-small}" || RUNS="${out:-$repo/pipelines/.runs/folds}"
@@ -109,6 +115,7 @@ if [ -n "$teacher_run" ]; then ln -sfn "$teacher_run" "$RUNS/teacher-given"; fi
 DISTILL_ARGS=("${STUDENT_ARGS[@]}")
 arms=(teacher student-alone "${recipe_arms[@]}")
 [ -z "$copies" ] || arms+=("augmented-x$copies")
+[ -z "$vocab_size" ] || arms+=("own-vocab-$vocab_size")
 # An arm is finished once its held-out evaluation exists: it is skipped then, and its checkpoints/ (optimizer state,
 # kept for resuming) and the fold's cache are removed, as 5 folds × 3 arms would otherwise hold gigabytes.
 evaluate_arm() { # ARM RUN: RUN's best/ on the held-out part, as the arm's figure
@@ -147,6 +154,13 @@ for i in $(seq 1 "$folds"); do
     )
     evaluate_arm "$arm" "$f/$arm"
     rm -rf "${RUNS:?}/$f/cache-$arm"
+  fi
+  arm="own-vocab-$vocab_size"
+  if [ -n "$vocab_size" ] && ! done_arm "$arm"; then
+    cache_teacher "$teacher" "$f/cache-$arm" --config "${recipes[0]}"
+    own_vocabulary_student "$teacher" "$f/cache-$arm" "$vocab_size" "$f/$arm" "${recipes[0]}" minilm
+    evaluate_arm "$arm" "$f/$arm"
+    rm -rf "${RUNS:?}/$f/cache-$arm" "${RUNS:?}/$f/$arm-init"
   fi
 done
 

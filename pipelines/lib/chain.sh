@@ -81,12 +81,13 @@ distill_student() { # INIT OUT CONFIG CACHE...: distilled from every cache (seve
     "${DATA_ARGS[@]}" "${DISTILL_ARGS[@]}"
 }
 
-own_vocabulary_student() { # TEACHER CACHE SIZE OUT CONFIG: a student with the SIZE teacher pieces the data uses most
-  local teacher="$1" cache="$2" size="$3" out="$4" config="$5"
+own_vocabulary_student() { # TEACHER CACHE SIZE OUT CONFIG [INIT]: a student with the SIZE teacher pieces the data uses
+  # most, its layers from INIT (a run or a model under RUNS; default TEACHER)
+  local teacher="$1" cache="$2" size="$3" out="$4" config="$5" init="${6:-$1}"
   stage "$out: a vocabulary of the $size teacher pieces the data uses most"
   [ -s "$RUNS/$out.vocab.txt" ] || "$bin/distill-student" build-vocab --teacher "$RUNS/$teacher/best" --data "$TRAIN" \
     --size "$size" --out "$RUNS/$out.vocab.txt"
-  init_student "$teacher" "$out-init" --vocab "$RUNS/$out.vocab.txt"
+  init_student "$init" "$out-init" --vocab "$RUNS/$out.vocab.txt"
   distill_student "$out-init" "$out" "$config" "$cache"
 }
 

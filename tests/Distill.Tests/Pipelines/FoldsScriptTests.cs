@@ -7,7 +7,8 @@ namespace Distill.Tests.Pipelines;
 /// <summary>
 /// <c>bench/folds.sh --small --folds 2</c> end to end with the executables built beside this test: 40 polarity
 /// sentences, 3 steps per run, two recipes (the default hidden-state matches and MiniLMv2's relations, whose cache
-/// holds the teacher's query/key/value) and the augmented arm (one neighbour-replaced copy per sentence, 2 epochs).
+/// holds the teacher's query/key/value), the augmented arm (one neighbour-replaced copy per sentence, 2 epochs) and
+/// the own-vocabulary arm (300 teacher pieces).
 /// It checks what the script promises, not accuracy: the folds partition the pooled data, every run selects its
 /// checkpoint on the selection part while only <c>eval</c> reads the held-out part, and the table has a row per arm.
 /// </summary>
@@ -28,7 +29,7 @@ public sealed class FoldsScriptTests(ITestOutputHelper output)
 
         var run = ScriptRun.Invoke("bench/folds.sh", Limit, environment, "--small", "--folds", "2", "--out", runs,
             "--recipe", Path.Combine(Configs, "distill-L2.json"), "--recipe", Path.Combine(Configs, "minilmv2-L2.json"),
-            "--augment", "1", "--augment-epochs", "2");
+            "--augment", "1", "--augment-epochs", "2", "--vocab-size", "300");
         output.WriteLine(run.Output);
 
         Assert.False(run.TimedOut, $"folds.sh ran past {Limit.TotalMinutes} minutes:\n{run.Output}");
@@ -47,10 +48,10 @@ public sealed class FoldsScriptTests(ITestOutputHelper output)
 
         var calls = File.ReadAllLines(Path.Combine(runs, "commands.log"));
         var readingHeld = calls.Where(call => call.Contains("held.jsonl", StringComparison.Ordinal)).ToList();
-        Assert.Equal(10, readingHeld.Count);
+        Assert.Equal(12, readingHeld.Count);
         Assert.All(readingHeld, call => Assert.StartsWith("distill-student eval ", call, StringComparison.Ordinal));
         var selecting = calls.Where(call => call.StartsWith("distill-student train ", StringComparison.Ordinal) || call.StartsWith("distill-student distill ", StringComparison.Ordinal)).ToList();
-        Assert.Equal(10, selecting.Count);
+        Assert.Equal(12, selecting.Count);
         Assert.All(selecting, call => Assert.Matches(@"--dev \S+/fold-\d/select\.jsonl", call));
         foreach (var fold in new[] { "fold-1", "fold-2" })
         {
@@ -61,11 +62,15 @@ public sealed class FoldsScriptTests(ITestOutputHelper output)
             var distill = Assert.Single(selecting, call => call.Contains($"--train {runs}{augmented}", StringComparison.Ordinal));
             Assert.Contains("--epochs 2 ", distill, StringComparison.Ordinal);
             Assert.Equal(2 * Ids(Path.Combine(runs, "folds", fold, "train.jsonl")).Count, Ids(runs + augmented).Count);
+            Assert.InRange(File.ReadAllLines(Path.Combine(runs, fold, "own-vocab-300.vocab.txt")).Length, 100, 300); // at most what was asked; tiny data uses fewer
+            Assert.Single(calls, call => call.StartsWith($"distill-student init-student --teacher {runs}/minilm ", StringComparison.Ordinal)
+                && call.Contains($"--vocab {runs}/{fold}/own-vocab-300.vocab.txt", StringComparison.Ordinal));
+            Assert.Single(selecting, call => call.Contains($"--student {runs}/{fold}/own-vocab-300-init ", StringComparison.Ordinal));
         }
 
         var table = File.ReadAllText(Path.Combine(runs, "table.md"));
         Assert.Contains(calls, call => call.StartsWith("cache-teacher run ", StringComparison.Ordinal) && call.Contains("minilmv2-L2.json", StringComparison.Ordinal));
-        foreach (var arm in new[] { "teacher", "student-alone", "student-distilled", "distilled-minilmv2-L2", "augmented-x1" })
+        foreach (var arm in new[] { "teacher", "student-alone", "student-distilled", "distilled-minilmv2-L2", "augmented-x1", "own-vocab-300" })
         {
             Assert.Matches($@"\| {arm} \| [01]\.\d{{4}} \| \d\.\d{{4}} \| [01]\.\d{{4}}–[01]\.\d{{4}} \| \d+\.\d% \|", table);
         }

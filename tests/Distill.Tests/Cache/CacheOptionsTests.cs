@@ -12,7 +12,7 @@ public sealed class CacheOptionsTests
         var options = new CacheWriterOptions();
 
         Assert.Equal(1024, options.RowGroupRows);
-        Assert.Equal(64L * 1024 * 1024, options.RowGroupBytes);
+        Assert.Equal(16L * 1024 * 1024, options.RowGroupBytes);
         Assert.Equal(CompressionMethod.Zstd, options.Compression);
         Assert.Equal(CompressionMethod.None, options.TensorCompression);
         Assert.Equal(3, options.IoAttempts);

@@ -9,7 +9,8 @@
 #             later one (shards verified), each in a fresh process (cache-bench reader-measure)
 #   distill   distill-student distill from the cache, STEPS steps of batch 32, the 2-layer student from layers 0,3
 #             (pipelines/configs/distill-L2.json): seconds per step, peak RSS, and the time the loop waited for
-#             batches (from its own log line; with THREADS >= 2 the next batch is built while the step runs)
+#             batches (from its own log line: in all, and for the batches after each epoch's first, which opens the
+#             cache; the next batch is built during the step only where a core is left over, PrefetchesByDefault)
 # and the ratios big / 3,200 rows (goals: RSS <= 1.1x, step unchanged, waiting < 2 % of the step).
 # Usage: scale.sh [--copies K] [--base-rows N] [--teacher DIR] [--steps N] [--bf16] [--out DIR]
 #   defaults: K = 3 (12,800 rows, ~1.4 GB of shards); the full size is --copies 31 (102,400 rows, ~15 GB; disk!);

@@ -180,8 +180,11 @@ internal abstract class TrainerBase
                     : $"train: {data.Count} examples, {plan.StepsPerEpoch} steps per pass over them, num_steps {plan.TotalSteps} (the data cycled)");
             }
 
-            // Time the loop waited for the next batch (built in place, or by the prefetching thread when it had not finished).
+            // Time the loop waited for the next batch (built in place, or by the prefetching thread when it had not finished),
+            // and the part of it spent on each epoch's first batch, which opens the data (a cache's first shard is hashed
+            // then): a short run is dominated by it, a long one by the rest.
             var feedWait = TimeSpan.Zero;
+            var firstBatchWait = TimeSpan.Zero;
             var startup = stopwatch.Elapsed;
             var tensorboard = utils.tensorboard.SummaryWriter(Config.LogDir ?? Path.Combine(output.OutputDir, "runs"));
             using var metricsLog = new MetricsLog(Path.Combine(output.OutputDir, "metrics.jsonl"), keepThroughStep: state.GlobalStep);
@@ -197,9 +200,13 @@ internal abstract class TrainerBase
                 var b = epoch == state.Epoch ? state.NextBatch : 0;
                 var batches = data.Epoch(epoch, b);
                 var waitStart = Stopwatch.GetTimestamp();
+                var firstOfEpoch = true;
                 foreach (var batch in PrefetchBatches ?? PrefetchesByDefault(Config.Threads, Environment.ProcessorCount) ? PrefetchedBatches.Of(batches) : batches)
                 {
-                    feedWait += Stopwatch.GetElapsedTime(waitStart);
+                    var waited = Stopwatch.GetElapsedTime(waitStart);
+                    feedWait += waited;
+                    if (firstOfEpoch) firstBatchWait += waited;
+                    firstOfEpoch = false;
                     cancellation.ThrowIfCancellationRequested();
                     using (batch)
                     using (NewDisposeScope())
@@ -278,7 +285,7 @@ internal abstract class TrainerBase
             progress.Complete();
             var trained = stopwatch.Elapsed - startup;
             output.Log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"train: waited {feedWait.TotalSeconds:F1} s for batches, {feedWait.TotalSeconds / Math.Max(1e-9, trained.TotalSeconds):P1} of the loop's {trained.TotalSeconds:F1} s (checkpoints and evaluations included)"));
+                $"train: waited {feedWait.TotalSeconds:F1} s for batches, {feedWait.TotalSeconds / Math.Max(1e-9, trained.TotalSeconds):P1} of the loop's {trained.TotalSeconds:F1} s (checkpoints and evaluations included); {firstBatchWait.TotalSeconds:F2} s of it for the first batch of each epoch, {(feedWait - firstBatchWait).TotalSeconds / Math.Max(1e-9, trained.TotalSeconds):P1} for the others"));
             store.RequireBest(state);
             return new TrainingSummary(state.GlobalStep, state.MainMetric, state.BestMetric, state.BestStep, store.BestDir, state.Metrics, stopwatch.Elapsed, state.SkippedSteps);
         }

@@ -28,6 +28,9 @@ internal sealed record RecipeConfig
 
     [JsonPropertyName("distillation")] public JsonObject Distillation { get; init; } = [];
 
+    /// <summary>Distil on the training data and neighbour-replaced copies of it; null: on the training data alone.</summary>
+    [JsonPropertyName("augment")] public RecipeAugmentation? Augment { get; init; }
+
     private static readonly JsonSerializerOptions Options = new() { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
 
     public static RecipeConfig Load(string path)
@@ -37,6 +40,7 @@ internal sealed record RecipeConfig
         {
             var recipe = JsonSerializer.Deserialize<RecipeConfig>(File.ReadAllText(path), Options) ?? throw new ConfigException($"{path}: the recipe is null");
             if (recipe.StudentLayers < 1) throw new ConfigException($"{path}: student_layers must be at least 1, found {recipe.StudentLayers}");
+            if (recipe.Augment?.Problem() is { } problem) throw new ConfigException($"{path}: {problem}");
             return recipe;
         }
         catch (JsonException e)

@@ -6,6 +6,8 @@ using Distill.TeacherCaching;
 using Distill.DistillStudent.Runs;
 using Distill.DistillStudent.Students;
 using Distill.Models;
+using Distill.Data;
+using Distill.DistillStudent.Augmentation;
 
 namespace Distill.DistillStudent.Recipes;
 
@@ -18,7 +20,8 @@ internal sealed record RecipeSummary(string Metric, double Teacher, double Stude
 
 /// <summary>
 /// The recommended recipe end to end on the CPU, from a fine-tuned teacher: the student (teacher layers, a preset or
-/// its own vocabulary), the teacher cached once over the training data with the layers the recipe's matches read,
+/// its own vocabulary), the training data with neighbour-replaced copies when the recipe's <c>augment</c> asks for
+/// them (<c>OUT/train-augmented.jsonl</c>), the teacher cached once over it with the layers the recipe's matches read,
 /// distillation (best checkpoint on the dev file), and both models evaluated on the dev file by <c>eval</c>'s code.
 /// Each stage is the library's own (<see cref="StudentBuilder"/>, <see cref="CacheRun"/>, <see cref="DistillationRun"/>,
 /// <see cref="ModelEvaluation"/>); a rerun with the same arguments keeps the student and the complete cache shards and
@@ -28,6 +31,7 @@ internal static class RecipeRun
 {
     public const string StudentInitDir = "student-init";
     public const string CacheDir = "cache";
+    public const string AugmentedTrainFile = "train-augmented.jsonl";
 
     public static async Task<RecipeSummary> ExecuteAsync(RecipeOptions options, TextWriter log, CancellationToken cancellation = default)
     {
@@ -59,13 +63,14 @@ internal static class RecipeRun
             foreach (var line in report.Describe()) log.WriteLine($"recipe: student: {line}");
         }
         var student = BertConfig.Load(Path.Combine(init, ModelDirectory.ConfigFile));
+        if (recipe.Augment is { } augment) training = training with { TrainFile = Augment(options, augment, training.Seed, output, log) };
 
         var run = new DistillRunConfig { Training = training, Distillation = recipe.Resolve(teacher, student, options.Recipe), Cache = [cache] }.Validate(options.Recipe);
         var distillation = run.Distillation;
-        log.WriteLine($"recipe: caching the teacher over {options.TrainFile} into {cache}");
+        log.WriteLine($"recipe: caching the teacher over {training.TrainFile} into {cache}");
         await CacheRun.ExecuteAsync(new CacheRunOptions
         {
-            Task = options.Task, DataFile = options.TrainFile, OutputDir = cache, ModelDir = options.Teacher, Data = training.DataSettings,
+            Task = options.Task, DataFile = training.TrainFile!, OutputDir = cache, ModelDir = options.Teacher, Data = training.DataSettings,
             HiddenLayers = distillation.TeacherHiddenLayers(), AttentionLayers = distillation.TeacherAttentionLayers(),
             ProjectionLayers = distillation.TeacherProjectionLayers(), Threads = options.Threads,
         }, log, isTerminal: false, cancellation);
@@ -75,5 +80,19 @@ internal static class RecipeRun
         var (studentResult, _, _) = ModelEvaluation.Run(summary.BestDir, options.Task, options.DevFile, training.DataSettings, ModelEvaluation.DefaultBatchSize);
         var metric = teacherResult.MainMetric;
         return new RecipeSummary(metric, teacherResult.Metrics[metric], studentResult.Metrics[metric], summary.BestDir);
+    }
+
+    // Written once (atomically) and kept, so that a rerun caches and distils on the same file.
+    private static string Augment(RecipeOptions options, RecipeAugmentation augment, int seed, string output, TextWriter log)
+    {
+        if (options.Task != TaskKind.Classification) throw new ConfigException($"{options.Recipe}: augment applies to classification only, not {options.Task.Name()}");
+        var path = Path.Combine(output, AugmentedTrainFile);
+        if (File.Exists(path)) return path;
+        var examples = ClassificationReader.Read(options.TrainFile, new DataReadOptions()).Examples;
+        var neighbours = WordNeighbours.FromModel(options.Teacher, examples.Select(e => e.TextA), augment.Candidates, augment.Replace);
+        var augmented = NoisyData.Augment(examples, new WordNoise(0, 0, neighbours), augment.Copies, seed);
+        NoisyData.Write(path, augmented);
+        log.WriteLine($"recipe: {augmented.Count} training examples ({examples.Count} and {augmented.Count - examples.Count} copies, words replaced by the teacher's embedding neighbours) in {path}");
+        return path;
     }
 }

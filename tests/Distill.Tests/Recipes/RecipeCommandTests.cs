@@ -13,10 +13,10 @@ public sealed partial class RecipeCommandTests : IClassFixture<TinyDistillationF
 
     public RecipeCommandTests(TinyDistillationFixture setup) => dir = setup.Dir;
 
-    private string TinyRecipe(string name, string matches)
+    private string TinyRecipe(string name, string matches, string augment = "")
     {
         return dir.Write(name, $$$"""
-            {"student_layers": 1,
+            {"student_layers": 1, {{{augment}}}
              "training": {"num_epochs": 8, "learning_rate": 5e-3, "batch_size": 8, "max_seq_length": 16, "seed": 3},
              "distillation": {"temperature": 2, "kd_loss_type": "ce", "hard_label_weight": 0, "intermediate_matches": [{{{matches}}}]}}
             """);
@@ -68,6 +68,24 @@ public sealed partial class RecipeCommandTests : IClassFixture<TinyDistillationF
         Assert.Equal([1], spec.ProjectionLayers!);
         Assert.Empty(spec.HiddenLayers);
         Assert.Contains("\"value_relation_kl_0\"", File.ReadAllText(Path.Combine(output, "metrics.jsonl")));
+    }
+
+    [Fact]
+    public void Recipe_Augment_CachesAndDistilsOnTheDataAndItsCopies()
+    {
+        var output = dir.File("recipe-augment");
+        var recipe = TinyRecipe("augment.json", """{"layers": "uniform", "feature": "hidden", "loss": "hidden_mse"}""", "\"augment\": {\"copies\": 2, \"candidates\": 3},");
+
+        var run = Recipe(output, recipe);
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        Assert.Matches(Summary(), run.Output);
+        var source = File.ReadAllLines(dir.File("train.jsonl")).Length;
+        var augmented = Path.Combine(output, "train-augmented.jsonl");
+        Assert.Equal(3 * source, File.ReadAllLines(augmented).Length);
+        var manifest = CacheManifest.Load(Path.Combine(output, "cache", CacheManifest.FileName));
+        Assert.Equal(3 * source, manifest.Shards.Sum(shard => shard.Rows));
+        Assert.Contains($"\"train_file\": \"{augmented}\"", File.ReadAllText(Path.Combine(output, "distill_run.json")));
     }
 
     [Fact]

@@ -82,6 +82,20 @@ public sealed class RecipeConfigTests
         Assert.Contains(expected, error.Message);
     }
 
+    [Theory]
+    [InlineData("""{"copies": 0}""", "augment.copies must be at least 1, found 0")]
+    [InlineData("""{"replace": 1.5}""", "augment.replace must be in [0, 1], found 1.5")]
+    [InlineData("""{"candidates": 0}""", "augment.candidates must be at least 1, found 0")]
+    public void Load_AugmentOutOfRange_NamesTheField(string augment, string expected)
+    {
+        using var dir = new TemporaryDirectory();
+        var path = dir.Write("r.json", $$$"""{"augment": {{{augment}}}, "distillation": {"temperature": 8}}""");
+
+        var error = Assert.Throws<ConfigException>(() => RecipeConfig.Load(path));
+
+        Assert.Contains($"{path}: {expected}", error.Message);
+    }
+
     [Fact]
     public void Load_ShippedRecipe_ValidForATwoLayerStudentOfMiniLm()
     {
@@ -92,6 +106,7 @@ public sealed class RecipeConfigTests
             .Validate(path, ComponentRegistry.Catalog, studentLayers: recipe.StudentLayers, teacherLayers: [6]);
 
         Assert.Equal(2, recipe.StudentLayers);
+        Assert.Equal(new RecipeAugmentation { Copies = 8 }, recipe.Augment);
         (recipe.Training with { Model = "student", TrainFile = "train.csv", OutputDir = "out" }).Validate(path);
         Assert.NotEmpty(config.IntermediateMatches);
     }

@@ -19,7 +19,7 @@ internal static class CountOptions
         ["--max-examples"] = 1, ["--max-seq-length"] = 1, ["--max-query-length"] = 1, ["--num-heads"] = 1,
         ["--num-shards"] = 1, ["--rows-per-shard"] = 1, ["--size"] = 1, ["--threads"] = 1, ["--hidden"] = 1,
         ["--gru-layers"] = 1, ["--limit-alphabet"] = 1, ["--min-frequency"] = 1, ["--topk"] = 1, ["--max-level"] = 1, ["--calibration-examples"] = 1,
-        ["--folds"] = 2, ["--layers"] = 1, ["--vocab-size"] = 1,
+        ["--folds"] = 2, ["--layers"] = 1, ["--vocab-size"] = 1, ["--candidates"] = 1,
         ["--warmup"] = 0, ["--doc-stride"] = 0, ["--shard-index"] = 0, ["--copies"] = 0, ["--min-elements"] = 0, ["--int8-min-elements"] = 0, ["--topk-threshold"] = 0,
     };
 

@@ -36,10 +36,6 @@ internal sealed class AugmentCommand : Command
         {
             if (result.GetValueOrDefault<double>() is < 0 or > 1) result.AddError("--replace must be in [0, 1]");
         });
-        candidates.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 1) result.AddError("--candidates must be at least 1");
-        });
         SetAction((parse, _) => Task.FromResult(Execute(parse)));
     }
 

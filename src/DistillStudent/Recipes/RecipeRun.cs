@@ -48,6 +48,10 @@ internal static class RecipeRun
         };
         // Checked before anything is written: a bad recipe or data path leaves no directory behind.
         training.Validate(options.Recipe);
+        if (recipe.Augment is not null && options.Task != TaskKind.Classification)
+        {
+            throw new ConfigException($"{options.Recipe}: augment applies to classification only, not {options.Task.Name()}");
+        }
         var layers = options.Preset is null ? RecipeConfig.CopiedLayers(teacher.NumHiddenLayers, options.Layers ?? recipe.StudentLayers) : null;
 
         Directory.CreateDirectory(output);
@@ -85,7 +89,6 @@ internal static class RecipeRun
     // Written once (atomically) and kept, so that a rerun caches and distils on the same file.
     private static string Augment(RecipeOptions options, RecipeAugmentation augment, int seed, string output, TextWriter log)
     {
-        if (options.Task != TaskKind.Classification) throw new ConfigException($"{options.Recipe}: augment applies to classification only, not {options.Task.Name()}");
         var path = Path.Combine(output, AugmentedTrainFile);
         if (File.Exists(path)) return path;
         var examples = ClassificationReader.Read(options.TrainFile, new DataReadOptions()).Examples;

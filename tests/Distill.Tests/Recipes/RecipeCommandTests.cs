@@ -89,6 +89,19 @@ public sealed partial class RecipeCommandTests : IClassFixture<TinyDistillationF
     }
 
     [Fact]
+    public void Recipe_AugmentForTagging_RefusedBeforeWritingAnything()
+    {
+        var output = dir.File("recipe-augment-tagging");
+        var recipe = TinyRecipe("augment-tagging.json", """{"layers": "uniform", "feature": "hidden", "loss": "hidden_mse"}""", "\"augment\": {\"copies\": 1},");
+
+        var run = Recipe(output, recipe, "--task", "tagging");
+
+        Assert.Equal(3, run.ExitCode);
+        Assert.Contains("augment applies to classification only, not tagging", run.Error);
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
     public void Recipe_LayersAndPreset_RefusedBeforeWritingAnything()
     {
         var output = dir.File("recipe-both");

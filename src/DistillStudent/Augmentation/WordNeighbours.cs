@@ -55,7 +55,7 @@ internal sealed class WordNeighbours
             var embeddings = weights.Where(kv => kv.Key.EndsWith(Students.StudentVocabulary.WordEmbeddingsKey, StringComparison.Ordinal)).ToList();
             if (embeddings.Count != 1)
             {
-                throw new Errors.ConfigException($"--neighbours {modelDirectory}: expected one tensor named *{Students.StudentVocabulary.WordEmbeddingsKey} in its weights, found {embeddings.Count}");
+                throw new Errors.ConfigException($"{modelDirectory}: expected one word-embedding tensor named *{Students.StudentVocabulary.WordEmbeddingsKey} in its weights, found {embeddings.Count}");
             }
             return Nearest(embeddings[0].Value, tokens, words, count);
         });

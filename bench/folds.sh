@@ -20,12 +20,16 @@
 #   own-vocab-N        with --vocab-size N: a student of the same layers with its own vocabulary of the N teacher
 #                      pieces the fold's training part uses most (build-vocab; init-student --vocab), distilled with
 #                      the first recipe (token-level matches aligned by character offsets)
+#   own-vocab-N-augmented-xM  with both --vocab-size N and --augment M: that student on the augmented-xM data (its
+#                      vocabulary counted over the copies too), for --augment-epochs
 # Then a table per arm over the folds: mean accuracy, sample standard deviation, min–max, and % of the teacher's mean.
 # Every executable call is appended to OUT/commands.log (through wrappers in OUT/bin), so a run can be audited for
 # what read the held-out files.
 # Usage: folds.sh [--folds K] [--epochs N] [--small] [--recipe CONFIG]... [--layers L,L] [--out DIR] [--seed S]
 #                 [--select SHARE] [--teacher RUN] [--data FILE]... [--group-by-length] [--augment N [--augment-epochs E]]
-#                 [--vocab-size N]
+#                 [--vocab-size N] [--arms ARM,...]
+#   --arms: only these arms besides the teacher (which every other arm needs), e.g. --arms student-distilled with
+#           --epochs 27 as an equal-steps control for an augmented arm; the table then has only them
 #   --group-by-length: every run (teacher and students) in batches of similar length (train/distill --group-by-length)
 #   --small: the first 30 training and 10 dev sentences of polarity, batch 8, 32 tokens, 1 epoch (a smoke run)
 #   defaults: 5 folds; students 10 epochs, lr 1e-4, batch 32; teacher 3 epochs, lr 5e-5; 64 tokens; layers 0,3;
@@ -39,8 +43,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/../pipelines/lib/chain.sh"
 NAME=folds
 TASK=classification
 polarity="$repo/pipelines/.data/polarity"
-usage="usage: folds.sh [--folds K] [--epochs N] [--small] [--recipe CONFIG]... [--layers L,L] [--out DIR] [--seed S] [--select SHARE] [--teacher RUN] [--data FILE]... [--group-by-length] [--augment N [--augment-epochs E]] [--vocab-size N]"
-folds=5 epochs="" small=0 recipes=() out="" seed=42 select=0.1 teacher_run="" data=() grouping=() copies="" augment_epochs="" vocab_size=""
+usage="usage: folds.sh [--folds K] [--epochs N] [--small] [--recipe CONFIG]... [--layers L,L] [--out DIR] [--seed S] [--select SHARE] [--teacher RUN] [--data FILE]... [--group-by-length] [--augment N [--augment-epochs E]] [--vocab-size N] [--arms ARM,...]"
+folds=5 epochs="" small=0 recipes=() out="" seed=42 select=0.1 teacher_run="" data=() grouping=() copies="" augment_epochs="" vocab_size="" only=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --folds) folds="$2"; shift 2 ;;
@@ -57,6 +61,7 @@ while [ $# -gt 0 ]; do
     --augment) copies="$2"; shift 2 ;;
     --augment-epochs) augment_epochs="$2"; shift 2 ;;
     --vocab-size) vocab_size="$2"; shift 2 ;;
+    --arms) only="$2"; shift 2 ;;
     *) echo "$usage" >&2; exit 2 ;;
   esac
 done
@@ -69,7 +74,21 @@ done
 [ -z "$augment_epochs" ] || [ -n "$copies" ] || { echo "folds: --augment-epochs needs --augment" >&2; exit 2; }
 [ -z "$copies" ] || described+=", augmented-x$copies = ${recipes[0]} on $copies neighbour-replaced copies per sentence"
 [ -z "$vocab_size" ] || described+=", own-vocab-$vocab_size = ${recipes[0]} with $vocab_size teacher pieces"
+[ -z "$vocab_size" ] || [ -z "$copies" ] || described+=", own-vocab-$vocab_size-augmented-x$copies = both"
 [ "$(printf '%s\n' "${recipe_arms[@]}" | sort -u | wc -l)" = ${#recipe_arms[@]} ] || { echo "folds: two --recipe files share a name: ${recipes[*]}" >&2; exit 2; }
+arms=(teacher student-alone "${recipe_arms[@]}")
+[ -z "$copies" ] || arms+=("augmented-x$copies")
+[ -z "$vocab_size" ] || arms+=("own-vocab-$vocab_size")
+[ -z "$vocab_size" ] || [ -z "$copies" ] || arms+=("own-vocab-$vocab_size-augmented-x$copies")
+if [ -n "$only" ]; then
+  chosen=(teacher)
+  for arm in ${only//,/ }; do
+    printf '%s\n' "${arms[@]}" | grep -qxF -- "$arm" || { echo "folds: --arms $arm is not one of this run's arms: ${arms[*]:1}" >&2; exit 2; }
+    [ "$arm" = teacher ] || chosen+=("$arm")
+  done
+  arms=("${chosen[@]}")
+fi
+wanted() { printf '%s\n' "${arms[@]}" | grep -qxF -- "$1"; }
 
 [ "$small" = 1 ] && RUNS="${out:-$repo/pipelines/.runs/folds-small}" || RUNS="${out:-$repo/pipelines/.runs/folds}"
 mkdir -p "$RUNS/bin"
@@ -113,9 +132,6 @@ import_minilm
 init_student minilm student-init
 if [ -n "$teacher_run" ]; then ln -sfn "$teacher_run" "$RUNS/teacher-given"; fi
 DISTILL_ARGS=("${STUDENT_ARGS[@]}")
-arms=(teacher student-alone "${recipe_arms[@]}")
-[ -z "$copies" ] || arms+=("augmented-x$copies")
-[ -z "$vocab_size" ] || arms+=("own-vocab-$vocab_size")
 # An arm is finished once its held-out evaluation exists: it is skipped then, and its checkpoints/ (optimizer state,
 # kept for resuming) and the fold's cache are removed, as 5 folds × 3 arms would otherwise hold gigabytes.
 evaluate_arm() { # ARM RUN: RUN's best/ on the held-out part, as the arm's figure
@@ -132,23 +148,24 @@ for i in $(seq 1 "$folds"); do
     [ -n "$teacher_run" ] || train_teacher "$teacher" 42
     evaluate_arm teacher "$teacher"
   fi
-  if ! done_arm student-alone; then
+  if wanted student-alone && ! done_arm student-alone; then
     train_student student-init "$f/student-alone" "${STUDENT_ARGS[@]}"
     evaluate_arm student-alone "$f/student-alone"
   fi
   for r in "${!recipes[@]}"; do
     arm="${recipe_arms[$r]}"
-    done_arm "$arm" && continue
+    wanted "$arm" && ! done_arm "$arm" || continue
     cache_teacher "$teacher" "$f/cache-$arm" --config "${recipes[$r]}"
     distill_student student-init "$f/$arm" "${recipes[$r]}" "$f/cache-$arm"
     evaluate_arm "$arm" "$f/$arm"
     rm -rf "${RUNS:?}/$f/cache-$arm"
   done
+  augmented="$f-augmented-x$copies"
   arm="augmented-x$copies"
-  if [ -n "$copies" ] && ! done_arm "$arm"; then
-    augment "$copies" "$f-$arm" --neighbours "$RUNS/$teacher/best"
+  if [ -n "$copies" ] && wanted "$arm" && ! done_arm "$arm"; then
+    augment "$copies" "$augmented" --neighbours "$RUNS/$teacher/best"
     (
-      TRAIN="$RUNS/data/$f-$arm.jsonl" DISTILL_ARGS=("${AUGMENTED_ARGS[@]}")
+      TRAIN="$RUNS/data/$augmented.jsonl" DISTILL_ARGS=("${AUGMENTED_ARGS[@]}")
       cache_teacher "$teacher" "$f/cache-$arm" --config "${recipes[0]}"
       distill_student student-init "$f/$arm" "${recipes[0]}" "$f/cache-$arm"
     )
@@ -156,9 +173,20 @@ for i in $(seq 1 "$folds"); do
     rm -rf "${RUNS:?}/$f/cache-$arm"
   fi
   arm="own-vocab-$vocab_size"
-  if [ -n "$vocab_size" ] && ! done_arm "$arm"; then
+  if [ -n "$vocab_size" ] && wanted "$arm" && ! done_arm "$arm"; then
     cache_teacher "$teacher" "$f/cache-$arm" --config "${recipes[0]}"
     own_vocabulary_student "$teacher" "$f/cache-$arm" "$vocab_size" "$f/$arm" "${recipes[0]}" minilm
+    evaluate_arm "$arm" "$f/$arm"
+    rm -rf "${RUNS:?}/$f/cache-$arm" "${RUNS:?}/$f/$arm-init"
+  fi
+  arm="own-vocab-$vocab_size-augmented-x$copies"
+  if [ -n "$vocab_size" ] && [ -n "$copies" ] && wanted "$arm" && ! done_arm "$arm"; then
+    augment "$copies" "$augmented" --neighbours "$RUNS/$teacher/best"
+    (
+      TRAIN="$RUNS/data/$augmented.jsonl" DISTILL_ARGS=("${AUGMENTED_ARGS[@]}")
+      cache_teacher "$teacher" "$f/cache-$arm" --config "${recipes[0]}"
+      own_vocabulary_student "$teacher" "$f/cache-$arm" "$vocab_size" "$f/$arm" "${recipes[0]}" minilm
+    )
     evaluate_arm "$arm" "$f/$arm"
     rm -rf "${RUNS:?}/$f/cache-$arm" "${RUNS:?}/$f/$arm-init"
   fi

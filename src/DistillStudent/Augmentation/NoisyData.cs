@@ -16,11 +16,12 @@ internal static class NoisyData
         return examples.SelectMany((example, position) => noise.Copies(example, position, copies, seed).Prepend(example)).ToList();
     }
 
-    /// <summary>Writes the examples as JSON Lines under the readers' default field names (<c>id</c>, <c>text</c>,
-    /// <c>text_b</c> when present, <c>label</c>), atomically.</summary>
-    public static void Write(string path, IEnumerable<ClassificationExample> examples) => AtomicFile.Write(path, stream =>
+    /// <summary>Writes the examples as JSON Lines, atomically, under the field names <paramref name="fields"/> reads
+    /// (the readers' defaults when null: <c>id</c>, <c>text</c>, <c>text_b</c> when present, <c>label</c>), so that
+    /// the file reads back with the options its source was read with.</summary>
+    public static void Write(string path, IEnumerable<ClassificationExample> examples, DataReadOptions? fields = null) => AtomicFile.Write(path, stream =>
     {
-        var fields = new DataReadOptions();
+        fields ??= new DataReadOptions();
         using var writer = new Utf8JsonWriter(stream);
         var newline = "\n"u8.ToArray();
         foreach (var example in examples)

@@ -8,6 +8,7 @@ using Distill.DistillStudent.Students;
 using Distill.Models;
 using Distill.Data;
 using Distill.DistillStudent.Augmentation;
+using Distill.DistillStudent.Configuration;
 
 namespace Distill.DistillStudent.Recipes;
 
@@ -61,13 +62,13 @@ internal static class RecipeRun
             if (options.VocabSize is { } size)
             {
                 vocab = Path.Combine(output, "vocab.txt");
-                log.WriteLine($"recipe: {VocabularyBuilder.Run(new VocabularyRequest { Data = options.TrainFile, Size = size, Output = vocab, Teacher = options.Teacher }).Describe()}");
+                log.WriteLine($"recipe: {VocabularyBuilder.Run(new VocabularyRequest { Data = options.TrainFile, ReadOptions = training.DataSettings.ReadOptions, Size = size, Output = vocab, Teacher = options.Teacher }).Describe()}");
             }
             var report = StudentBuilder.Write(new StudentRequest { Teacher = options.Teacher, Output = init, Preset = options.Preset, Layers = layers, Vocab = vocab, Seed = training.Seed });
             foreach (var line in report.Describe()) log.WriteLine($"recipe: student: {line}");
         }
         var student = BertConfig.Load(Path.Combine(init, ModelDirectory.ConfigFile));
-        if (recipe.Augment is { } augment) training = training with { TrainFile = Augment(options, augment, training.Seed, output, log) };
+        if (recipe.Augment is { } augment) training = training with { TrainFile = Augment(options, augment, training, output, log) };
 
         var run = new DistillRunConfig { Training = training, Distillation = recipe.Resolve(teacher, student, options.Recipe), Cache = [cache] }.Validate(options.Recipe);
         var distillation = run.Distillation;
@@ -87,14 +88,15 @@ internal static class RecipeRun
     }
 
     // Written once (atomically) and kept, so that a rerun caches and distils on the same file.
-    private static string Augment(RecipeOptions options, RecipeAugmentation augment, int seed, string output, TextWriter log)
+    private static string Augment(RecipeOptions options, RecipeAugmentation augment, TrainingConfig training, string output, TextWriter log)
     {
         var path = Path.Combine(output, AugmentedTrainFile);
         if (File.Exists(path)) return path;
-        var examples = ClassificationReader.Read(options.TrainFile, new DataReadOptions()).Examples;
+        var fields = training.DataSettings.ReadOptions;
+        var examples = ClassificationReader.Read(options.TrainFile, fields).Examples;
         var neighbours = WordNeighbours.FromModel(options.Teacher, examples.Select(e => e.TextA), augment.Candidates, augment.Replace);
-        var augmented = NoisyData.Augment(examples, new WordNoise(0, 0, neighbours), augment.Copies, seed);
-        NoisyData.Write(path, augmented);
+        var augmented = NoisyData.Augment(examples, new WordNoise(0, 0, neighbours), augment.Copies, training.Seed);
+        NoisyData.Write(path, augmented, fields);
         log.WriteLine($"recipe: {augmented.Count} training examples ({examples.Count} and {augmented.Count - examples.Count} copies, words replaced by the teacher's embedding neighbours) in {path}");
         return path;
     }

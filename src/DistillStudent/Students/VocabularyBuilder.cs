@@ -23,7 +23,7 @@ internal static class VocabularyBuilder
     {
         ArgumentNullException.ThrowIfNull(request);
         request.Validate();
-        var examples = ClassificationReader.Read(request.Data, new DataReadOptions()).Examples;
+        var examples = ClassificationReader.Read(request.Data, request.ReadOptions).Examples;
         var texts = examples.SelectMany(e => e.TextB is null ? [e.TextA] : new[] { e.TextA, e.TextB });
         BertConfig? config = null;
         string[]? teacherPieces = null;

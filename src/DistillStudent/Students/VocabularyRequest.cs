@@ -1,3 +1,4 @@
+using Distill.Data;
 using Distill.Models;
 using Distill.Tokenization;
 using Distill.Errors;
@@ -13,6 +14,9 @@ internal sealed record VocabularyRequest
 {
     /// <summary>Classification training data (CSV, TSV or JSONL with text and optional text_b).</summary>
     public required string Data { get; init; }
+
+    /// <summary>How <see cref="Data"/> is read (its column names); the readers' defaults unless set.</summary>
+    public DataReadOptions ReadOptions { get; init; } = new();
 
     /// <summary>The most entries of the vocabulary, specials and characters included.</summary>
     public required int Size { get; init; }

@@ -13,18 +13,20 @@ public sealed partial class RecipeCommandTests : IClassFixture<TinyDistillationF
 
     public RecipeCommandTests(TinyDistillationFixture setup) => dir = setup.Dir;
 
-    private string TinyRecipe(string name, string matches, string augment = "")
+    private string TinyRecipe(string name, string matches, string augment = "", string training = "")
     {
         return dir.Write(name, $$$"""
             {"student_layers": 1, {{{augment}}}
-             "training": {"num_epochs": 8, "learning_rate": 5e-3, "batch_size": 8, "max_seq_length": 16, "seed": 3},
+             "training": {{{{training}}} "num_epochs": 8, "learning_rate": 5e-3, "batch_size": 8, "max_seq_length": 16, "seed": 3},
              "distillation": {"temperature": 2, "kd_loss_type": "ce", "hard_label_weight": 0, "intermediate_matches": [{{{matches}}}]}}
             """);
     }
 
-    private CliRun Recipe(string output, string recipe, params string[] extra) => CliRun.Invoke(DistillStudentCli.Create(),
-        ["recipe", "--teacher", dir.File("teacher-run", "best"), "--train", dir.File("train.jsonl"), "--dev", dir.File("dev.jsonl"),
-         "--out", output, "--recipe", recipe, .. extra]);
+    private CliRun Recipe(string output, string recipe, params string[] extra) =>
+        RecipeOn(dir.File("train.jsonl"), dir.File("dev.jsonl"), output, recipe, extra);
+
+    private CliRun RecipeOn(string train, string dev, string output, string recipe, params string[] extra) => CliRun.Invoke(DistillStudentCli.Create(),
+        ["recipe", "--teacher", dir.File("teacher-run", "best"), "--train", train, "--dev", dev, "--out", output, "--recipe", recipe, .. extra]);
 
     [GeneratedRegex(@"recipe: teacher dev accuracy (\d\.\d{4}); student (\d\.\d{4}) \((\d+\.\d)% of the teacher\); the student is in (\S+)")]
     private static partial Regex Summary();
@@ -86,6 +88,25 @@ public sealed partial class RecipeCommandTests : IClassFixture<TinyDistillationF
         var manifest = CacheManifest.Load(Path.Combine(output, "cache", CacheManifest.FileName));
         Assert.Equal(3 * source, manifest.Shards.Sum(shard => shard.Rows));
         Assert.Contains($"\"train_file\": \"{augmented}\"", File.ReadAllText(Path.Combine(output, "distill_run.json")));
+    }
+
+    [Fact]
+    public void Recipe_OwnColumnNames_VocabularyAndCopiesReadThemAndCopiesKeepThem()
+    {
+        var output = dir.File("recipe-columns");
+        var renamed = new[] { "train.jsonl", "dev.jsonl" }.Select(file => dir.Write($"columns-{file}", File.ReadAllText(dir.File(file))
+            .Replace("\"text\":", "\"sentence\":", StringComparison.Ordinal).Replace("\"label\":", "\"polarity\":", StringComparison.Ordinal))).ToList();
+        var recipe = TinyRecipe("columns.json", """{"layers": "uniform", "feature": "hidden", "loss": "hidden_mse"}""",
+            "\"augment\": {\"copies\": 1, \"candidates\": 3},", "\"text_column\": \"sentence\", \"label_column\": \"polarity\",");
+
+        var run = RecipeOn(renamed[0], renamed[1], output, recipe, "--vocab-size", "40");
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        Assert.Matches(Summary(), run.Output);
+        var copies = File.ReadAllLines(Path.Combine(output, "train-augmented.jsonl"));
+        Assert.Equal(2 * TinyDistillation.TrainCount, copies.Length);
+        Assert.All(copies, line => Assert.Matches("^\\{\"id\":\"[^\"]+\",\"sentence\":\"[^\"]+\",\"polarity\":\"(pos|neg)\"\\}$", line));
+        Assert.Contains("was", File.ReadAllLines(Path.Combine(output, "vocab.txt")));
     }
 
     [Fact]

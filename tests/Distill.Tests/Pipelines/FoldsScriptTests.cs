@@ -21,19 +21,12 @@ public sealed class FoldsScriptTests(ITestOutputHelper output)
     [SkippableFact]
     public void Small_TwoFolds_FoldsPartitionTheDataHeldOutReadOnlyByEvalAndTableHasTheArms()
     {
-        TestAssets.RequireMiniLm();
-        Skip.IfNot(File.Exists(Path.Combine(Polarity, "train.csv")), $"the polarity data is not at {Polarity}; run pipelines/fetch-assets.sh");
         using var dir = new TemporaryDirectory();
         var runs = dir.File("run");
-        var environment = new Dictionary<string, string> { ["BIN"] = AppContext.BaseDirectory };
 
-        var run = ScriptRun.Invoke("bench/folds.sh", Limit, environment, "--small", "--folds", "2", "--out", runs,
-            "--recipe", Path.Combine(Configs, "distill-L2.json"), "--recipe", Path.Combine(Configs, "minilmv2-L2.json"),
+        var run = SmallTwoFolds(runs, "--recipe", Path.Combine(Configs, "distill-L2.json"), "--recipe", Path.Combine(Configs, "minilmv2-L2.json"),
             "--augment", "1", "--augment-epochs", "2", "--vocab-size", "300");
-        output.WriteLine(run.Output);
 
-        Assert.False(run.TimedOut, $"folds.sh ran past {Limit.TotalMinutes} minutes:\n{run.Output}");
-        Assert.True(run.ExitCode == 0, $"folds.sh exited {run.ExitCode}:\n{run.Output}");
         var pooled = Ids(Path.Combine(runs, "data", "train.csv")).Concat(Ids(Path.Combine(runs, "data", "dev.csv"))).Order().ToList();
         Assert.Equal(40, pooled.Count);
         var held = new List<string>();
@@ -80,17 +73,11 @@ public sealed class FoldsScriptTests(ITestOutputHelper output)
     [SkippableFact]
     public void Small_Arms_OnlyTheTeacherAndTheNamedArmRun_OwnVocabularyOnTheAugmentedCopies()
     {
-        TestAssets.RequireMiniLm();
-        Skip.IfNot(File.Exists(Path.Combine(Polarity, "train.csv")), $"the polarity data is not at {Polarity}; run pipelines/fetch-assets.sh");
         using var dir = new TemporaryDirectory();
         var runs = dir.File("run");
-        var environment = new Dictionary<string, string> { ["BIN"] = AppContext.BaseDirectory };
 
-        var run = ScriptRun.Invoke("bench/folds.sh", Limit, environment, "--small", "--folds", "2", "--out", runs,
-            "--augment", "1", "--augment-epochs", "2", "--vocab-size", "300", "--arms", "own-vocab-300-augmented-x1");
-        output.WriteLine(run.Output);
+        SmallTwoFolds(runs, "--augment", "1", "--augment-epochs", "2", "--vocab-size", "300", "--arms", "own-vocab-300-augmented-x1");
 
-        Assert.True(run.ExitCode == 0, $"folds.sh exited {run.ExitCode}:\n{run.Output}");
         var calls = File.ReadAllLines(Path.Combine(runs, "commands.log"));
         var trained = calls.Where(call => call.StartsWith("distill-student train ", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, trained.Count);
@@ -121,6 +108,20 @@ public sealed class FoldsScriptTests(ITestOutputHelper output)
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("--arms augmented-x1 is not one of this run's arms: student-alone student-distilled own-vocab-300", run.Output, StringComparison.Ordinal);
         Assert.False(Directory.Exists(runs));
+    }
+
+    // folds.sh --small --folds 2 into RUNS with the executables built beside this test, asserted to finish; skips
+    // without the real MiniLM or polarity.
+    private ScriptRun SmallTwoFolds(string runs, params string[] args)
+    {
+        TestAssets.RequireMiniLm();
+        Skip.IfNot(File.Exists(Path.Combine(Polarity, "train.csv")), $"the polarity data is not at {Polarity}; run pipelines/fetch-assets.sh");
+        var environment = new Dictionary<string, string> { ["BIN"] = AppContext.BaseDirectory };
+        var run = ScriptRun.Invoke("bench/folds.sh", Limit, environment, ["--small", "--folds", "2", "--out", runs, .. args]);
+        output.WriteLine(run.Output);
+        Assert.False(run.TimedOut, $"folds.sh ran past {Limit.TotalMinutes} minutes:\n{run.Output}");
+        Assert.True(run.ExitCode == 0, $"folds.sh exited {run.ExitCode}:\n{run.Output}");
+        return run;
     }
 
     private static List<string> Ids(string path) => ClassificationReader.Read(path, new DataReadOptions()).Examples.Select(e => e.ExampleId).ToList();

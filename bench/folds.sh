@@ -139,6 +139,17 @@ evaluate_arm() { # ARM RUN: RUN's best/ on the held-out part, as the arm's figur
   [ "$2" = teacher-given ] || rm -rf "${RUNS:?}/$2/checkpoints"
 }
 done_arm() { [ -s "$RUNS/$f/$1-held/metrics.json" ]; }
+on_copies() { # ARM COMMAND...: the fold's training part and its --augment copies (written once per fold, for every
+  # arm on them) become TRAIN, the teacher is cached over them for ARM, then COMMAND runs for --augment-epochs
+  local copies_file="$RUNS/data/$f-augmented-x$copies.jsonl" arm="$1"
+  shift
+  augment "$copies" "$f-augmented-x$copies" --neighbours "$RUNS/$teacher/best"
+  (
+    TRAIN="$copies_file" DISTILL_ARGS=("${AUGMENTED_ARGS[@]}")
+    cache_teacher "$teacher" "$f/cache-$arm" --config "${recipes[0]}"
+    "$@"
+  )
+}
 for i in $(seq 1 "$folds"); do
   f="fold-$i"
   TRAIN="$RUNS/folds/$f/train.jsonl" DEV="$RUNS/folds/$f/select.jsonl" held="$RUNS/folds/$f/held.jsonl"
@@ -160,15 +171,9 @@ for i in $(seq 1 "$folds"); do
     evaluate_arm "$arm" "$f/$arm"
     rm -rf "${RUNS:?}/$f/cache-$arm"
   done
-  augmented="$f-augmented-x$copies"
   arm="augmented-x$copies"
   if [ -n "$copies" ] && wanted "$arm" && ! done_arm "$arm"; then
-    augment "$copies" "$augmented" --neighbours "$RUNS/$teacher/best"
-    (
-      TRAIN="$RUNS/data/$augmented.jsonl" DISTILL_ARGS=("${AUGMENTED_ARGS[@]}")
-      cache_teacher "$teacher" "$f/cache-$arm" --config "${recipes[0]}"
-      distill_student student-init "$f/$arm" "${recipes[0]}" "$f/cache-$arm"
-    )
+    on_copies "$arm" distill_student student-init "$f/$arm" "${recipes[0]}" "$f/cache-$arm"
     evaluate_arm "$arm" "$f/$arm"
     rm -rf "${RUNS:?}/$f/cache-$arm"
   fi
@@ -181,12 +186,7 @@ for i in $(seq 1 "$folds"); do
   fi
   arm="own-vocab-$vocab_size-augmented-x$copies"
   if [ -n "$vocab_size" ] && [ -n "$copies" ] && wanted "$arm" && ! done_arm "$arm"; then
-    augment "$copies" "$augmented" --neighbours "$RUNS/$teacher/best"
-    (
-      TRAIN="$RUNS/data/$augmented.jsonl" DISTILL_ARGS=("${AUGMENTED_ARGS[@]}")
-      cache_teacher "$teacher" "$f/cache-$arm" --config "${recipes[0]}"
-      own_vocabulary_student "$teacher" "$f/cache-$arm" "$vocab_size" "$f/$arm" "${recipes[0]}" minilm
-    )
+    on_copies "$arm" own_vocabulary_student "$teacher" "$f/cache-$arm" "$vocab_size" "$f/$arm" "${recipes[0]}" minilm
     evaluate_arm "$arm" "$f/$arm"
     rm -rf "${RUNS:?}/$f/cache-$arm" "${RUNS:?}/$f/$arm-init"
   fi

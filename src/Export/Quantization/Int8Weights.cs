@@ -85,7 +85,8 @@ internal sealed class Int8Weights(GraphProto proto, OnnxGraph graph, Int8Options
         }
 
         var (rows, cols) = ((int)initializer.Dims[0], (int)initializer.Dims[1]);
-        var weight = WeightQuantizer.Quantize(OnnxTensors.ReadFloats(initializer), rows, cols, options.WeightType, options.PerChannel);
+        var weight = WeightQuantizer.Quantize(OnnxTensors.ReadFloats(initializer), rows, cols, options.WeightType, options.PerChannel,
+            reduceRange: node.OpType != "Gather");
         var type = options.WeightType == Int8WeightType.Int8 ? DataType.Int8 : DataType.Uint8;
         long[] perChannel = options.PerChannel ? [cols] : [];
         var quantized = new QuantizedInitializer(weight, names.Fresh($"{name}_quantized"), names.Fresh($"{name}_scale"), names.Fresh($"{name}_zero_point"));

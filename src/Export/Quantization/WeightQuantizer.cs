@@ -11,11 +11,12 @@ namespace Distill.Export.Quantization;
 internal static class WeightQuantizer
 {
     /// <summary>
-    /// The largest int8 magnitude of a weight that an integer matmul multiplies (a Gather table keeps 127). ONNX Runtime multiplies uint8 activations by int8 weights with
-    /// <c>vpmaddubsw</c> on x86 CPUs without VNNI (AVX2, AVX-512 before Cascade Lake, AMD before Zen 4), which adds two
-    /// products in a saturating int16: with full-range weights 2 × 255 × 127 overflows it and the answer is wrong (by
-    /// 0.7 on the quantizer tests' single MatMul, on an AMD EPYC without VNNI). 2 × 255 × 64 = 32,640 fits, so the file
-    /// gives the same answers on every CPU, as <c>quantize_dynamic(reduce_range=True)</c> does.
+    /// The largest int8 magnitude of a weight that an integer matmul multiplies (a Gather table keeps 127). ONNX
+    /// Runtime multiplies uint8 activations by int8 weights with <c>vpmaddubsw</c> on x86 CPUs without VNNI (AVX2,
+    /// AVX-512 before Cascade Lake, AMD before Zen 4), which adds two products in a saturating int16: with full-range
+    /// weights 2 × 255 × 127 overflows it and the answer is wrong (by 0.7 on the quantizer tests' single MatMul, on an
+    /// AMD EPYC without VNNI). 2 × 255 × 64 = 32,640 fits, so the file gives the same answers on every CPU, as
+    /// <c>quantize_dynamic(reduce_range=True)</c> does.
     /// </summary>
     public const int ReducedInt8Max = 64;
 
